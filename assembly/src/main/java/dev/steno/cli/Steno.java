@@ -1,7 +1,81 @@
 package dev.steno.cli;
 
-/** Placeholder replaced by the picocli command below. */
-public final class Steno {
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code steno} command: real-time speech transcription on the JVM. */
+@Command(name = "steno",
+        mixinStandardHelpOptions = true,
+        versionProvider = Steno.Version.class,
+        description = "Real-time speech transcription on the JVM (Whisper with streaming policies).",
+        subcommands = {TranscribeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'steno COMMAND --help' for the flags of a command."})
+public final class Steno implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad usage). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Steno());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new ErrorReporter());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("steno: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports failures as one clear line; the stack trace only with {@code --verbose} or STENO_DEBUG. */
+    static final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+            PrintWriter err = cl.getErr();
+            err.println("steno: error: " + describe(ex));
+            boolean verbose = System.getenv("STENO_DEBUG") != null
+                    || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            return 1;
+        }
+
+        static String describe(Throwable ex) {
+            String msg = ex.getMessage();
+            if (ex instanceof java.nio.file.NoSuchFileException) {
+                return "no such file: " + msg;
+            }
+            if (ex instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied: " + msg;
+            }
+            if (msg == null || msg.isBlank()) {
+                return ex.getClass().getSimpleName()
+                        + (ex.getCause() != null ? " (" + describe(ex.getCause()) + ")" : "");
+            }
+            return msg;
+        }
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Steno.class.getPackage().getImplementationVersion();
+            return new String[] {"steno " + (v == null ? "(development build)" : v),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
     }
 }

@@ -1,0 +1,72 @@
+package dev.steno.engine.transcript;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Groups committed words into transcript lines: a line ends after a sentence, at a pause, or when it grows too long
+ * to read as one subtitle. Committed lines never change; only the open line grows.
+ */
+public final class LineAssembler {
+    /** A pause at least this long between two words starts a new line. */
+    public static final double PAUSE_SECONDS = 1.5;
+    /** Lines longer than this (characters) are closed at the next word boundary. */
+    public static final int MAX_LINE_CHARS = 84;
+    /** Lines longer than this (seconds) are closed at the next word boundary. */
+    public static final double MAX_LINE_SECONDS = 7.0;
+
+    private final int speaker;
+    private final List<TranscriptLine> closed = new ArrayList<>();
+    private final List<Word> open = new ArrayList<>();
+
+    /** Lines attributed to {@code speaker} ({@link TranscriptLine#UNKNOWN_SPEAKER} without attribution). */
+    public LineAssembler(int speaker) {
+        this.speaker = speaker;
+    }
+
+    /** Adds newly committed words, in order. */
+    public void add(List<Word> words) {
+        for (Word w : words) {
+            if (!open.isEmpty()) {
+                Word last = open.get(open.size() - 1);
+                boolean pause = w.start() - last.end() >= PAUSE_SECONDS;
+                boolean sentenceEnded = endsSentence(last.text());
+                boolean tooLong = Words.rawText(open).strip().length() + w.text().length() > MAX_LINE_CHARS
+                        || w.end() - open.get(0).start() > MAX_LINE_SECONDS;
+                if (pause || sentenceEnded || tooLong) {
+                    closeOpenLine();
+                }
+            }
+            open.add(w);
+        }
+    }
+
+    /** Closes the open line (end of stream or utterance). */
+    public void closeOpenLine() {
+        if (!open.isEmpty()) {
+            closed.add(new TranscriptLine(speaker, open.get(0).start(),
+                    Math.max(open.get(0).start(), open.get(open.size() - 1).end()), Words.rawText(open)));
+            open.clear();
+        }
+    }
+
+    /** Every line so far, the open one last (text as decoded, leading space kept). */
+    public List<TranscriptLine> lines() {
+        if (open.isEmpty()) {
+            return List.copyOf(closed);
+        }
+        List<TranscriptLine> all = new ArrayList<>(closed);
+        all.add(new TranscriptLine(speaker, open.get(0).start(),
+                Math.max(open.get(0).start(), open.get(open.size() - 1).end()), Words.rawText(open)));
+        return all;
+    }
+
+    static boolean endsSentence(String text) {
+        String t = text.strip();
+        if (t.isEmpty()) {
+            return false;
+        }
+        char c = t.charAt(t.length() - 1);
+        return c == '.' || c == '?' || c == '!' || c == '\u3002' || c == '\uff1f' || c == '\uff01';
+    }
+}

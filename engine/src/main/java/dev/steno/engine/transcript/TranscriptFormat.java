@@ -1,0 +1,125 @@
+package dev.steno.engine.transcript;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/** Ways to write a finished transcript: plain text, SubRip, WebVTT or JSON. */
+public enum TranscriptFormat {
+    /** One line of text per transcript line. */
+    TXT,
+    /** SubRip subtitles: numbered cues, {@code HH:MM:SS,mmm} times. */
+    SRT,
+    /** WebVTT subtitles; speakers, when known, as voice tags. */
+    VTT,
+    /** Lines and words with times in seconds, for programs. */
+    JSON;
+
+    private static final ObjectMapper JSON_MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    /** Parses a user's format name, case-insensitively. */
+    public static TranscriptFormat parse(String name) {
+        for (TranscriptFormat f : values()) {
+            if (f.name().equalsIgnoreCase(name.strip())) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown transcript format '" + name + "': use txt, srt, vtt or json");
+    }
+
+    /** Writes the transcript. Silence lines are left out of text and subtitle formats. */
+    public String write(List<TranscriptLine> lines, List<Word> words) {
+        StringBuilder out = new StringBuilder();
+        switch (this) {
+            case TXT -> {
+                for (TranscriptLine l : lines) {
+                    if (!l.isSilence()) {
+                        out.append(l.text().strip()).append('\n');
+                    }
+                }
+            }
+            case SRT -> {
+                int n = 0;
+                for (TranscriptLine l : lines) {
+                    if (l.isSilence() || l.text().isBlank()) {
+                        continue;
+                    }
+                    out.append(++n).append('\n')
+                            .append(timestamp(l.start(), ',')).append(" --> ").append(timestamp(l.end(), ','))
+                            .append('\n').append(l.text().strip()).append("\n\n");
+                }
+            }
+            case VTT -> {
+                out.append("WEBVTT\n\n");
+                for (TranscriptLine l : lines) {
+                    if (l.isSilence() || l.text().isBlank()) {
+                        continue;
+                    }
+                    out.append(timestamp(l.start(), '.')).append(" --> ").append(timestamp(l.end(), '.')).append('\n');
+                    if (l.speaker() > 0) {
+                        out.append("<v Speaker ").append(l.speaker()).append('>');
+                    }
+                    out.append(escapeVtt(l.text().strip())).append("\n\n");
+                }
+            }
+            case JSON -> out.append(json(lines, words));
+        }
+        return out.toString();
+    }
+
+    /** {@code HH:MM:SS<sep>mmm}, as SRT (comma) and WebVTT (dot) write times. */
+    public static String timestamp(double seconds, char separator) {
+        long ms = Math.round(Math.max(0, seconds) * 1000);
+        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d",
+                ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, separator, ms % 1000);
+    }
+
+    private static String escapeVtt(String text) {
+        // cue text must not contain "-->" and treats "<" and "&" as markup (WebVTT spec, cue text)
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String json(List<TranscriptLine> lines, List<Word> words) {
+        ObjectNode root = JSON_MAPPER.createObjectNode();
+        StringBuilder text = new StringBuilder();
+        ArrayNode lineArray = root.putArray("lines");
+        for (TranscriptLine l : lines) {
+            ObjectNode o = lineArray.addObject();
+            o.put("speaker", l.speaker());
+            o.put("start", round(l.start()));
+            o.put("end", round(l.end()));
+            o.put("text", l.text().strip());
+            if (!l.isSilence()) {
+                text.append(l.text());
+            }
+        }
+        root.put("text", text.toString().strip());
+        ArrayNode wordArray = root.putArray("words");
+        for (Word w : words) {
+            ObjectNode o = wordArray.addObject();
+            o.put("word", w.text());
+            o.put("start", round(w.start()));
+            o.put("end", round(w.end()));
+            if (!Double.isNaN(w.probability())) {
+                o.put("probability", round(w.probability()));
+            }
+        }
+        try {
+            return JSON_MAPPER.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
