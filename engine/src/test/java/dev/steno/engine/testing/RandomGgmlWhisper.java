@@ -56,7 +56,8 @@ public final class RandomGgmlWhisper {
      * @param nMels     mel bands (80, or 128 like large-v3)
      * @param eotMode   make greedy decoding emit end-of-text at once (the Python's {@code --eot}): the decoder's
      *                  final layer norm outputs a constant vector aligned with the end-of-text embedding row, so
-     *                  a transcription costs about mel + encoder + one decoder pass
+     *                  a transcription costs about mel + encoder + one decoder pass. Decode without timestamps:
+     *                  whisper.cpp forces a timestamp first otherwise
      * @param vocab     vocabulary source
      */
     public record Config(int nVocab, int nAudioCtx, int nState, int nHead, int nLayer, int nTextCtx, int nMels,
@@ -299,10 +300,15 @@ public final class RandomGgmlWhisper {
         long n = e.elements();
         long eotFrom = -1;
         long eotTo = -1;
+        float eotValue = 0;
         if (cfg.eotMode() && name.equals("decoder.token_embedding.weight")) {
             long width = e.shape()[0];
             eotFrom = eot * width;
             eotTo = eotFrom + width;
+            // logit(eot) = width * eotValue must beat log(n_vocab) ~ 11 by a wide margin, or whisper.cpp finds the
+            // end-of-text's log-probability below its threshold and retries at higher temperature: 0.05 (the
+            // Python's value) suffices from width 384 on, narrow models need more.
+            eotValue = (float) Math.max(0.05, 20.0 / width);
         }
         boolean f16 = e.type() == GgmlType.F16;
         if (e.type() != GgmlType.F16 && e.type() != GgmlType.F32) {
@@ -313,8 +319,7 @@ public final class RandomGgmlWhisper {
         for (long i = 0; i < n; i++) {
             float v;
             if (i >= eotFrom && i < eotTo) {
-                // logit(eot) = 0.05 * width, far above the others (about N(0, 0.02 * sqrt(width))).
-                v = 0.05f;
+                v = eotValue;
             } else if (init == Init.RANDOM) {
                 long r = rng.nextLong();
                 long sum = (r & 0xFFFF) + ((r >>> 16) & 0xFFFF) + ((r >>> 32) & 0xFFFF) + (r >>> 48);
