@@ -44,6 +44,11 @@ public final class Steno implements Runnable {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
             PrintWriter err = cl.getErr();
+            if (ex instanceof CommandLine.ParameterException) {
+                err.println("steno: " + ex.getMessage());
+                err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+                return 2;
+            }
             err.println("steno: error: " + describe(ex));
             boolean verbose = System.getenv("STENO_DEBUG") != null
                     || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));

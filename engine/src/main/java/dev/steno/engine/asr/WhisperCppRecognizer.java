@@ -1,6 +1,7 @@
 package dev.steno.engine.asr;
 
 import dev.steno.engine.transcript.Word;
+import dev.steno.engine.whisper.GgmlWhisperFile;
 import io.github.givimad.whisperjni.WhisperContext;
 import io.github.givimad.whisperjni.WhisperContextParams;
 import io.github.givimad.whisperjni.WhisperFullParams;
@@ -54,12 +55,14 @@ public final class WhisperCppRecognizer implements SpeechRecognizer {
     }
 
     /**
-     * Loads a ggml model file. The caller should have validated the file first (see
-     * {@code dev.steno.engine.whisper.GgmlWhisperFile}): whisper.cpp can crash the process on a corrupt file.
+     * Loads a ggml model file. The file is checked completely in Java first
+     * ({@link GgmlWhisperFile#openComplete}): whisper.cpp can crash the whole process on a damaged file.
      *
+     * @throws dev.steno.engine.whisper.GgmlFormatException when the file is not a complete ggml Whisper model
      * @throws IOException when the native library or the model cannot be loaded
      */
     public static WhisperCppRecognizer load(Path modelFile, WhisperCppConfig config) throws IOException {
+        GgmlWhisperFile.openComplete(modelFile);
         loadLibrary();
         WhisperJNI whisper = new WhisperJNI();
         WhisperContextParams params = new WhisperContextParams();

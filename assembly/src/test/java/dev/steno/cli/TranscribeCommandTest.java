@@ -1,0 +1,76 @@
+package dev.steno.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.testing.SharedFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code steno transcribe} end to end with whisper.cpp on a random-weight model of the true tiny shape. */
+class TranscribeCommandTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void generateModel() throws Exception {
+        model = RandomGgmlWhisper.write(dir.resolve("ggml-tiny-random.bin"), RandomGgmlWhisper.Config.TINY, 11);
+    }
+
+    @Test
+    void streamsJfkThroughWhisperCppAndLocalAgreement() throws Exception {
+        String jfk = SharedFixtures.file("audio/jfk.wav").toString();
+        CliRun run = CliRun.of("transcribe", jfk, "--model-path", model.toString(), "--language", "en",
+                "--format", "json");
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        JsonNode words = root.get("words");
+        assertTrue(words.size() > 0, "random weights still produce some words: " + run);
+        double previousStart = 0;
+        for (JsonNode w : words) {
+            double start = w.get("start").asDouble();
+            double end = w.get("end").asDouble();
+            assertTrue(start >= previousStart - 1e-6, "committed words are in time order: " + run.out());
+            assertTrue(start >= 0 && end >= start && end <= 11.01, "inside the 11 s recording: " + w);
+            previousStart = start;
+        }
+        assertTrue(root.get("lines").size() > 0);
+        assertTrue(run.err().contains("real-time factor"), run.err());
+        assertTrue(run.err().contains("audio 11.00 s"), run.err());
+        assertTrue(run.err().contains("commit latency per word: median"), run.err());
+    }
+
+    @Test
+    void writesSubtitlesToAFile() throws Exception {
+        Path out = dir.resolve("libri.srt");
+        String wav = SharedFixtures.file("audio/librispeech/7902-96591-0000.wav").toString();
+        CliRun run = CliRun.of("transcribe", wav, "--model-path", model.toString(), "--language", "en",
+                "--format", "srt", "-o", out.toString(), "--min-chunk-size", "0.5", "--shrink-encoder-window",
+                "--no-temperature-fallback", "--quiet");
+        assertEquals(0, run.exitCode(), run.toString());
+        String srt = Files.readString(out);
+        assertTrue(srt.startsWith("1\n00:00:0"), srt);
+        assertTrue(srt.matches("(?s)1\\n\\d\\d:\\d\\d:\\d\\d,\\d{3} --> \\d\\d:\\d\\d:\\d\\d,\\d{3}\\n.+"), srt);
+        assertTrue(run.out().isEmpty(), "the transcript went to the file: " + run.out());
+    }
+
+    @Test
+    void resamplesFloatInput() throws Exception {
+        // an AMI excerpt is 32-bit float; cut to its first seconds by the reader would be nicer, but 30 s is fine
+        String ami = SharedFixtures.file("audio/ami/dev00.wav").toString();
+        CliRun run = CliRun.of("transcribe", ami, "--model-path", model.toString(), "--language", "en",
+                "--format", "txt", "--min-chunk-size", "3", "--shrink-encoder-window", "--no-temperature-fallback",
+                "--quiet");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("audio 30.00 s"), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+    }
+}
