@@ -145,10 +145,10 @@ final class TranscribeCommand implements Callable<Integer> {
                 .withShrinkEncoderWindow(shrinkEncoderWindow)
                 .withTemperatureFallback(!noTemperatureFallback);
 
-        err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
-                file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(), backend,
-                backendPolicy);
         try (SpeechRecognizer recognizer = WhisperCppRecognizer.load(modelFile, cppConfig)) {
+            err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
+                    file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
+                    recognizer.backendName(), backendPolicy);
             if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {
                 throw new IllegalArgumentException("model " + modelFile.getFileName()
                         + " is English-only; use a multilingual model for --language " + lang);
