@@ -1,0 +1,34 @@
+package dev.steno.engine.session;
+
+/**
+ * Hears about trouble in one scheduled session, so the server can tell its client. Transcript updates do not come
+ * through here: they go to the {@link TranscriptionSession}'s own sink.
+ *
+ * <p>Callbacks must be quick and must not block: {@link #onOverflow} runs on the thread that called
+ * {@link ScheduledSession#addAudio} (a network thread), {@link #onError} on an inference worker. An exception thrown
+ * by a callback is swallowed, so a faulty listener cannot stall the scheduler.
+ */
+public interface SessionListener {
+    /** A listener that ignores everything. */
+    SessionListener NONE = new SessionListener() {
+    };
+
+    /**
+     * The session's pending audio grew past its cap and its oldest part was dropped unheard. Committed text is not
+     * affected; the transcript simply has a gap where the dropped audio was.
+     *
+     * @param droppedSeconds seconds of audio dropped by this one {@code addAudio} call
+     */
+    default void onOverflow(double droppedSeconds) {
+    }
+
+    /**
+     * A step of the session threw. The session stays usable (the audio stays in the policy and the next step covers
+     * it) unless too many steps failed in a row, in which case {@link ScheduledSession#finished()} completes
+     * exceptionally with this error right after this call.
+     *
+     * @param error what the step threw, usually a {@link dev.steno.engine.asr.RecognitionException}
+     */
+    default void onError(Throwable error) {
+    }
+}
