@@ -159,6 +159,15 @@ public final class InferenceScheduler implements AutoCloseable {
                 rejectedAudio.get(), rejectedSessions.get());
     }
 
+    /** The largest {@link ScheduledSession#lagSeconds()} over the registered sessions, 0 with none. */
+    public double maxLagSeconds() {
+        double max = 0;
+        for (ScheduledSession s : sessions) {
+            max = Math.max(max, s.lagSeconds());
+        }
+        return max;
+    }
+
     /** Closes and waits up to {@link #DEFAULT_CLOSE_GRACE} for running steps; see the class comment. */
     @Override
     public void close() {
