@@ -459,9 +459,10 @@ function onClose(event) {
 
   const fatalWhy = FATAL_CLOSE_CODES.get(code);
   if (fatalWhy || (!session.everConfigured && session.state === 'connecting')) {
-    const detail = session.lastServerError || reason || fatalWhy
-      || (code === 1006 ? 'could not connect — is the server running?' : `connection closed (code ${code})`);
-    fail(`${fatalWhy ? `Error ${code}: ` : ''}${detail}`);
+    const detail = session.lastServerError || reason;
+    if (fatalWhy) fail(`Error ${code}: ${fatalWhy}${detail ? ` (${detail})` : ''}.`);
+    else if (detail) fail(`Connection closed (code ${code}): ${detail}`);
+    else fail(code === 1006 ? 'Could not connect — is the server running and the WebSocket URL right?' : `Connection closed (code ${code}).`);
     return;
   }
   scheduleReconnect(code, reason);
