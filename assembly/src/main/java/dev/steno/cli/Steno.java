@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Steno.Version.class,
         description = "Real-time speech transcription on the JVM (Whisper with streaming policies).",
-        subcommands = {TranscribeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, TranscribeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'steno COMMAND --help' for the flags of a command."})
 public final class Steno implements Runnable {
     @CommandLine.Spec
@@ -31,6 +31,14 @@ public final class Steno implements Runnable {
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return 2;
         });
+        if (args.length > 0 && args[0].equals("serve")) {
+            try {
+                cl.getSubcommands().get("serve").setDefaultValueProvider(ServeCommand.configDefaults(args));
+            } catch (IllegalArgumentException e) {
+                err.println("steno: " + e.getMessage());
+                return 2;
+            }
+        }
         return cl.execute(args);
     }
 

@@ -1,0 +1,156 @@
+package dev.steno.cli;
+
+import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.asr.Task;
+import dev.steno.engine.asr.WhisperCppConfig;
+import dev.steno.engine.asr.WhisperCppRecognizer;
+import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.model.ModelResolver;
+import dev.steno.engine.policy.LocalAgreementConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The transcription flags shared by {@code transcribe} and {@code serve}, and what they build. */
+final class EngineOptions {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--language", paramLabel = "CODE", defaultValue = "auto",
+            description = "Spoken language as an ISO 639-1 code (en, de, ...), or auto to detect (default: ${DEFAULT-VALUE}).")
+    String language;
+
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "transcribe",
+            description = "transcribe, or translate into English (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "whisper.cpp",
+            description = "Speech recogniser: whisper.cpp (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--backend-policy", paramLabel = "NAME", defaultValue = "localagreement",
+            description = "Streaming policy: localagreement (default: ${DEFAULT-VALUE}).")
+    String backendPolicy;
+
+    @Option(names = "--min-chunk-size", paramLabel = "SECONDS", defaultValue = "1.0",
+            description = "Least new audio between two processing steps (default: ${DEFAULT-VALUE}).")
+    double minChunkSize;
+
+    @Option(names = "--buffer-trimming", paramLabel = "MODE", defaultValue = "segment",
+            description = "Where LocalAgreement cuts its audio buffer: segment or sentence (default: ${DEFAULT-VALUE}).")
+    String bufferTrimming;
+
+    @Option(names = "--buffer-trimming-sec", paramLabel = "SECONDS", defaultValue = "15",
+            description = "Buffer length that triggers trimming (default: ${DEFAULT-VALUE}).")
+    double bufferTrimmingSec;
+
+    @Option(names = "--confidence-validation",
+            description = "Commit a word without waiting for agreement when its probability is above 0.95 "
+                    + "(needs a backend that reports probabilities).")
+    boolean confidenceValidation;
+
+    @Option(names = "--init-prompt", paramLabel = "TEXT",
+            description = "Text to prime the recogniser with (names, spelling, style).")
+    String initPrompt;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU threads for inference; 0 picks one per core, at most 4 (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--beams", paramLabel = "N", defaultValue = "1",
+            description = "Beam search width; 1 is greedy decoding (default: ${DEFAULT-VALUE}).")
+    int beams;
+
+    @Option(names = "--shrink-encoder-window",
+            description = "Encode only as much audio as the buffer holds instead of a 30 s window: several times "
+                    + "faster on short buffers, slightly less accurate.")
+    boolean shrinkEncoderWindow;
+
+    @Option(names = "--no-temperature-fallback", negatable = false,
+            description = "Do not retry degenerate decodes at higher temperatures (faster, deterministic).")
+    boolean noTemperatureFallback;
+
+    /** Checks the flags that picocli cannot check by type alone; call before any heavy work. */
+    void validate(CommandLine cl) {
+        parseTask(cl);
+        parseTrimming(cl);
+        WhisperLanguages.parse(language);
+        if (!List.of("whisper.cpp", "whispercpp").contains(backend.strip().toLowerCase(Locale.ROOT))) {
+            throw new CommandLine.ParameterException(cl, "--backend '" + backend
+                    + "' is not available: this build has whisper.cpp (the Java backend is coming)");
+        }
+        if (!List.of("localagreement", "local-agreement").contains(backendPolicy.strip().toLowerCase(Locale.ROOT))) {
+            throw new CommandLine.ParameterException(cl, "--backend-policy '" + backendPolicy
+                    + "' is not available: this build has localagreement (simulstreaming is coming)");
+        }
+        if (!(minChunkSize > 0 && minChunkSize <= 30)) {
+            throw new CommandLine.ParameterException(cl, "--min-chunk-size must be in (0, 30] seconds");
+        }
+        if (!(bufferTrimmingSec > 0)) {
+            throw new CommandLine.ParameterException(cl, "--buffer-trimming-sec must be > 0");
+        }
+        if (threads < 0 || beams < 1 || beams > 16) {
+            throw new CommandLine.ParameterException(cl, "--threads must be >= 0 and --beams 1..16");
+        }
+    }
+
+    /** The language to use, or null for detection. */
+    String language() {
+        return WhisperLanguages.parse(language);
+    }
+
+    /** Resolves (and downloads if needed) the model file. */
+    Path modelFile() throws IOException {
+        return ModelResolver.resolve(model.modelPath == null ? model.model : null, model.modelPath,
+                model.cache.store());
+    }
+
+    WhisperCppConfig whisperCppConfig(int parallelCalls) {
+        return new WhisperCppConfig(threads, parallelCalls, beams, !noTemperatureFallback, shrinkEncoderWindow);
+    }
+
+    /** Loads the recogniser; English-only models refuse other languages here, before any audio is read. */
+    SpeechRecognizer loadRecognizer(Path modelFile, int parallelCalls) throws IOException {
+        SpeechRecognizer recognizer = WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
+        String lang = language();
+        if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {
+            recognizer.close();
+            throw new IllegalArgumentException("model " + modelFile.getFileName()
+                    + " is English-only; use a multilingual model for --language " + lang);
+        }
+        return recognizer;
+    }
+
+    LocalAgreementConfig policyConfig(CommandLine cl) {
+        return LocalAgreementConfig.builder()
+                .language(language())
+                .task(parseTask(cl))
+                .bufferTrimming(parseTrimming(cl))
+                .bufferTrimmingSec(bufferTrimmingSec)
+                .confidenceValidation(confidenceValidation)
+                .staticPrompt(initPrompt)
+                .build();
+    }
+
+    private Task parseTask(CommandLine cl) {
+        return switch (task.strip().toLowerCase(Locale.ROOT)) {
+            case "transcribe" -> Task.TRANSCRIBE;
+            case "translate" -> Task.TRANSLATE;
+            default -> throw new CommandLine.ParameterException(cl,
+                    "--task must be transcribe or translate, not '" + task + "'");
+        };
+    }
+
+    private LocalAgreementConfig.BufferTrimming parseTrimming(CommandLine cl) {
+        return switch (bufferTrimming.strip().toLowerCase(Locale.ROOT)) {
+            case "segment" -> LocalAgreementConfig.BufferTrimming.SEGMENT;
+            case "sentence" -> LocalAgreementConfig.BufferTrimming.SENTENCE;
+            default -> throw new CommandLine.ParameterException(cl,
+                    "--buffer-trimming must be segment or sentence, not '" + bufferTrimming + "'");
+        };
+    }
+}

@@ -1,0 +1,146 @@
+package dev.steno.cli;
+
+import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.server.ServerConfig;
+import dev.steno.server.ServerMetrics;
+import dev.steno.server.StenoServer;
+import dev.steno.server.TranscriptionService;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code steno serve}: the WhisperLiveKit-compatible server with the browser UI. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start the transcription server: browser UI at /, live WebSocket /asr (WhisperLiveKit "
+                + "protocol), /health, /metrics and OpenAI-compatible POST /v1/audio/transcriptions.",
+            "Flags may also come from a properties file (--config FILE) whose keys are the flag names without "
+                + "dashes, e.g. 'port=8443'."})
+final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
+            description = "Interface to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8000",
+            description = "TCP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--ssl-certfile", paramLabel = "PEM", description = "Certificate chain for HTTPS/WSS, e.g. "
+            + "Let's Encrypt's fullchain.pem.")
+    Path sslCertFile;
+
+    @Option(names = "--ssl-keyfile", paramLabel = "PEM", description = "Private key for --ssl-certfile, e.g. privkey.pem.")
+    Path sslKeyFile;
+
+    @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:STENO_API_TOKEN}",
+            description = "Require this token on every endpoint (?token= or 'Authorization: Bearer'); "
+                    + "default from $STENO_API_TOKEN.")
+    String apiToken;
+
+    @Option(names = "--cors-origins", paramLabel = "ORIGINS", split = ",",
+            description = "Comma-separated origins whose pages may call the server, or * for any.")
+    List<String> corsOrigins;
+
+    @Option(names = "--warmup-file", paramLabel = "WAV",
+            description = "Audio to transcribe once at start-up before reporting ready (default: 1 s of silence).")
+    Path warmupFile;
+
+    @Option(names = "--pcm-input", description = "Ask browsers to send raw PCM from an AudioWorklet instead of "
+            + "MediaRecorder WebM/Opus (both are accepted either way).")
+    boolean pcmInput;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "16",
+            description = "Live sessions served at once; more are refused with a clear reason (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "Inference steps run in parallel; 0 picks cores / threads per step (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--max-pending-seconds", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Audio a lagging session may hold unprocessed before its oldest audio is dropped "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double maxPendingSeconds;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with defaults for these flags (keys are flag names without dashes).")
+    Path config;
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.")
+    boolean verbose;
+
+    /** Counted down once the server listens; tests wait on it. */
+    final CountDownLatch started = new CountDownLatch(1);
+    volatile StenoServer server;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        engine.validate(spec.commandLine());
+        if (maxSessions < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be >= 1");
+        }
+        ServerConfig serverConfig = new ServerConfig(host, port, sslCertFile, sslKeyFile, apiToken,
+                corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).toList(), pcmInput, 1 << 20);
+        float[] warmup = warmupFile == null ? new float[16000]
+                : WavReader.read(warmupFile).resampledTo(16000).samples();
+
+        Path modelFile = engine.modelFile();
+        int threadsPerStep = engine.whisperCppConfig(1).effectiveThreads();
+        int workerCount = workers > 0 ? workers
+                : InferenceScheduler.defaultWorkers(Runtime.getRuntime().availableProcessors(), threadsPerStep);
+        ServerMetrics metrics = new ServerMetrics();
+        SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, workerCount + 1);
+        InferenceScheduler scheduler = new InferenceScheduler(workerCount, maxSessions, System::nanoTime);
+        TranscriptionService service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
+                engine.policyConfig(spec.commandLine()), engine.minChunkSize, maxPendingSeconds), scheduler, metrics);
+        try (service; StenoServer s = new StenoServer(serverConfig, service, metrics)) {
+            server = s;
+            s.start();
+            err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions%n",
+                    modelFile.getFileName(), recognizer.backendName(), engine.backendPolicy, workerCount, maxSessions);
+            long t0 = System.nanoTime();
+            service.warmUp(warmup);
+            err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            err.println("steno: open " + s.uri() + " in a browser (WebSocket " + s.uri().resolve("asr")
+                    .toString().replaceFirst("^http", "ws") + ")");
+            if (serverConfig.apiToken() != null) {
+                err.println("steno: an API token is required (?token=... or Authorization: Bearer)");
+            }
+            err.flush();
+            started.countDown();
+            Thread.currentThread().join(); // until interrupted (Ctrl-C ends the JVM and the shutdown hook stops us)
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Reads {@code --config FILE} before parsing so that its values become defaults. */
+    static CommandLine.IDefaultValueProvider configDefaults(String[] args) {
+        int i = Arrays.asList(args).indexOf("--config");
+        if (i < 0 || i + 1 >= args.length) {
+            return null;
+        }
+        java.io.File f = new java.io.File(args[i + 1]);
+        if (!f.isFile()) {
+            throw new IllegalArgumentException("--config " + f + ": no such file");
+        }
+        return new CommandLine.PropertiesDefaultProvider(f);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.steno.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the server listens and whom it lets in. Transcription settings live in {@link TranscriptionService}.
+ *
+ * @param host         interface to bind ("localhost" by default; "0.0.0.0" for every interface)
+ * @param port         TCP port (0 picks a free one, for tests)
+ * @param certFile     PEM certificate chain for HTTPS/WSS, or null for plain HTTP
+ * @param keyFile      PEM private key for {@code certFile}
+ * @param apiToken     when set, every endpoint requires it ({@code ?token=} or {@code Authorization: Bearer})
+ * @param corsOrigins  origins allowed to call the server from another page ("*" allows any); empty allows only
+ *                     same-origin pages and non-browser clients
+ * @param pcmInput     tell browser clients to send PCM from an AudioWorklet rather than MediaRecorder WebM
+ * @param maxFrameBytes largest accepted WebSocket message
+ */
+public record ServerConfig(String host, int port, Path certFile, Path keyFile, String apiToken,
+                           List<String> corsOrigins, boolean pcmInput, int maxFrameBytes) {
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0..65535, was " + port);
+        }
+        if ((certFile == null) != (keyFile == null)) {
+            throw new IllegalArgumentException("--ssl-certfile and --ssl-keyfile must be given together");
+        }
+        corsOrigins = List.copyOf(corsOrigins);
+        apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("max frame size must be at least 1024 bytes");
+        }
+    }
+
+    /** Plain HTTP on localhost:8000 without auth, like WhisperLiveKit. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("localhost", 8000, null, null, null, List.of(), false, 1 << 20);
+    }
+
+    public boolean tls() {
+        return certFile != null;
+    }
+
+    public ServerConfig withPort(int p) {
+        return new ServerConfig(host, p, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes);
+    }
+
+    public ServerConfig withApiToken(String token) {
+        return new ServerConfig(host, port, certFile, keyFile, token, corsOrigins, pcmInput, maxFrameBytes);
+    }
+
+    public ServerConfig withTls(Path cert, Path key) {
+        return new ServerConfig(host, port, cert, key, apiToken, corsOrigins, pcmInput, maxFrameBytes);
+    }
+
+    public ServerConfig withCorsOrigins(List<String> origins) {
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, origins, pcmInput, maxFrameBytes);
+    }
+
+    public ServerConfig withPcmInput(boolean pcm) {
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcm, maxFrameBytes);
+    }
+
+    public ServerConfig withMaxFrameBytes(int bytes) {
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, bytes);
+    }
+}

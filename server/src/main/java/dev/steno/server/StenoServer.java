@@ -1,0 +1,99 @@
+package dev.steno.server;
+
+import dev.steno.server.asr.AsrConnection;
+import dev.steno.server.http.AccessHandler;
+import dev.steno.server.http.ApiHandler;
+import dev.steno.server.tls.PemKeyStore;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * The Steno HTTP and WebSocket server: the web UI at {@code /}, the live {@code /asr} WebSocket, {@code /health},
+ * {@code /metrics} and the OpenAI-compatible {@code /v1/audio/transcriptions}.
+ *
+ * <p>Lifecycle: construct, {@link #start()}, {@link #close()}. The transcription service is owned by the caller.
+ */
+public final class StenoServer implements AutoCloseable {
+    /** Where the web UI lives inside the jar. */
+    static final String WEB_ROOT = "dev/steno/server/web/";
+
+    private final ServerConfig config;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final ScheduledExecutorService ticker;
+
+    public StenoServer(ServerConfig config, TranscriptionService service, ServerMetrics metrics) throws IOException {
+        this.config = config;
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("steno-http");
+        this.jetty = new Server(threads);
+        if (config.tls()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(PemKeyStore.load(config.certFile(), config.keyFile()));
+            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+            this.connector = new ServerConnector(jetty, ssl);
+        } else {
+            this.connector = new ServerConnector(jetty);
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+
+        // one timer thread paces the outbound updates of every connection
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "steno-asr-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+
+        ContextHandler context = new ContextHandler("/");
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
+            container.setMaxBinaryMessageSize(config.maxFrameBytes());
+            container.setMaxTextMessageSize(64 * 1024);
+            container.setIdleTimeout(Duration.ofMinutes(2));
+            container.addMapping("/asr", (request, response, callback) -> new AsrConnection(service, config, ticker));
+        });
+        ResourceHandler web = new ResourceHandler();
+        web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
+        web.setDirAllowed(false);
+        web.setWelcomeFiles("index.html");
+        ApiHandler api = new ApiHandler(service, metrics, web);
+        ws.setHandler(api);
+        context.setHandler(new AccessHandler(config, ws));
+        jetty.setHandler(context);
+    }
+
+    /** Starts listening. */
+    public void start() throws Exception {
+        jetty.start();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The address to open in a browser. */
+    public URI uri() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        return URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + port() + "/");
+    }
+
+    /** Stops the server; open connections are closed. */
+    @Override
+    public void close() throws Exception {
+        ticker.shutdownNow();
+        jetty.stop();
+    }
+}

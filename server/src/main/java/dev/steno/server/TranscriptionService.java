@@ -1,0 +1,136 @@
+package dev.steno.server;
+
+import dev.steno.engine.asr.Recognition;
+import dev.steno.engine.asr.RecognitionRequest;
+import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.asr.Task;
+import dev.steno.engine.policy.LocalAgreementConfig;
+import dev.steno.engine.policy.LocalAgreementPolicy;
+import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.session.ScheduledSession;
+import dev.steno.engine.session.SessionListener;
+import dev.steno.engine.session.SessionOptions;
+import dev.steno.engine.session.TranscriptionSession;
+import dev.steno.engine.transcript.TranscriptLine;
+import dev.steno.engine.transcript.TranscriptUpdate;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The server's view of the engine: one loaded model shared by every client, one bounded inference scheduler, and
+ * the settings new sessions start with. Thread-safe.
+ */
+public final class TranscriptionService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TranscriptionService.class.getName());
+
+    /**
+     * What every live session starts with.
+     *
+     * @param policy            LocalAgreement settings; a client's {@code ?language=} replaces the language
+     * @param minChunkSeconds   least new audio between two steps of a session
+     * @param maxPendingSeconds cap on audio waiting for a step per session (memory bound)
+     */
+    public record Settings(LocalAgreementConfig policy, double minChunkSeconds, double maxPendingSeconds) {
+        public Settings {
+            Objects.requireNonNull(policy, "policy");
+            if (!(minChunkSeconds > 0)) {
+                throw new IllegalArgumentException("--min-chunk-size must be > 0, was " + minChunkSeconds);
+            }
+        }
+    }
+
+    private final SpeechRecognizer recognizer;
+    private final Settings settings;
+    private final InferenceScheduler scheduler;
+    private final ServerMetrics metrics;
+    private volatile boolean ready;
+
+    /**
+     * @param recognizer the shared model; closed with this service
+     * @param scheduler  the shared scheduler; closed with this service
+     */
+    public TranscriptionService(SpeechRecognizer recognizer, Settings settings, InferenceScheduler scheduler,
+                                ServerMetrics metrics) {
+        this.recognizer = Objects.requireNonNull(recognizer, "recognizer");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Runs one transcription so that the first client does not pay for lazy native set-up; then reports ready. */
+    public void warmUp(float[] audio16k) {
+        long t0 = System.nanoTime();
+        recognizer.transcribe(new RecognitionRequest(audio16k, "", settings.policy().language(), Task.TRANSCRIBE));
+        LOG.log(System.Logger.Level.INFO, "warm-up took {0} ms", (System.nanoTime() - t0) / 1_000_000);
+        ready = true;
+    }
+
+    /** True once warm-up finished. */
+    public boolean ready() {
+        return ready;
+    }
+
+    public String backendName() {
+        return recognizer.backendName();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public InferenceScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Starts a live session.
+     *
+     * @param language     the client's language choice, or null for the server default
+     * @param sink         receives transcript updates (on an inference worker thread)
+     * @param clockSeconds seconds since the client connected (for lag figures)
+     * @param listener     hears about dropped audio and failed steps
+     * @return the session, or empty when the server already serves its maximum number of sessions
+     */
+    public Optional<ScheduledSession> open(String language, Consumer<TranscriptUpdate> sink,
+                                           DoubleSupplier clockSeconds, SessionListener listener) {
+        LocalAgreementConfig policy = language == null ? settings.policy()
+                : settings.policy().toBuilder().language(language).build();
+        TranscriptionSession session = new TranscriptionSession(new LocalAgreementPolicy(recognizer, policy),
+                TranscriptLine.UNKNOWN_SPEAKER, sink, clockSeconds);
+        SessionOptions options = SessionOptions.of(settings.minChunkSeconds())
+                .withMaxPendingSeconds(Math.max(settings.maxPendingSeconds(), settings.minChunkSeconds()))
+                .withListener(listener);
+        try {
+            ScheduledSession scheduled = scheduler.register(session, options);
+            metrics.activeSessions.incrementAndGet();
+            metrics.sessionsTotal.increment();
+            scheduled.finished().whenComplete((v, e) -> metrics.activeSessions.decrementAndGet());
+            return Optional.of(scheduled);
+        } catch (RejectedExecutionException full) {
+            metrics.rejectedSessions.increment();
+            return Optional.empty();
+        }
+    }
+
+    /** Transcribes a whole recording at once (uploads); runs on the caller's thread, sharing the model. */
+    public Recognition transcribeWhole(float[] audio16k, String language, String prompt, Task task) {
+        metrics.uploads.increment();
+        metrics.audioMicros.add((long) (audio16k.length / 16.0 * 1000));
+        return recognizer.transcribe(new RecognitionRequest(audio16k, prompt,
+                language != null ? language : settings.policy().language(), task));
+    }
+
+    /** Counts audio a live client sent. */
+    public void countAudio(int samples16k) {
+        metrics.audioMicros.add(samples16k * 1_000_000L / SpeechRecognizer.SAMPLE_RATE);
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        recognizer.close();
+    }
+}

@@ -1,0 +1,274 @@
+package dev.steno.server.asr;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.audio.AudioFormatException;
+import dev.steno.engine.audio.AutoDetectingDecoder;
+import dev.steno.engine.session.ScheduledSession;
+import dev.steno.engine.session.SessionListener;
+import dev.steno.engine.transcript.LagFigures;
+import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.server.ServerConfig;
+import dev.steno.server.TranscriptionService;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+
+/**
+ * One browser (or other) client on {@code /asr}: audio frames in, transcript state out, exactly as WhisperLiveKit's
+ * protocol has it.
+ *
+ * <p>Outbound traffic is bounded: at most one message is in flight, and every 50 ms the newest state is compared
+ * with what the client last received. A slow client therefore skips intermediate states (tentative text is the
+ * first thing it misses) but never loses committed lines: full mode sends all lines each time, and diff mode diffs
+ * against what was actually sent.
+ */
+public final class AsrConnection implements Session.Listener.AutoDemanding {
+    private static final System.Logger LOG = System.getLogger(AsrConnection.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Close code for bad query parameters (WhisperLiveKit). */
+    public static final int CLOSE_BAD_PARAMS = 4400;
+    /** Close code for a missing or wrong token. */
+    public static final int CLOSE_UNAUTHORIZED = 4401;
+    /** How often the newest state is considered for sending. */
+    static final long TICK_MILLIS = 50;
+
+    private final TranscriptionService service;
+    private final ServerConfig config;
+    private final ScheduledExecutorService ticker;
+    private final long connectedNanos = System.nanoTime();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private volatile Session session;
+    private volatile ScheduledSession transcription;
+    private volatile AsrState latest;
+    private volatile boolean streamEnded;
+    private volatile boolean finalPublished;
+    private volatile boolean readySent;
+    private volatile boolean closed;
+    private UpdateEncoder encoder;
+    private AutoDetectingDecoder decoder;
+    private ScheduledFuture<?> tick;
+
+    public AsrConnection(TranscriptionService service, ServerConfig config, ScheduledExecutorService ticker) {
+        this.service = service;
+        this.config = config;
+        this.ticker = ticker;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+        this.session = s;
+        Map<String, List<String>> params = s.getUpgradeRequest().getParameterMap();
+        if (config.apiToken() != null && !tokenMatches(param(params, "token"),
+                s.getUpgradeRequest().getHeader("Authorization"), config.apiToken())) {
+            refuse(CLOSE_UNAUTHORIZED, "invalid or missing token");
+            return;
+        }
+        String mode = Optional.ofNullable(param(params, "mode")).orElse("full");
+        if (!mode.equals("full") && !mode.equals("diff")) {
+            refuse(CLOSE_BAD_PARAMS, "invalid mode '" + mode + "': use full or diff");
+            return;
+        }
+        String language;
+        try {
+            language = WhisperLanguages.parse(param(params, "language"));
+        } catch (IllegalArgumentException e) {
+            refuse(CLOSE_BAD_PARAMS, e.getMessage());
+            return;
+        }
+        encoder = new UpdateEncoder(mode.equals("diff"));
+        Optional<ScheduledSession> opened = service.open(language, this::onUpdate,
+                () -> (System.nanoTime() - connectedNanos) / 1e9, new SessionListener() {
+                    @Override
+                    public void onOverflow(double droppedSeconds) {
+                        LOG.log(System.Logger.Level.WARNING, "client {0} lags: dropped {1} s of its oldest audio",
+                                s.getRemoteSocketAddress(), droppedSeconds);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        LOG.log(System.Logger.Level.WARNING, "transcription step failed: " + error.getMessage());
+                    }
+                });
+        if (opened.isEmpty()) {
+            refuse(StatusCode.TRY_AGAIN_LATER, "the server is at its maximum number of sessions; try again later");
+            return;
+        }
+        transcription = opened.get();
+        transcription.finished().whenComplete((v, error) -> {
+            if (error != null) {
+                AsrState last = latest;
+                String message = "transcription failed: " + rootMessage(error);
+                latest = last == null ? new AsrState(AsrState.ERROR, List.of(), "", LagFigures.NONE, message, false)
+                        : last.withError(message);
+            }
+            finalPublished = true;
+        });
+        decoder = new AutoDetectingDecoder((samples, off, len) -> {
+            transcription.addAudio(samples, off, len);
+            service.countAudio(len);
+        });
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.put("type", "config");
+        cfg.put("useAudioWorklet", config.pcmInput());
+        cfg.put("mode", mode);
+        sendNow(cfg.toString());
+        tick = ticker.scheduleAtFixedRate(this::flush, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        try {
+            if (transcription == null || closed) {
+                return;
+            }
+            if (streamEnded) {
+                return; // audio after the end marker is ignored, as WhisperLiveKit does
+            }
+            if (!payload.hasRemaining()) {
+                streamEnded = true;
+                decoder.end();
+                transcription.endOfStream();
+                return;
+            }
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            decoder.push(bytes, 0, bytes.length);
+        } catch (AudioFormatException e) {
+            fail(StatusCode.BAD_PAYLOAD, "invalid audio: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "audio frame failed", e);
+            fail(StatusCode.SERVER_ERROR, "could not process audio: " + e.getMessage());
+        } finally {
+            callback.succeed();
+        }
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        fail(StatusCode.BAD_DATA, "text frames are not accepted on /asr: send audio as binary frames "
+                + "(an empty binary frame ends the stream)");
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        closed = true;
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        ScheduledSession t = transcription;
+        if (t != null && !t.isDone()) {
+            t.cancel();
+        }
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "websocket error: " + cause);
+    }
+
+    private void onUpdate(TranscriptUpdate update) {
+        latest = AsrState.of(AsrState.ACTIVE, update.lines(), update.tentativeText(), update.lag(), update.final_());
+    }
+
+    /** Called by the shared ticker: send the newest state if it changed, then ready_to_stop once all is out. */
+    private void flush() {
+        if (closed || !session.isOpen() || !sending.compareAndSet(false, true)) {
+            return;
+        }
+        boolean sent = false;
+        try {
+            // read the flag before the state: a final state published after this read is caught on the next tick
+            boolean finalNow = finalPublished;
+            AsrState state = latest;
+            if (state != null && encoder.changed(state)) {
+                send(encoder.encode(state).toString());
+                sent = true;
+            } else if (finalNow && streamEnded && !readySent) {
+                readySent = true;
+                send("{\"type\":\"ready_to_stop\"}");
+                sent = true;
+            }
+        } finally {
+            if (!sent) {
+                sending.set(false);
+            }
+        }
+    }
+
+    private void send(String text) {
+        session.sendText(text, Callback.from(() -> sending.set(false), error -> {
+            sending.set(false);
+            LOG.log(System.Logger.Level.DEBUG, "send failed: " + error);
+        }));
+    }
+
+    private void sendNow(String text) {
+        sending.set(true);
+        send(text);
+    }
+
+    private void refuse(int code, String reason) {
+        closed = true;
+        closeWithError(code, reason);
+    }
+
+    private void fail(int code, String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        ScheduledSession t = transcription;
+        if (t != null) {
+            t.cancel();
+        }
+        closeWithError(code, reason);
+    }
+
+    /** Sends {@code {"type":"error"}} with the whole reason, then closes with a (possibly shortened) reason. */
+    private void closeWithError(int code, String reason) {
+        // a close frame's reason is limited to 123 bytes of UTF-8
+        String shortReason = reason.length() > 100 ? reason.substring(0, 97) + "..." : reason;
+        ObjectNode err = JSON.createObjectNode();
+        err.put("type", "error");
+        err.put("error", reason);
+        Session s = session;
+        s.sendText(err.toString(), Callback.from(() -> s.close(code, shortReason, Callback.NOOP),
+                e -> s.close(code, shortReason, Callback.NOOP)));
+    }
+
+    /** True when the query token or the bearer header equals {@code expected} (compared in constant time). */
+    public static boolean tokenMatches(String queryToken, String authorization, String expected) {
+        String given = queryToken;
+        if (given == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            given = authorization.substring(7).strip();
+        }
+        return given != null && java.security.MessageDigest.isEqual(
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String param(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.steno.server.asr;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.transcript.LagFigures;
+import dev.steno.engine.transcript.TranscriptLine;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One state of a live transcript as the {@code /asr} protocol shows it: committed lines, tentative text and lag
+ * figures. Equal states are not sent twice.
+ *
+ * @param status    {@code active_transcription}, {@code no_audio_detected} or {@code error}
+ * @param lines     committed lines in protocol form
+ * @param buffer    tentative text ({@code buffer_transcription})
+ * @param lag       lag figures in seconds
+ * @param error     error text when status is {@code error}, else null
+ * @param lastLineOpen true while the last line may still grow (more words of the same sentence to come)
+ */
+public record AsrState(String status, List<Line> lines, String buffer, LagFigures lag, String error,
+                       boolean lastLineOpen) {
+    public static final String ACTIVE = "active_transcription";
+    public static final String NO_AUDIO = "no_audio_detected";
+    public static final String ERROR = "error";
+
+    /** Speaker of lines when no attribution ran: WhisperLiveKit numbers speakers from 1. */
+    static final int DEFAULT_SPEAKER = 1;
+
+    public AsrState {
+        lines = List.copyOf(lines);
+        Objects.requireNonNull(status, "status");
+        buffer = buffer == null ? "" : buffer;
+    }
+
+    /** A line as sent: times already formatted, so that equality means "same on the wire". */
+    public record Line(int speaker, String text, String start, String end) {
+        static Line of(TranscriptLine l) {
+            int speaker = l.speaker() == TranscriptLine.UNKNOWN_SPEAKER ? DEFAULT_SPEAKER : l.speaker();
+            return new Line(speaker, l.isSilence() ? "" : l.text(), time(l.start()), time(l.end()));
+        }
+
+        ObjectNode toJson() {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("speaker", speaker);
+            o.put("text", text);
+            o.put("start", start);
+            o.put("end", end);
+            return o;
+        }
+    }
+
+    /** Builds the state from the engine's lines; the last one stays open unless this is the final update. */
+    public static AsrState of(String status, List<TranscriptLine> lines, String buffer, LagFigures lag,
+                              boolean finalUpdate) {
+        return new AsrState(status, lines.stream().map(Line::of).toList(), buffer, lag, null,
+                !finalUpdate && !lines.isEmpty());
+    }
+
+    /** This state with an error. */
+    public AsrState withError(String message) {
+        return new AsrState(ERROR, lines, "", lag, message, false);
+    }
+
+    /**
+     * The state as diff mode shows it: lines that can no longer change, with the open line's committed text moved in
+     * front of the tentative buffer. The protocol's diffs can only append lines (and prune from the front), so a
+     * line must be complete before it is sent as a line.
+     */
+    AsrState closedLinesOnly() {
+        if (!lastLineOpen) {
+            return this;
+        }
+        Line open = lines.get(lines.size() - 1);
+        return new AsrState(status, lines.subList(0, lines.size() - 1), open.text() + buffer, lag, error, false);
+    }
+
+    /** Formats seconds as the protocol's {@code H:MM:SS.cc}. */
+    public static String time(double seconds) {
+        long cs = Math.round(Math.max(0, seconds) * 100);
+        return String.format(Locale.ROOT, "%d:%02d:%02d.%02d", cs / 360_000, cs / 6000 % 60, cs / 100 % 60, cs % 100);
+    }
+
+    /** The fields every update carries besides the lines. */
+    void putCommonFields(ObjectNode o) {
+        o.put("status", status);
+        if (error != null) {
+            o.put("error", error);
+        }
+        o.put("buffer_transcription", buffer);
+        o.put("buffer_diarization", "");
+        o.put("buffer_translation", "");
+        o.put("remaining_time_transcription", round(lag.transcription()));
+        o.put("remaining_time_transcription_processing", round(lag.processing()));
+        o.put("remaining_time_transcription_policy", round(lag.policy()));
+        o.put("remaining_time_diarization", 0.0);
+    }
+
+    /** The full-mode message. */
+    public ObjectNode toFullJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("status", status);
+        var arr = o.putArray("lines");
+        for (Line l : lines) {
+            arr.add(l.toJson());
+        }
+        putCommonFields(o);
+        return o;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

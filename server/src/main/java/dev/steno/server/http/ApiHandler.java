@@ -1,0 +1,320 @@
+package dev.steno.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.asr.Recognition;
+import dev.steno.engine.asr.Segment;
+import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.audio.AudioFormatException;
+import dev.steno.engine.audio.PcmAudio;
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.audio.WebmOpusDecoder;
+import dev.steno.engine.session.SchedulerStats;
+import dev.steno.engine.transcript.TranscriptFormat;
+import dev.steno.engine.transcript.TranscriptLine;
+import dev.steno.engine.transcript.Word;
+import dev.steno.server.ServerMetrics;
+import dev.steno.server.TranscriptionService;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartConfig;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The server's HTTP endpoints; anything else goes to the web UI's static files.
+ * <ul>
+ *   <li>{@code GET /health}: {@code {"status":"ok","backend":...,"ready":bool}}, 503 until warm-up finished</li>
+ *   <li>{@code GET /metrics}: Prometheus text format</li>
+ *   <li>{@code POST /v1/audio/transcriptions}: OpenAI-compatible upload (multipart {@code file}, {@code language},
+ *   {@code prompt}, {@code response_format} json|verbose_json|text|srt|vtt)</li>
+ * </ul>
+ */
+public final class ApiHandler extends Handler.Wrapper {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest upload accepted: about 25 minutes of 16-bit 48 kHz stereo WAV; OpenAI's own limit is 25 MB. */
+    static final long MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
+
+    private final TranscriptionService service;
+    private final ServerMetrics metrics;
+
+    public ApiHandler(TranscriptionService service, ServerMetrics metrics, Handler staticFiles) {
+        super(staticFiles);
+        this.service = service;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        switch (path) {
+            case "/health" -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("status", service.ready() ? "ok" : "starting");
+                o.put("backend", service.backendName());
+                o.put("ready", service.ready());
+                sendJson(response, callback, service.ready() ? 200 : HttpStatus.SERVICE_UNAVAILABLE_503, o.toString());
+                return true;
+            }
+            case "/metrics" -> {
+                send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+                return true;
+            }
+            case "/v1/audio/transcriptions" -> {
+                if (!HttpMethod.POST.is(request.getMethod())) {
+                    sendError(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
+                            "use POST with multipart/form-data (field 'file')");
+                    return true;
+                }
+                handleUpload(request, response, callback);
+                return true;
+            }
+            default -> {
+                return super.handle(request, response, callback);
+            }
+        }
+    }
+
+    private String metricsText() {
+        SchedulerStats s = service.scheduler().stats();
+        StringBuilder b = new StringBuilder();
+        gauge(b, "steno_sessions_active", "Live /asr sessions now", metrics.activeSessions());
+        counter(b, "steno_sessions_total", "Live sessions opened since start", metrics.sessionsTotalCount());
+        counter(b, "steno_sessions_rejected_total", "Sessions refused because --max-sessions was reached",
+                metrics.rejectedSessions());
+        counter(b, "steno_audio_seconds_total", "Audio received from clients and uploads", metrics.audioSeconds());
+        counter(b, "steno_audio_processed_seconds_total", "Audio processed by inference steps", s.audioSecondsProcessed());
+        counter(b, "steno_audio_dropped_seconds_total", "Audio dropped because a session lagged past its cap",
+                s.droppedAudioSeconds());
+        counter(b, "steno_inference_seconds_total", "Compute time spent in inference steps", s.computeSeconds());
+        counter(b, "steno_inference_steps_total", "Inference steps run", s.steps());
+        counter(b, "steno_inference_failed_steps_total", "Inference steps that failed", s.failedSteps());
+        gauge(b, "steno_real_time_factor", "Compute seconds per audio second over all sessions", s.realTimeFactor());
+        gauge(b, "steno_scheduler_ready_queue", "Sessions waiting for an inference worker", s.readyQueueLength());
+        gauge(b, "steno_scheduler_busy_workers", "Inference workers busy now", s.busyWorkers());
+        gauge(b, "steno_scheduler_workers", "Inference workers", s.workers());
+        gauge(b, "steno_lag_seconds_max", "Largest age of unprocessed audio over live sessions",
+                metrics.maxLagSeconds(service.scheduler()));
+        counter(b, "steno_uploads_total", "Files transcribed through /v1/audio/transcriptions", metrics.uploadsCount());
+        gauge(b, "steno_ready", "1 once warm-up finished", service.ready() ? 1 : 0);
+        return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String help, double value) {
+        metric(b, name, help, "gauge", value);
+    }
+
+    private static void counter(StringBuilder b, String name, String help, double value) {
+        metric(b, name, help, "counter", value);
+    }
+
+    private static void metric(StringBuilder b, String name, String help, String type, double value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        b.append(name).append(' ');
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            b.append((long) value);
+        } else {
+            b.append(String.format(Locale.ROOT, "%.6f", value));
+        }
+        b.append('\n');
+    }
+
+    private void handleUpload(Request request, Response response, Callback callback) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            sendError(response, callback, HttpStatus.BAD_REQUEST_400,
+                    "expected multipart/form-data with a 'file' field, got " + contentType);
+            return;
+        }
+        MultiPartConfig cfg = new MultiPartConfig.Builder().maxParts(16).maxSize(MAX_UPLOAD_BYTES)
+                .maxPartSize(MAX_UPLOAD_BYTES).maxMemoryPartSize(MAX_UPLOAD_BYTES).build();
+        MultiPartFormData.from(request, request, contentType, cfg).whenComplete((parts, failure) -> {
+            if (failure != null) {
+                sendError(response, callback, HttpStatus.BAD_REQUEST_400, "could not read the upload: "
+                        + failure.getMessage());
+                return;
+            }
+            // inference is slow: leave the HTTP selector thread right away
+            request.getContext().execute(() -> {
+                try (parts) {
+                    transcribeUpload(parts, response, callback);
+                } catch (Throwable t) {
+                    sendError(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "transcription failed: "
+                            + t.getMessage());
+                }
+            });
+        });
+    }
+
+    private void transcribeUpload(MultiPartFormData.Parts parts, Response response, Callback callback)
+            throws IOException {
+        MultiPart.Part file = parts.getFirst("file");
+        if (file == null) {
+            sendError(response, callback, HttpStatus.BAD_REQUEST_400, "missing the 'file' field");
+            return;
+        }
+        String format = field(parts, "response_format", "json").toLowerCase(Locale.ROOT);
+        if (!List.of("json", "verbose_json", "text", "srt", "vtt").contains(format)) {
+            sendError(response, callback, HttpStatus.BAD_REQUEST_400, "response_format must be json, verbose_json, "
+                    + "text, srt or vtt, not '" + format + "'");
+            return;
+        }
+        String language;
+        try {
+            language = WhisperLanguages.parse(field(parts, "language", null));
+        } catch (IllegalArgumentException e) {
+            sendError(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            return;
+        }
+        // the engine's Task; Jetty's Invocable.Task is in scope here through Handler
+        dev.steno.engine.asr.Task task = dev.steno.engine.asr.Task.TRANSCRIBE;
+        byte[] bytes = toBytes(Content.Source.asByteBuffer(file.getContentSource()));
+        float[] audio;
+        try {
+            audio = decode(bytes, file.getFileName());
+        } catch (AudioFormatException e) {
+            sendError(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            return;
+        }
+        Recognition r = service.transcribeWhole(audio, language, field(parts, "prompt", ""), task);
+        double duration = audio.length / 16000.0;
+        List<TranscriptLine> lines = new ArrayList<>();
+        for (Segment s : r.segments()) {
+            lines.add(new TranscriptLine(TranscriptLine.UNKNOWN_SPEAKER, s.start(), s.end(), s.text()));
+        }
+        String text = String.join("", r.segments().stream().map(Segment::text).toList()).strip();
+        switch (format) {
+            case "text" -> send(response, callback, 200, "text/plain; charset=utf-8", text + "\n");
+            case "srt" -> send(response, callback, 200, "application/x-subrip; charset=utf-8",
+                    TranscriptFormat.SRT.write(lines, r.words()));
+            case "vtt" -> send(response, callback, 200, "text/vtt; charset=utf-8",
+                    TranscriptFormat.VTT.write(lines, r.words()));
+            case "json" -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("text", text);
+                sendJson(response, callback, 200, o.toString());
+            }
+            default -> sendJson(response, callback, 200, verboseJson(r, text, duration, language));
+        }
+    }
+
+    private static String verboseJson(Recognition r, String text, double duration, String language) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("task", "transcribe");
+        o.put("language", r.detectedLanguage().orElse(language == null ? "unknown" : language));
+        o.put("duration", Math.round(duration * 1000) / 1000.0);
+        o.put("text", text);
+        ArrayNode segs = o.putArray("segments");
+        int id = 0;
+        for (Segment s : r.segments()) {
+            ObjectNode so = segs.addObject();
+            so.put("id", id++);
+            so.put("start", Math.round(s.start() * 1000) / 1000.0);
+            so.put("end", Math.round(s.end() * 1000) / 1000.0);
+            so.put("text", s.text());
+        }
+        ArrayNode words = o.putArray("words");
+        for (Word w : r.words()) {
+            ObjectNode wo = words.addObject();
+            wo.put("word", w.text().strip());
+            wo.put("start", Math.round(w.start() * 1000) / 1000.0);
+            wo.put("end", Math.round(w.end() * 1000) / 1000.0);
+        }
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** WAV or WebM/Opus, told apart by their first bytes. */
+    static float[] decode(byte[] bytes, String fileName) throws AudioFormatException {
+        String name = fileName == null ? "upload" : fileName;
+        if (bytes.length >= 4 && (bytes[0] & 0xff) == 0x1A && (bytes[1] & 0xff) == 0x45 && (bytes[2] & 0xff) == 0xDF
+                && (bytes[3] & 0xff) == 0xA3) {
+            FloatCollector collected = new FloatCollector();
+            WebmOpusDecoder decoder = new WebmOpusDecoder(collected);
+            decoder.push(bytes, 0, bytes.length);
+            decoder.end();
+            return collected.toArray();
+        }
+        try {
+            PcmAudio pcm = WavReader.read(new ByteArrayInputStream(bytes), name);
+            return pcm.resampledTo(16000).samples();
+        } catch (AudioFormatException e) {
+            throw new AudioFormatException(e.getMessage() + " (uploads may be WAV or WebM/Opus)");
+        } catch (IOException e) {
+            throw new AudioFormatException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] toBytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    /** Gathers a decoder's output into one array. */
+    private static final class FloatCollector implements dev.steno.engine.audio.AudioSink {
+        private float[] data = new float[16000 * 30];
+        private int size;
+
+        @Override
+        public void accept(float[] samples, int off, int len) {
+            if (size + len > data.length) {
+                data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + len));
+            }
+            System.arraycopy(samples, off, data, size, len);
+            size += len;
+        }
+
+        float[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+
+    private static String field(MultiPartFormData.Parts parts, String name, String fallback) {
+        MultiPart.Part p = parts.getFirst(name);
+        return p == null ? fallback : p.getContentAsString(StandardCharsets.UTF_8).strip();
+    }
+
+    static void sendError(Response response, Callback callback, int status, String message) {
+        sendJson(response, callback, status, "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"invalid_request_error\"}}");
+    }
+
+    static void sendJson(Response response, Callback callback, int status, String json) {
+        send(response, callback, status, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString(), json);
+    }
+
+    static void send(Response response, Callback callback, int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

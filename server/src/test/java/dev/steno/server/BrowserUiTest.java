@@ -1,0 +1,94 @@
+package dev.steno.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.steno.engine.testing.SharedFixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI in a real headless Chromium with a fake microphone playing jfk.wav, driven by Playwright
+ * ({@code src/test/browser/asr-ui.mjs}). Needs Debian's {@code chromium} and Node.js with npm: under {@code CI=true}
+ * their absence fails the test ({@code .ci/run} installs them); elsewhere it is skipped with a message.
+ * The screenshot is kept as {@code target/browser/asr-ui.png}.
+ */
+class BrowserUiTest {
+    private static final Path SCRIPT_DIR = Path.of("src", "test", "browser");
+
+    static String chromium() {
+        for (String c : List.of(System.getenv().getOrDefault("STENO_CHROMIUM", ""), "/usr/bin/chromium",
+                "/usr/bin/chromium-browser")) {
+            if (!c.isEmpty() && Files.isExecutable(Path.of(c))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void recordsFromAFakeMicrophoneAndShowsTheTranscript() throws Exception {
+        String chromium = chromium();
+        boolean node = onPath("node") && onPath("npm");
+        boolean ci = "true".equals(System.getenv("CI"));
+        if (ci) {
+            assertTrue(chromium != null, "CI=true but Chromium is missing: apt-get install chromium");
+            assertTrue(node, "CI=true but node/npm are missing: apt-get install nodejs npm");
+        } else {
+            assumeTrue(chromium != null, "skipped: install Debian's 'chromium' package to run the browser test");
+            assumeTrue(node, "skipped: install 'nodejs' and 'npm' to run the browser test");
+        }
+        run(List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"), SCRIPT_DIR, 300);
+
+        Path out = Path.of("target", "browser");
+        Files.createDirectories(out);
+        Path screenshot = out.resolve("asr-ui.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+        try (ServerFixture fx = ServerFixture.start()) {
+            String wav = SharedFixtures.file("audio/jfk.wav").toString();
+            String result = run(List.of("node", "asr-ui.mjs", fx.server.uri().toString(), wav, screenshot.toString(),
+                    "6"), SCRIPT_DIR, 180);
+            assertTrue(result.contains("\"ok\":true"), result);
+            assertTrue(Files.size(screenshot) > 10_000, "a screenshot was taken");
+            assertTrue(fx.metrics.sessionsTotalCount() >= 1, "the page opened a session");
+            assertTrue(fx.metrics.audioSeconds() > 1, "the fake microphone's audio reached the server");
+        }
+    }
+
+    private static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
+            InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        String chromium = chromium();
+        if (chromium != null) {
+            pb.environment().put("STENO_CHROMIUM", chromium);
+        }
+        // output to a file: a full pipe would block the child while we wait for it
+        Path log = Files.createTempFile("steno-browser", ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        assertTrue(done, String.join(" ", command) + " timed out:\n" + text);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + text);
+        return text;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.steno.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.testing.SharedFixtures;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HttpEndpointsTest {
+    static ServerFixture fx;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = ServerFixture.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A multipart/form-data body with text fields and one file. */
+    static HttpRequest upload(URI uri, Map<String, String> fields, String fileName, byte[] file) {
+        String boundary = "----steno" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        fields.forEach((k, v) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
+                + "\"\r\n\r\n" + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        if (file != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                    + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(file);
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+    }
+
+    @Test
+    void healthSaysReadyAfterWarmUp() throws Exception {
+        HttpResponse<String> r = get(fx.http("/health"));
+        assertEquals(200, r.statusCode());
+        JsonNode j = JSON.readTree(r.body());
+        assertEquals("ok", j.get("status").asText());
+        assertEquals("whisper.cpp", j.get("backend").asText());
+        assertTrue(j.get("ready").asBoolean());
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        HttpResponse<String> r = get(fx.http("/metrics"));
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+        for (String name : List.of("steno_sessions_active", "steno_sessions_rejected_total", "steno_audio_seconds_total",
+                "steno_real_time_factor", "steno_lag_seconds_max")) {
+            assertTrue(r.body().contains("# TYPE " + name + " "), name);
+            assertTrue(r.body().lines().anyMatch(l -> l.matches(name + " -?[0-9.]+")), name + " has a value");
+        }
+    }
+
+    @Test
+    void webUiIsServedFromTheJar() throws Exception {
+        HttpResponse<String> r = get(fx.http("/"));
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("<html") || r.body().contains("<!doctype html") || r.body().contains("<!DOCTYPE html"));
+        assertEquals(404, get(fx.http("/no-such-page.html")).statusCode());
+    }
+
+    @Test
+    void openAiUploadInEveryFormat() throws Exception {
+        byte[] wav = Files.readAllBytes(SharedFixtures.file("audio/librispeech/7902-96591-0000.wav"));
+        URI uri = fx.http("/v1/audio/transcriptions");
+        HttpResponse<String> json = HTTP.send(upload(uri, Map.of("model", "whisper-1", "language", "en"),
+                "a.wav", wav), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, json.statusCode(), json.body());
+        assertTrue(JSON.readTree(json.body()).has("text"));
+
+        HttpResponse<String> verbose = HTTP.send(upload(uri, Map.of("response_format", "verbose_json"), "a.wav", wav),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode v = JSON.readTree(verbose.body());
+        assertEquals(2.095, v.get("duration").asDouble(), 0.01);
+        assertTrue(v.get("segments").isArray());
+
+        HttpResponse<String> srt = HTTP.send(upload(uri, Map.of("response_format", "srt"), "a.wav", wav),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(srt.body().isEmpty() || srt.body().startsWith("1\n00:00:"), srt.body());
+        HttpResponse<String> vtt = HTTP.send(upload(uri, Map.of("response_format", "vtt"), "a.wav", wav),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(vtt.body().startsWith("WEBVTT"), vtt.body());
+        HttpResponse<String> text = HTTP.send(upload(uri, Map.of("response_format", "text"), "a.wav", wav),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, text.statusCode());
+        assertTrue(text.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+
+        byte[] webm = Files.readAllBytes(SharedFixtures.file("audio/browser/ffmpeg-jfk.webm"));
+        HttpResponse<String> fromWebm = HTTP.send(upload(uri, Map.of("response_format", "verbose_json"), "a.webm",
+                webm), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, fromWebm.statusCode(), fromWebm.body());
+        assertEquals(11.0, JSON.readTree(fromWebm.body()).get("duration").asDouble(), 0.1);
+    }
+
+    @Test
+    void badUploadsGetClearErrors() throws Exception {
+        URI uri = fx.http("/v1/audio/transcriptions");
+        HttpResponse<String> noFile = HTTP.send(upload(uri, Map.of("model", "x"), null, null),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, noFile.statusCode());
+        assertTrue(noFile.body().contains("'file'"), noFile.body());
+
+        HttpResponse<String> notAudio = HTTP.send(upload(uri, Map.of(), "notes.txt",
+                "just some text, not audio".getBytes(StandardCharsets.UTF_8)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, notAudio.statusCode());
+        assertTrue(notAudio.body().contains("WAV"), notAudio.body());
+
+        byte[] wav = Files.readAllBytes(SharedFixtures.file("audio/librispeech/7902-96591-0000.wav"));
+        HttpResponse<String> badFormat = HTTP.send(upload(uri, Map.of("response_format", "docx"), "a.wav", wav),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badFormat.statusCode());
+        assertTrue(badFormat.body().contains("docx"));
+
+        HttpResponse<String> notMultipart = HTTP.send(HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, notMultipart.statusCode());
+        assertEquals(405, get(uri).statusCode());
+    }
+
+    @Test
+    void tokenGuardsEveryHttpEndpoint() throws Exception {
+        try (ServerFixture secured = ServerFixture.start(ServerConfig.defaults().withApiToken("s3cret"), 2)) {
+            assertEquals(401, get(secured.http("/health")).statusCode());
+            assertEquals(401, get(secured.http("/")).statusCode());
+            assertEquals(401, get(secured.http("/metrics")).statusCode());
+            assertEquals(200, get(secured.http("/health?token=s3cret")).statusCode());
+            HttpResponse<String> bearer = HTTP.send(HttpRequest.newBuilder(secured.http("/metrics"))
+                    .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, bearer.statusCode());
+        }
+    }
+
+    @Test
+    void corsAllowListDecidesWhichPagesMayCall() throws Exception {
+        try (ServerFixture cors = ServerFixture.start(ServerConfig.defaults()
+                .withCorsOrigins(List.of("https://app.example")), 2)) {
+            HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(cors.http("/health"))
+                    .header("Origin", "https://app.example").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode());
+            assertEquals("https://app.example", ok.headers().firstValue("access-control-allow-origin").orElse(""));
+            HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(cors.http("/health"))
+                    .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, other.statusCode());
+            HttpResponse<String> noOrigin = get(cors.http("/health"));
+            assertEquals(200, noOrigin.statusCode(), "non-browser clients send no Origin");
+        }
+    }
+}

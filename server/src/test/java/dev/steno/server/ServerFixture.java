@@ -1,0 +1,65 @@
+package dev.steno.server;
+
+import dev.steno.engine.asr.WhisperCppConfig;
+import dev.steno.engine.asr.WhisperCppRecognizer;
+import dev.steno.engine.policy.LocalAgreementConfig;
+import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.testing.RandomGgmlWhisper;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A real server on a free loopback port with whisper.cpp on a small random-weight model. */
+final class ServerFixture implements AutoCloseable {
+    private static Path model;
+
+    final ServerConfig config;
+    final ServerMetrics metrics = new ServerMetrics();
+    final TranscriptionService service;
+    final StenoServer server;
+
+    private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds) throws Exception {
+        this.config = config;
+        // greedy without temperature fallback: fast and deterministic steps
+        WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model(), new WhisperCppConfig(1, 3, 1, false, true));
+        InferenceScheduler scheduler = new InferenceScheduler(1, maxSessions, System::nanoTime);
+        service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
+                LocalAgreementConfig.builder().language("en").build(), 0.5, maxPendingSeconds), scheduler, metrics);
+        server = new StenoServer(config.withPort(0), service, metrics);
+        server.start();
+        service.warmUp(new float[16000]);
+    }
+
+    static ServerFixture start() throws Exception {
+        return start(ServerConfig.defaults().withPcmInput(true), 32);
+    }
+
+    static ServerFixture start(ServerConfig config, int maxSessions) throws Exception {
+        return new ServerFixture(config.withPort(0), maxSessions, 60);
+    }
+
+    static synchronized Path model() throws Exception {
+        if (model == null) {
+            Path dir = Files.createTempDirectory("steno-server-test");
+            dir.toFile().deleteOnExit();
+            model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
+            model.toFile().deleteOnExit();
+        }
+        return model;
+    }
+
+    URI ws(String query) {
+        String base = server.uri().toString().replaceFirst("^http", "ws");
+        return URI.create(base + "asr" + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    URI http(String path) {
+        return server.uri().resolve(path);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+        service.close();
+    }
+}
