@@ -22,8 +22,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Each call delivers what it could decode to the sink at once; the resampler holds back a few milliseconds of
- * look-ahead until {@link #end}. Apart from the Opus decoder's own small temporaries, decoding allocates nothing.
- * Instances are not thread-safe.
+ * look-ahead until {@link #end}. This class allocates nothing per packet; Concentus itself allocates about 11 KB of
+ * short-lived temporaries per 20 ms packet, which the young generation absorbs. Instances are not thread-safe.
  */
 public final class OpusPacketDecoder {
     /** The rate Opus decodes at. */
@@ -153,6 +153,7 @@ public final class OpusPacketDecoder {
             conceal(plc);
             silence(fill - plc);
         } else if (gap < -tolerance || gap > tolerance) {
+            // Backward, or too far forward to be lost audio: follow the sender's new clock.
             origin = stamp - position;
         }
     }
