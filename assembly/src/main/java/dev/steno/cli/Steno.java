@@ -9,14 +9,37 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Steno.Version.class,
         description = "Real-time speech transcription on the JVM (Whisper with streaming policies).",
-        subcommands = {ServeCommand.class, TranscribeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, TranscribeCommand.class, ModelsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'steno COMMAND --help' for the flags of a command."})
 public final class Steno implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        configureLogging();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** One-line log records on standard error; {@code STENO_LOG_LEVEL} (e.g. FINE) shows more. */
+    static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return; // the user's own configuration wins
+        }
+        try (java.io.InputStream in = Steno.class.getResourceAsStream("logging.properties")) {
+            if (in != null) {
+                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("steno: could not configure logging: " + e.getMessage());
+        }
+        String level = System.getenv("STENO_LOG_LEVEL");
+        if (level != null && !level.isBlank()) {
+            try {
+                java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.parse(level.strip()));
+            } catch (IllegalArgumentException e) {
+                System.err.println("steno: STENO_LOG_LEVEL=" + level + " is not a level (use SEVERE, WARNING, INFO, FINE)");
+            }
+        }
     }
 
     /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad usage). */

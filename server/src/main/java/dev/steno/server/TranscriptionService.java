@@ -64,7 +64,7 @@ public final class TranscriptionService implements AutoCloseable {
     public void warmUp(float[] audio16k) {
         long t0 = System.nanoTime();
         recognizer.transcribe(new RecognitionRequest(audio16k, "", settings.policy().language(), Task.TRANSCRIBE));
-        LOG.log(System.Logger.Level.INFO, "warm-up took {0} ms", (System.nanoTime() - t0) / 1_000_000);
+        LOG.log(System.Logger.Level.DEBUG, "warm-up took {0} ms", (System.nanoTime() - t0) / 1_000_000);
         ready = true;
     }
 

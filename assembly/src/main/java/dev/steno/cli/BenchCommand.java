@@ -1,0 +1,204 @@
+package dev.steno.cli;
+
+import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.server.ServerConfig;
+import dev.steno.server.ServerMetrics;
+import dev.steno.server.StenoServer;
+import dev.steno.server.TranscriptionService;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code steno bench}: measured figures, not tests. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks that print figures.",
+        subcommands = {BenchCommand.Sessions.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Concurrent real-time /asr sessions against an in-process server. */
+    @Command(name = "sessions", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Start the server in-process, stream AUDIO in real time over N WebSocket sessions at once "
+                    + "(PCM, 100 ms frames) and report, for each N: the largest lag of unprocessed audio, the time "
+                    + "from the last audio frame to ready_to_stop, the process's resident memory and the real-time "
+                    + "factor of inference."})
+    static final class Sessions implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        EngineOptions engine;
+
+        @Option(names = "--audio", paramLabel = "WAV", required = true, description = "Recording each session streams.")
+        Path audio;
+
+        @Option(names = "--sessions", paramLabel = "N,N,...", split = ",", defaultValue = "1,2,4,6",
+                description = "Session counts to try (default: ${DEFAULT-VALUE}).")
+        List<Integer> counts;
+
+        @Option(names = "--seconds", paramLabel = "S", defaultValue = "30",
+                description = "Audio per session, the recording looped (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "Inference workers; 0 = auto.")
+        int workers;
+
+        @Override
+        public Integer call() throws Exception {
+            engine.validate(spec.commandLine());
+            PrintWriter out = spec.commandLine().getOut();
+            float[] clip = WavReader.read(audio).resampledTo(16000).samples();
+            int total = (int) (seconds * 16000);
+            byte[] pcm = new byte[total * 2];
+            for (int i = 0; i < total; i++) {
+                int v = Math.round(Math.max(-1, Math.min(1, clip[i % clip.length])) * 32767);
+                pcm[2 * i] = (byte) v;
+                pcm[2 * i + 1] = (byte) (v >> 8);
+            }
+            Path modelFile = engine.modelFile();
+            int threads = engine.whisperCppConfig(1).effectiveThreads();
+            int workerCount = workers > 0 ? workers
+                    : InferenceScheduler.defaultWorkers(Runtime.getRuntime().availableProcessors(), threads);
+            out.printf(Locale.ROOT, "model %s, %d worker(s) x %d thread(s), %.0f s of audio per session, min chunk %.2f s%n",
+                    modelFile.getFileName(), workerCount, threads, seconds, engine.minChunkSize);
+            out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s");
+            for (int n : counts) {
+                ServerMetrics metrics = new ServerMetrics();
+                SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, workerCount + 1);
+                InferenceScheduler scheduler = new InferenceScheduler(workerCount, Math.max(n, 1), System::nanoTime);
+                try (TranscriptionService service = new TranscriptionService(recognizer,
+                        new TranscriptionService.Settings(engine.policyConfig(spec.commandLine()), engine.minChunkSize, 60),
+                        scheduler, metrics);
+                     StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true),
+                             service, metrics)) {
+                    server.start();
+                    service.warmUp(new float[16000]);
+                    out.println(run(n, server.uri(), pcm, scheduler));
+                    out.flush();
+                }
+            }
+            return 0;
+        }
+
+        private String run(int n, URI base, byte[] pcm, InferenceScheduler scheduler) throws Exception {
+            URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "asr?language=en");
+            HttpClient http = HttpClient.newHttpClient();
+            ExecutorService pool = Executors.newFixedThreadPool(n + 1);
+            List<Double> lagSamples = new ArrayList<>();
+            long[] maxRss = {0};
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Future<?> sampler = pool.submit(() -> {
+                while (!done.isDone()) {
+                    synchronized (lagSamples) {
+                        lagSamples.add(scheduler.maxLagSeconds());
+                    }
+                    maxRss[0] = Math.max(maxRss[0], rssKb());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            List<Future<Double>> clients = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                clients.add(pool.submit(() -> stream(http, ws, pcm)));
+            }
+            double worstTail = 0;
+            for (Future<Double> c : clients) {
+                worstTail = Math.max(worstTail, c.get(30, TimeUnit.MINUTES));
+            }
+            done.complete(null);
+            sampler.get();
+            pool.shutdownNow();
+            List<Double> sorted = new ArrayList<>(lagSamples);
+            sorted.sort(null);
+            double max = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1);
+            double p95 = sorted.isEmpty() ? 0 : sorted.get((int) Math.floor(0.95 * (sorted.size() - 1)));
+            var stats = scheduler.stats();
+            return String.format(Locale.ROOT, "%8d  %9.2f  %9.2f  %26.2f  %6.0f  %13.3f  %9.2f", n, max, p95, worstTail,
+                    maxRss[0] / 1024.0, stats.realTimeFactor(), stats.droppedAudioSeconds());
+        }
+
+        /** Streams in real time; returns seconds from the end marker to ready_to_stop. */
+        private static double stream(HttpClient http, URI uri, byte[] pcm) throws Exception {
+            CompletableFuture<Long> ready = new CompletableFuture<>();
+            WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+                final StringBuilder text = new StringBuilder();
+
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    text.append(data);
+                    if (last) {
+                        if (text.indexOf("\"ready_to_stop\"") >= 0) {
+                            ready.complete(System.nanoTime());
+                        }
+                        text.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                    ready.completeExceptionally(new IllegalStateException("closed " + code + " " + reason));
+                    return null;
+                }
+            }).get(10, TimeUnit.SECONDS);
+            int frame = 3200; // 100 ms
+            long start = System.nanoTime();
+            for (int off = 0, k = 0; off < pcm.length; off += frame, k++) {
+                long due = start + k * 100_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                ws.sendBinary(ByteBuffer.wrap(pcm, off, Math.min(frame, pcm.length - off)), true).get();
+            }
+            long end = System.nanoTime();
+            ws.sendBinary(ByteBuffer.allocate(0), true).get();
+            long readyAt = ready.get(10, TimeUnit.MINUTES);
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            return (readyAt - end) / 1e9;
+        }
+
+        private static long rssKb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (Exception e) {
+                // not Linux: no figure
+            }
+            return 0;
+        }
+    }
+}
