@@ -110,6 +110,35 @@ class AbuseTest {
         }
     }
 
+    /** A client that sends audio but never reads what the server sends must not hold up anyone else. */
+    @Test
+    void aStalledReaderDoesNotSlowOthers() throws Exception {
+        byte[] jfk = AsrProtocolTest.pcm16(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
+        try (ServerFixture fx = ServerFixture.start()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.WebSocket stalled = http.newWebSocketBuilder().buildAsync(fx.ws("language=en"),
+                    new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public void onOpen(java.net.http.WebSocket ws) {
+                            // never request(): the server's messages stay unread
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            for (int round = 0; round < 3; round++) {
+                for (int off = 0; off < jfk.length; off += 32000) {
+                    stalled.sendBinary(java.nio.ByteBuffer.wrap(jfk, off, Math.min(32000, jfk.length - off)), true)
+                            .get(10, TimeUnit.SECONDS);
+                }
+            }
+            try (WsClient good = WsClient.connect(fx.ws("language=en"))) {
+                good.stream(jfk, 3200);
+                good.readyToStop.get(60, TimeUnit.SECONDS);
+                List<JsonNode> u = good.updates();
+                assertTrue(u.get(u.size() - 1).get("lines").size() > 0);
+            }
+            stalled.abort();
+        }
+    }
+
     @Test
     void sessionsBeyondTheMaximumAreToldWhy() throws Exception {
         try (ServerFixture fx = ServerFixture.start(ServerConfig.defaults(), 2);

@@ -88,6 +88,16 @@ class AsrProtocolTest {
     }
 
     @Test
+    void webmWrittenByFfmpegIsDecoded() throws Exception {
+        byte[] ffmpeg = Files.readAllBytes(SharedFixtures.file("audio/browser/ffmpeg-jfk.webm"));
+        try (WsClient c = WsClient.connect(fx.ws("language=en"))) {
+            c.stream(ffmpeg, 1000);
+            c.readyToStop.get(60, TimeUnit.SECONDS);
+            assertTrue(fx.metrics.audioSeconds() >= 11.0, "the 11 s of Opus audio were decoded");
+        }
+    }
+
+    @Test
     void webmFromMediaRecorderIsDecoded() throws Exception {
         try (WsClient c = WsClient.connect(fx.ws(""))) {
             c.stream(webm, 4000);
