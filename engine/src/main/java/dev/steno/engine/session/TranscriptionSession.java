@@ -34,6 +34,11 @@ public final class TranscriptionSession {
     private long processedSamples;
     private List<Word> tentative = List.of();
     private boolean finished;
+    /** Null without voice-activity gating: then every sample reaches the policy. */
+    private SpeechGate gate;
+    /** Speech reached the policy since its last step: a step without it would only transcribe silence. */
+    private boolean speechSinceStep;
+    private static final float[] ZEROS = new float[1600];
 
     /**
      * @param policy       the streaming policy; owned by this session from now on
@@ -49,14 +54,81 @@ public final class TranscriptionSession {
         this.lines = new LineAssembler(speaker);
     }
 
+    /**
+     * Puts a voice-activity gate in front of the policy: only speech (with pre-roll) is transcribed, utterances are
+     * finalised when speech ends, long pauses restart the window and become silence lines. Call before any audio.
+     *
+     * @param detectorFactory builds the detector that reports speech boundaries back into the given gate
+     */
+    public void gateWith(double preRollSeconds, double resetPauseSeconds, double silenceLineSeconds,
+                         double holdbackSeconds,
+                         java.util.function.Function<SpeechGate, SpeechGate.Detector> detectorFactory) {
+        if (receivedSamples > 0) {
+            throw new IllegalStateException("the gate must be set before audio arrives");
+        }
+        gate = new SpeechGate(new GateTarget(), SpeechRecognizer.SAMPLE_RATE, preRollSeconds, resetPauseSeconds,
+                silenceLineSeconds, holdbackSeconds);
+        gate.attach(detectorFactory.apply(gate));
+    }
+
     /** Appends 16 kHz mono audio. */
     public void addAudio(float[] samples, int offset, int length) {
         if (finished) {
             throw new IllegalStateException("the session has finished; start a new one");
         }
         Objects.checkFromIndexSize(offset, length, samples.length);
-        policy.insertAudio(samples, offset, length);
         receivedSamples += length;
+        if (gate == null) {
+            policy.insertAudio(samples, offset, length);
+            speechSinceStep = true;
+        } else {
+            gate.accept(samples, offset, length);
+        }
+    }
+
+    /** Applies the gate's decisions to the policy and the lines. */
+    private final class GateTarget implements SpeechGate.Target {
+        @Override
+        public void speech(float[] samples, int offset, int length) {
+            policy.insertAudio(samples, offset, length);
+            speechSinceStep = true;
+        }
+
+        @Override
+        public void silence(int samples) {
+            for (int left = samples; left > 0; left -= ZEROS.length) {
+                policy.insertAudio(ZEROS, 0, Math.min(left, ZEROS.length));
+            }
+        }
+
+        @Override
+        public void jumpTo(long absoluteSample) {
+            policy.reset(absoluteSample / (double) SpeechRecognizer.SAMPLE_RATE);
+        }
+
+        @Override
+        public void utteranceEnd() {
+            // transcribe what the last step has not seen yet, then commit the utterance's tentative tail
+            List<Word> words = new ArrayList<>();
+            if (speechSinceStep) {
+                words.addAll(policy.process().committed());
+                speechSinceStep = false;
+            }
+            words.addAll(policy.finish().committed());
+            lines.add(words);
+            lines.closeOpenLine();
+            committed.addAll(words);
+            tentative = List.of();
+            if (!words.isEmpty()) {
+                publishNow(words, false);
+            }
+        }
+
+        @Override
+        public void silenceLine(long startSample, long endSample) {
+            lines.addSilence(startSample / (double) SpeechRecognizer.SAMPLE_RATE,
+                    endSample / (double) SpeechRecognizer.SAMPLE_RATE);
+        }
     }
 
     /** Seconds of audio received but not yet processed by a step. */
@@ -75,6 +147,11 @@ public final class TranscriptionSession {
             throw new IllegalStateException("the session has finished");
         }
         processedSamples = receivedSamples;
+        if (!speechSinceStep) {
+            // nothing but silence since the last step: never ask the recogniser to transcribe it
+            return publish(new PolicyStep(List.of(), tentative), false);
+        }
+        speechSinceStep = false;
         PolicyStep result = policy.process();
         return publish(result, false);
     }
@@ -85,6 +162,9 @@ public final class TranscriptionSession {
             throw new IllegalStateException("the session has already finished");
         }
         processedSamples = receivedSamples;
+        if (gate != null) {
+            gate.end();
+        }
         PolicyStep result = policy.finish();
         finished = true;
         return publish(result, true);
@@ -107,6 +187,10 @@ public final class TranscriptionSession {
             lines.closeOpenLine();
         }
         tentative = last ? List.of() : result.tentative();
+        return publishNow(result.committed(), last);
+    }
+
+    private TranscriptUpdate publishNow(List<Word> newlyCommitted, boolean last) {
         double received = receivedSeconds();
         double committedEnd = committed.isEmpty() ? 0 : committed.get(committed.size() - 1).end();
         double processedEnd = processedSamples / (double) SpeechRecognizer.SAMPLE_RATE;
@@ -115,7 +199,7 @@ public final class TranscriptionSession {
                 Math.max(0, clockSeconds.getAsDouble() - Math.max(committedEnd, transcribedEnd)),
                 Math.max(0, received - processedEnd),
                 Math.max(0, processedEnd - committedEnd));
-        TranscriptUpdate update = new TranscriptUpdate(lines.lines(), result.committed(), tentative, last, lag);
+        TranscriptUpdate update = new TranscriptUpdate(lines.lines(), newlyCommitted, tentative, last, lag);
         sink.accept(update);
         return update;
     }

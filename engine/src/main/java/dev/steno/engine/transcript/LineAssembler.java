@@ -41,6 +41,12 @@ public final class LineAssembler {
         }
     }
 
+    /** Adds a silence line for a long pause; it closes the open line first. */
+    public void addSilence(double start, double end) {
+        closeOpenLine();
+        closed.add(new TranscriptLine(TranscriptLine.SILENCE, start, Math.max(start, end), ""));
+    }
+
     /** Closes the open line (end of stream or utterance). */
     public void closeOpenLine() {
         if (!open.isEmpty()) {
