@@ -7,14 +7,16 @@ package dev.steno.engine.vad;
  * @param offsetThreshold   once speaking, a window below this counts as silence (0.35, onset minus 0.15 as in
  *                          Silero's VADIterator); between the two thresholds the current state holds
  * @param minSilenceSeconds speech ends once silence has lasted this long (WhisperLiveKit 0.1 s, ufal 0.5 s)
- * @param speechPadSeconds  added before each speech start and after each speech end
+ * @param speechPadSeconds  added before each speech start and after each speech end (default 0.1 s, the top of the
+ *                          30-100 ms range the anchors use: soft word onsets and tails score low, and clipping them
+ *                          costs the recogniser more than 0.1 s of extra silence)
  * @param preRollSeconds    audio a consumer keeps before a speech start, so that the recogniser hears the onset
  *                          (1 s in ufal's whisper_streaming); the controller reports it but does not use it
  */
 public record VadConfig(double onsetThreshold, double offsetThreshold, double minSilenceSeconds,
                         double speechPadSeconds, double preRollSeconds) {
-    /** The defaults: onset 0.5, offset 0.35, minimum silence 0.1 s, pad 0.05 s, pre-roll 1 s. */
-    public static final VadConfig DEFAULT = new VadConfig(0.5, 0.35, 0.1, 0.05, 1.0);
+    /** The defaults: onset 0.5, offset 0.35, minimum silence 0.1 s, pad 0.1 s, pre-roll 1 s. */
+    public static final VadConfig DEFAULT = new VadConfig(0.5, 0.35, 0.1, 0.1, 1.0);
 
     public VadConfig {
         if (!(onsetThreshold > 0 && onsetThreshold < 1)) {
