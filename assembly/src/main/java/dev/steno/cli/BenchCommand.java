@@ -91,10 +91,11 @@ final class BenchCommand implements Runnable {
             for (int n : counts) {
                 ServerMetrics metrics = new ServerMetrics();
                 SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, workerCount + 1);
+                var vad = engine.loadVad();
                 InferenceScheduler scheduler = new InferenceScheduler(workerCount, Math.max(n, 1), System::nanoTime);
                 try (TranscriptionService service = new TranscriptionService(recognizer,
                         new TranscriptionService.Settings(engine.policyConfig(spec.commandLine()), engine.minChunkSize, 60),
-                        scheduler, metrics);
+                        scheduler, metrics, engine.gating(vad));
                      StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true),
                              service, metrics)) {
                     server.start();

@@ -74,6 +74,67 @@ final class EngineOptions {
             description = "Do not retry degenerate decodes at higher temperatures (faster, deterministic).")
     boolean noTemperatureFallback;
 
+    @Option(names = "--no-vac", description = "Turn off the voice activity controller: all audio, silence included, "
+            + "reaches the recogniser and utterances are not finalised at pauses.")
+    boolean noVac;
+
+    @Option(names = "--no-vad", description = "Turn off voice activity detection altogether (as --no-vac; also no "
+            + "silence lines).")
+    boolean noVad;
+
+    @Option(names = "--vad-model", paramLabel = "NAME", defaultValue = "silero-v6",
+            description = "Silero VAD model, downloaded once with checksum: silero-v5 or silero-v6 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String vadModel;
+
+    @Option(names = "--vad-model-path", paramLabel = "FILE",
+            description = "A local Silero VAD ONNX file instead of --vad-model (offline use).")
+    Path vadModelPath;
+
+    @Option(names = "--vac-chunk-size", paramLabel = "SECONDS", defaultValue = "0.04",
+            description = "Chunk size the voice activity controller is fed with (WhisperLiveKit flag; Steno decides "
+                    + "on a fixed 32 ms window grid, so results do not depend on it) (default: ${DEFAULT-VALUE}).")
+    double vacChunkSize;
+
+    @Option(names = "--vad-min-silence", paramLabel = "SECONDS", defaultValue = "0.1",
+            description = "Silence that ends an utterance (default: ${DEFAULT-VALUE}).")
+    double vadMinSilence;
+
+    @Option(names = "--pause-segmentation-seconds", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Pauses longer than this become silence lines (default: ${DEFAULT-VALUE}).")
+    double pauseSegmentationSeconds;
+
+    /** True when voice activity gating is on. */
+    boolean vacEnabled() {
+        return !noVac && !noVad;
+    }
+
+    /** Loads the Silero model (downloading it once) when gating is on, else null. */
+    dev.steno.engine.vad.SileroVadModel loadVad() throws IOException {
+        if (!vacEnabled()) {
+            return null;
+        }
+        Path file = vadModelPath;
+        if (file == null) {
+            var entry = dev.steno.engine.vad.VadModelCatalog.find(vadModel).orElseThrow(() ->
+                    new IllegalArgumentException("unknown --vad-model '" + vadModel + "': use silero-v5 or silero-v6"));
+            file = dev.steno.engine.vad.VadModelCatalog.ensure(entry, model.cache.store().cacheDir(),
+                    dev.steno.engine.model.ModelStore.defaultHttpClient());
+        } else if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--vad-model-path " + file + ": no such file");
+        }
+        return dev.steno.engine.vad.SileroVadModel.load(file);
+    }
+
+    /** The gating for sessions, or null when it is off. */
+    dev.steno.engine.session.VoiceGating gating(dev.steno.engine.vad.SileroVadModel vad) {
+        if (vad == null) {
+            return null;
+        }
+        return dev.steno.engine.session.VoiceGating.of(vad,
+                dev.steno.engine.vad.VadConfig.defaults().withMinSilenceSeconds(vadMinSilence), pauseSegmentationSeconds);
+    }
+
     /** Checks the flags that picocli cannot check by type alone; call before any heavy work. */
     void validate(CommandLine cl) {
         parseTask(cl);
@@ -92,6 +153,11 @@ final class EngineOptions {
         }
         if (!(bufferTrimmingSec > 0)) {
             throw new CommandLine.ParameterException(cl, "--buffer-trimming-sec must be > 0");
+        }
+        if (!(vadMinSilence > 0 && vadMinSilence <= 10) || !(pauseSegmentationSeconds > 0)
+                || !(vacChunkSize > 0 && vacChunkSize <= 5)) {
+            throw new CommandLine.ParameterException(cl, "--vad-min-silence must be in (0, 10] s, "
+                    + "--pause-segmentation-seconds > 0 and --vac-chunk-size in (0, 5] s");
         }
         if (threads < 0 || beams < 1 || beams > 16) {
             throw new CommandLine.ParameterException(cl, "--threads must be >= 0 and --beams 1..16");

@@ -106,14 +106,17 @@ final class ServeCommand implements Callable<Integer> {
                 : InferenceScheduler.defaultWorkers(Runtime.getRuntime().availableProcessors(), threadsPerStep);
         ServerMetrics metrics = new ServerMetrics();
         SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, workerCount + 1);
+        var vad = engine.loadVad();
         InferenceScheduler scheduler = new InferenceScheduler(workerCount, maxSessions, System::nanoTime);
         TranscriptionService service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
-                engine.policyConfig(spec.commandLine()), engine.minChunkSize, maxPendingSeconds), scheduler, metrics);
+                engine.policyConfig(spec.commandLine()), engine.minChunkSize, maxPendingSeconds), scheduler, metrics,
+                engine.gating(vad));
         try (service; StenoServer s = new StenoServer(serverConfig, service, metrics)) {
             server = s;
             s.start();
-            err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions%n",
-                    modelFile.getFileName(), recognizer.backendName(), engine.backendPolicy, workerCount, maxSessions);
+            err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
+                    + "voice activity controller %s%n", modelFile.getFileName(), recognizer.backendName(),
+                    engine.backendPolicy, workerCount, maxSessions, vad == null ? "off" : "on (" + vad.source().getFileName() + ")");
             long t0 = System.nanoTime();
             service.warmUp(warmup);
             err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);

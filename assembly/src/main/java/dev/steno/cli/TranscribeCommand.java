@@ -67,16 +67,23 @@ final class TranscribeCommand implements Callable<Integer> {
         float[] samples = audio.resampledTo(SpeechRecognizer.SAMPLE_RATE).samples();
 
         Path modelFile = engine.modelFile();
-        try (SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, 1)) {
+        try (SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, 1);
+             dev.steno.engine.vad.SileroVadModel vad = engine.loadVad()) {
+            dev.steno.engine.session.VoiceGating gating = engine.gating(vad);
             err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
                     file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
                     recognizer.backendName(), engine.backendPolicy);
+            err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
+                    : "steno: voice activity controller: Silero " + vad.source().getFileName());
             LocalAgreementConfig policyConfig = engine.policyConfig(spec.commandLine());
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);
             TranscriptionSession[] session = new TranscriptionSession[1];
             StreamSimulator.Result result = simulator.run(samples, wiring -> {
                 session[0] = new TranscriptionSession(new LocalAgreementPolicy(recognizer, policyConfig),
                         TranscriptLine.UNKNOWN_SPEAKER, wiring.sink(), wiring.clockSeconds());
+                if (gating != null) {
+                    gating.apply(session[0]);
+                }
                 return session[0];
             }, update -> printLive(update, err));
 
@@ -89,6 +96,7 @@ final class TranscribeCommand implements Callable<Integer> {
                 out.flush();
             }
             printFigures(result, err);
+            session[0].close();
         }
         return 0;
     }

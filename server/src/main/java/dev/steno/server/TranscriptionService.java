@@ -11,6 +11,7 @@ import dev.steno.engine.session.ScheduledSession;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.session.SessionOptions;
 import dev.steno.engine.session.TranscriptionSession;
+import dev.steno.engine.session.VoiceGating;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import java.util.Objects;
@@ -46,6 +47,7 @@ public final class TranscriptionService implements AutoCloseable {
     private final Settings settings;
     private final InferenceScheduler scheduler;
     private final ServerMetrics metrics;
+    private final VoiceGating gating;
     private volatile boolean ready;
 
     /**
@@ -54,6 +56,16 @@ public final class TranscriptionService implements AutoCloseable {
      */
     public TranscriptionService(SpeechRecognizer recognizer, Settings settings, InferenceScheduler scheduler,
                                 ServerMetrics metrics) {
+        this(recognizer, settings, scheduler, metrics, null);
+    }
+
+    /**
+     * @param gating voice-activity gating for every live session (its model is closed with this service), or null
+     *               to send all audio to the recogniser
+     */
+    public TranscriptionService(SpeechRecognizer recognizer, Settings settings, InferenceScheduler scheduler,
+                                ServerMetrics metrics, VoiceGating gating) {
+        this.gating = gating;
         this.recognizer = Objects.requireNonNull(recognizer, "recognizer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -100,6 +112,9 @@ public final class TranscriptionService implements AutoCloseable {
                 : settings.policy().toBuilder().language(language).build();
         TranscriptionSession session = new TranscriptionSession(new LocalAgreementPolicy(recognizer, policy),
                 TranscriptLine.UNKNOWN_SPEAKER, sink, clockSeconds);
+        if (gating != null) {
+            gating.apply(session);
+        }
         SessionOptions options = SessionOptions.of(settings.minChunkSeconds())
                 .withMaxPendingSeconds(Math.max(settings.maxPendingSeconds(), settings.minChunkSeconds()))
                 .withListener(listener);
@@ -107,9 +122,13 @@ public final class TranscriptionService implements AutoCloseable {
             ScheduledSession scheduled = scheduler.register(session, options);
             metrics.activeSessions.incrementAndGet();
             metrics.sessionsTotal.increment();
-            scheduled.finished().whenComplete((v, e) -> metrics.activeSessions.decrementAndGet());
+            scheduled.finished().whenComplete((v, e) -> {
+                metrics.activeSessions.decrementAndGet();
+                session.close(); // no worker touches the session once finished() completed
+            });
             return Optional.of(scheduled);
         } catch (RejectedExecutionException full) {
+            session.close();
             metrics.rejectedSessions.increment();
             return Optional.empty();
         }
@@ -128,9 +147,17 @@ public final class TranscriptionService implements AutoCloseable {
         metrics.audioMicros.add(samples16k * 1_000_000L / SpeechRecognizer.SAMPLE_RATE);
     }
 
+    /** True when live sessions only transcribe speech. */
+    public boolean gated() {
+        return gating != null;
+    }
+
     @Override
     public void close() {
         scheduler.close();
         recognizer.close();
+        if (gating != null) {
+            gating.model().close();
+        }
     }
 }

@@ -44,6 +44,10 @@ public final class SpeechGate {
         void accept(float[] samples, int offset, int length);
 
         void end();
+
+        /** Frees what the detector holds (native model state); called once the session is done. */
+        default void close() {
+        }
     }
 
     private final Target target;
@@ -171,6 +175,13 @@ public final class SpeechGate {
             int used = (int) (received - bufferStart);
             System.arraycopy(buffer, drop, buffer, 0, used - drop);
             bufferStart = keepFrom;
+        }
+    }
+
+    /** Frees the detector. */
+    public void close() {
+        if (detector != null) {
+            detector.close();
         }
     }
 

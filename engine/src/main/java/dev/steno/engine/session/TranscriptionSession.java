@@ -24,7 +24,7 @@ import java.util.function.DoubleSupplier;
  * ({@code clockSeconds}) is wall time since the session started in live use, or a simulated clock when a file is fed
  * faster than real time. Lag figures compare the two.
  */
-public final class TranscriptionSession {
+public final class TranscriptionSession implements AutoCloseable {
     private final StreamingPolicy policy;
     private final Consumer<TranscriptUpdate> sink;
     private final DoubleSupplier clockSeconds;
@@ -168,6 +168,14 @@ public final class TranscriptionSession {
         PolicyStep result = policy.finish();
         finished = true;
         return publish(result, true);
+    }
+
+    /** Frees what the session holds outside the heap (the voice-activity detector's model state). */
+    @Override
+    public void close() {
+        if (gate != null) {
+            gate.close();
+        }
     }
 
     /** All words committed so far, in order. */
