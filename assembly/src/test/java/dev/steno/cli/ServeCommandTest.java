@@ -32,7 +32,8 @@ class ServeCommandTest {
     @Test
     void startsAndAnswersHealthWithFlagsFromAConfigFile() throws Exception {
         Path config = Files.writeString(dir.resolve("steno.properties"),
-                "port=0\nmax-sessions=3\nlanguage=en\nmodel-path=" + model + "\n");
+                "port=0\nmax-sessions=3\nlanguage=en\nmodel-path=" + model + "\nvad-model-path="
+                        + dev.steno.engine.testing.SharedFixtures.file("models/silero/silero_vad_v6.onnx") + "\n");
         ServeCommand serve = new ServeCommand();
         CommandLine cl = new CommandLine(serve);
         StringWriter err = new StringWriter();
@@ -51,6 +52,7 @@ class ServeCommandTest {
             String log = err.toString();
             assertTrue(log.contains("open http://localhost:" + serve.server.port() + "/"), log);
             assertTrue(log.contains("ggml-micro.bin"), log);
+            assertTrue(log.contains("voice activity controller on"), log);
         } finally {
             t.interrupt();
             t.join(15_000);

@@ -29,7 +29,7 @@ class TranscribeCommandTest {
     void streamsJfkThroughWhisperCppAndLocalAgreement() throws Exception {
         String jfk = SharedFixtures.file("audio/jfk.wav").toString();
         CliRun run = CliRun.of("transcribe", jfk, "--model-path", model.toString(), "--language", "en",
-                "--format", "json");
+                "--format", "json", "--vad-model-path", vad());
         assertEquals(0, run.exitCode(), run.toString());
         JsonNode root = new ObjectMapper().readTree(run.out());
         JsonNode words = root.get("words");
@@ -48,13 +48,47 @@ class TranscribeCommandTest {
         assertTrue(run.err().contains("commit latency per word: median"), run.err());
     }
 
+    static String vad() {
+        return SharedFixtures.file("models/silero/silero_vad_v6.onnx").toString();
+    }
+
+    /** Turns of dialogue-a.rttm (seconds); each runs about 0.35 s past its voice. */
+    static final double[][] TURNS = {{0.5, 4.753}, {5.353, 10.158}, {10.758, 15.062}, {15.662, 20.034},
+        {20.634, 24.798}};
+
+    @Test
+    void voiceActivityKeepsLinesInsideTurns() throws Exception {
+        String wav = SharedFixtures.file("audio/synthetic/dialogue-a.wav").toString();
+        CliRun run = CliRun.of("transcribe", wav, "--model-path", model.toString(), "--language", "en",
+                "--format", "json", "--vad-model-path", vad(), "--shrink-encoder-window", "--no-temperature-fallback",
+                "--quiet");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("voice activity controller: Silero"), run.err());
+        JsonNode lines = new ObjectMapper().readTree(run.out()).get("lines");
+        for (JsonNode line : lines) {
+            if (line.get("speaker").asInt() == -2) {
+                continue;
+            }
+            double start = line.get("start").asDouble();
+            double end = line.get("end").asDouble();
+            int turns = 0;
+            for (double[] t : TURNS) {
+                // an utterance opens with up to 1 s of pre-roll, and the reference turns overrun the voice
+                if (end > t[0] + 0.4 && start < t[1] - 0.4) {
+                    turns++;
+                }
+            }
+            assertTrue(turns <= 1, "line " + line + " spans " + turns + " turns");
+        }
+    }
+
     @Test
     void writesSubtitlesToAFile() throws Exception {
         Path out = dir.resolve("libri.srt");
         String wav = SharedFixtures.file("audio/librispeech/7902-96591-0000.wav").toString();
         CliRun run = CliRun.of("transcribe", wav, "--model-path", model.toString(), "--language", "en",
                 "--format", "srt", "-o", out.toString(), "--min-chunk-size", "0.5", "--shrink-encoder-window",
-                "--no-temperature-fallback", "--quiet");
+                "--no-temperature-fallback", "--quiet", "--no-vac");
         assertEquals(0, run.exitCode(), run.toString());
         String srt = Files.readString(out);
         assertTrue(srt.startsWith("1\n00:00:0"), srt);
@@ -68,7 +102,7 @@ class TranscribeCommandTest {
         String ami = SharedFixtures.file("audio/ami/dev00.wav").toString();
         CliRun run = CliRun.of("transcribe", ami, "--model-path", model.toString(), "--language", "en",
                 "--format", "txt", "--min-chunk-size", "3", "--shrink-encoder-window", "--no-temperature-fallback",
-                "--quiet");
+                "--quiet", "--vad-model-path", vad());
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.err().contains("audio 30.00 s"), run.err());
         assertFalse(run.err().contains("Exception"), run.err());

@@ -64,6 +64,8 @@ public final class SpeechGate {
     /** Where the target's clock stands: everything before was handed over as speech or silence, or jumped over. */
     private long targetAt;
     private boolean speaking;
+    /** Where the current utterance's voice starts (after its pre-roll). */
+    private long voicedFrom;
     /** End of the previous utterance (0 before the first). */
     private long lastSpeechEnd;
 
@@ -99,7 +101,9 @@ public final class SpeechGate {
     public void accept(float[] samples, int offset, int length) {
         append(samples, offset, length);
         detector.accept(samples, offset, length);
-        if (speaking) {
+        // hand over nothing until some voice is past the hold-back: pre-roll and the detector's start pad alone
+        // would make a step transcribe silence
+        if (speaking && received - holdbackSamples > voicedFrom + holdbackSamples) {
             emitSpeech(received - holdbackSamples);
         }
         trim();
@@ -129,6 +133,7 @@ public final class SpeechGate {
             target.silence((int) gap);
         }
         targetAt = from;
+        voicedFrom = sample;
         speaking = true;
     }
 

@@ -157,7 +157,7 @@ class VoiceGatingTest {
         assertTrue(!p.processedRms.isEmpty());
         for (double rms : p.processedRms) {
             // the gaps of this file are digital silence (rms 0); a speech onset alone is already well above 0.01
-            assertTrue(rms > 0.01, "a step without any voiced window: loudest rms " + rms);
+            assertTrue(rms > 0.01, "a step without any voiced window: loudest rms " + rms + " in " + p.processedRms + " " + describe(p));
         }
     }
 
