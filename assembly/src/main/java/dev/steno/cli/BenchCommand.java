@@ -1,6 +1,5 @@
 package dev.steno.cli;
 
-import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.server.ServerConfig;
@@ -83,24 +82,19 @@ final class BenchCommand implements Runnable {
             }
             Path modelFile = engine.modelFile();
             int threads = engine.whisperCppConfig(1).effectiveThreads();
-            int workerCount = workers > 0 ? workers
-                    : InferenceScheduler.defaultWorkers(Runtime.getRuntime().availableProcessors(), threads);
+            int workerCount = engine.workers(workers);
             out.printf(Locale.ROOT, "model %s, %d worker(s) x %d thread(s), %.0f s of audio per session, min chunk %.2f s%n",
                     modelFile.getFileName(), workerCount, threads, seconds, engine.minChunkSize);
             out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s");
             for (int n : counts) {
                 ServerMetrics metrics = new ServerMetrics();
-                SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, workerCount + 1);
-                var vad = engine.loadVad();
-                InferenceScheduler scheduler = new InferenceScheduler(workerCount, Math.max(n, 1), System::nanoTime);
-                try (TranscriptionService service = new TranscriptionService(recognizer,
-                        new TranscriptionService.Settings(engine.policyConfig(spec.commandLine()), engine.minChunkSize, 60),
-                        scheduler, metrics, engine.gating(vad));
+                try (TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount,
+                        Math.max(n, 1), 60, metrics);
                      StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true),
                              service, metrics)) {
                     server.start();
                     service.warmUp(new float[16000]);
-                    out.println(run(n, server.uri(), pcm, scheduler));
+                    out.println(run(n, server.uri(), pcm, service.scheduler()));
                     out.flush();
                 }
             }

@@ -135,6 +135,32 @@ final class EngineOptions {
                 dev.steno.engine.vad.VadConfig.defaults().withMinSilenceSeconds(vadMinSilence), pauseSegmentationSeconds);
     }
 
+    /** Inference workers: {@code requested} when positive, else as many as the cores can feed. */
+    int workers(int requested) {
+        return requested > 0 ? requested : dev.steno.engine.session.InferenceScheduler.defaultWorkers(
+                Runtime.getRuntime().availableProcessors(), whisperCppConfig(1).effectiveThreads());
+    }
+
+    /**
+     * Loads the model (and the VAD model unless gating is off) and builds the shared service a server runs on: one
+     * recogniser with a decoding state per worker plus one for uploads, one bounded scheduler.
+     */
+    dev.steno.server.TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
+                                                 double maxPendingSeconds, dev.steno.server.ServerMetrics metrics)
+            throws IOException {
+        SpeechRecognizer recognizer = loadRecognizer(modelFile, workerCount + 1);
+        dev.steno.engine.vad.SileroVadModel vad;
+        try {
+            vad = loadVad();
+        } catch (IOException | RuntimeException e) {
+            recognizer.close();
+            throw e;
+        }
+        var scheduler = new dev.steno.engine.session.InferenceScheduler(workerCount, maxSessions, System::nanoTime);
+        return new dev.steno.server.TranscriptionService(recognizer, new dev.steno.server.TranscriptionService.Settings(
+                policyConfig(cl), minChunkSize, maxPendingSeconds), scheduler, metrics, gating(vad));
+    }
+
     /** Checks the flags that picocli cannot check by type alone; call before any heavy work. */
     void validate(CommandLine cl) {
         parseTask(cl);

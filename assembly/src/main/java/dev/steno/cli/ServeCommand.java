@@ -1,8 +1,6 @@
 package dev.steno.cli;
 
-import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.WavReader;
-import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
@@ -101,22 +99,16 @@ final class ServeCommand implements Callable<Integer> {
                 : WavReader.read(warmupFile).resampledTo(16000).samples();
 
         Path modelFile = engine.modelFile();
-        int threadsPerStep = engine.whisperCppConfig(1).effectiveThreads();
-        int workerCount = workers > 0 ? workers
-                : InferenceScheduler.defaultWorkers(Runtime.getRuntime().availableProcessors(), threadsPerStep);
+        int workerCount = engine.workers(workers);
         ServerMetrics metrics = new ServerMetrics();
-        SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, workerCount + 1);
-        var vad = engine.loadVad();
-        InferenceScheduler scheduler = new InferenceScheduler(workerCount, maxSessions, System::nanoTime);
-        TranscriptionService service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
-                engine.policyConfig(spec.commandLine()), engine.minChunkSize, maxPendingSeconds), scheduler, metrics,
-                engine.gating(vad));
+        TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
+                maxPendingSeconds, metrics);
         try (service; StenoServer s = new StenoServer(serverConfig, service, metrics)) {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
-                    + "voice activity controller %s%n", modelFile.getFileName(), recognizer.backendName(),
-                    engine.backendPolicy, workerCount, maxSessions, vad == null ? "off" : "on (" + vad.source().getFileName() + ")");
+                    + "voice activity controller %s%n", modelFile.getFileName(), service.backendName(),
+                    engine.backendPolicy, workerCount, maxSessions, service.gated() ? "on" : "off");
             long t0 = System.nanoTime();
             service.warmUp(warmup);
             err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);

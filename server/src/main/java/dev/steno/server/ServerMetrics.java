@@ -30,9 +30,4 @@ public final class ServerMetrics {
     public long uploadsCount() {
         return uploads.sum();
     }
-
-    /** The largest lag over the scheduler's live sessions (seconds). */
-    public double maxLagSeconds(dev.steno.engine.session.InferenceScheduler scheduler) {
-        return scheduler.maxLagSeconds();
-    }
 }

@@ -110,7 +110,7 @@ public final class ApiHandler extends Handler.Wrapper {
         gauge(b, "steno_scheduler_busy_workers", "Inference workers busy now", s.busyWorkers());
         gauge(b, "steno_scheduler_workers", "Inference workers", s.workers());
         gauge(b, "steno_lag_seconds_max", "Largest age of unprocessed audio over live sessions",
-                metrics.maxLagSeconds(service.scheduler()));
+                service.scheduler().maxLagSeconds());
         counter(b, "steno_uploads_total", "Files transcribed through /v1/audio/transcriptions", metrics.uploadsCount());
         gauge(b, "steno_ready", "1 once warm-up finished", service.ready() ? 1 : 0);
         return b.toString();
