@@ -222,7 +222,9 @@ public final class WhisperTokenizer {
      * first token of {@code " -"} and of {@code " '"}. Unlike OpenAI, a musical symbol that encodes to several tokens
      * does not add its first token: here that would be a raw lead byte shared by thousands of characters, as the
      * ggml file lacks the partial-character token OpenAI would suppress (whisper.cpp likewise only suppresses whole
-     * tokens).
+     * tokens). On the tiny, tiny.en and large vocabularies the result is Hugging Face's published
+     * {@code suppress_tokens} without its special ids and without those partial tokens (873 and 3268 multilingual,
+     * 17992 and 20724 English-only). Special tokens are not included: the decoder suppresses those separately.
      */
     public int[] nonSpeechTokens() {
         return nonSpeech.clone();
