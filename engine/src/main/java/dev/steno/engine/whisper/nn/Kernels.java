@@ -289,7 +289,7 @@ public final class Kernels {
     // Element-wise kernels
 
     /** Runs {@code body(from, to)} over {@code [0, n)} in chunks of about {@code grain}, in parallel. */
-    static void forRange(ParallelLoop par, int n, int grain, RangeBody body) {
+    public static void forRange(ParallelLoop par, int n, int grain, RangeBody body) {
         int tasks = Math.max(1, Math.min(par.parallelism() * 4, (n + grain - 1) / grain));
         if (tasks == 1) {
             body.run(0, n);
@@ -301,7 +301,8 @@ public final class Kernels {
 
     /** A range task of {@link #forRange}. */
     @FunctionalInterface
-    interface RangeBody {
+    public interface RangeBody {
+        /** Processes {@code [from, to)}. */
         void run(int from, int to);
     }
 
