@@ -1,7 +1,6 @@
 package dev.steno.engine.whisper.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,7 +29,7 @@ public final class Kernels {
 
     private static final float GELU_C0 = 0.7978845608028654f; // sqrt(2/pi)
     private static final float GELU_C1 = 0.7978845608028654f * 0.044715f;
-    private static final int SLOTS = 4;
+    private static final int SLOTS = 5;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 
     private Kernels() {
@@ -170,16 +169,38 @@ public final class Kernels {
     }
 
     /**
-     * {@code y[yOff + r*yStride + j] = bias[biasOff+j] + sum_k x[xOff + r*xStride + k] * p[k*NR + j]} for r below
-     * rows, j below cols.
+     * {@code y[yOff + r*yStride + j] = bias[biasOff+j] + sum_k x[xOff + r*xStride + k] * p[pOff + k*NR + j]} for r
+     * below rows, j below cols ({@code bias} may be null). A partial panel goes through a scratch block so that the
+     * micro-kernel itself has no masks and no data-dependent branches (C2 compiles it once, and keeps it compiled).
      */
     static void gemmPanel(float[] x, int xOff, int xStride, int rows, int in, float[] p, int pOff, int cols,
                           float[] bias, int biasOff, float[] y, int yOff, int yStride) {
-        VectorMask<Float> m0 = S.indexInRange(0, cols);
-        VectorMask<Float> m1 = S.indexInRange(L, cols);
-        boolean full = cols == NR;
-        FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasOff, m0);
-        FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasOff + L, m1);
+        float[] b = scratch(3, NR);
+        if (bias == null) {
+            java.util.Arrays.fill(b, 0, NR, 0f);
+        } else {
+            System.arraycopy(bias, biasOff, b, 0, cols);
+            java.util.Arrays.fill(b, cols, NR, 0f);
+        }
+        if (cols == NR) {
+            kernel(x, xOff, xStride, rows, in, p, pOff, b, y, yOff, yStride);
+            return;
+        }
+        int block = 64 * MR;
+        float[] tmp = scratch(4, block * NR);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int n = Math.min(block, rows - r0);
+            kernel(x, xOff + r0 * xStride, xStride, n, in, p, pOff, b, tmp, 0, NR);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(tmp, r * NR, y, yOff + (r0 + r) * yStride, cols);
+            }
+        }
+    }
+
+    private static void kernel(float[] x, int xOff, int xStride, int rows, int in, float[] p, int pOff, float[] b,
+                               float[] y, int yOff, int yStride) {
+        FloatVector b0 = FloatVector.fromArray(S, b, 0);
+        FloatVector b1 = FloatVector.fromArray(S, b, L);
         int r = 0;
         for (; r + MR <= rows; r += MR) {
             int a0 = xOff + r * xStride;
@@ -213,12 +234,23 @@ public final class Kernels {
                 c51 = a.fma(w1, c51);
             }
             int o = yOff + r * yStride;
-            store(c00, c01, y, o, full, m0, m1);
-            store(c10, c11, y, o + yStride, full, m0, m1);
-            store(c20, c21, y, o + 2 * yStride, full, m0, m1);
-            store(c30, c31, y, o + 3 * yStride, full, m0, m1);
-            store(c40, c41, y, o + 4 * yStride, full, m0, m1);
-            store(c50, c51, y, o + 5 * yStride, full, m0, m1);
+            c00.intoArray(y, o);
+            c01.intoArray(y, o + L);
+            o += yStride;
+            c10.intoArray(y, o);
+            c11.intoArray(y, o + L);
+            o += yStride;
+            c20.intoArray(y, o);
+            c21.intoArray(y, o + L);
+            o += yStride;
+            c30.intoArray(y, o);
+            c31.intoArray(y, o + L);
+            o += yStride;
+            c40.intoArray(y, o);
+            c41.intoArray(y, o + L);
+            o += yStride;
+            c50.intoArray(y, o);
+            c51.intoArray(y, o + L);
         }
         for (; r < rows; r++) {
             int a0 = xOff + r * xStride;
@@ -228,18 +260,9 @@ public final class Kernels {
                 c00 = a.fma(FloatVector.fromArray(S, p, pk), c00);
                 c01 = a.fma(FloatVector.fromArray(S, p, pk + L), c01);
             }
-            store(c00, c01, y, yOff + r * yStride, full, m0, m1);
-        }
-    }
-
-    private static void store(FloatVector c0, FloatVector c1, float[] y, int off, boolean full,
-                              VectorMask<Float> m0, VectorMask<Float> m1) {
-        if (full) {
-            c0.intoArray(y, off);
-            c1.intoArray(y, off + L);
-        } else {
-            c0.intoArray(y, off, m0);
-            c1.intoArray(y, off + L, m1);
+            int o = yOff + r * yStride;
+            c00.intoArray(y, o);
+            c01.intoArray(y, o + L);
         }
     }
 
