@@ -1,0 +1,250 @@
+package dev.steno.engine.whisper;
+
+import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.ParallelLoop;
+import java.util.Arrays;
+
+/**
+ * The caches of one decoding: self-attention keys and values of the tokens so far (up to {@code n_text_ctx}), and
+ * the cross-attention keys and values of one audio window, computed once by {@link #setAudio}.
+ *
+ * <p>Not thread-safe. Buffers grow to the largest batch seen and are reused; {@link #step} and {@link #prefill}
+ * return an internal logits array that the next call overwrites.
+ *
+ * <p>Cross-attention weights of chosen (layer, head) pairs ({@link #recordCrossAttention}) are kept for every token
+ * of the latest call, as AlignAtt and word timestamps need.
+ */
+public final class DecoderState {
+    private final WhisperWeights w;
+    private final ParallelLoop par;
+    private final int ns;
+    private final int nHead;
+    private final int ctx;
+    private final int layers;
+    private final Kernels.AttentionScratch scratch = new Kernels.AttentionScratch();
+    /** Per layer: keys transposed, value c of position t at {@code c*ctx + t}. */
+    private final float[][] selfK;
+    /** Per layer: values, position t at {@code t*ns}. */
+    private final float[][] selfV;
+    /** Per layer: cross keys transposed, {@code c*frames + t}. */
+    private float[][] crossK;
+    private float[][] crossV;
+    private int frames;
+    private int position;
+    private final float[] logits;
+    private int cap;
+    private float[] x;
+    private float[] h;
+    private float[] q;
+    private float[] k;
+    private float[] v;
+    private float[] a;
+    private float[] m;
+    private float[] last;
+    private int[][] recorded = new int[0][];
+    /** Per layer, per head: null, or the weights of the last call's tokens ({@code lastTokens * frames}). */
+    private float[][][] probs;
+    private int lastTokens;
+
+    DecoderState(WhisperDecoder d) {
+        this.w = d.w;
+        this.par = d.par;
+        WhisperHyperParams hp = w.hparams();
+        this.ns = hp.nTextState();
+        this.nHead = hp.nTextHead();
+        this.ctx = hp.nTextCtx();
+        this.layers = hp.nTextLayer();
+        this.selfK = new float[layers][ctx * ns];
+        this.selfV = new float[layers][ctx * ns];
+        this.logits = new float[hp.nVocab()];
+        this.last = new float[ns];
+        this.probs = new float[layers][nHead][];
+    }
+
+    /**
+     * Computes the cross-attention keys and values of an encoder output and clears the token cache.
+     *
+     * @param encoderOutput {@code frames * n_state} values from {@link WhisperEncoder#encode}
+     */
+    public void setAudio(float[] encoderOutput, int frames) {
+        if (frames < 1 || encoderOutput.length < frames * ns) {
+            throw new IllegalArgumentException("encoder output too short for " + frames + " frames");
+        }
+        if (this.frames != frames) {
+            crossK = new float[layers][frames * ns];
+            crossV = new float[layers][frames * ns];
+            this.frames = frames;
+        }
+        float[] tmp = new float[frames * ns];
+        for (int l = 0; l < layers; l++) {
+            WhisperWeights.Attention c = w.decoderBlocks[l].cross();
+            Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
+            float[] kt = crossK[l];
+            int f = frames;
+            Kernels.forRange(par, ns, 16, (from, to) -> {
+                for (int ch = from; ch < to; ch++) {
+                    for (int t = 0; t < f; t++) {
+                        kt[ch * f + t] = tmp[t * ns + ch];
+                    }
+                }
+            });
+            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), crossV[l]);
+        }
+        reset();
+    }
+
+    /** Forgets all tokens (keeps the audio). */
+    public void reset() {
+        position = 0;
+        lastTokens = 0;
+    }
+
+    /** Number of tokens in the cache. */
+    public int position() {
+        return position;
+    }
+
+    /** Drops the cached tokens from {@code newPosition} on (0 to {@link #position()}), e.g. to re-decode a suffix. */
+    public void rewind(int newPosition) {
+        if (newPosition < 0 || newPosition > position) {
+            throw new IllegalArgumentException("position " + newPosition + " outside 0.." + position);
+        }
+        position = newPosition;
+    }
+
+    /** Encoder frames of the current audio. */
+    public int frames() {
+        return frames;
+    }
+
+    /**
+     * Records the cross-attention weights of these {@code {layer, head}} pairs from the next call on (an empty array
+     * stops recording).
+     */
+    public void recordCrossAttention(int[][] layerHeads) {
+        for (int[] lh : layerHeads) {
+            if (lh.length != 2 || lh[0] < 0 || lh[0] >= layers || lh[1] < 0 || lh[1] >= nHead) {
+                throw new IllegalArgumentException("bad layer/head " + Arrays.toString(lh));
+            }
+        }
+        recorded = layerHeads.clone();
+        probs = new float[layers][nHead][];
+        lastTokens = 0;
+    }
+
+    /** Cross-attention weights ({@link #frames()} values) of a recorded pair for the last token of the last call. */
+    public float[] crossAttention(int layer, int head) {
+        return crossAttention(layer, head, lastTokens - 1);
+    }
+
+    /** As {@link #crossAttention(int, int)} for token {@code row} (0-based) of the last call. */
+    public float[] crossAttention(int layer, int head, int row) {
+        float[] p = probs[layer][head];
+        if (p == null || row < 0 || row >= lastTokens) {
+            throw new IllegalStateException("no cross-attention recorded for layer " + layer + " head " + head
+                    + " row " + row);
+        }
+        return Arrays.copyOfRange(p, row * frames, (row + 1) * frames);
+    }
+
+    /** Number of tokens of the last {@link #step} or {@link #prefill} call. */
+    public int lastTokens() {
+        return lastTokens;
+    }
+
+    /** Appends one token; returns the logits of the next token (an internal array, overwritten by the next call). */
+    public float[] step(int token) {
+        return forward(new int[] {token}, 1);
+    }
+
+    /**
+     * Appends {@code tokens} in one batched pass; returns the logits after the last of them (an internal array,
+     * overwritten by the next call). Equals a sequence of {@link #step} calls.
+     */
+    public float[] prefill(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no tokens");
+        }
+        return forward(tokens, tokens.length);
+    }
+
+    private float[] forward(int[] tokens, int n) {
+        if (crossK == null) {
+            throw new IllegalStateException("no audio: call setAudio first");
+        }
+        if (position + n > ctx) {
+            throw new IllegalStateException("context full: " + position + " + " + n + " > " + ctx);
+        }
+        ensure(n);
+        int p0 = position;
+        for (int i = 0; i < n; i++) {
+            int t = tokens[i];
+            if (t < 0 || t >= w.tokenEmbedding.rows()) {
+                throw new IllegalArgumentException("token " + t + " outside the vocabulary");
+            }
+            w.tokenEmbedding.row(t, x, i * ns);
+            Kernels.add(w.decoderPositions, (p0 + i) * ns, x, i * ns, ns);
+        }
+        for (int[] lh : recorded) {
+            float[] p = probs[lh[0]][lh[1]];
+            if (p == null || p.length < n * frames) {
+                probs[lh[0]][lh[1]] = new float[Math.max(n, 4) * frames];
+            }
+        }
+        int d = ns / nHead;
+        for (int l = 0; l < layers; l++) {
+            WhisperWeights.DecoderBlock b = w.decoderBlocks[l];
+            WhisperWeights.Attention at = b.attn();
+            Kernels.layerNorm(par, x, n, ns, at.lnWeight(), at.lnBias(), h);
+            Kernels.matmul(par, h, n, at.query(), at.queryBias(), q);
+            Kernels.matmul(par, h, n, at.key(), null, k);
+            Kernels.matmul(par, h, n, at.value(), at.valueBias(), v);
+            float[] kc = selfK[l];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < ns; c++) {
+                    kc[c * ctx + p0 + i] = k[i * ns + c];
+                }
+            }
+            System.arraycopy(v, 0, selfV[l], p0 * ns, n * ns);
+            Kernels.attention(par, nHead, d, q, ns, n, kc, 1, ctx, selfV[l], ns, p0 + n, p0, a, ns, null, scratch);
+            Kernels.matmul(par, a, n, at.out(), at.outBias(), h);
+            Kernels.add(h, 0, x, 0, n * ns);
+
+            WhisperWeights.Attention ca = b.cross();
+            Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
+            Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
+            Kernels.attention(par, nHead, d, q, ns, n, crossK[l], 1, frames, crossV[l], ns, frames, -1, a, ns,
+                    probs[l], scratch);
+            Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
+            Kernels.add(h, 0, x, 0, n * ns);
+
+            WhisperWeights.Mlp mlp = b.mlp();
+            Kernels.layerNorm(par, x, n, ns, mlp.lnWeight(), mlp.lnBias(), h);
+            Kernels.matmul(par, h, n, mlp.fc1(), mlp.fc1Bias(), m);
+            Kernels.gelu(par, m, n * 4 * ns);
+            Kernels.matmul(par, m, n, mlp.fc2(), mlp.fc2Bias(), h);
+            Kernels.add(h, 0, x, 0, n * ns);
+        }
+        System.arraycopy(x, (n - 1) * ns, last, 0, ns);
+        Kernels.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
+        Kernels.matmul(par, last, 1, w.tokenEmbedding, null, logits);
+        position = p0 + n;
+        lastTokens = n;
+        return logits;
+    }
+
+    private void ensure(int n) {
+        if (n <= cap) {
+            return;
+        }
+        int c = Math.max(n, 8);
+        x = new float[c * ns];
+        h = new float[c * ns];
+        q = new float[c * ns];
+        k = new float[c * ns];
+        v = new float[c * ns];
+        a = new float[c * ns];
+        m = new float[c * 4 * ns];
+        cap = c;
+    }
+}

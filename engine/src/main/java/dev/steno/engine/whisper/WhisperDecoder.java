@@ -1,0 +1,34 @@
+package dev.steno.engine.whisper;
+
+import dev.steno.engine.whisper.nn.ParallelLoop;
+import java.util.Objects;
+
+/**
+ * Whisper's text decoder in Java. The decoder holds only the weights; each decoding (one audio window, one beam)
+ * keeps its caches in a {@link DecoderState} from {@link #newState()}.
+ */
+public final class WhisperDecoder {
+    final WhisperWeights w;
+    final ParallelLoop par;
+
+    /** A decoder over {@code weights}, running its kernels on {@code par}. */
+    public WhisperDecoder(WhisperWeights weights, ParallelLoop par) {
+        this.w = Objects.requireNonNull(weights, "weights");
+        this.par = Objects.requireNonNull(par, "par");
+    }
+
+    /** A fresh state with empty caches; give it audio with {@link DecoderState#setAudio} before decoding. */
+    public DecoderState newState() {
+        return new DecoderState(this);
+    }
+
+    /** Number of logits per position ({@code n_vocab}). */
+    public int vocabSize() {
+        return w.hparams().nVocab();
+    }
+
+    /** Most tokens a state holds ({@code n_text_ctx}, 448). */
+    public int contextSize() {
+        return w.hparams().nTextCtx();
+    }
+}

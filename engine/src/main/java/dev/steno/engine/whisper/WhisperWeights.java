@@ -1,0 +1,144 @@
+package dev.steno.engine.whisper;
+
+import dev.steno.engine.whisper.nn.Matrix;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Every tensor of a ggml Whisper model, loaded for the Java inference. f16 matrices stay f16 ({@link Matrix} widens
+ * them inside the kernels); f32 stays f32; vectors (biases, layer-norm parameters, positional embeddings) are float.
+ * Quantised models are not supported yet.
+ *
+ * <p>Matrices follow ggml's layout: a tensor with {@code ne = [in, out]} is {@code out} rows of {@code in} values.
+ * The convolutions ({@code ne = [3, in_channels, out_channels]}) become {@code out_channels} rows of
+ * {@code in_channels * 3} values, index {@code c*3 + k}, which the encoder multiplies with an im2col copy of its
+ * input.
+ */
+public final class WhisperWeights {
+    record Attention(Matrix query, float[] queryBias, Matrix key, Matrix value, float[] valueBias, Matrix out,
+                     float[] outBias, float[] lnWeight, float[] lnBias) {
+    }
+
+    record Mlp(Matrix fc1, float[] fc1Bias, Matrix fc2, float[] fc2Bias, float[] lnWeight, float[] lnBias) {
+    }
+
+    record EncoderBlock(Attention attn, Mlp mlp) {
+    }
+
+    record DecoderBlock(Attention attn, Attention cross, Mlp mlp) {
+    }
+
+    private final WhisperHyperParams hp;
+    final Matrix conv1;
+    final float[] conv1Bias;
+    final Matrix conv2;
+    final float[] conv2Bias;
+    final float[] encoderPositions;
+    final EncoderBlock[] encoderBlocks;
+    final float[] lnPostWeight;
+    final float[] lnPostBias;
+    final Matrix tokenEmbedding;
+    final float[] decoderPositions;
+    final DecoderBlock[] decoderBlocks;
+    final float[] lnWeight;
+    final float[] lnBias;
+
+    private WhisperWeights(GgmlWhisperFile f) throws IOException {
+        this.hp = f.hparams();
+        int na = hp.nAudioState();
+        int nt = hp.nTextState();
+        int mels = hp.nMels();
+        conv1 = matrix(f, "encoder.conv1.weight", na, 3 * mels, 3);
+        conv1Bias = vector(f, "encoder.conv1.bias", na);
+        conv2 = matrix(f, "encoder.conv2.weight", na, 3 * na, 3);
+        conv2Bias = vector(f, "encoder.conv2.bias", na);
+        encoderPositions = vector(f, "encoder.positional_embedding", hp.nAudioCtx() * na);
+        encoderBlocks = new EncoderBlock[hp.nAudioLayer()];
+        for (int i = 0; i < encoderBlocks.length; i++) {
+            String p = "encoder.blocks." + i + ".";
+            encoderBlocks[i] = new EncoderBlock(attention(f, p + "attn", na), mlp(f, p, na));
+        }
+        lnPostWeight = vector(f, "encoder.ln_post.weight", na);
+        lnPostBias = vector(f, "encoder.ln_post.bias", na);
+        tokenEmbedding = matrix(f, "decoder.token_embedding.weight", hp.nVocab(), nt);
+        decoderPositions = vector(f, "decoder.positional_embedding", hp.nTextCtx() * nt);
+        decoderBlocks = new DecoderBlock[hp.nTextLayer()];
+        for (int i = 0; i < decoderBlocks.length; i++) {
+            String p = "decoder.blocks." + i + ".";
+            decoderBlocks[i] = new DecoderBlock(attention(f, p + "attn", nt), attention(f, p + "cross_attn", nt),
+                    mlp(f, p, nt));
+        }
+        lnWeight = vector(f, "decoder.ln.weight", nt);
+        lnBias = vector(f, "decoder.ln.bias", nt);
+    }
+
+    /**
+     * Loads every tensor of {@code file} (opened with {@link GgmlWhisperFile#open} or {@code openComplete}).
+     *
+     * @throws GgmlFormatException           if a tensor is missing or has the wrong number of values
+     * @throws UnsupportedOperationException if a tensor is quantised
+     */
+    public static WhisperWeights load(GgmlWhisperFile file) throws IOException {
+        return new WhisperWeights(file);
+    }
+
+    /** The model's hyper-parameters. */
+    public WhisperHyperParams hparams() {
+        return hp;
+    }
+
+    private static GgmlTensorInfo info(GgmlWhisperFile f, String name, long elements, long ne0)
+            throws GgmlFormatException {
+        GgmlTensorInfo t = f.tensor(name);
+        if (t == null) {
+            throw new GgmlFormatException(f.path(), "tensor '" + name + "' is missing");
+        }
+        if (t.elements() != elements || t.ne(0) != ne0) {
+            throw new GgmlFormatException(f.path(), "tensor '" + name + "' has shape " + t + ", expected "
+                    + elements + " values in rows of " + ne0);
+        }
+        if (t.type() != GgmlType.F32 && t.type() != GgmlType.F16) {
+            throw new UnsupportedOperationException("tensor '" + name + "' is " + t.type()
+                    + "; the Java inference reads f16 and f32 models only");
+        }
+        return t;
+    }
+
+    private static Matrix matrix(GgmlWhisperFile f, String name, int rows, int cols) throws IOException {
+        return matrix(f, name, rows, cols, cols);
+    }
+
+    private static Matrix matrix(GgmlWhisperFile f, String name, int rows, int cols, int ne0) throws IOException {
+        GgmlTensorInfo t = info(f, name, (long) rows * cols, ne0);
+        return Matrix.read(f.tensorData(t), t.type() == GgmlType.F16, rows, cols);
+    }
+
+    private static float[] vector(GgmlWhisperFile f, String name, int n) throws IOException {
+        GgmlTensorInfo t = f.tensor(name);
+        t = info(f, name, n, t == null ? 0 : t.ne(0));
+        ByteBuffer b = f.tensorData(t).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[n];
+        if (t.type() == GgmlType.F16) {
+            for (int i = 0; i < n; i++) {
+                v[i] = Float.float16ToFloat(b.getShort(2 * i));
+            }
+        } else {
+            b.asFloatBuffer().get(v);
+        }
+        return v;
+    }
+
+    private static Attention attention(GgmlWhisperFile f, String p, int n) throws IOException {
+        return new Attention(matrix(f, p + ".query.weight", n, n), vector(f, p + ".query.bias", n),
+                matrix(f, p + ".key.weight", n, n), matrix(f, p + ".value.weight", n, n),
+                vector(f, p + ".value.bias", n), matrix(f, p + ".out.weight", n, n), vector(f, p + ".out.bias", n),
+                vector(f, p + "_ln.weight", n), vector(f, p + "_ln.bias", n));
+    }
+
+    private static Mlp mlp(GgmlWhisperFile f, String p, int n) throws IOException {
+        return new Mlp(matrix(f, p + "mlp.0.weight", 4 * n, n), vector(f, p + "mlp.0.bias", 4 * n),
+                matrix(f, p + "mlp.2.weight", n, 4 * n), vector(f, p + "mlp.2.bias", n),
+                vector(f, p + "mlp_ln.weight", n), vector(f, p + "mlp_ln.bias", n));
+    }
+}
