@@ -35,7 +35,9 @@ import java.util.stream.IntStream;
  * spectrogram OpenAI computes ({@code log_mel_spectrogram(audio, padding=N_SAMPLES)}, max over the full padded mel,
  * then {@code pad_or_trim} to 3000 frames); whisper.cpp is followed where the two could differ because our
  * equivalence tests compare with whisper.cpp. Known float-level differences: whisper.cpp runs the FFT in float, this
- * class in double; both accumulate the mel sums in double.</li>
+ * class in double; both accumulate the mel sums in double. For audio of 200 samples or fewer whisper.cpp's
+ * {@code reverse_copy(samples + 1, samples + 201, ...)} reads past the input; here the start reflection reads the
+ * zero-padded signal instead (what torch does on {@code audio + zeros}), so missing samples count as zeros.</li>
  * </ul>
  *
  * <h2>Frame counts</h2>
