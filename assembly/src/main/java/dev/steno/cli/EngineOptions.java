@@ -29,7 +29,8 @@ final class EngineOptions {
     String task;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "whisper.cpp",
-            description = "Speech recogniser: whisper.cpp (default: ${DEFAULT-VALUE}).")
+            description = "Speech recogniser: whisper.cpp, or java (Steno's own Vector API Whisper; greedy, "
+                    + "word times estimated for now) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--backend-policy", paramLabel = "NAME", defaultValue = "localagreement",
@@ -166,9 +167,9 @@ final class EngineOptions {
         parseTask(cl);
         parseTrimming(cl);
         WhisperLanguages.parse(language);
-        if (!List.of("whisper.cpp", "whispercpp").contains(backend.strip().toLowerCase(Locale.ROOT))) {
+        if (!List.of("whisper.cpp", "whispercpp", "java").contains(backend.strip().toLowerCase(Locale.ROOT))) {
             throw new CommandLine.ParameterException(cl, "--backend '" + backend
-                    + "' is not available: this build has whisper.cpp (the Java backend is coming)");
+                    + "' is not available: use whisper.cpp or java");
         }
         if (!List.of("localagreement", "local-agreement").contains(backendPolicy.strip().toLowerCase(Locale.ROOT))) {
             throw new CommandLine.ParameterException(cl, "--backend-policy '" + backendPolicy
@@ -207,7 +208,10 @@ final class EngineOptions {
 
     /** Loads the recogniser; English-only models refuse other languages here, before any audio is read. */
     SpeechRecognizer loadRecognizer(Path modelFile, int parallelCalls) throws IOException {
-        SpeechRecognizer recognizer = WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
+        SpeechRecognizer recognizer = backend.strip().equalsIgnoreCase("java")
+                ? dev.steno.engine.asr.JavaWhisperRecognizer.load(modelFile,
+                        new dev.steno.engine.asr.JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true), null)
+                : WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
         String lang = language();
         if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {
             recognizer.close();

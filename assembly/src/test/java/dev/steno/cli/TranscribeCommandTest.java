@@ -83,6 +83,20 @@ class TranscribeCommandTest {
     }
 
     @Test
+    void javaBackendRunsTheSamePipeline() throws Exception {
+        String wav = SharedFixtures.file("audio/librispeech/7902-96591-0000.wav").toString();
+        CliRun run = CliRun.of("transcribe", wav, "--model-path", model.toString(), "--language", "en",
+                "--backend", "java", "--format", "json", "--no-vac", "--shrink-encoder-window", "--quiet");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("java backend"), run.err());
+        JsonNode words = new ObjectMapper().readTree(run.out()).get("words");
+        assertTrue(words.size() > 0, run.out());
+        for (JsonNode w : words) {
+            assertTrue(w.get("end").asDouble() <= 2.1, w.toString());
+        }
+    }
+
+    @Test
     void writesSubtitlesToAFile() throws Exception {
         Path out = dir.resolve("libri.srt");
         String wav = SharedFixtures.file("audio/librispeech/7902-96591-0000.wav").toString();
