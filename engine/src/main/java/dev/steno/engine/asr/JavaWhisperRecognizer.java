@@ -1,7 +1,11 @@
 package dev.steno.engine.asr;
 
 import dev.steno.engine.transcript.Word;
+import dev.steno.engine.whisper.AlignmentHeads;
+import dev.steno.engine.whisper.CrossAttentionAlignment;
 import dev.steno.engine.whisper.DecoderState;
+import dev.steno.engine.whisper.TokenTiming;
+import dev.steno.engine.whisper.TokenWords;
 import dev.steno.engine.whisper.GgmlWhisperFile;
 import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.WhisperDecoder;
@@ -19,7 +23,8 @@ import java.util.concurrent.ForkJoinPool;
 
 /**
  * Whisper in Java (Vector API kernels) on the same ggml files as whisper.cpp, with access to every token and to
- * cross-attention. This first version decodes greedily without timestamps into one segment per call.
+ * cross-attention. This first version decodes greedily without timestamps into one segment per call; word times come
+ * from the alignment heads' cross-attention (median filter + DTW, as OpenAI's word_timestamps).
  *
  * <p><b>Threading.</b> The weights are shared and read-only. The encoder serves one call at a time (its work buffers
  * are reused); each call has its own decoder state. Kernels run on the pool given at load time, shared by every model.
@@ -34,6 +39,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     private final WhisperTokenizer tokenizer;
     private final LogMelSpectrogram mel;
     private final boolean multilingual;
+    private final int[][] alignmentHeads;
     /** Gaps between the best and second-best logit at each step of the last call (tests: decoding is no tie-break). */
     private volatile float[] lastMargins = new float[0];
 
@@ -58,6 +64,8 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         this.mel = new LogMelSpectrogram(file.melFilters());
         this.multilingual = file.hparams().multilingual();
         this.maxTokens = file.hparams().nTextCtx() / 2 - 4;
+        this.alignmentHeads = AlignmentHeads.forModelOrDefault(file.path().getFileName().toString(), file.hparams())
+                .heads().stream().map(h -> new int[] {h.layer(), h.head()}).toArray(int[][]::new);
     }
 
     /** Loads and checks a ggml model; kernels run on {@code pool} (null: the common pool). */
@@ -106,14 +114,56 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
             logits = state.step(next);
         }
         lastMargins = Arrays.copyOf(margins, steps);
-        String text = tokenizer.decode(tokens.stream().mapToInt(Integer::intValue).toArray());
+        int[] textTokens = tokens.stream().mapToInt(Integer::intValue).toArray();
+        String text = tokenizer.decode(textTokens);
         double duration = audio.length / (double) SAMPLE_RATE;
         List<Segment> segments = new ArrayList<>();
         if (!text.isBlank()) {
-            List<Word> words = WordTimings.proportional(text, 0, duration);
+            List<Word> words = wordTimings(state, prompt, textTokens, Math.max(1, Math.min(frames,
+                    (int) Math.ceil(audio.length / 320.0))), duration);
             segments.add(new Segment(0, duration, text, words));
         }
         return new Recognition(segments, Optional.ofNullable(language));
+    }
+
+    /**
+     * Word times from the alignment heads' cross-attention, as OpenAI's word_timestamps: one batched pass over the
+     * prompt, the text and end-of-text records the attention of every position; the rows that predict the text tokens
+     * and end-of-text go through z-normalisation, a median filter and DTW.
+     */
+    private List<Word> wordTimings(DecoderState state, int[] prompt, int[] textTokens, int contentFrames,
+                                   double duration) {
+        int n = prompt.length + textTokens.length;
+        if (n + 1 > decoder.contextSize()) {
+            return WordTimings.proportional(tokenizer.decode(textTokens), 0, duration);
+        }
+        int[] all = new int[n];
+        System.arraycopy(prompt, 0, all, 0, prompt.length);
+        System.arraycopy(textTokens, 0, all, prompt.length, textTokens.length);
+        state.reset();
+        state.recordCrossAttention(alignmentHeads);
+        state.prefill(all);
+        // row r predicts token r+1: rows prompt.length-1 .. n-1 predict the text tokens and end-of-text
+        int rows = textTokens.length + 1;
+        float[][][] weights = new float[alignmentHeads.length][rows][];
+        for (int h = 0; h < alignmentHeads.length; h++) {
+            for (int r = 0; r < rows; r++) {
+                weights[h][r] = state.crossAttention(alignmentHeads[h][0], alignmentHeads[h][1], prompt.length - 1 + r);
+            }
+        }
+        state.recordCrossAttention(new int[0][]);
+        float[][] matrix = CrossAttentionAlignment.alignmentMatrix(weights, contentFrames);
+        List<TokenTiming> timings = CrossAttentionAlignment.tokenTimings(matrix, 0);
+        List<String> texts = new ArrayList<>(textTokens.length);
+        for (int t : textTokens) {
+            texts.add(tokenizer.decode(new int[] {t}));
+        }
+        List<Word> words = new ArrayList<>();
+        for (Word w : TokenWords.fromTokenTimings(texts, timings, null)) {
+            double start = Math.min(w.start(), duration);
+            words.add(new Word(w.text(), start, Math.max(start, Math.min(w.end(), duration)), w.probability()));
+        }
+        return words;
     }
 
     /** {@code [<|startofprev|> prompt...] <|startoftranscript|> [<|lang|> <|task|>] <|notimestamps|>} */

@@ -1,0 +1,54 @@
+package dev.steno.engine.asr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.testing.SharedFixtures;
+import dev.steno.engine.transcript.Word;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JavaWhisperRecognizerTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void wordsAreTimedFromCrossAttentionInsideTheAudio() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("ggml-tiny.bin"), RandomGgmlWhisper.Config.TINY, 4);
+        float[] audio = Arrays.copyOf(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples(), 16000 * 5);
+        try (JavaWhisperRecognizer r = JavaWhisperRecognizer.load(model,
+                new JavaWhisperRecognizer.JavaWhisperConfig(true, true), null)) {
+            Recognition rec = r.transcribe(RecognitionRequest.of(audio, "en"));
+            assertEquals(1, rec.segments().size());
+            Segment s = rec.segments().get(0);
+            assertFalse(s.words().isEmpty());
+            assertEquals(s.text(), String.join("", s.words().stream().map(Word::text).toList()),
+                    "words reproduce the text exactly");
+            double previous = 0;
+            for (Word w : s.words()) {
+                assertTrue(w.start() >= previous - 1e-9, "monotone: " + w);
+                assertTrue(w.end() <= 5.0 + 1e-9 && w.end() >= w.start(), "inside the 5 s: " + w);
+                previous = w.start();
+            }
+            assertEquals("en", rec.detectedLanguage().orElseThrow());
+        }
+    }
+
+    @Test
+    void detectsALanguageWhenAskedTo() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("micro.bin"), RandomGgmlWhisper.Config.MICRO, 4);
+        float[] audio = Arrays.copyOf(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples(), 16000 * 2);
+        try (JavaWhisperRecognizer r = JavaWhisperRecognizer.load(model,
+                new JavaWhisperRecognizer.JavaWhisperConfig(true, true), null)) {
+            Recognition rec = r.transcribe(RecognitionRequest.of(audio, null));
+            String lang = rec.detectedLanguage().orElseThrow();
+            assertTrue(WhisperLanguages.CODES.contains(lang), lang);
+            assertTrue(r.transcribe(RecognitionRequest.of(new float[0], "en")).segments().isEmpty());
+        }
+    }
+}
