@@ -7,8 +7,11 @@ import dev.steno.server.tls.PemKeyStore;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -32,9 +35,20 @@ public final class StenoServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ScheduledExecutorService ticker;
+    private final List<ServerExtension> extensions;
 
     public StenoServer(ServerConfig config, TranscriptionService service, ServerMetrics metrics) throws IOException {
+        this(config, service, metrics, List.of());
+    }
+
+    /**
+     * A server with feature modules: each extension adds its endpoints now, is started after the server and closed
+     * before it.
+     */
+    public StenoServer(ServerConfig config, TranscriptionService service, ServerMetrics metrics,
+                       List<? extends ServerExtension> extensions) throws IOException {
         this.config = config;
+        this.extensions = List.copyOf(extensions);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("steno-http");
         this.jetty = new Server(threads);
@@ -58,18 +72,29 @@ public final class StenoServer implements AutoCloseable {
         });
 
         ContextHandler context = new ContextHandler("/");
+        List<Handler> extensionHandlers = new ArrayList<>();
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxBinaryMessageSize(config.maxFrameBytes());
             container.setMaxTextMessageSize(64 * 1024);
             container.setIdleTimeout(Duration.ofMinutes(2));
             container.addMapping("/asr", (request, response, callback) -> new AsrConnection(service, config, ticker));
         });
+        for (ServerExtension e : this.extensions) {
+            e.install(new ServerExtension.Wiring(service, config, ws.getServerWebSocketContainer(),
+                    extensionHandlers::add));
+        }
         ResourceHandler web = new ResourceHandler();
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
         ApiHandler api = new ApiHandler(service, metrics, web);
-        ws.setHandler(api);
+        if (extensionHandlers.isEmpty()) {
+            ws.setHandler(api);
+        } else {
+            List<Handler> chain = new ArrayList<>(extensionHandlers);
+            chain.add(api);
+            ws.setHandler(new Handler.Sequence(chain));
+        }
         context.setHandler(new AccessHandler(config, ws));
         jetty.setHandler(context);
     }
@@ -77,6 +102,9 @@ public final class StenoServer implements AutoCloseable {
     /** Starts listening. */
     public void start() throws Exception {
         jetty.start();
+        for (ServerExtension e : extensions) {
+            e.start();
+        }
     }
 
     /** The port actually bound (useful with port 0). */
@@ -93,6 +121,14 @@ public final class StenoServer implements AutoCloseable {
     /** Stops the server; open connections are closed. */
     @Override
     public void close() throws Exception {
+        for (ServerExtension e : extensions.reversed()) {
+            try {
+                e.close();
+            } catch (Exception failed) {
+                System.getLogger(StenoServer.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing extension " + e.name() + " failed", failed);
+            }
+        }
         ticker.shutdownNow();
         jetty.stop();
     }

@@ -108,10 +108,19 @@ public final class TranscriptionService implements AutoCloseable {
      */
     public Optional<ScheduledSession> open(String language, Consumer<TranscriptUpdate> sink,
                                            DoubleSupplier clockSeconds, SessionListener listener) {
+        return open(language, TranscriptLine.UNKNOWN_SPEAKER, sink, clockSeconds, listener);
+    }
+
+    /**
+     * As {@link #open(String, Consumer, DoubleSupplier, SessionListener)} for a stream whose speaker is known (one
+     * participant of a meeting): every line of the session carries {@code speaker}.
+     */
+    public Optional<ScheduledSession> open(String language, int speaker, Consumer<TranscriptUpdate> sink,
+                                           DoubleSupplier clockSeconds, SessionListener listener) {
         LocalAgreementConfig policy = language == null ? settings.policy()
                 : settings.policy().toBuilder().language(language).build();
         TranscriptionSession session = new TranscriptionSession(new LocalAgreementPolicy(recognizer, policy),
-                TranscriptLine.UNKNOWN_SPEAKER, sink, clockSeconds);
+                speaker, sink, clockSeconds);
         if (gating != null) {
             gating.apply(session);
         }

@@ -19,13 +19,18 @@ final class ServerFixture implements AutoCloseable {
     final StenoServer server;
 
     private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds) throws Exception {
+        this(config, maxSessions, maxPendingSeconds, java.util.List.of());
+    }
+
+    private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds,
+                          java.util.List<ServerExtension> extensions) throws Exception {
         this.config = config;
         // greedy without temperature fallback: fast and deterministic steps
         WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model(), new WhisperCppConfig(1, 3, 1, false, true));
         InferenceScheduler scheduler = new InferenceScheduler(1, maxSessions, System::nanoTime);
         service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
                 LocalAgreementConfig.builder().language("en").build(), 0.5, maxPendingSeconds), scheduler, metrics);
-        server = new StenoServer(config.withPort(0), service, metrics);
+        server = new StenoServer(config.withPort(0), service, metrics, extensions);
         server.start();
         service.warmUp(new float[16000]);
     }
@@ -36,6 +41,12 @@ final class ServerFixture implements AutoCloseable {
 
     static ServerFixture start(ServerConfig config, int maxSessions) throws Exception {
         return new ServerFixture(config.withPort(0), maxSessions, 60);
+    }
+
+    /** A server with these feature modules installed. */
+    static ServerFixture withExtensions(ServerExtension... extensions) throws Exception {
+        return new ServerFixture(ServerConfig.defaults().withPcmInput(true).withPort(0), 32, 60,
+                java.util.List.of(extensions));
     }
 
     static synchronized Path model() throws Exception {
