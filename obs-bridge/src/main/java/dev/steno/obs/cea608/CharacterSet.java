@@ -47,8 +47,6 @@ public final class CharacterSet {
         // each with the basic character a decoder without them shows instead.
         extended(0x12, "ÁÉÓÚÜü‘¡*'—©℠•“”ÀÂÇÈÊËëÎÏïÔÙùÛ«»", "AEOUUu'!.'-cs.\"\"AACEEEeIIiOUuU\"\"");
         extended(0x13, "ÃãÍÌìÒòÕõ{}\\^_|~ÄäÖöß¥¤¦ÅåØø┌┐└┘", "AaIIiOoOo()/'-!-AaOosYo!AaOo++++");
-        // The apostrophe is basic; the extended "plain single quote" exists only for old decoders' sake.
-        glyphs.put((int) '\'', Glyph.basic('\''));
 
         String[][] table = {{"’", "'"}, {"ʼ", "'"}, {"‚", ","}, {"„", "\""}, {"‹", "<"}, {"›", ">"}, {"`", "'"},
                 {"´", "'"}, {"–", "-"}, {"‐", "-"}, {"‑", "-"}, {"−", "-"}, {"―", "-"}, {"…", "..."},
@@ -70,7 +68,11 @@ public final class CharacterSet {
             if (fallback == null || fallback.kind() != Glyph.Kind.BASIC || fallback.code() != fallbacks.charAt(i)) {
                 throw new IllegalStateException("fallback '" + fallbacks.charAt(i) + "' is not a basic character");
             }
-            glyphs.put((int) characters.charAt(i), Glyph.extended(set, 0x20 + i, fallbacks.charAt(i)));
+            // The extended "plain single quote" duplicates the basic apostrophe; basic wins (cheaper).
+            Glyph existing = glyphs.get((int) characters.charAt(i));
+            if (existing == null || existing.kind() != Glyph.Kind.BASIC) {
+                glyphs.put((int) characters.charAt(i), Glyph.extended(set, 0x20 + i, fallbacks.charAt(i)));
+            }
         }
     }
 
