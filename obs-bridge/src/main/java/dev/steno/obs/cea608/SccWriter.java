@@ -11,6 +11,9 @@ import java.util.Locale;
  * separated by blank lines. A player sends a line's pairs one per frame from its timecode, so each pair keeps the
  * frame the sink gave it. Padding is left out (a gap between lines is padding). Each line is flushed when it ends,
  * so a live file can be followed.
+ *
+ * <p>A line also ends after a doubled command that changes what is shown (CR, EOC, EDM): a reader such as FFmpeg
+ * turns one line into one packet and can report only one screen change per packet.
  */
 public final class SccWriter implements PairConsumer, AutoCloseable {
     /** Pairs per line at most; a longer run continues on a new line at the frame where it left off. */
@@ -20,6 +23,7 @@ public final class SccWriter implements PairConsumer, AutoCloseable {
     private final double frameRate;
     private int pairsInLine;
     private long nextFrame = -1;
+    private int previousPair = -1;
 
     /** Writes the header at once. */
     public SccWriter(Writer out, double frameRate) {
@@ -31,6 +35,7 @@ public final class SccWriter implements PairConsumer, AutoCloseable {
     @Override
     public void accept(long frame, int pair) {
         if (pair == PairBuffer.PADDING) {
+            previousPair = -1;
             endLine();
             return;
         }
@@ -45,6 +50,19 @@ public final class SccWriter implements PairConsumer, AutoCloseable {
         write(String.format(Locale.ROOT, "%04x", pair & 0xFFFF));
         pairsInLine++;
         nextFrame = frame + 1;
+        if (pair == previousPair && changesDisplay(pair)) {
+            endLine();
+            previousPair = -1;   // a third copy would be a new command, not a repeat
+        } else {
+            previousPair = pair;
+        }
+    }
+
+    /** CR, EDM or EOC on any channel (first byte 14/15/1C/1D, parity stripped). */
+    private static boolean changesDisplay(int pair) {
+        int first = pair >> 8 & 0x76;   // drop parity and the channel/field bits 0x08 and 0x01
+        int second = pair & 0x7F;
+        return first == 0x14 && (second == 0x2C || second == 0x2D || second == 0x2F);
     }
 
     private void endLine() {

@@ -32,7 +32,10 @@ class SccWriterTest {
         scc.accept(33, 0xc8e9);
         scc.accept(40, 0x942c);
         scc.accept(41, 0x942c);
-        assertEquals("Scenarist_SCC V1.0\n\n00:00:01;00\t9425 9425\n\n00:00:01;03\tc8e9\n\n00:00:01;10\t942c 942c",
-                text.toString());
+        scc.accept(42, 0x9420);   // a doubled EDM changed the screen: the next pairs start a new line
+        scc.accept(43, 0x9420);
+        scc.accept(44, 0x942f);
+        assertEquals("Scenarist_SCC V1.0\n\n00:00:01;00\t9425 9425\n\n00:00:01;03\tc8e9\n\n00:00:01;10\t942c 942c\n"
+                + "\n00:00:01;12\t9420 9420 942f", text.toString());
     }
 }

@@ -1,0 +1,113 @@
+package dev.steno.obs.cea608;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** FFmpeg's 608 decoder reads our SCC files back: the text we sent, on the bottom rows, at the paced times. */
+class FfmpegSccOracleTest {
+    /** Basic, special (è û ½ ♪ ¿) and extended (ü Ü « ») characters. */
+    static final String TEXT = "Good morning everyone, thanks for joining the weekly planning call. The café serves "
+            + "crème brûlée at ½ price ♪ ¿Qué tal, señor Müller? «Great.» Then we can ship on Tuesday if nobody "
+            + "objects.";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsFfmpeg() {
+        Ffmpeg.require();
+    }
+
+    private Path writeScc(Cea608Settings settings, double seconds) throws IOException {
+        Cea608CaptionSink sink = new Cea608CaptionSink(settings);
+        SpokenText speech = new SpokenText(sink, TEXT, 0.5, 3.0);
+        Path scc = dir.resolve("t.scc");
+        try (SccWriter writer = new SccWriter(Files.newBufferedWriter(scc, StandardCharsets.US_ASCII),
+                settings.frameRate())) {
+            long frames = Math.round(seconds * settings.frameRate());
+            for (long f = 0; f < frames; f++) {
+                writer.accept(f, speech.nextPair());
+            }
+        }
+        return scc;
+    }
+
+    @Test
+    void rollUpDecodesToOurWordsRowByRowAtTheBottom() throws Exception {
+        Cea608Settings settings = Cea608Settings.defaults().withClearAfterSilenceSeconds(2);
+        writeScc(settings, 20);
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-i", "t.scc", "t.srt");
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-i", "t.scc", "t.ass");
+
+        // Each cue shows the screen; its bottom row is the row being written. Collect the rows as they scroll.
+        List<Ffmpeg.Cue> cues = Ffmpeg.srt(dir.resolve("t.srt"));
+        List<String> rows = new ArrayList<>();
+        List<Double> rowTimes = new ArrayList<>();
+        for (Ffmpeg.Cue c : cues) {
+            assertTrue(c.rows().size() <= 2, "roll-up 2 shows at most two rows: " + c);
+            if (rows.isEmpty() || !rows.get(rows.size() - 1).equals(c.bottom())) {
+                rows.add(c.bottom());
+                rowTimes.add(c.start());
+            }
+        }
+        assertEquals(SpokenText.wrap(TEXT, 32), rows);
+
+        // Paced: a row appears no earlier than its first word was committed and well within a second of it.
+        Cea608CaptionSink probe = new Cea608CaptionSink(settings);
+        List<Double> committed = new SpokenText(probe, TEXT, 0.5, 3.0).rowStartTimes();
+        for (int i = 0; i < rows.size(); i++) {
+            double lag = rowTimes.get(i) - committed.get(i);
+            assertTrue(lag > -0.04 && lag < 0.6, "row " + i + " shown " + lag + " s after its first word");
+        }
+        // The screen is erased after the silence: the last cue ends about 2 s after the last word.
+        double lastWord = 0.5 + (TEXT.split(" ").length - 1) / 3.0;
+        double end = cues.get(cues.size() - 1).end();
+        assertTrue(end > lastWord + 1.9 && end < lastWord + 3, "erased at " + end + " s, last word " + lastWord);
+
+        int[] bottom = Ffmpeg.bottomRowPositions(dir);
+        for (List<Ffmpeg.AssRow> event : Ffmpeg.ass(dir.resolve("t.ass"))) {
+            Ffmpeg.AssRow last = event.get(event.size() - 1);
+            assertEquals(bottom[1], last.y(), "bottom row is row 15: " + event);
+            if (event.size() == 2) {
+                assertEquals(bottom[0], event.get(0).y(), "the row above is row 14: " + event);
+            }
+        }
+    }
+
+    @Test
+    void popOnDecodesToWholeCaptionsOnTheBottomRows() throws Exception {
+        Cea608Settings settings = Cea608Settings.defaults().withMode(CaptionMode.POP_ON)
+                .withClearAfterSilenceSeconds(2);
+        writeScc(settings, 20);
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-i", "t.scc", "t.srt");
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-i", "t.scc", "t.ass");
+
+        List<Ffmpeg.Cue> cues = Ffmpeg.srt(dir.resolve("t.srt"));
+        List<String> shown = new ArrayList<>();
+        for (Ffmpeg.Cue c : cues) {
+            assertTrue(c.rows().size() <= 2, "pop-on captions have at most two rows: " + c);
+            shown.addAll(c.rows());
+        }
+        assertEquals(SpokenText.wrap(TEXT, 32), shown);
+        for (int i = 1; i < cues.size(); i++) {
+            assertTrue(cues.get(i).start() >= cues.get(i - 1).start());
+        }
+        int[] bottom = Ffmpeg.bottomRowPositions(dir);
+        for (List<Ffmpeg.AssRow> event : Ffmpeg.ass(dir.resolve("t.ass"))) {
+            assertEquals(bottom[1], event.get(event.size() - 1).y(), "caption ends on row 15: " + event);
+            if (event.size() == 2) {
+                assertEquals(bottom[0], event.get(0).y(), "and starts on row 14: " + event);
+            }
+        }
+    }
+}
