@@ -1,0 +1,93 @@
+package dev.steno.obs.cea608;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steno.obs.sei.CaptionSeiInjector;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Our caption SEI in a real H.264 stream (a black video from FFmpeg's libx264), remuxed without re-encoding into
+ * MP4, FLV and MPEG-TS: FFmpeg's H.264 decoder finds the captions and its 608 decoder gives back our text, on the
+ * bottom rows, at the paced times.
+ */
+class FfmpegSeiOracleTest {
+    static final String TEXT = "Thanks. I would like to start with the release schedule for next month. Sure, the "
+            + "build is green and the café is ready ♪";
+    static final double FPS = Cea608Settings.NTSC_FRAME_RATE;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void captionedVideo() throws Exception {
+        Ffmpeg.require();
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=320x240:r=30000/1001:d=12",
+                "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0", "-g", "30", "-f", "h264", "black.h264");
+        Cea608CaptionSink sink = new Cea608CaptionSink(Cea608Settings.defaults().withClearAfterSilenceSeconds(2));
+        SpokenText speech = new SpokenText(sink, TEXT, 0.5, 3.0);
+        long pictures;
+        try (InputStream in = Files.newInputStream(dir.resolve("black.h264"));
+             OutputStream out = Files.newOutputStream(dir.resolve("captioned.h264"))) {
+            pictures = new CaptionSeiInjector(speech, FPS).inject(in, out);
+        }
+        assertEquals(Math.round(12 * FPS), pictures, "one SEI per picture");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mp4", "flv", "ts"})
+    void remuxedStreamDecodesToOurText(String container) throws Exception {
+        String file = "captioned." + container;
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-framerate", "30000/1001", "-i", "captioned.h264",
+                "-c", "copy", file);
+        String probe = Ffmpeg.run(dir, "ffprobe", "-hide_banner", file);
+        assertTrue(probe.contains("Closed Captions"), "ffprobe reports captions:\n" + probe);
+        String srt = container + ".srt";
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "movie=" + file + "[out0+subcc]",
+                "-map", "0:1", srt);
+
+        List<Ffmpeg.Cue> cues = Ffmpeg.srt(dir.resolve(srt));
+        List<String> rows = new ArrayList<>();
+        List<Double> rowTimes = new ArrayList<>();
+        for (Ffmpeg.Cue c : cues) {
+            if (rows.isEmpty() || !rows.get(rows.size() - 1).equals(c.bottom())) {
+                rows.add(c.bottom());
+                rowTimes.add(c.start());
+            }
+        }
+        assertEquals(SpokenText.wrap(TEXT, 32), rows, container);
+
+        // Paced by the video's frames: each row shows up just after its first word was committed. The container
+        // may start the clock a frame or two late, hence the allowance below zero.
+        List<Double> committed = new SpokenText(new Cea608CaptionSink(Cea608Settings.defaults()), TEXT, 0.5, 3.0)
+                .rowStartTimes();
+        for (int i = 0; i < rows.size(); i++) {
+            double lag = rowTimes.get(i) - committed.get(i);
+            assertTrue(lag > -0.1 && lag < 0.7, container + ": row " + i + " shown " + lag + " s after its first word");
+        }
+    }
+
+    @Test
+    void rowsAreAtTheBottomOfTheScreen() throws Exception {
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-framerate", "30000/1001", "-i", "captioned.h264",
+                "-c", "copy", "rows.mp4");
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "movie=rows.mp4[out0+subcc]",
+                "-map", "0:1", "rows-video.ass");
+        int[] bottom = Ffmpeg.bottomRowPositions(dir);
+        List<List<Ffmpeg.AssRow>> events = Ffmpeg.ass(dir.resolve("rows-video.ass"));
+        assertTrue(events.size() >= 3, "events: " + events);
+        for (List<Ffmpeg.AssRow> event : events) {
+            assertEquals(bottom[1], event.get(event.size() - 1).y(), "bottom row is row 15: " + event);
+        }
+    }
+}
