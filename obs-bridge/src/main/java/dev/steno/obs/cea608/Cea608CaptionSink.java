@@ -27,8 +27,8 @@ import java.util.Objects;
  *   a new row with {@code >>}. Only committed words are sent: a 608 decoder cannot take text back short of a
  *   doubled backspace per character, so tentative text would cost more than it shows. Tentative text still counts
  *   as speech, so it holds off the silence erase.</li>
- *   <li>Pop-on: words gather into a caption of up to two rows; when it is full, when a speaker changes, or when no
- *   word came for {@code popOnHoldSeconds}, it is sent as {@code RCL ENM PAC text [PAC text] EDM EOC} on rows 14-15
+ *   <li>Pop-on: words gather into a caption of up to two rows; when it is full, at the end of a sentence, when a
+ *   speaker changes, or when no word came for {@code popOnHoldSeconds}, it is sent as {@code RCL ENM PAC text [PAC text] EDM EOC} on rows 14-15
  *   and appears at once.</li>
  *   <li>Idle frames carry the padding pair {@code 80 80}. After {@code clearAfterSilenceSeconds} without speech
  *   the screen is erased ({@code EDM}, doubled).</li>
@@ -205,6 +205,14 @@ public final class Cea608CaptionSink implements PairSource {
             finishCaption();
         }
         building.add(t);
+        if (t.word != null && endsSentence(t.word.text())) {
+            finishCaption();   // a sentence is a natural caption, and waiting for more only adds delay
+        }
+    }
+
+    private static boolean endsSentence(String text) {
+        String s = text.strip();
+        return !s.isEmpty() && ".?!".indexOf(s.charAt(s.length() - 1)) >= 0;
     }
 
     /** Drops the oldest unsent words or captions while the backlog is over the bound. */

@@ -98,7 +98,12 @@ class FfmpegSccOracleTest {
             assertTrue(c.rows().size() <= 2, "pop-on captions have at most two rows: " + c);
             shown.addAll(c.rows());
         }
-        assertEquals(SpokenText.wrap(TEXT, 32), shown);
+        // A caption ends at the end of a sentence or when two rows are full.
+        List<String> expected = new ArrayList<>();
+        for (String sentence : TEXT.split("(?<=[.?!]) ")) {
+            expected.addAll(SpokenText.wrap(sentence, 32));
+        }
+        assertEquals(expected, shown);
         for (int i = 1; i < cues.size(); i++) {
             assertTrue(cues.get(i).start() >= cues.get(i - 1).start());
         }
