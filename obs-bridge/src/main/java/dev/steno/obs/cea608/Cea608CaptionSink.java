@@ -61,6 +61,7 @@ public final class Cea608CaptionSink implements PairSource {
 
     private long frame;
     private int column = -1;             // roll-up: cursor column on the bottom row; -1 = no row started
+    private boolean lastWrittenGapMark;  // roll-up: the last token encoded was a "..." (one mark per gap)
     private boolean displayed;           // something is on screen (so a silence erase is due eventually)
     private long lastActivityFrame;
     private long lastCommitFrame;
@@ -224,7 +225,7 @@ public final class Cea608CaptionSink implements PairSource {
                     return;
                 }
                 drop(pending.remove(i));
-                boolean markedBefore = i > 0 && pending.get(i - 1).gapMark;
+                boolean markedBefore = i > 0 ? pending.get(i - 1).gapMark : lastWrittenGapMark;
                 if (!markedBefore) {
                     pending.add(i, new Token(charset.encode(GAP_MARK), true, false, null, frame, true));
                 }
@@ -321,6 +322,7 @@ public final class Cea608CaptionSink implements PairSource {
         while (!pending.isEmpty() && out.queuedPairs() == 0) {
             Token t = pending.remove(0);
             writeRollUp(t);
+            lastWrittenGapMark = t.gapMark;
             if (t.word != null) {
                 deliveries.addLast(new Delivery(out.lastWrittenSeq(), t.word, t.queuedFrame));
             }

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.steno.engine.transcript.Word;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +32,10 @@ class FfmpegSccOracleTest {
     }
 
     private Path writeScc(Cea608Settings settings, double seconds) throws IOException {
-        Cea608CaptionSink sink = new Cea608CaptionSink(settings);
-        SpokenText speech = new SpokenText(sink, TEXT, 0.5, 3.0);
+        return writeScc(new SpokenText(new Cea608CaptionSink(settings), TEXT, 0.5, 3.0), settings, seconds);
+    }
+
+    private Path writeScc(SpokenText speech, Cea608Settings settings, double seconds) throws IOException {
         Path scc = dir.resolve("t.scc");
         try (SccWriter writer = new SccWriter(Files.newBufferedWriter(scc, StandardCharsets.US_ASCII),
                 settings.frameRate())) {
@@ -82,6 +87,51 @@ class FfmpegSccOracleTest {
                 assertEquals(bottom[0], event.get(0).y(), "the row above is row 14: " + event);
             }
         }
+    }
+
+    @Test
+    void shortenedSpeechDecodesToTheWordsSentWithEachGapMarked() throws Exception {
+        // 6 words/s of long words: more than the channel carries, so words are dropped with a "..." per gap.
+        String fast = "extraordinary circumstances notwithstanding, international collaboration accelerates "
+                + "understanding.";
+        String text = String.join(" ", java.util.Collections.nCopies(6, fast));
+        Set<Word> sent = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Word> dropped = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Cea608Settings settings = Cea608Settings.defaults().withMaxDelaySeconds(1.5).withClearAfterSilenceSeconds(2);
+        Cea608CaptionSink sink = new Cea608CaptionSink(settings, new CaptionDeliveryListener() {
+            @Override
+            public void sent(Word word, long queuedFrame, long sentFrame) {
+                sent.add(word);
+            }
+
+            @Override
+            public void dropped(Word word, long queuedFrame, long frame) {
+                dropped.add(word);
+            }
+        });
+        SpokenText speech = new SpokenText(sink, text, 0.5, 6.0);
+        writeScc(speech, settings, 0.5 + speech.words().size() / 6.0 + 4);
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-i", "t.scc", "t.srt");
+
+        List<String> expected = new ArrayList<>();
+        for (Word w : speech.words()) {
+            if (sent.contains(w)) {
+                expected.add(w.bare());
+            } else {
+                assertTrue(dropped.contains(w), "neither sent nor dropped: " + w);
+                if (!expected.get(expected.size() - 1).equals("...")) {
+                    expected.add("...");
+                }
+            }
+        }
+        assertTrue(dropped.size() > 5, "speech outran the channel: " + dropped.size() + " dropped");
+        List<String> rows = new ArrayList<>();
+        for (Ffmpeg.Cue c : Ffmpeg.srt(dir.resolve("t.srt"))) {
+            if (rows.isEmpty() || !rows.get(rows.size() - 1).equals(c.bottom())) {
+                rows.add(c.bottom());
+            }
+        }
+        assertEquals(expected, List.of(String.join(" ", rows).split(" ")));
     }
 
     @Test

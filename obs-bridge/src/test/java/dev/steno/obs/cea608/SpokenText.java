@@ -22,6 +22,11 @@ final class SpokenText implements PairSource {
         }
     }
 
+    /** The words, each committed at its end time. */
+    List<Word> words() {
+        return words;
+    }
+
     /** Commits the words whose time has come, then takes the frame's pair. */
     @Override
     public int nextPair() {
