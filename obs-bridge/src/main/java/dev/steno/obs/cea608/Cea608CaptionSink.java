@@ -78,6 +78,7 @@ public final class Cea608CaptionSink implements PairSource {
         });
     }
 
+    /** A sink that tells {@code listener} when each word is sent or dropped. */
     public Cea608CaptionSink(Cea608Settings settings, CaptionDeliveryListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -88,6 +89,7 @@ public final class Cea608CaptionSink implements PairSource {
         this.holdFrames = settings.frames(settings.popOnHoldSeconds());
     }
 
+    /** The settings this sink encodes with. */
     public Cea608Settings settings() {
         return settings;
     }
@@ -113,6 +115,7 @@ public final class Cea608CaptionSink implements PairSource {
      * speakers ({@code > 0}) starts a new row marked {@code >>}.
      */
     public synchronized void commit(int speaker, List<Word> words) {
+        Objects.requireNonNull(words, "words");
         if (words.isEmpty()) {
             return;
         }

@@ -26,6 +26,7 @@ public final class Cea608FramePump implements AutoCloseable {
     private long frame;
     private ScheduledFuture<?> task;
 
+    /** A pump for {@code source} at {@code frameRate}; {@code nanoTime} is the clock (System::nanoTime). */
     public Cea608FramePump(PairSource source, double frameRate, List<PairConsumer> consumers, LongSupplier nanoTime) {
         this.source = Objects.requireNonNull(source, "source");
         this.frameRate = frameRate;

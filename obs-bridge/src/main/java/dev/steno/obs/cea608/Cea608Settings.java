@@ -42,26 +42,32 @@ public record Cea608Settings(Channel channel, CaptionMode mode, double frameRate
         return new Cea608Settings(Channel.CC1, CaptionMode.ROLL_UP_2, NTSC_FRAME_RATE, 3.0, 4.0, 0.7);
     }
 
+    /** These settings on another channel. */
     public Cea608Settings withChannel(Channel c) {
         return new Cea608Settings(c, mode, frameRate, maxDelaySeconds, clearAfterSilenceSeconds, popOnHoldSeconds);
     }
 
+    /** These settings in another mode. */
     public Cea608Settings withMode(CaptionMode m) {
         return new Cea608Settings(channel, m, frameRate, maxDelaySeconds, clearAfterSilenceSeconds, popOnHoldSeconds);
     }
 
+    /** These settings at another video frame rate. */
     public Cea608Settings withFrameRate(double fps) {
         return new Cea608Settings(channel, mode, fps, maxDelaySeconds, clearAfterSilenceSeconds, popOnHoldSeconds);
     }
 
+    /** These settings with another delay bound. */
     public Cea608Settings withMaxDelaySeconds(double s) {
         return new Cea608Settings(channel, mode, frameRate, s, clearAfterSilenceSeconds, popOnHoldSeconds);
     }
 
+    /** These settings with another silence erase time. */
     public Cea608Settings withClearAfterSilenceSeconds(double s) {
         return new Cea608Settings(channel, mode, frameRate, maxDelaySeconds, s, popOnHoldSeconds);
     }
 
+    /** These settings with another pop-on hold time. */
     public Cea608Settings withPopOnHoldSeconds(double s) {
         return new Cea608Settings(channel, mode, frameRate, maxDelaySeconds, clearAfterSilenceSeconds, s);
     }

@@ -25,7 +25,7 @@ public final class SccWriter implements PairConsumer, AutoCloseable {
     private long nextFrame = -1;
     private int previousPair = -1;
 
-    /** Writes the header at once. */
+    /** Writes the header at once; {@code frameRate} picks drop-frame (29.97) or non-drop timecode. */
     public SccWriter(Writer out, double frameRate) {
         this.out = out;
         this.frameRate = frameRate;

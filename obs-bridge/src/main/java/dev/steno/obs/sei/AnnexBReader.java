@@ -16,6 +16,7 @@ public final class AnnexBReader {
     private boolean started;
     private boolean ended;
 
+    /** Reads from {@code in} (buffered here if it is not already). */
     public AnnexBReader(InputStream in) {
         this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
     }

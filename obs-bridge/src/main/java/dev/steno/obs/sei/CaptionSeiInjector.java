@@ -19,6 +19,7 @@ public final class CaptionSeiInjector {
     private final PairSource source;
     private final double frameRate;
 
+    /** An injector taking one pair per picture from {@code source}; the rate sets the SEI's cc_count. */
     public CaptionSeiInjector(PairSource source, double frameRate) {
         this.source = Objects.requireNonNull(source, "source");
         this.frameRate = frameRate;
