@@ -44,6 +44,8 @@ public final class Cea608CaptionSink implements PairSource {
     private static final int COLUMNS = 32;
     private static final int BOTTOM_ROW = 15;
     private static final String GAP_MARK = "...";
+    /** The last words stay readable at least this long, even when {@link #silence()} asks for an erase. */
+    private static final double MIN_SHOW_SECONDS = 1.5;
 
     private final Cea608Settings settings;
     private final CharacterSet charset;
@@ -53,6 +55,7 @@ public final class Cea608CaptionSink implements PairSource {
     private final long maxBacklogFrames;
     private final long clearFrames;
     private final long holdFrames;
+    private final long minShowFrames;
 
     // Roll-up: words not yet encoded, oldest first. Pop-on: the caption being built, then finished ones.
     private final List<Token> pending = new ArrayList<>();
@@ -62,6 +65,7 @@ public final class Cea608CaptionSink implements PairSource {
     private long frame;
     private int column = -1;             // roll-up: cursor column on the bottom row; -1 = no row started
     private boolean lastWrittenGapMark;  // roll-up: the last token encoded was a "..." (one mark per gap)
+    private boolean eraseWhenIdle;       // silence() was called: erase once the queue is empty
     private boolean displayed;           // something is on screen (so a silence erase is due eventually)
     private long lastActivityFrame;
     private long lastCommitFrame;
@@ -87,6 +91,7 @@ public final class Cea608CaptionSink implements PairSource {
         this.maxBacklogFrames = settings.frames(settings.maxDelaySeconds());
         this.clearFrames = settings.frames(settings.clearAfterSilenceSeconds());
         this.holdFrames = settings.frames(settings.popOnHoldSeconds());
+        this.minShowFrames = Math.min(clearFrames, settings.frames(MIN_SHOW_SECONDS));
     }
 
     /** The settings this sink encodes with. */
@@ -136,6 +141,7 @@ public final class Cea608CaptionSink implements PairSource {
         }
         lastCommitFrame = frame;
         lastActivityFrame = frame;
+        eraseWhenIdle = false;
         shorten();
     }
 
@@ -144,6 +150,18 @@ public final class Cea608CaptionSink implements PairSource {
         if (text != null && !text.isBlank()) {
             lastActivityFrame = frame;
         }
+    }
+
+    /**
+     * Nobody is speaking (the caller's own silence detection, or the end of a stream): the screen is erased once what
+     * is already queued has gone out and been readable for 1.5 s, without waiting for
+     * {@code clearAfterSilenceSeconds}. A pop-on caption being built is shown first.
+     */
+    public synchronized void silence() {
+        if (!settings.mode().rollUp()) {
+            finishCaption();
+        }
+        eraseWhenIdle = true;
     }
 
     /** Pop-on: show the caption being built now rather than waiting (end of an utterance, end of stream). */
@@ -312,11 +330,16 @@ public final class Cea608CaptionSink implements PairSource {
         } else {
             refillPopOn();
         }
-        if (out.queuedPairs() == 0 && displayed && frame - lastActivityFrame >= clearFrames
-                && pending.isEmpty() && building.isEmpty() && captions.isEmpty()) {
-            out.command(ControlCode.EDM);
-            displayed = false;
-            column = -1;
+        if (out.queuedPairs() == 0 && pending.isEmpty() && building.isEmpty() && captions.isEmpty()) {
+            long quiet = frame - lastActivityFrame;
+            if (!displayed) {
+                eraseWhenIdle = false;
+            } else if (quiet >= clearFrames || eraseWhenIdle && quiet >= minShowFrames) {
+                out.command(ControlCode.EDM);
+                displayed = false;
+                eraseWhenIdle = false;
+                column = -1;
+            }
         }
     }
 

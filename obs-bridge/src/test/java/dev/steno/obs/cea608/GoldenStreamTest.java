@@ -136,4 +136,22 @@ class GoldenStreamTest {
         assertEquals("8080 ".repeat(29) + "8080", pairs(held, 30));
         assertEquals(EDM, pairs(held, 2));
     }
+
+    @Test
+    void silenceCallErasesOnceTheQueueHasGoneOut() {
+        Cea608CaptionSink sink = new Cea608CaptionSink(Cea608Settings.defaults());
+        sink.commit(words("Hi"));
+        sink.silence();
+        // "Hi" leaves in frame 6 and stays readable for 1.5 s (45 frames): the erase goes out in frame 51, long
+        // before the 4 s silence erase.
+        assertEquals(join(RU2, CR, PAC15, "c8e9", "8080 ".repeat(44).strip(), EDM, "8080"), pairs(sink, 54));
+        sink.silence();   // nothing on screen: nothing to erase
+        assertEquals("8080 ".repeat(199).strip() + " 8080", pairs(sink, 200));
+
+        Cea608CaptionSink popOn = new Cea608CaptionSink(Cea608Settings.defaults().withMode(CaptionMode.POP_ON));
+        popOn.commit(words("Hi"));
+        popOn.silence();   // the caption being built is shown at once, erased 1.5 s later
+        assertEquals(join(RCL, ENM, PAC15, "c8e9", EDM, EOC, "8080 ".repeat(44).strip(), EDM),
+                pairs(popOn, 11 + 44 + 2));
+    }
 }
