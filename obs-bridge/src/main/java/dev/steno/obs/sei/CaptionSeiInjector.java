@@ -1,5 +1,6 @@
 package dev.steno.obs.sei;
 
+import dev.steno.obs.cea608.PairConsumer;
 import dev.steno.obs.cea608.PairSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,16 @@ public final class CaptionSeiInjector {
      * captioned. Flushes after each picture, so it works in a live pipe.
      */
     public long inject(InputStream in, OutputStream out) throws IOException {
+        return inject(in, out, (frame, pair) -> {
+        });
+    }
+
+    /**
+     * As {@link #inject(InputStream, OutputStream)}, also handing each picture's pair to {@code tap} (an
+     * {@link dev.steno.obs.cea608.SccWriter} keeps a sidecar file in step with the video this way).
+     */
+    public long inject(InputStream in, OutputStream out, PairConsumer tap) throws IOException {
+        Objects.requireNonNull(tap, "tap");
         AnnexBReader reader = new AnnexBReader(in);
         long pictures = 0;
         byte[] unit;
@@ -39,8 +50,10 @@ public final class CaptionSeiInjector {
                 continue;
             }
             if (startsPicture(unit)) {
+                int pair = source.nextPair();
+                tap.accept(pictures, pair);
                 out.write(START_CODE);
-                out.write(A53CaptionSei.nal(source.nextPair(), frameRate));
+                out.write(A53CaptionSei.nal(pair, frameRate));
                 pictures++;
             }
             out.write(START_CODE);

@@ -83,7 +83,10 @@ class A53CaptionSeiTest {
         int[] next = {0};
         CaptionSeiInjector injector = new CaptionSeiInjector(() -> pairs[next[0]++], NTSC);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(2, injector.inject(new ByteArrayInputStream(stream), out));
+        List<String> tapped = new ArrayList<>();
+        assertEquals(2, injector.inject(new ByteArrayInputStream(stream), out,
+                (frame, pair) -> tapped.add(frame + ":" + Integer.toHexString(pair))));
+        assertEquals(List.of("0:9425", "1:9426"), tapped);
 
         AnnexBReader reader = new AnnexBReader(new ByteArrayInputStream(out.toByteArray()));
         List<byte[]> units = new ArrayList<>();
