@@ -77,6 +77,31 @@ class FfmpegSeiOracleTest {
         }
     }
 
+    /** A live pipe: ffmpeg writes H.264 to us as it encodes, we write captioned H.264 to a second ffmpeg. */
+    @Test
+    void injectsBetweenTwoFfmpegProcesses() throws Exception {
+        Process producer = new ProcessBuilder("ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                "color=c=black:s=320x240:r=30000/1001:d=6", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0",
+                "-g", "30", "-f", "h264", "-").directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process consumer = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "h264", "-framerate", "30000/1001",
+                "-i", "-", "-c", "copy", "piped.ts").directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String text = "Live captions through a pipe";
+        SpokenText speech = new SpokenText(new Cea608CaptionSink(Cea608Settings.defaults()), text, 0.5, 3.0);
+        long pictures;
+        try (InputStream in = producer.getInputStream(); OutputStream out = consumer.getOutputStream()) {
+            pictures = new CaptionSeiInjector(speech, FPS).inject(in, out);
+        }
+        assertTrue(producer.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && producer.exitValue() == 0);
+        assertTrue(consumer.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && consumer.exitValue() == 0);
+        assertEquals(Math.round(6 * FPS), pictures);
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "movie=piped.ts[out0+subcc]",
+                "-map", "0:1", "piped.srt");
+        List<Ffmpeg.Cue> cues = Ffmpeg.srt(dir.resolve("piped.srt"));
+        assertEquals(List.of(text), cues.stream().map(Ffmpeg.Cue::bottom).distinct().toList());
+    }
+
     @Test
     void rowsAreAtTheBottomOfTheScreen() throws Exception {
         Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-framerate", "30000/1001", "-i", "captioned.h264",
