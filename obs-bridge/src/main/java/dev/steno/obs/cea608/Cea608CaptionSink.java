@@ -194,6 +194,11 @@ public final class Cea608CaptionSink implements PairSource {
         return pair;
     }
 
+    /** Nothing queued, nothing encoded and waiting, nothing on screen: only padding would follow. */
+    public synchronized boolean idle() {
+        return out.isEmpty() && pending.isEmpty() && building.isEmpty() && captions.isEmpty() && !displayed;
+    }
+
     /** Counters so far. */
     public synchronized Stats stats() {
         return new Stats(frame, paddingFrames, wordsQueued, wordsSent, wordsDropped, backlogFrames());

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -55,6 +56,23 @@ public final class Cea608FramePump implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "caption consumer failed at frame " + frame, e);
                 }
+            }
+            frame++;
+        }
+    }
+
+    /**
+     * Ends the stream: stops the clock and emits the remaining frames at once (ahead of the wall clock) until
+     * {@code done} holds or {@code maxFrames} more have gone out, so a file being written ends with every queued
+     * word and the final erase. For a {@link Cea608CaptionSink}: call its {@code silence()} first and pass
+     * {@code sink::idle}.
+     */
+    public synchronized void finish(BooleanSupplier done, long maxFrames) {
+        close();
+        for (long n = 0; n < maxFrames && !done.getAsBoolean(); n++) {
+            int pair = source.nextPair();
+            for (PairConsumer c : consumers) {
+                c.accept(frame, pair);
             }
             frame++;
         }

@@ -15,7 +15,9 @@
  * // a live SCC file, paced by the wall clock on the caller's scheduled executor:
  * SccWriter scc = new SccWriter(Files.newBufferedWriter(path), sink.settings().frameRate());
  * Cea608FramePump pump = new Cea608FramePump(sink, sink.settings().frameRate(), List.of(scc), System::nanoTime);
- * pump.start(scheduler);   ...   pump.close(); scc.close();
+ * pump.start(scheduler);
+ * ...   // end of stream: every queued word and the final erase go into the file, then close it
+ * sink.silence(); pump.finish(sink::idle, 600); scc.close();
  *
  * // or H.264 (Annex B, no B-frames) paced by its own pictures, e.g. a pipe between two ffmpeg processes:
  * new CaptionSeiInjector(sink, sink.settings().frameRate()).inject(h264In, h264Out, scc);   // scc: optional tap

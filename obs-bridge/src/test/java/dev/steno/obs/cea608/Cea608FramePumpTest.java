@@ -1,6 +1,7 @@
 package dev.steno.obs.cea608;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,5 +39,21 @@ class Cea608FramePumpTest {
         }
         assertEquals(33, pump.frames());
         assertEquals(true, before <= 1);
+    }
+
+    @Test
+    void finishSendsWhatIsQueuedAndTheEraseAheadOfTheClock() {
+        long[] now = {0};
+        Cea608CaptionSink sink = new Cea608CaptionSink(Cea608Settings.defaults());
+        List<Integer> pairs = new ArrayList<>();
+        Cea608FramePump pump = new Cea608FramePump(sink, sink.settings().frameRate(),
+                List.of((f, p) -> pairs.add(p)), () -> now[0]);
+        sink.commit(List.of(new dev.steno.engine.transcript.Word("Bye", 0, 1)));
+        sink.silence();
+        pump.finish(sink::idle, 1000);
+        // RU2 CR PAC (6), "By" "e" (2), 1.5 s readable (44 padding), EDM (2): then idle.
+        assertEquals(6 + 2 + 44 + 2, pairs.size());
+        assertEquals(0x942c, pairs.get(pairs.size() - 1));
+        assertTrue(sink.idle());
     }
 }
