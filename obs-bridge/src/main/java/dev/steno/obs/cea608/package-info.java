@@ -12,7 +12,8 @@
  * // transcription side (any thread):
  * sink.commit(speaker, words);  sink.partial(tentativeText);  sink.silence();  // or sink.accept(update)
  *
- * // a live SCC file, paced by the wall clock on the caller's scheduled executor:
+ * // a live SCC file in one object (sink + writer + pump): LiveSccFile.open(path, settings, scheduler), then
+ * // committed(speaker, words) / partial(text) / silence() / close(); or by hand, paced by the wall clock:
  * SccWriter scc = new SccWriter(Files.newBufferedWriter(path), sink.settings().frameRate());
  * Cea608FramePump pump = new Cea608FramePump(sink, sink.settings().frameRate(), List.of(scc), System::nanoTime);
  * pump.start(scheduler);
