@@ -141,8 +141,12 @@ public final class FakeObs implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        jetty.stop();
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the fake OBS failed", e);
+        }
     }
 
     /** One client. Public: Jetty calls listener methods through method handles. */
