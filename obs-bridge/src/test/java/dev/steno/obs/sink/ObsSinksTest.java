@@ -143,4 +143,22 @@ class ObsSinksTest {
             assertTrue(obs.drain().stream().noneMatch(r -> r.type().equals("CreateInput")), "not created twice");
         }
     }
+
+    @Test
+    void textSourceIsSetUpAgainAfterObsRestartsAndKeepsShowingText() throws Exception {
+        try (FakeObs obs = new FakeObs(); ObsClient client = connect(obs)) {
+            TextSourceSink sink = new TextSourceSink(client, new TextSourceSink.Options("Subtitles", null, 2, 40, 40,
+                    Duration.ofMillis(50), true), timer);
+            obs.next("CreateInput");
+            sink.committed(words(0, "before"));
+            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .equals("before"), "text before the drop");
+            obs.dropAll();
+            FakeObs.await(Duration.ofSeconds(5), () -> obs.identifies.get() == 2, "reconnected");
+            obs.next("GetInputSettings"); // the sink checks its source again after reconnecting
+            sink.committed(words(0, "after"));
+            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .equals("before after"), "text after the reconnection");
+        }
+    }
 }

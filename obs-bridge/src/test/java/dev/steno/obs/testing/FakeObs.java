@@ -203,7 +203,7 @@ public final class FakeObs implements AutoCloseable {
         private void answer(JsonNode d) {
             String type = d.path("requestType").asText();
             JsonNode data = d.path("requestData");
-            requests.add(new Received(type, data, System.nanoTime()));
+            long arrived = System.nanoTime();
             ObjectNode result = JSON.createObjectNode();
             int code = 100;
             String comment = null;
@@ -292,6 +292,7 @@ public final class FakeObs implements AutoCloseable {
             if (code == 100 && !result.isEmpty()) {
                 r.set("responseData", result);
             }
+            requests.add(new Received(type, data, arrived)); // after its effect, so tests see both together
             session.sendText(msg.toString(), Callback.NOOP);
             if (code == 100 && (type.equals("StartStream") || type.equals("StopStream"))) {
                 setStreaming(type.equals("StartStream"));
