@@ -170,4 +170,92 @@ class RealObsTest {
             }, "the partial text");
         }
     }
+
+    @Test
+    void nativeCaptionsReachTheStreamOnceItRuns() throws Exception {
+        if (!onPath("ffmpeg")) {
+            String message = "the RTMP listener needs the Debian package ffmpeg";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message + " (CI=true: it must be installed)");
+            }
+            Assumptions.abort(message);
+        }
+        int rtmpPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            rtmpPort = s.getLocalPort();
+        }
+        Path flv = home.resolve("received.flv");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-listen", "1",
+                "-timeout", "60", "-i", "rtmp://127.0.0.1:" + rtmpPort + "/live/test", "-c", "copy", flv.toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("ffmpeg.log").toFile()).start();
+        try (ObsClient client = client(PASSWORD)) {
+            client.start().get(10, TimeUnit.SECONDS);
+            StreamCaptionSink captions = new StreamCaptionSink(client, 2);
+            CommittedWords words = new CommittedWords(0, List.of(new Word(" HELLO", 0, 0.5),
+                    new Word(" STENO", 0.5, 1)), Instant.now());
+            captions.committed(words); // not streaming yet: 501, paused
+            FakeObs.await(Duration.ofSeconds(10), captions::paused, "paused before the stream starts");
+
+            client.request("SetStreamServiceSettings", "streamServiceType", "rtmp_custom", "streamServiceSettings",
+                    ObsClient.data("server", "rtmp://127.0.0.1:" + rtmpPort + "/live", "key", "test"))
+                    .get(5, TimeUnit.SECONDS);
+            client.request("StartStream").get(10, TimeUnit.SECONDS);
+            // StreamStateChanged(outputActive=true) makes the sink send the held caption again
+            FakeObs.await(Duration.ofSeconds(30), () -> client.streaming() && !captions.paused(), "streaming");
+            Thread.sleep(3000); // a few seconds of video carrying the caption
+            client.request("StopStream").get(10, TimeUnit.SECONDS);
+            FakeObs.await(Duration.ofSeconds(30), () -> !client.streaming(), "stream stopped");
+        } finally {
+            if (!ffmpeg.waitFor(30, TimeUnit.SECONDS)) {
+                ffmpeg.destroy();
+                ffmpeg.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        byte[] stream = Files.readAllBytes(flv);
+        assertTrue(stream.length > 1000, "ffmpeg received the stream: " + Files.readString(home.resolve("ffmpeg.log")));
+        String text = captionText(stream);
+        assertTrue(text.contains("HELLO STENO"), "caption bytes in the stream's A/53 SEI: '" + text + "'");
+    }
+
+    /**
+     * The printable CEA-608 field-1 characters of every A/53 caption SEI ("GA94" cc_data) in an H.264 stream, parity
+     * stripped. Emulation-prevention bytes are removed first.
+     */
+    static String captionText(byte[] stream) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i + 4 < stream.length; i++) {
+            if (stream[i] != 'G' || stream[i + 1] != 'A' || stream[i + 2] != '9' || stream[i + 3] != '4') {
+                continue;
+            }
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            int zeros = 0;
+            for (int j = i + 4; j < Math.min(stream.length, i + 4 + 200); j++) {
+                int b = stream[j] & 0xFF;
+                if (zeros >= 2 && b == 3) {
+                    zeros = 0;
+                    continue;
+                }
+                zeros = b == 0 ? zeros + 1 : 0;
+                raw.write(b);
+            }
+            byte[] d = raw.toByteArray();
+            if (d.length < 3 || d[0] != 3) {
+                continue; // user_data_type_code 3 is cc_data
+            }
+            int count = d[1] & 0x1F;
+            for (int k = 0; k < count && 3 + 3 * k + 2 < d.length; k++) {
+                int flags = d[3 + 3 * k] & 0xFF;
+                boolean valid = (flags & 0x04) != 0;
+                if (valid && (flags & 0x03) == 0) {
+                    for (int b = 1; b <= 2; b++) {
+                        int c = d[3 + 3 * k + b] & 0x7F;
+                        if (c >= 0x20 && c < 0x7F) {
+                            text.append((char) c);
+                        }
+                    }
+                }
+            }
+        }
+        return text.toString();
+    }
 }
