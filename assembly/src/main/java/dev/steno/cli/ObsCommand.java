@@ -246,13 +246,24 @@ final class ObsCommand implements Callable<Integer> {
             return;
         }
         AudioSource audio = source.equals("stdin") ? new PcmS16leSource(stdin, "stdin") : new MicrophoneSource(micDevice);
-        Thread stopper = new Thread(audio::close, "steno-obs-stop");
-        Runtime.getRuntime().addShutdownHook(stopper); // Ctrl-C: let the last words reach the sinks
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl-C: stop the audio, then give the last words a moment to reach the sinks before the JVM exits
+        Thread stopper = new Thread(() -> {
+            audio.close();
+            try {
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "steno-obs-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
         try {
             CaptionBridge.run(audio, service, engine.language(), feed);
+            feed.close(); // delivers what is queued and closes the files (idempotent; call() closes it again)
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
         } finally {
+            done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             } catch (IllegalStateException shuttingDown) {
