@@ -9,7 +9,7 @@ import dev.steno.engine.transcript.Words;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The obs-bridge module builds against the engine's transcript model (its features are a later issue). */
+/** The obs-bridge module builds against the engine's transcript model. */
 class ModuleWiringTest {
     @Test
     void engineTranscriptModelIsUsable() {

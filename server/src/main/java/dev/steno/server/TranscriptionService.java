@@ -49,6 +49,19 @@ public final class TranscriptionService implements AutoCloseable {
     private final ServerMetrics metrics;
     private final VoiceGating gating;
     private volatile boolean ready;
+    private final java.util.List<LiveListener> liveListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong liveIds = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Hears every transcript update of the live client sessions on {@code /asr} (e.g. to show them as captions). */
+    public interface LiveListener {
+        /**
+         * Called on an inference worker thread: must be quick and must not block.
+         *
+         * @param sessionId   identifies the session among the live ones
+         * @param streamStart wall-clock time of the session's stream time 0 (when the client connected)
+         */
+        void onUpdate(long sessionId, java.time.Instant streamStart, TranscriptUpdate update);
+    }
 
     /**
      * @param recognizer the shared model; closed with this service
@@ -154,6 +167,28 @@ public final class TranscriptionService implements AutoCloseable {
     /** Counts audio a live client sent. */
     public void countAudio(int samples16k) {
         metrics.audioMicros.add(samples16k * 1_000_000L / SpeechRecognizer.SAMPLE_RATE);
+    }
+
+    /** Registers a listener for every live client session's updates; closing the result removes it. */
+    public AutoCloseable addLiveListener(LiveListener listener) {
+        liveListeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> liveListeners.remove(listener);
+    }
+
+    /** A new id for {@link #publishLive}. */
+    public long newLiveSessionId() {
+        return liveIds.incrementAndGet();
+    }
+
+    /** Hands a live client session's update to the registered listeners; a failing listener is logged, not fatal. */
+    public void publishLive(long sessionId, java.time.Instant streamStart, TranscriptUpdate update) {
+        for (LiveListener l : liveListeners) {
+            try {
+                l.onUpdate(sessionId, streamStart, update);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "live transcript listener failed", e);
+            }
+        }
     }
 
     /** True when live sessions only transcribe speech. */

@@ -46,6 +46,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private final ServerConfig config;
     private final ScheduledExecutorService ticker;
     private final long connectedNanos = System.nanoTime();
+    private final java.time.Instant connectedAt = java.time.Instant.now();
+    private final long liveId;
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile Session session;
     private volatile ScheduledSession transcription;
@@ -62,6 +64,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         this.service = service;
         this.config = config;
         this.ticker = ticker;
+        this.liveId = service.newLiveSessionId();
     }
 
     @Override
@@ -178,6 +181,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
 
     private void onUpdate(TranscriptUpdate update) {
         latest = AsrState.of(AsrState.ACTIVE, update.lines(), update.tentativeText(), update.lag(), update.final_());
+        service.publishLive(liveId, connectedAt, update);
     }
 
     /** Called by the shared ticker: send the newest state if it changed, then ready_to_stop once all is out. */

@@ -1,0 +1,2 @@
+/** The browser-source caption overlay served by the Steno server. */
+package dev.steno.obs.overlay;
