@@ -119,6 +119,19 @@ final class ObsCommand implements Callable<Integer> {
     @Option(names = "--vtt", paramLabel = "FILE", description = "Write a live WebVTT file (with speaker voice tags).")
     Path vtt;
 
+    @Option(names = "--scc", paramLabel = "FILE",
+            description = "Write our own compliant CEA-608 captions (paced one byte pair per frame, bottom rows) to a "
+                    + "live Scenarist SCC file.")
+    Path scc;
+
+    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "ROLL_UP_2",
+            description = "CEA-608 display mode for --scc: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    dev.steno.obs.cea608.CaptionMode cea608Mode;
+
+    @Option(names = "--cea608-channel", paramLabel = "CHANNEL", defaultValue = "CC1",
+            description = "CEA-608 channel for --scc: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    dev.steno.obs.cea608.Channel cea608Channel;
+
     @Option(names = "--youtube-url", paramLabel = "URL", defaultValue = "${env:STENO_YOUTUBE_CAPTION_URL}",
             description = "YouTube Live caption ingestion URL (YouTube Studio > stream settings > closed captions > "
                     + "POST captions to URL); default from $STENO_YOUTUBE_CAPTION_URL.")
@@ -196,6 +209,10 @@ final class ObsCommand implements Callable<Integer> {
             }
             if (vtt != null) {
                 sinks.add(new SubtitleFileSink(vtt, SubtitleFileSink.Format.VTT));
+            }
+            if (scc != null) {
+                sinks.add(new dev.steno.obs.sink.SccFileSink(scc, dev.steno.obs.cea608.Cea608Settings.defaults()
+                        .withMode(cea608Mode).withChannel(cea608Channel), timer));
             }
             if (youtubeUrl != null) {
                 sinks.add(new YouTubeCaptionSink(YouTubeCaptionSink.Options.of(youtubeUrl)));
@@ -295,9 +312,10 @@ final class ObsCommand implements Callable<Integer> {
         if (!List.of("mic", "stdin", "browser").contains(source)) {
             throw new CommandLine.ParameterException(cl, "--source must be mic, stdin or browser, not '" + source + "'");
         }
-        if (!obsCaptions && !obsText && !overlay && srt == null && vtt == null && youtubeUrl == null) {
+        if (!obsCaptions && !obsText && !overlay && srt == null && vtt == null && scc == null
+                && youtubeUrl == null) {
             throw new CommandLine.ParameterException(cl, "choose at least one caption output: --obs-captions, "
-                    + "--obs-text, --overlay, --srt FILE, --vtt FILE or --youtube-url URL");
+                    + "--obs-text, --overlay, --srt FILE, --vtt FILE, --scc FILE or --youtube-url URL");
         }
         if ((obsCaptions || obsText) && !List.of("ws", "wss").contains(String.valueOf(obsUrl.getScheme()))) {
             throw new CommandLine.ParameterException(cl, "--obs-url must be a ws:// or wss:// URL, not '" + obsUrl + "'");

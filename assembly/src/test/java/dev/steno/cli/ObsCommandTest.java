@@ -32,7 +32,7 @@ class ObsCommandTest {
         CliRun run = CliRun.of("obs", "--help");
         assertEquals(0, run.exitCode(), run.toString());
         for (String flag : new String[] {"--source", "--obs-url", "--obs-password", "--obs-captions", "--obs-text",
-            "--overlay", "--srt", "--vtt", "--youtube-url", "--model", "OBS_WEBSOCKET_PASSWORD"}) {
+            "--overlay", "--srt", "--vtt", "--scc", "--cea608-mode", "--youtube-url", "--model", "OBS_WEBSOCKET_PASSWORD"}) {
             assertTrue(run.out().contains(flag), flag + " in\n" + run.out());
         }
     }
@@ -58,12 +58,13 @@ class ObsCommandTest {
         }
         Path srt = dir.resolve("out/live.srt");
         Path vtt = dir.resolve("out/live.vtt");
+        Path scc = dir.resolve("out/live.scc");
         ObsCommand obs = new ObsCommand();
         obs.stdin = new ByteArrayInputStream(pcm);
         CommandLine cl = new CommandLine(obs);
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("--source", "stdin", "--srt", srt.toString(), "--vtt", vtt.toString(),
+        int code = cl.execute("--source", "stdin", "--srt", srt.toString(), "--vtt", vtt.toString(), "--scc", scc.toString(),
                 "--model-path", model.toString(), "--language", "en", "--no-vad", "--threads", "1",
                 "--no-temperature-fallback");
         assertEquals(0, code, err.toString());
@@ -72,6 +73,7 @@ class ObsCommandTest {
         String vttText = Files.readString(vtt);
         assertTrue(vttText.startsWith("WEBVTT\n\n"), vttText);
         assertTrue(srtText.isEmpty() || srtText.startsWith("1\n00:00:"), srtText);
+        assertTrue(Files.readString(scc).startsWith("Scenarist_SCC V1.0"), "an SCC file is written too");
         assertEquals(srtText.lines().filter(l -> l.contains(" --> ")).count(),
                 vttText.lines().filter(l -> l.contains(" --> ")).count(), "the same cues in both files");
     }
