@@ -36,6 +36,7 @@ public final class JitsiServer implements AutoCloseable {
         jitsi = new JitsiExtension(config);
         server = new StenoServer(serverConfig.withPort(0), service, metrics, List.of(jitsi));
         server.start();
+        service.warmUp(new float[16_000]);
     }
 
     /** A server whose recogniser turns tone bursts into words ({@link ToneRecognizer}). */
