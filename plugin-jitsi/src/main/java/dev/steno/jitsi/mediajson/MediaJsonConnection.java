@@ -75,6 +75,8 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
     @Override
     public void onWebSocketOpen(Session s) {
         session = s;
+        // take events up to 1 MiB ourselves, so that one over our own limit is dropped rather than ending the socket
+        s.setMaxTextMessageSize(Math.max(maxTextChars, 1 << 20));
         outbox = new Outbox(s, MAX_QUEUED);
         try {
             meeting = meetingSource.get();

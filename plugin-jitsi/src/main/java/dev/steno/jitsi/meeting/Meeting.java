@@ -85,6 +85,7 @@ public final class Meeting {
                     + participantId + " of meeting " + id + " is not transcribed");
         }
         active.put(participantId, p);
+        registry.joined(this, p);
         p.attach(session.get());
         LOG.log(System.Logger.Level.INFO, "{0} joined (language {1})", p, language == null ? "default" : language);
         return p;
@@ -113,6 +114,7 @@ public final class Meeting {
 
     void left(Participant p) {
         active.remove(p.id(), p);
+        registry.left(p);
         lastActivityMillis = registry.nowMillis();
         LOG.log(System.Logger.Level.INFO, "{0} left after {1} s of audio", p, p.receivedSeconds());
     }

@@ -28,6 +28,8 @@ public final class MeetingRegistry implements AutoCloseable {
     private final TranscriptStore store;
     private final LongSupplier clockMillis;
     private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
+    /** Every active participant, also of meetings no longer in {@link #meetings} (evicted while a socket held them). */
+    private final java.util.Set<Participant> live = ConcurrentHashMap.newKeySet();
 
     /**
      * @param service the shared engine (one model, one bounded scheduler)
@@ -81,10 +83,7 @@ public final class MeetingRegistry implements AutoCloseable {
      * stored, then cancels those still running.
      */
     public void endAll(long graceMillis) {
-        List<Participant> all = new ArrayList<>();
-        for (Meeting m : meetings.values()) {
-            all.addAll(m.participants());
-        }
+        List<Participant> all = new ArrayList<>(live);
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Participant p : all) {
             p.end();
@@ -110,6 +109,16 @@ public final class MeetingRegistry implements AutoCloseable {
     public void close() {
         endAll(5_000);
         meetings.clear();
+    }
+
+    /** A participant joined {@code m}: keep the meeting findable (it may have been evicted while idle). */
+    void joined(Meeting m, Participant p) {
+        meetings.putIfAbsent(m.id(), m);
+        live.add(p);
+    }
+
+    void left(Participant p) {
+        live.remove(p);
     }
 
     TranscriptionService service() {

@@ -40,6 +40,8 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
     private final AtomicLong dropped = new AtomicLong();
     private volatile Outbox outbox;
     private volatile Meeting meeting;
+    /** Reused for every frame's PCM: Jetty delivers one frame of a connection at a time. */
+    private byte[] scratch = new byte[0];
 
     private record Stream(Participant participant, PcmS16leDecoder decoder) {
     }
@@ -115,9 +117,11 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
             participants.put(header.participantId(), stream);
         }
         int pcm = n - SkynetHeader.SIZE;
-        byte[] bytes = new byte[pcm];
-        frame.get(frame.position() + SkynetHeader.SIZE, bytes);
-        stream.decoder().push(bytes, 0, pcm);
+        if (scratch.length < pcm) {
+            scratch = new byte[pcm];
+        }
+        frame.get(frame.position() + SkynetHeader.SIZE, scratch, 0, pcm);
+        stream.decoder().push(scratch, 0, pcm);
     }
 
     @Override

@@ -51,6 +51,8 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
     private PcmS16leDecoder decoder;
     private Resampler resampler;
     private float[] resampled = new float[0];
+    /** Reused for every frame: Jetty delivers one frame of a connection at a time. */
+    private byte[] scratch = new byte[0];
     private volatile boolean ended;
 
     /**
@@ -135,9 +137,12 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
             if (participant == null && !join()) {
                 return;
             }
-            byte[] bytes = new byte[frame.remaining()];
-            frame.get(bytes);
-            decoder.push(bytes, 0, bytes.length);
+            int n = frame.remaining();
+            if (scratch.length < n) {
+                scratch = new byte[n];
+            }
+            frame.get(scratch, 0, n);
+            decoder.push(scratch, 0, n);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "vosk frame failed", e);
             drop("frame failed: " + e.getMessage());

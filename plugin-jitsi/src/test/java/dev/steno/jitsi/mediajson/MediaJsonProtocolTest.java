@@ -70,6 +70,7 @@ class MediaJsonProtocolTest {
                     ws.text("{\"event\":\"dance\"}");
                     ws.text("[1,2,3]");
                     ws.binary(new byte[] {1, 2, 3});
+                    ws.text("{\"event\":\"media\",\"pad\":\"" + "x".repeat(100_000) + "\"}"); // oversized
                 }
                 if (i % 25 == 0) {
                     Thread.sleep(50);

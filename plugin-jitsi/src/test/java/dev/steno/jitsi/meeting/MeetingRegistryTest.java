@@ -119,6 +119,18 @@ class MeetingRegistryTest {
     }
 
     @Test
+    void aMeetingForgottenWhileIdleComesBackWhenSomeoneJoins() {
+        Meeting m = registry.meeting("idle");
+        clock.addAndGet(3_600_000);
+        registry.evictIdle(1_000);
+        assertTrue(registry.active("idle").isEmpty(), "idle meetings are forgotten (the store keeps them)");
+        Participant p = m.join("late", null, null, null); // a socket still held the meeting
+        assertEquals(m, registry.active("idle").orElseThrow());
+        registry.endAll(5_000);
+        assertTrue(p.isDone(), "shutdown reaches participants of a meeting that was forgotten");
+    }
+
+    @Test
     void badIdsAreRefusedWithAReason() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> registry.meeting(" ")).getMessage()
                 .contains("meeting id is empty"));
