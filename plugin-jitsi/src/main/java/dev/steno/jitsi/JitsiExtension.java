@@ -99,8 +99,9 @@ public final class JitsiExtension implements ServerExtension {
                     return null;
                 }
                 String meetingId = Paths.lastSegment(req);
-                return new MediaJsonConnection(() -> registry.meeting(meetingId), defaultLanguage,
-                        config.maxTextChars());
+                String lang = Paths.query(req, "language"); // a Jicofo url-template may add ?language=
+                return new MediaJsonConnection(() -> registry.meeting(meetingId),
+                        lang != null && !lang.isBlank() ? lang : defaultLanguage, config.maxTextChars());
             });
         }
         for (String path : config.skynetPaths()) {

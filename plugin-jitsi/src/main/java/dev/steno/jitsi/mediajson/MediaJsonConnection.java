@@ -77,6 +77,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         session = s;
         // take events up to 1 MiB ourselves, so that one over our own limit is dropped rather than ending the socket
         s.setMaxTextMessageSize(Math.max(maxTextChars, 1 << 20));
+        s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
         outbox = new Outbox(s, MAX_QUEUED);
         try {
             meeting = meetingSource.get();

@@ -72,6 +72,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketOpen(Session s) {
+        s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
         outbox = new Outbox(s, MAX_QUEUED);
         try {
             meeting = meetingSource.get();

@@ -45,7 +45,7 @@ class MediaJsonProtocolTest {
     @Test
     void twoEndpointsAreTwoSpeakersWithResultsRoutedBack() throws Exception {
         try (JitsiServer server = JitsiServer.withTones(JitsiConfig.defaults(dir))) {
-            TestSocket ws = TestSocket.open(server.ws("/transcribe/room-1"));
+            TestSocket ws = TestSocket.open(server.ws("/transcribe/room-1?language=de")); // as a url-template may ask
             String tagA = "aaaaaaaa-305123557";
             String tagB = "bbbbbbbb-42";
             List<byte[]> a = Audio.opus(Audio.bursts(48_000, 300, 4, 0.5, 1.2)); // alpha x4, 6.8 s
@@ -96,7 +96,7 @@ class MediaJsonProtocolTest {
                 assertEquals("transcription-result", r.get("event").asText());
                 assertEquals(Set.of("type", "event", "is_interim", "message_id", "transcript", "participant",
                         "timestamp", "language"), fields(r));
-                assertEquals("en", r.get("language").asText());
+                assertEquals("de", r.get("language").asText(), "the language the bridge asked for");
                 assertTrue(r.get("timestamp").isIntegralNumber());
                 assertTrue(r.get("is_interim").isBoolean());
                 String text = r.get("transcript").get(0).get("text").asText();
