@@ -66,7 +66,8 @@ public final class Meeting {
         Participant p = new Participant(this, participantId, displayName, language, slot, offset,
                 listener == null ? ParticipantListener.NONE : listener);
         long joinedNanos = System.nanoTime();
-        Optional<ScheduledSession> session = registry.service().open(language, slot.speaker(), p::onUpdate,
+        Optional<ScheduledSession> session = registry.service().open(whisperLanguage(language, p), slot.speaker(),
+                p::onUpdate,
                 () -> (System.nanoTime() - joinedNanos) / 1e9, new SessionListener() {
                     @Override
                     public void onOverflow(double droppedSeconds) {
@@ -89,6 +90,24 @@ public final class Meeting {
         p.attach(session.get());
         LOG.log(System.Logger.Level.INFO, "{0} joined (language {1})", p, language == null ? "default" : language);
         return p;
+    }
+
+    /**
+     * The Whisper language code for what a client asked for: "en-US" and "en_GB" become "en"; a code Whisper does not
+     * know falls back to the server's default with a warning rather than failing every step of the session.
+     */
+    static String whisperLanguage(String requested, Object who) {
+        if (requested == null || requested.isBlank()) {
+            return null;
+        }
+        String primary = requested.strip().split("[-_]", 2)[0];
+        try {
+            return dev.steno.engine.asr.WhisperLanguages.parse(primary);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} asked for language ''{1}'', which Whisper does not know; "
+                    + "transcribing with the server default", who, requested);
+            return null;
+        }
     }
 
     /** The active participant with this id. */

@@ -131,6 +131,14 @@ class MeetingRegistryTest {
     }
 
     @Test
+    void clientLanguageTagsBecomeWhisperCodes() {
+        assertEquals("en", Meeting.whisperLanguage("en-US", "p"));
+        assertEquals("pt", Meeting.whisperLanguage(" PT_br ", "p"));
+        assertEquals(null, Meeting.whisperLanguage("klingon", "p"), "unknown: the server default");
+        assertEquals(null, Meeting.whisperLanguage(null, "p"));
+    }
+
+    @Test
     void badIdsAreRefusedWithAReason() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> registry.meeting(" ")).getMessage()
                 .contains("meeting id is empty"));
