@@ -8,7 +8,6 @@ import dev.steno.jitsi.meeting.MeetingRegistry;
 import dev.steno.jitsi.meeting.MeetingTranscript;
 import dev.steno.jitsi.meeting.MeetingTranscriptFormat;
 import dev.steno.jitsi.meeting.TranscriptStore;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -66,7 +65,7 @@ public final class TranscriptHandler extends Handler.Abstract {
                 error(request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
                 return true;
             }
-            String id = URLDecoder.decode(rest.substring(0, slash), StandardCharsets.UTF_8);
+            String id = rest.substring(0, slash); // Jetty has decoded the path already
             Optional<MeetingTranscript> t = registry.transcript(id);
             if (t.isEmpty()) {
                 error(request, response, callback, HttpStatus.NOT_FOUND_404, "no meeting '" + id + "'");

@@ -1,6 +1,5 @@
 package dev.steno.jitsi.ws;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.server.Request;
 
@@ -9,12 +8,14 @@ public final class Paths {
     private Paths() {
     }
 
-    /** The last path segment, URL-decoded ("/transcribe/room%201" gives "room 1"), or null when empty. */
+    /**
+     * The last path segment ("/transcribe/room%201" gives "room 1": Jetty has already decoded the path, so it must not
+     * be decoded again, or a "+" would turn into a space), or null when empty.
+     */
     public static String lastSegment(Request request) {
         String path = Request.getPathInContext(request);
-        int slash = path.lastIndexOf('/');
-        String seg = path.substring(slash + 1);
-        return seg.isEmpty() ? null : URLDecoder.decode(seg, StandardCharsets.UTF_8);
+        String seg = path.substring(path.lastIndexOf('/') + 1);
+        return seg.isEmpty() ? null : seg;
     }
 
     /** The first value of a query parameter of the request, or null. */

@@ -38,6 +38,15 @@ class TranscriptEndpointTest {
             assertTrue(empty.headers().firstValue("content-type").orElse("").startsWith("text/vtt"));
             assertTrue(server.get("/meetings").body().contains("\"id\":\"known\""));
             assertEquals(200, server.get("/health").statusCode(), "built-in endpoints still served");
+
+            // ids with spaces and plus signs survive the URL both ways (Jetty refuses an encoded slash)
+            dev.steno.jitsi.testing.TestSocket ws = dev.steno.jitsi.testing.TestSocket.open(
+                    server.ws("/transcribe/a%2Bb%20c"));
+            ws.text("{\"event\":\"ping\",\"id\":1}");
+            ws.await(n -> n.path("event").asText().equals("pong"), 10);
+            assertTrue(server.get("/meetings").body().contains("\"id\":\"a+b c\""), server.get("/meetings").body());
+            assertEquals(200, server.get("/meetings/a%2Bb%20c/transcript.txt").statusCode());
+            ws.close();
         }
     }
 }
