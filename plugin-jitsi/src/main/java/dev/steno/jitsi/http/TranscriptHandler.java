@@ -65,7 +65,7 @@ public final class TranscriptHandler extends Handler.Abstract {
                 error(request, response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
                 return true;
             }
-            String id = rest.substring(0, slash); // Jetty has decoded the path already
+            String id = dev.steno.jitsi.ws.Paths.decodeSegment(rest.substring(0, slash));
             Optional<MeetingTranscript> t = registry.transcript(id);
             if (t.isEmpty()) {
                 error(request, response, callback, HttpStatus.NOT_FOUND_404, "no meeting '" + id + "'");

@@ -9,13 +9,17 @@ public final class Paths {
     }
 
     /**
-     * The last path segment ("/transcribe/room%201" gives "room 1": Jetty has already decoded the path, so it must not
-     * be decoded again, or a "+" would turn into a space), or null when empty.
+     * The last path segment, percent-decoded as a path ("/transcribe/a+b%20c" gives "a+b c": unlike a query string,
+     * a "+" in a path is a plus), or null when empty.
      */
     public static String lastSegment(Request request) {
         String path = Request.getPathInContext(request);
-        String seg = path.substring(path.lastIndexOf('/') + 1);
-        return seg.isEmpty() ? null : seg;
+        return decodeSegment(path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** A path segment percent-decoded, or null when empty. */
+    public static String decodeSegment(String segment) {
+        return segment.isEmpty() ? null : org.eclipse.jetty.util.URIUtil.decodePath(segment);
     }
 
     /** The first value of a query parameter of the request, or null. */
