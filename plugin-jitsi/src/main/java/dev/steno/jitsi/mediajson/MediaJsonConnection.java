@@ -9,6 +9,7 @@ import dev.steno.engine.audio.OpusPacketDecoder;
 import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.NoCapacityException;
 import dev.steno.jitsi.meeting.Participant;
+import dev.steno.jitsi.meeting.ParticipantFeed;
 import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
 import dev.steno.jitsi.ws.Outbox;
@@ -49,15 +50,30 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
     /** One {@code tag}: an Opus stream of one participant. */
     private static final class TagStream {
         final String tag;
-        final Participant participant;
-        final OpusPacketDecoder decoder;
+        final ParticipantFeed feed;
+        OpusPacketDecoder decoder;
         int lastSeq = -1;
         long lastTimestamp = Long.MIN_VALUE;
 
-        TagStream(String tag, Participant participant) {
+        TagStream(String tag, ParticipantFeed feed) {
             this.tag = tag;
-            this.participant = participant;
-            this.decoder = new OpusPacketDecoder(0, 0, participant::addAudio16k);
+            this.feed = feed;
+            this.decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+        }
+
+        /** The participant was quiet too long: end its stream; the next packet starts a new one, decoded afresh. */
+        void restartIfIdle() {
+            if (feed.isIdle()) {
+                decoder.end();
+                feed.endStream();
+                decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+                lastTimestamp = Long.MIN_VALUE;
+            }
+        }
+
+        void end() {
+            decoder.end();
+            feed.endStream();
         }
     }
 
@@ -175,21 +191,22 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         }
         // one stream per endpoint: a new tag for an endpoint (new SSRC) replaces its previous one
         for (TagStream t : streams.values()) {
-            if (t.participant.id().equals(endpoint)) {
+            if (t.feed.participantId().equals(endpoint)) {
                 streams.remove(t.tag);
-                t.decoder.end();
+                t.end();
             }
         }
         String lang = firstNonBlank(start.path("customParameters").path("language").asText(null), defaultLanguage);
         String name = start.path("customParameters").path("displayName").asText(null);
-        Participant p;
+        ParticipantFeed feed;
         try {
-            p = meeting.join(endpoint, name, lang, new Results(tag));
+            feed = new ParticipantFeed(meeting, endpoint, name, lang, new Results(tag));
+            feed.participant(); // join now, so that a full server is reported at the start
         } catch (NoCapacityException | IllegalArgumentException e) {
             drop("start of tag " + tag + ": " + e.getMessage());
             return;
         }
-        streams.put(tag, new TagStream(tag, p));
+        streams.put(tag, new TagStream(tag, feed));
     }
 
     private void media(JsonNode media) {
@@ -206,6 +223,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
             drop("media of tag " + tag + ": payload is not base64 (" + e.getMessage() + ")");
             return;
         }
+        t.restartIfIdle();
         Integer seq = number(media.path("chunk"));
         Long timestamp = longNumber(media.path("timestamp"));
         if (seq != null) {
@@ -231,6 +249,8 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         try {
             t.decoder.decode(packet, 0, packet.length, ms);
         } catch (AudioFormatException e) {
+            drop("media of tag " + tag + ": " + e.getMessage());
+        } catch (NoCapacityException e) {
             drop("media of tag " + tag + ": " + e.getMessage());
         }
     }
@@ -263,8 +283,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
     }
 
     private void endStream(TagStream t) {
-        t.decoder.end();
-        t.participant.end();
+        t.end();
     }
 
     /** Sends a participant's captions to the bridge. */

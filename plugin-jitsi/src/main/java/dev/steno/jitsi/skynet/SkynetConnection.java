@@ -6,6 +6,7 @@ import dev.steno.engine.audio.PcmS16leDecoder;
 import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.NoCapacityException;
 import dev.steno.jitsi.meeting.Participant;
+import dev.steno.jitsi.meeting.ParticipantFeed;
 import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
 import dev.steno.jitsi.ws.Outbox;
@@ -43,7 +44,7 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
     /** Reused for every frame's PCM: Jetty delivers one frame of a connection at a time. */
     private byte[] scratch = new byte[0];
 
-    private record Stream(Participant participant, PcmS16leDecoder decoder) {
+    private record Stream(ParticipantFeed feed, PcmS16leDecoder decoder) {
     }
 
     /**
@@ -107,22 +108,22 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
         Stream stream = participants.get(header.participantId());
         if (stream == null) {
             String lang = header.language() != null ? header.language() : defaultLanguage;
-            Participant p;
-            try {
-                p = meeting.join(header.participantId(), null, lang, new Results());
-            } catch (NoCapacityException | IllegalArgumentException e) {
-                drop("participant " + header.participantId() + ": " + e.getMessage());
-                return;
-            }
-            stream = new Stream(p, new PcmS16leDecoder(p::addAudio16k));
+            ParticipantFeed feed = new ParticipantFeed(meeting, header.participantId(), null, lang, new Results());
+            stream = new Stream(feed, new PcmS16leDecoder(feed::addAudio16k));
             participants.put(header.participantId(), stream);
         }
+        // a participant quiet for a while (muted, gone) ends its stream; its next audio starts a new one
+        stream.feed().endIfIdle();
         int pcm = n - SkynetHeader.SIZE;
         if (scratch.length < pcm) {
             scratch = new byte[pcm];
         }
         frame.get(frame.position() + SkynetHeader.SIZE, scratch, 0, pcm);
-        stream.decoder().push(scratch, 0, pcm);
+        try {
+            stream.decoder().push(scratch, 0, pcm);
+        } catch (NoCapacityException e) {
+            drop("participant " + header.participantId() + ": " + e.getMessage());
+        }
     }
 
     @Override
@@ -144,7 +145,7 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
 
     private void endAll() {
         for (Stream s : participants.values()) {
-            s.participant().end();
+            s.feed().endStream();
         }
         participants.clear();
     }

@@ -11,6 +11,7 @@ import dev.steno.engine.transcript.Word;
 import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.NoCapacityException;
 import dev.steno.jitsi.meeting.Participant;
+import dev.steno.jitsi.meeting.ParticipantFeed;
 import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
 import dev.steno.jitsi.ws.Outbox;
@@ -47,13 +48,15 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
     private volatile Outbox outbox;
     private volatile Meeting meeting;
     private int sampleRate = DEFAULT_RATE;
-    private Participant participant;
+    private ParticipantFeed feed;
     private PcmS16leDecoder decoder;
     private Resampler resampler;
     private float[] resampled = new float[0];
     /** Reused for every frame: Jetty delivers one frame of a connection at a time. */
     private byte[] scratch = new byte[0];
     private volatile boolean ended;
+    /** The stream that was open at eof: when it has ended, everything is sent and the socket closes. */
+    private volatile Participant eofStream;
 
     /**
      * @param participantId the participant this socket carries
@@ -118,7 +121,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
             drop("sample_rate " + rate + " is not a whole number of Hz between 8000 and 192000");
             return;
         }
-        if (participant != null) {
+        if (feed != null) {
             drop("sample_rate must be set before audio; keeping " + sampleRate + " Hz");
             return;
         }
@@ -135,15 +138,18 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
                 drop("frame of " + frame.remaining() + " bytes exceeds the limit of " + maxFrameBytes);
                 return;
             }
-            if (participant == null && !join()) {
+            if (feed == null && !join()) {
                 return;
             }
+            feed.endIfIdle();
             int n = frame.remaining();
             if (scratch.length < n) {
                 scratch = new byte[n];
             }
             frame.get(scratch, 0, n);
             decoder.push(scratch, 0, n);
+        } catch (NoCapacityException e) {
+            drop(e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "vosk frame failed", e);
             drop("frame failed: " + e.getMessage());
@@ -154,7 +160,8 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
 
     private boolean join() {
         try {
-            participant = meeting.join(participantId, displayName, language, new Results());
+            feed = new ParticipantFeed(meeting, participantId, displayName, language, new Results());
+            feed.participant();
         } catch (NoCapacityException | IllegalArgumentException e) {
             drop(e.getMessage());
             outbox.closeAfterFlush(StatusCode.TRY_AGAIN_LATER, "no capacity");
@@ -170,7 +177,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
 
     private void audio(float[] samples, int off, int len) {
         if (resampler == null) {
-            participant.addAudio16k(samples, off, len);
+            feed.addAudio16k(samples, off, len);
             return;
         }
         int max = resampler.maxOutput(len);
@@ -178,7 +185,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
             resampled = new float[max];
         }
         int n = resampler.process(samples, off, len, resampled, 0);
-        participant.addAudio16k(resampled, 0, n);
+        feed.addAudio16k(resampled, 0, n);
     }
 
     private void end() {
@@ -186,22 +193,27 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
             return;
         }
         ended = true;
-        if (participant == null) {
+        Participant last = feed == null ? null : feed.current();
+        if (last == null) {
             outbox.send("{\"text\":\"\"}");
             outbox.closeAfterFlush(StatusCode.NORMAL, "eof");
             return;
         }
+        eofStream = last; // once it has ended, everything is sent and the socket closes
         if (resampler != null) {
-            participant.addAudio16k(resampled, 0, resampler.flush(resampled, 0));
+            last.addAudio16k(resampled, 0, resampler.flush(resampled, 0));
         }
-        participant.end();
+        feed.endStream();
+        if (last.isDone()) {
+            outbox.closeAfterFlush(StatusCode.NORMAL, "eof"); // it ended before we marked it (closing twice is a no-op)
+        }
     }
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
-        if (participant != null && !ended) {
+        if (feed != null && !ended) {
             ended = true;
-            participant.end();
+            feed.endStream();
         }
     }
 
@@ -236,7 +248,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
 
         @Override
         public void onEnded(Participant p, Throwable error) {
-            if (ended) {
+            if (ended && p == eofStream) {
                 outbox.closeAfterFlush(StatusCode.NORMAL, "eof");
             }
         }

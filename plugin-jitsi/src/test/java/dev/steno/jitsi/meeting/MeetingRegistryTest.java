@@ -131,6 +131,41 @@ class MeetingRegistryTest {
     }
 
     @Test
+    void aFeedStartsANewStreamAfterAPauseSoLinesStayWhereTheyWereSaid() throws Exception {
+        Meeting m = registry.meeting("paused");
+        AtomicLong nanos = new AtomicLong();
+        List<Utterance> finals = new CopyOnWriteArrayList<>();
+        ParticipantFeed feed = new ParticipantFeed(m, "ann", "Ann", "en", new ParticipantListener() {
+            @Override
+            public void onFinal(Participant p, Utterance u) {
+                finals.add(u);
+            }
+        }, 5_000_000_000L, nanos::get);
+        float[] tone = Audio.bursts(16_000, 300, 1, 0.5, 0.5);
+        assertTrue(!feed.endIfIdle(), "nothing open yet");
+        feed.addAudio16k(tone, 0, tone.length);
+        Participant first = feed.current();
+        nanos.addAndGet(4_000_000_000L);
+        assertTrue(!feed.endIfIdle(), "4 s of quiet is a pause, not the end");
+        nanos.addAndGet(2_000_000_000L);
+        clock.addAndGet(60_000); // the participant was muted for a minute
+        assertTrue(feed.endIfIdle());
+        first.finished().get(20, TimeUnit.SECONDS);
+        assertEquals(1, finals.size(), "the words before the pause are final at once");
+        feed.addAudio16k(tone, 0, tone.length);
+        Participant second = feed.current();
+        assertTrue(second != first);
+        assertEquals(first.speaker(), second.speaker());
+        assertEquals(60.0, second.offsetSeconds(), 1e-9, "placed at the time it resumed");
+        feed.endStream();
+        second.finished().get(20, TimeUnit.SECONDS);
+        List<MeetingTranscript.Line> lines = m.transcript().lines();
+        assertEquals(2, lines.size());
+        assertEquals(0.0, lines.get(0).start(), 0.05);
+        assertEquals(60.0, lines.get(1).start(), 0.05, "not squeezed next to the first line");
+    }
+
+    @Test
     void clientLanguageTagsBecomeWhisperCodes() {
         assertEquals("en", Meeting.whisperLanguage("en-US", "p"));
         assertEquals("pt", Meeting.whisperLanguage(" PT_br ", "p"));
