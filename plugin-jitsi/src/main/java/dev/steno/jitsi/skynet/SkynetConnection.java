@@ -108,7 +108,13 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
         Stream stream = participants.get(header.participantId());
         if (stream == null) {
             String lang = header.language() != null ? header.language() : defaultLanguage;
-            ParticipantFeed feed = new ParticipantFeed(meeting, header.participantId(), null, lang, new Results());
+            ParticipantFeed feed;
+            try {
+                feed = new ParticipantFeed(meeting, header.participantId(), null, lang, new Results());
+            } catch (IllegalArgumentException e) {
+                drop(e.getMessage());
+                return;
+            }
             stream = new Stream(feed, new PcmS16leDecoder(feed::addAudio16k));
             participants.put(header.participantId(), stream);
         }

@@ -162,9 +162,14 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
         try {
             feed = new ParticipantFeed(meeting, participantId, displayName, language, new Results());
             feed.participant();
-        } catch (NoCapacityException | IllegalArgumentException e) {
+        } catch (NoCapacityException e) {
             drop(e.getMessage());
-            outbox.closeAfterFlush(StatusCode.TRY_AGAIN_LATER, "no capacity");
+            outbox.closeAfterFlush(StatusCode.TRY_AGAIN_LATER, "the server is at its maximum number of sessions");
+            ended = true;
+            return false;
+        } catch (IllegalArgumentException e) {
+            drop(e.getMessage());
+            outbox.closeAfterFlush(StatusCode.POLICY_VIOLATION, dev.steno.jitsi.ws.Paths.closeReason(e.getMessage()));
             ended = true;
             return false;
         }

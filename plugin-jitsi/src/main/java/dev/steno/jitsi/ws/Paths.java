@@ -26,4 +26,9 @@ public final class Paths {
     public static String query(Request request, String name) {
         return Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue(name);
     }
+
+    /** Cuts a close reason to the 123 bytes a close frame allows. */
+    public static String closeReason(String reason) {
+        return reason.length() > 100 ? reason.substring(0, 97) + "..." : reason;
+    }
 }

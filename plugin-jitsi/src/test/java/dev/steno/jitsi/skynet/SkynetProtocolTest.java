@@ -63,6 +63,7 @@ class SkynetProtocolTest {
                     ws.binary(new byte[20]);                                        // shorter than the header
                     ws.binary(frame("cccc3333|en", new byte[40_000]));             // oversized
                     ws.binary(frame("|en", new byte[3200]));                        // no participant
+                    ws.binary(frame("cc\u0001cc|en", new byte[3200]));             // control character in the id
                     ws.text("{\"not\":\"audio\"}");                                 // text frame
                 }
                 Thread.sleep(100);
