@@ -55,7 +55,9 @@ public final class Meeting {
         MeetingRegistry.checkId("participant id", participantId);
         Participant previous = active.get(participantId);
         if (previous != null) {
-            LOG.log(System.Logger.Level.INFO, "{0} joins again: its previous stream ends", previous);
+            if (!previous.isEnding()) {
+                LOG.log(System.Logger.Level.INFO, "{0} joins again: its previous stream ends", previous);
+            }
             previous.end();
             active.remove(participantId, previous);
         }

@@ -32,6 +32,7 @@ public final class Participant {
     private final Object ingestLock = new Object();
     private volatile ScheduledSession session;
     private volatile long samples16k;
+    private volatile boolean ending;
     // guarded by ingestLock
     private Resampler resampler48;
     private float[] resampled = new float[0];
@@ -130,6 +131,7 @@ public final class Participant {
      * {@link ParticipantListener#onEnded} is called. Later audio is refused.
      */
     public void end() {
+        ending = true;
         synchronized (ingestLock) {
             if (resampler48 != null) {
                 int n = resampler48.flush(resampled, 0);
@@ -140,8 +142,14 @@ public final class Participant {
         session.endOfStream();
     }
 
+    /** True once {@link #end()} or {@link #cancel()} was called (the session may still be finishing). */
+    public boolean isEnding() {
+        return ending || session.isDone();
+    }
+
     /** Stops at once: pending audio is dropped (what was committed is already stored). */
     public void cancel() {
+        ending = true;
         session.cancel();
     }
 
