@@ -20,9 +20,9 @@ final class Migrations {
             new Migration(1, "meetings, participants, lines and words", List.of(
                     "CREATE TABLE meetings (meeting_id VARCHAR(200) PRIMARY KEY, started_ms BIGINT NOT NULL, "
                             + "updated_ms BIGINT NOT NULL)",
-                    "CREATE TABLE participants (meeting_id VARCHAR(200) NOT NULL, participant_id VARCHAR(200) NOT NULL, "
-                            + "speaker INTEGER NOT NULL, display_name TEXT, language VARCHAR(16), "
-                            + "streams INTEGER NOT NULL, PRIMARY KEY (meeting_id, participant_id))",
+                    "CREATE TABLE participants (meeting_id VARCHAR(200) NOT NULL, "
+                            + "participant_id VARCHAR(200) NOT NULL, speaker INTEGER NOT NULL, display_name TEXT, "
+                            + "language TEXT, streams INTEGER NOT NULL, PRIMARY KEY (meeting_id, participant_id))",
                     "CREATE TABLE transcript_lines (meeting_id VARCHAR(200) NOT NULL, "
                             + "participant_id VARCHAR(200) NOT NULL, stream INTEGER NOT NULL, seq INTEGER NOT NULL, "
                             + "start_s DOUBLE PRECISION NOT NULL, end_s DOUBLE PRECISION NOT NULL, text TEXT NOT NULL, "
