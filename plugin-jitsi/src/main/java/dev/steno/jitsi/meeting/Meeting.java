@@ -21,6 +21,8 @@ public final class Meeting {
     private final long startedMillis;
     private final MeetingRegistry registry;
     private final Map<String, Participant> active = new ConcurrentHashMap<>();
+    /** Speaker numbers handed out while the store could not be reached (above any stored number). */
+    private final Map<String, Integer> unstoredSpeakers = new ConcurrentHashMap<>();
     private volatile long lastActivityMillis;
 
     Meeting(String id, long startedMillis, MeetingRegistry registry) {
@@ -63,7 +65,16 @@ public final class Meeting {
         }
         long now = registry.nowMillis();
         lastActivityMillis = now;
-        TranscriptStore.StreamSlot slot = registry.store().addStream(id, participantId, displayName, language, now);
+        TranscriptStore.StreamSlot slot;
+        try {
+            slot = registry.store().addStream(id, participantId, displayName, language, now);
+        } catch (TranscriptStore.StoreException e) {
+            // live captions matter more than the archive: transcribe anyway, and say loudly what is not kept
+            LOG.log(System.Logger.Level.ERROR, "transcript store unavailable (" + e.getMessage() + "): participant "
+                    + participantId + " of meeting " + id + " is captioned live but its lines may not be stored");
+            slot = new TranscriptStore.StreamSlot(
+                    unstoredSpeakers.computeIfAbsent(participantId, k -> 1000 + unstoredSpeakers.size()), 0);
+        }
         double offset = Math.max(0, (now - startedMillis) / 1000.0);
         Participant p = new Participant(this, participantId, displayName, language, slot, offset,
                 listener == null ? ParticipantListener.NONE : listener);

@@ -53,8 +53,18 @@ public final class MeetingRegistry implements AutoCloseable {
      */
     public Meeting meeting(String meetingId) {
         checkId("meeting id", meetingId);
-        return meetings.computeIfAbsent(meetingId,
-                id -> new Meeting(id, store.openMeeting(id, clockMillis.getAsLong()), this));
+        return meetings.computeIfAbsent(meetingId, id -> new Meeting(id, openInStore(id), this));
+    }
+
+    private long openInStore(String id) {
+        long now = clockMillis.getAsLong();
+        try {
+            return store.openMeeting(id, now);
+        } catch (TranscriptStore.StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "transcript store unavailable (" + e.getMessage() + "): meeting " + id
+                    + " is captioned live but may not be stored");
+            return now;
+        }
     }
 
     /** The meeting if it is in memory (has or recently had active participants). */

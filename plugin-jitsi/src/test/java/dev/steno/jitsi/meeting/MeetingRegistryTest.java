@@ -75,6 +75,10 @@ class MeetingRegistryTest {
         ann.finished().get(20, TimeUnit.SECONDS);
         bob.finished().get(20, TimeUnit.SECONDS);
         assertEquals(3.4, bob.receivedSeconds(), 1e-3, "48 kHz resampled to 16 kHz, nothing lost");
+        long deadline = System.nanoTime() + 5_000_000_000L; // leaving runs just after finished() completes
+        while (!m.participants().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertTrue(m.participants().isEmpty(), "ended participants leave the meeting");
         assertEquals(List.of("alpha alpha", "bravo bravo"),
                 List.of(String.join(" ", finals.stream().filter(f -> f.startsWith("ann:")).map(f -> f.substring(4))
@@ -163,6 +167,24 @@ class MeetingRegistryTest {
         assertEquals(2, lines.size());
         assertEquals(0.0, lines.get(0).start(), 0.05);
         assertEquals(60.0, lines.get(1).start(), 0.05, "not squeezed next to the first line");
+    }
+
+    @Test
+    void captionsGoOnWhenTheStoreIsDown() throws Exception {
+        store.close(); // every store call now fails
+        Meeting m = registry.meeting("offline");
+        List<String> finals = new CopyOnWriteArrayList<>();
+        Participant p = m.join("ann", null, null, new ParticipantListener() {
+            @Override
+            public void onFinal(Participant who, Utterance u) {
+                finals.add(u.text());
+            }
+        });
+        float[] tone = Audio.bursts(16_000, 300, 1, 0.5, 0.5);
+        p.addAudio16k(tone, 0, tone.length);
+        p.end();
+        p.finished().get(20, TimeUnit.SECONDS);
+        assertEquals(List.of("alpha"), finals);
     }
 
     @Test
