@@ -38,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    JitsiOptions jitsi;
+
     @Option(names = "--ssl-certfile", paramLabel = "PEM", description = "Certificate chain for HTTPS/WSS, e.g. "
             + "Let's Encrypt's fullchain.pem.")
     Path sslCertFile;
@@ -98,12 +101,14 @@ final class ServeCommand implements Callable<Integer> {
         float[] warmup = warmupFile == null ? new float[16000]
                 : WavReader.read(warmupFile).resampledTo(16000).samples();
 
+        List<dev.steno.server.ServerExtension> extensions = new java.util.ArrayList<>();
+        jitsi.extension(spec.commandLine()).ifPresent(extensions::add);
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
         ServerMetrics metrics = new ServerMetrics();
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
                 maxPendingSeconds, metrics);
-        try (service; StenoServer s = new StenoServer(serverConfig, service, metrics)) {
+        try (service; StenoServer s = new StenoServer(serverConfig, service, metrics, extensions)) {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
@@ -114,6 +119,9 @@ final class ServeCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             err.println("steno: open " + s.uri() + " in a browser (WebSocket " + s.uri().resolve("asr")
                     .toString().replaceFirst("^http", "ws") + ")");
+            if (jitsi.enabled) {
+                err.println("steno: Jitsi endpoints on; meeting transcripts at " + s.uri().resolve("meetings"));
+            }
             if (serverConfig.apiToken() != null) {
                 err.println("steno: an API token is required (?token=... or Authorization: Bearer)");
             }

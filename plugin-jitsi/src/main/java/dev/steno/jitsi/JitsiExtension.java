@@ -1,0 +1,225 @@
+package dev.steno.jitsi;
+
+import dev.steno.jitsi.auth.JwtVerifier;
+import dev.steno.jitsi.http.TranscriptHandler;
+import dev.steno.jitsi.mediajson.MediaJsonConnection;
+import dev.steno.jitsi.meeting.MeetingRegistry;
+import dev.steno.jitsi.meeting.TranscriptStore;
+import dev.steno.jitsi.skynet.SkynetConnection;
+import dev.steno.jitsi.store.JdbcTranscriptStore;
+import dev.steno.jitsi.vosk.VoskConnection;
+import dev.steno.jitsi.ws.Paths;
+import dev.steno.server.ServerConfig;
+import dev.steno.server.ServerExtension;
+import dev.steno.server.asr.AsrConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+
+/**
+ * Jitsi and meeting transcripts on the Steno server: the videobridge audio export ({@code /transcribe/{meetingId}}),
+ * Jigasi's skynet protocol ({@code /streaming-whisper/ws/{id}}, {@code /ws/{id}}), the vosk-server protocol
+ * ({@code /vosk}, {@code /vosk/{meetingId}}), and {@code GET /meetings/{id}/transcript.{json,srt,vtt,txt}}. Every
+ * participant gets its own engine session on the server's shared model and scheduler; committed lines are stored as
+ * they are committed (SQLite under the data directory, or PostgreSQL).
+ *
+ * <p>Other ingest paths (RTP) join participants through {@link #registry()} once the extension is installed.
+ */
+public final class JitsiExtension implements ServerExtension {
+    private static final System.Logger LOG = System.getLogger(JitsiExtension.class.getName());
+    /** How often old meetings are deleted and idle ones forgotten. */
+    static final long SWEEP_MINUTES = 60;
+    private static final com.fasterxml.jackson.databind.ObjectMapper ERROR_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final JitsiConfig config;
+    private final TranscriptStore givenStore;
+    private TranscriptStore store;
+    private MeetingRegistry registry;
+    private ServerConfig serverConfig;
+    private String defaultLanguage;
+    private ScheduledExecutorService sweeper;
+
+    /** An extension that opens its store from the config (SQLite under the data directory, or the JDBC URL). */
+    public JitsiExtension(JitsiConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * An extension over a store the caller opened and closes.
+     *
+     * @param store null to open one from the config (then closed with this extension)
+     */
+    public JitsiExtension(JitsiConfig config, TranscriptStore store) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.givenStore = store;
+    }
+
+    @Override
+    public String name() {
+        return "jitsi";
+    }
+
+    /** The meeting core; available once installed. */
+    public MeetingRegistry registry() {
+        if (registry == null) {
+            throw new IllegalStateException("the Jitsi extension is not installed yet");
+        }
+        return registry;
+    }
+
+    /** The settings. */
+    public JitsiConfig config() {
+        return config;
+    }
+
+    @Override
+    public void install(Wiring wiring) {
+        serverConfig = wiring.config();
+        store = givenStore != null ? givenStore
+                : config.jdbcUrl() != null ? JdbcTranscriptStore.open(config.jdbcUrl(), config.jdbcUser(),
+                        config.jdbcPassword())
+                : JdbcTranscriptStore.sqlite(config.dataDir());
+        registry = new MeetingRegistry(wiring.service(), store);
+        defaultLanguage = config.language() != null ? config.language()
+                : wiring.service().settings().policy().language();
+        var ws = wiring.webSocket();
+        if (config.mediaJsonPath() != null) {
+            ws.addMapping("uri-template|" + config.mediaJsonPath() + "/{meetingId}", (req, resp, cb) -> {
+                if (!serverTokenOk(req, resp, cb)) {
+                    return null;
+                }
+                String meetingId = Paths.lastSegment(req);
+                String lang = Paths.query(req, "language"); // a Jicofo url-template may add ?language=
+                return new MediaJsonConnection(() -> registry.meeting(meetingId),
+                        lang != null && !lang.isBlank() ? lang : defaultLanguage, config.maxTextChars());
+            });
+        }
+        for (String path : config.skynetPaths()) {
+            ws.addMapping("uri-template|" + path + "/{id}", (req, resp, cb) -> {
+                if (!skynetAuthorized(req, resp, cb)) {
+                    return null;
+                }
+                String meetingId = Paths.lastSegment(req);
+                return new SkynetConnection(() -> registry.meeting(meetingId), config.language(),
+                        config.maxAudioFrameBytes());
+            });
+        }
+        if (config.voskPath() != null) {
+            org.eclipse.jetty.websocket.server.WebSocketCreator vosk = (req, resp, cb) -> {
+                if (!serverTokenOk(req, resp, cb)) {
+                    return null;
+                }
+                org.eclipse.jetty.util.Fields q = org.eclipse.jetty.server.Request.extractQueryParameters(req,
+                        StandardCharsets.UTF_8);
+                String path = org.eclipse.jetty.server.Request.getPathInContext(req);
+                String meetingId = path.equals(config.voskPath()) ? Objects.requireNonNullElse(
+                        q.getValue("meeting"), "vosk") : Paths.lastSegment(req);
+                String participant = Objects.requireNonNullElseGet(q.getValue("participant"),
+                        () -> "vosk-" + UUID.randomUUID().toString().substring(0, 8));
+                String lang = q.getValue("language");
+                return new VoskConnection(() -> registry.meeting(meetingId), participant, q.getValue("name"),
+                        lang != null ? lang : config.language(), config.maxAudioFrameBytes(), config.maxTextChars());
+            };
+            ws.addMapping(config.voskPath(), vosk);
+            ws.addMapping("uri-template|" + config.voskPath() + "/{meetingId}", vosk);
+        }
+        wiring.http().accept(new TranscriptHandler(registry));
+        LOG.log(System.Logger.Level.INFO, "Jitsi endpoints: videobridge export {0}, skynet {1}, vosk {2}; "
+                        + "transcripts in {3}; retention {4}", describe(config.mediaJsonPath(), "/{meetingId}"),
+                config.skynetPaths().isEmpty() ? "off" : config.skynetPaths() + " + /{id}"
+                        + (config.jwt() != null ? " (JWT required)" : ""),
+                describe(config.voskPath(), ""), store.describe(),
+                config.retentionDays() == 0 ? "forever" : config.retentionDays() + " days");
+    }
+
+    @Override
+    public void start() {
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "steno-jitsi-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, 0, SWEEP_MINUTES, TimeUnit.MINUTES);
+    }
+
+    /** Deletes meetings past the retention period and forgets idle meetings; runs hourly. */
+    void sweep() {
+        try {
+            registry.evictIdle(TimeUnit.MINUTES.toMillis(SWEEP_MINUTES));
+            if (config.retentionDays() > 0) {
+                long cutoff = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(config.retentionDays());
+                int n = store.deleteMeetingsBefore(cutoff);
+                if (n > 0) {
+                    LOG.log(System.Logger.Level.INFO, "deleted {0} meeting(s) idle for more than {1} days", n,
+                            config.retentionDays());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "retention sweep failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        if (registry != null) {
+            registry.endAll(config.shutdownGraceMillis());
+        }
+        if (store != null && givenStore == null) {
+            store.close();
+        }
+    }
+
+    private boolean serverTokenOk(ServerUpgradeRequest req, ServerUpgradeResponse resp, Callback cb) {
+        String expected = serverConfig.apiToken();
+        if (expected == null || AsrConnection.tokenMatches(Paths.query(req, "token"),
+                req.getHeaders().get(HttpHeader.AUTHORIZATION), expected)) {
+            return true;
+        }
+        refuse(resp, cb, "invalid or missing token: pass ?token=... or 'Authorization: Bearer ...'");
+        return false;
+    }
+
+    private boolean skynetAuthorized(ServerUpgradeRequest req, ServerUpgradeResponse resp, Callback cb) {
+        JwtVerifier jwt = config.jwt();
+        if (jwt == null) {
+            return serverTokenOk(req, resp, cb);
+        }
+        String token = Paths.query(req, "auth_token");
+        String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (token == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = auth.substring(7).strip();
+        }
+        try {
+            jwt.verify(token);
+            return true;
+        } catch (JwtVerifier.InvalidTokenException e) {
+            LOG.log(System.Logger.Level.WARNING, "refused a Jigasi connection from {0}: {1}",
+                    req.getConnectionMetaData().getRemoteSocketAddress(), e.getMessage());
+            refuse(resp, cb, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void refuse(ServerUpgradeResponse resp, Callback cb, String message) {
+        resp.setStatus(HttpStatus.UNAUTHORIZED_401);
+        resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        String body = ERROR_JSON.createObjectNode().put("error", message).toString();
+        resp.write(true, StandardCharsets.UTF_8.encode(body), cb);
+    }
+
+    private static String describe(String path, String suffix) {
+        return path == null ? "off" : path + suffix;
+    }
+}

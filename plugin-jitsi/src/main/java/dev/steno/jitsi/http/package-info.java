@@ -1,0 +1,2 @@
+/** REST access to meeting transcripts. */
+package dev.steno.jitsi.http;

@@ -1,0 +1,367 @@
+package dev.steno.jitsi.mediajson;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.audio.AudioFormatException;
+import dev.steno.engine.audio.OpusPacketDecoder;
+import dev.steno.jitsi.meeting.Meeting;
+import dev.steno.jitsi.meeting.NoCapacityException;
+import dev.steno.jitsi.meeting.Participant;
+import dev.steno.jitsi.meeting.ParticipantFeed;
+import dev.steno.jitsi.meeting.ParticipantListener;
+import dev.steno.jitsi.meeting.Utterance;
+import dev.steno.jitsi.ws.Outbox;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One videobridge connection on {@code /transcribe/{meetingId}}: the bridge streams every participant's Opus packets
+ * as JSON events ({@code start}, {@code media}, {@code stop}, {@code ping}, {@code info}); each {@code tag}
+ * ({@code <endpointId>-<ssrc>}) gets an Opus decoder feeding the participant {@code endpointId}; results go back as
+ * {@code transcription-result} messages for the bridge to relay.
+ *
+ * <p>Bad input (malformed JSON, unknown events, bad base64, invalid Opus, media for a tag that never started,
+ * oversized messages) is dropped with a logged reason; the connection and every other participant continue.
+ * Closing the connection ends its participants: their last words are still committed and stored.
+ */
+public final class MediaJsonConnection implements Session.Listener.AutoDemanding {
+    private static final System.Logger LOG = System.getLogger(MediaJsonConnection.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Outbound finals a bridge may leave unread before it is disconnected. */
+    private static final int MAX_QUEUED = 10_000;
+
+    private final Supplier<Meeting> meetingSource;
+    private final String defaultLanguage;
+    private final int maxTextChars;
+    private final Map<String, TagStream> streams = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile Session session;
+    private volatile Outbox outbox;
+    private volatile Meeting meeting;
+
+    /** One {@code tag}: an Opus stream of one participant. */
+    private static final class TagStream {
+        final String tag;
+        final ParticipantFeed feed;
+        OpusPacketDecoder decoder;
+        int lastSeq = -1;
+        long lastTimestamp = Long.MIN_VALUE;
+
+        TagStream(String tag, ParticipantFeed feed) {
+            this.tag = tag;
+            this.feed = feed;
+            this.decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+        }
+
+        /** The participant was quiet too long: end its stream; the next packet starts a new one, decoded afresh. */
+        void restartIfIdle() {
+            if (feed.isIdle()) {
+                decoder.end();
+                feed.endStream();
+                decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+                lastTimestamp = Long.MIN_VALUE;
+            }
+        }
+
+        void end() {
+            decoder.end();
+            feed.endStream();
+        }
+    }
+
+    /**
+     * @param meetingSource   opens the connection's meeting (on open, so that a bad id closes the connection)
+     * @param defaultLanguage language of the results, and of the transcription when not null
+     * @param maxTextChars    longest event accepted
+     */
+    public MediaJsonConnection(Supplier<Meeting> meetingSource, String defaultLanguage, int maxTextChars) {
+        this.meetingSource = meetingSource;
+        this.defaultLanguage = defaultLanguage;
+        this.maxTextChars = maxTextChars;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+        session = s;
+        // take events up to 1 MiB ourselves, so that one over our own limit is dropped rather than ending the socket
+        s.setMaxTextMessageSize(Math.max(maxTextChars, 1 << 20));
+        s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
+        outbox = new Outbox(s, MAX_QUEUED);
+        try {
+            meeting = meetingSource.get();
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "refusing a bridge: " + e.getMessage());
+            s.close(org.eclipse.jetty.websocket.api.StatusCode.POLICY_VIOLATION, e.getMessage(), Callback.NOOP);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "videobridge {0} streams meeting {1}", s.getRemoteSocketAddress(),
+                meeting.id());
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        if (meeting == null) {
+            return;
+        }
+        if (message.length() > maxTextChars) {
+            drop("an event of " + message.length() + " characters exceeds the limit of " + maxTextChars);
+            return;
+        }
+        JsonNode event;
+        try {
+            event = JSON.readTree(message);
+        } catch (JsonProcessingException e) {
+            drop("malformed JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (event == null || !event.isObject()) {
+            drop("an event must be a JSON object");
+            return;
+        }
+        String type = event.path("event").asText("");
+        try {
+            switch (type) {
+                case "start" -> start(event.path("start"));
+                case "media" -> media(event.path("media"));
+                case "stop" -> stop(event);
+                case "ping" -> pong(event);
+                case "info" -> LOG.log(System.Logger.Level.DEBUG, "bridge info for meeting {0}: {1}", meeting.id(),
+                        event.path("info"));
+                default -> drop("unknown event '" + type + "'");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event '" + type + "' failed", e);
+            drop("event '" + type + "' failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        drop("binary frames are not part of the mediajson protocol (" + payload.remaining() + " bytes)");
+        callback.succeed();
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        for (TagStream t : streams.values()) {
+            endStream(t);
+        }
+        streams.clear();
+        LOG.log(System.Logger.Level.INFO, "videobridge connection for meeting {0} closed ({1} {2}); {3} events "
+                + "dropped", meeting == null ? "?" : meeting.id(), statusCode, reason, dropped.get());
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "websocket error: " + cause);
+    }
+
+    /** Events dropped as bad input so far. */
+    public long droppedEvents() {
+        return dropped.get();
+    }
+
+    private void start(JsonNode start) {
+        String tag = start.path("tag").asText("");
+        if (tag.isEmpty()) {
+            drop("start without a tag");
+            return;
+        }
+        String encoding = start.path("mediaFormat").path("encoding").asText("opus");
+        if (!encoding.equalsIgnoreCase("opus")) {
+            drop("start of tag " + tag + ": encoding '" + encoding + "' is not supported (only opus)");
+            return;
+        }
+        String endpoint = start.path("customParameters").path("endpointId").asText("");
+        if (endpoint.isEmpty()) {
+            int dash = tag.lastIndexOf('-');
+            endpoint = dash > 0 ? tag.substring(0, dash) : tag;
+        }
+        TagStream old = streams.remove(tag);
+        if (old != null) {
+            endStream(old);
+        }
+        // one stream per endpoint: a new tag for an endpoint (new SSRC) replaces its previous one
+        for (TagStream t : streams.values()) {
+            if (t.feed.participantId().equals(endpoint)) {
+                streams.remove(t.tag);
+                t.end();
+            }
+        }
+        String lang = firstNonBlank(start.path("customParameters").path("language").asText(null), defaultLanguage);
+        String name = start.path("customParameters").path("displayName").asText(null);
+        ParticipantFeed feed;
+        try {
+            feed = new ParticipantFeed(meeting, endpoint, name, lang, new Results(tag));
+            feed.participant(); // join now, so that a full server is reported at the start
+        } catch (NoCapacityException | IllegalArgumentException e) {
+            drop("start of tag " + tag + ": " + e.getMessage());
+            return;
+        }
+        streams.put(tag, new TagStream(tag, feed));
+    }
+
+    private void media(JsonNode media) {
+        String tag = media.path("tag").asText("");
+        TagStream t = streams.get(tag);
+        if (t == null) {
+            drop("media for tag '" + tag + "' that was not started");
+            return;
+        }
+        byte[] packet;
+        try {
+            packet = Base64.getDecoder().decode(media.path("payload").asText(""));
+        } catch (IllegalArgumentException e) {
+            drop("media of tag " + tag + ": payload is not base64 (" + e.getMessage() + ")");
+            return;
+        }
+        t.restartIfIdle();
+        Integer seq = number(media.path("chunk"));
+        Long timestamp = longNumber(media.path("timestamp"));
+        if (seq != null) {
+            int s = seq & 0xFFFF;
+            if (t.lastSeq >= 0) {
+                int delta = (s - t.lastSeq) & 0xFFFF;
+                if (delta == 0 || delta >= 0x8000) {
+                    drop("media of tag " + tag + ": packet " + s + " is a duplicate or late (last " + t.lastSeq + ")");
+                    return;
+                }
+            }
+            t.lastSeq = s;
+        }
+        long ms = OpusPacketDecoder.NO_TIMESTAMP;
+        if (timestamp != null) {
+            // RTP timestamps are 32-bit and wrap; extend them so that time keeps increasing
+            long ts = timestamp & 0xFFFF_FFFFL;
+            long ext = t.lastTimestamp == Long.MIN_VALUE ? ts
+                    : t.lastTimestamp + (int) (ts - (t.lastTimestamp & 0xFFFF_FFFFL));
+            t.lastTimestamp = ext;
+            ms = Math.floorDiv(ext, 48);
+        }
+        try {
+            t.decoder.decode(packet, 0, packet.length, ms);
+        } catch (AudioFormatException e) {
+            drop("media of tag " + tag + ": " + e.getMessage());
+        } catch (NoCapacityException e) {
+            drop("media of tag " + tag + ": " + e.getMessage());
+        }
+    }
+
+    private void stop(JsonNode event) {
+        String tag = event.path("stop").path("tag").asText(event.path("tag").asText(""));
+        if (tag.isEmpty()) {
+            for (TagStream t : streams.values()) {
+                endStream(t);
+            }
+            streams.clear();
+            return;
+        }
+        TagStream t = streams.remove(tag);
+        if (t == null) {
+            drop("stop for tag '" + tag + "' that was not started");
+            return;
+        }
+        endStream(t);
+    }
+
+    private void pong(JsonNode ping) {
+        ObjectNode pong = JSON.createObjectNode();
+        pong.put("event", "pong");
+        JsonNode id = ping.get("id");
+        if (id != null) {
+            pong.set("id", id);
+        }
+        outbox.send(pong.toString());
+    }
+
+    private void endStream(TagStream t) {
+        t.end();
+    }
+
+    /** Sends a participant's captions to the bridge. */
+    private final class Results implements ParticipantListener {
+        private final String tag;
+
+        Results(String tag) {
+            this.tag = tag;
+        }
+
+        @Override
+        public void onInterim(Participant p, Utterance u) {
+            outbox.sendReplaceable(result(p, u), p.id());
+        }
+
+        @Override
+        public void onFinal(Participant p, Utterance u) {
+            outbox.send(result(p, u));
+        }
+
+        private String result(Participant p, Utterance u) {
+            ObjectNode r = JSON.createObjectNode();
+            r.put("type", "transcription-result");
+            r.put("event", "transcription-result");
+            r.put("is_interim", !u.isFinal());
+            r.put("message_id", u.messageId());
+            ObjectNode alt = r.putArray("transcript").addObject();
+            alt.put("text", u.text());
+            if (!Double.isNaN(u.confidence())) {
+                alt.put("confidence", Math.round(u.confidence() * 1000) / 1000.0);
+            }
+            ObjectNode participant = r.putObject("participant");
+            participant.put("id", p.id());
+            participant.put("tag", tag);
+            if (p.displayName() != null) {
+                participant.put("name", p.displayName());
+            }
+            r.put("timestamp", System.currentTimeMillis());
+            r.put("language", firstNonBlank(p.language(), defaultLanguage, "en"));
+            return r.toString();
+        }
+    }
+
+    private void drop(String reason) {
+        long n = dropped.incrementAndGet();
+        // a flood of bad events must not flood the log: the first ten, then every thousandth
+        if (n <= 10 || n % 1000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, "meeting {0}: dropped bad input from the bridge ({1} so far): {2}",
+                    meeting == null ? "?" : meeting.id(), n, reason);
+        }
+    }
+
+    private static Integer number(JsonNode n) {
+        Long v = longNumber(n);
+        return v == null ? null : (int) (long) v;
+    }
+
+    /** The bridge writes numbers as JSON strings; accept both. */
+    private static Long longNumber(JsonNode n) {
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            return null;
+        }
+        if (n.isNumber()) {
+            return n.asLong();
+        }
+        try {
+            return Long.parseLong(n.asText().strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

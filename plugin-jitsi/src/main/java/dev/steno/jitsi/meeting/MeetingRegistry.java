@@ -1,0 +1,155 @@
+package dev.steno.jitsi.meeting;
+
+import dev.steno.server.TranscriptionService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * Meeting id to {@link Meeting}: the entry point of the meeting core. Every entry point (videobridge export, Jigasi,
+ * Vosk, RTP) asks it for the meeting a stream belongs to, then joins participants there. Thread-safe.
+ *
+ * <p>Meetings live in memory while they have active participants; their transcripts live in the
+ * {@link TranscriptStore}, so a meeting opened again (or after a restart) continues its clock and speaker numbers.
+ */
+public final class MeetingRegistry implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MeetingRegistry.class.getName());
+    /** Longest meeting or participant id accepted. */
+    public static final int MAX_ID_LENGTH = 200;
+
+    private final TranscriptionService service;
+    private final TranscriptStore store;
+    private final LongSupplier clockMillis;
+    private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
+    /** Every active participant, also of meetings no longer in {@link #meetings} (evicted while a socket held them). */
+    private final java.util.Set<Participant> live = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param service the shared engine (one model, one bounded scheduler)
+     * @param store   where transcripts are persisted; not closed by this registry
+     */
+    public MeetingRegistry(TranscriptionService service, TranscriptStore store) {
+        this(service, store, System::currentTimeMillis);
+    }
+
+    /** As above with a wall clock of its own (epoch milliseconds), for tests. */
+    public MeetingRegistry(TranscriptionService service, TranscriptStore store, LongSupplier clockMillis) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+    }
+
+    /**
+     * The meeting with this id, opened (and stored) if it is not active.
+     *
+     * @throws IllegalArgumentException the id is empty, too long or has control characters
+     */
+    public Meeting meeting(String meetingId) {
+        checkId("meeting id", meetingId);
+        return meetings.computeIfAbsent(meetingId, id -> new Meeting(id, openInStore(id), this));
+    }
+
+    private long openInStore(String id) {
+        long now = clockMillis.getAsLong();
+        try {
+            return store.openMeeting(id, now);
+        } catch (TranscriptStore.StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "transcript store unavailable (" + e.getMessage() + "): meeting " + id
+                    + " is captioned live but may not be stored");
+            return now;
+        }
+    }
+
+    /** The meeting if it is in memory (has or recently had active participants). */
+    public Optional<Meeting> active(String meetingId) {
+        return Optional.ofNullable(meetings.get(meetingId));
+    }
+
+    /** The stored transcript of a meeting, whether active or not; empty for an unknown meeting. */
+    public Optional<MeetingTranscript> transcript(String meetingId) {
+        return store.transcript(meetingId);
+    }
+
+    /** The store transcripts are written to. */
+    public TranscriptStore store() {
+        return store;
+    }
+
+    /** Forgets meetings without active participants that were idle for at least {@code idleMillis}. */
+    public void evictIdle(long idleMillis) {
+        long now = clockMillis.getAsLong();
+        meetings.values().removeIf(m -> m.participants().isEmpty() && now - m.lastActivityMillis() >= idleMillis);
+    }
+
+    /**
+     * Ends every active participant, waits up to {@code graceMillis} for their last words to be committed and
+     * stored, then cancels those still running.
+     */
+    public void endAll(long graceMillis) {
+        List<Participant> all = new ArrayList<>(live);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Participant p : all) {
+            p.end();
+            done.add(p.finished());
+        }
+        try {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(graceMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "participants still transcribing after {0} ms are cancelled",
+                    graceMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException ignored) {
+            // a participant that failed or was cancelled is done as well
+        }
+        for (Participant p : all) {
+            p.cancel();
+        }
+    }
+
+    /** Ends all participants with a 5 s grace period. The store is not closed. */
+    @Override
+    public void close() {
+        endAll(5_000);
+        meetings.clear();
+    }
+
+    /** A participant joined {@code m}: keep the meeting findable (it may have been evicted while idle). */
+    void joined(Meeting m, Participant p) {
+        meetings.putIfAbsent(m.id(), m);
+        live.add(p);
+    }
+
+    void left(Participant p) {
+        live.remove(p);
+    }
+
+    TranscriptionService service() {
+        return service;
+    }
+
+    long nowMillis() {
+        return clockMillis.getAsLong();
+    }
+
+    static void checkId(String what, String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException(what + " is longer than " + MAX_ID_LENGTH + " characters");
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (Character.isISOControl(id.charAt(i))) {
+                throw new IllegalArgumentException(what + " contains a control character");
+            }
+        }
+    }
+}

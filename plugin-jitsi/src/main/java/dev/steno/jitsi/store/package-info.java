@@ -1,0 +1,2 @@
+/** JDBC persistence of meeting transcripts: embedded SQLite by default, PostgreSQL by JDBC URL; versioned schema. */
+package dev.steno.jitsi.store;

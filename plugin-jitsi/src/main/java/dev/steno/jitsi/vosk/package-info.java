@@ -1,0 +1,2 @@
+/** The vosk-server WebSocket protocol (Jigasi's VoskTranscriptionService): one participant per socket. */
+package dev.steno.jitsi.vosk;
