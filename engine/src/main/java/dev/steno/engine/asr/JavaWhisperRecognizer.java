@@ -131,8 +131,9 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
                 margins[steps[0]++] = margin(logits, chosen);
             }
         };
-        TemperatureFallback fallback = new TemperatureFallback(options, filters, tokenizer.eot(), maxTokens,
-                this::textOf);
+        double duration = audio.length / (double) SAMPLE_RATE;
+        TemperatureFallback fallback = new TemperatureFallback(options, filters.forWindow(duration), tokenizer.eot(),
+                maxTokens, this::textOf);
         int ctx = decoder.contextSize();
         TemperatureFallback.Result result = fallback.decode(new KvDecodingState(state, ctx), prompt.length, initial,
                 noSpeech, () -> new KvDecodingState(decoder.newState(), ctx), observer);
@@ -144,7 +145,6 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
             return new Recognition(List.of(), lang, noSpeech, avgLogprob, result.temperature());
         }
         int[] sampled = result.sequence().tokens();
-        double duration = audio.length / (double) SAMPLE_RATE;
         List<TimestampSegments.Span> spans = options.timestamps()
                 ? TimestampSegments.split(sampled, tokenizer.timestampBegin(), duration)
                 : List.of(new TimestampSegments.Span(0, sampled.length, 0, duration));
@@ -191,6 +191,11 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     /** The decoding result of the last call that decoded (for tests). */
     TemperatureFallback.Result lastResult() {
         return lastResult;
+    }
+
+    /** Most tokens per decoder state ({@code n_text_ctx}; for tests). */
+    int contextSize() {
+        return decoder.contextSize();
     }
 
     /** The tokenizer of the model (for tests). */

@@ -63,6 +63,12 @@ public final class LogitFilters {
                 options.suppressBlank(), rules);
     }
 
+    /** These filters for a window whose audio lasts {@code seconds}: timestamps stop at its end. */
+    public LogitFilters forWindow(double seconds) {
+        return rules == null ? this
+                : new LogitFilters(eot, timestampBegin, suppressed, blank, suppressBlank, rules.forWindow(seconds));
+    }
+
     /** Whether timestamps are decoded (rules) rather than suppressed. */
     public boolean timestamps() {
         return rules != null;

@@ -95,4 +95,16 @@ class TimestampRulesTest {
         expected[9] = N;
         assertArrayEquals(expected, out);
     }
+
+    @Test
+    void noTimestampAfterTheEndOfTheWindow() {
+        // a 0.1 s window: timestamps up to index 5 (8..13) allowed after text
+        float[] out = textHeavy();
+        rules.forWindow(0.1).apply(out, new int[] {9, 2}, 2);
+        float[] expected = textHeavy();
+        expected[8] = N;
+        expected[9] = N;
+        Arrays.fill(expected, 14, 20, N);
+        assertArrayEquals(expected, out);
+    }
 }
