@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -55,6 +56,13 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     /** Gaps between the best and second-best logit at each step of the last call (tests: decoding is no tie-break). */
     private volatile float[] lastMargins = new float[0];
     private volatile TemperatureFallback.Result lastResult;
+    /** Decoder states of finished calls, reused: a state holds n_text_ctx-sized caches (MBs), and beams need several. */
+    private final ConcurrentLinkedQueue<DecoderState> idleStates = new ConcurrentLinkedQueue<>();
+    /**
+     * Idle states kept: enough for one call's beams plus one; more would pin caches (and a past window's cross K/V)
+     * that concurrent calls seldom need at once.
+     */
+    private final int maxIdleStates;
 
     /**
      * How this backend runs.
@@ -93,6 +101,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         this.mel = new LogMelSpectrogram(file.melFilters());
         this.multilingual = file.hparams().multilingual();
         this.maxTokens = file.hparams().nTextCtx() / 2 - 4;
+        this.maxIdleStates = config.decoding().beamSize() + 1;
         this.filters = LogitFilters.forTokenizer(tokenizer, config.decoding(), config.suppressNonSpeech());
         this.alignmentHeads = AlignmentHeads.forModelOrDefault(file.path().getFileName().toString(), file.hparams())
                 .heads().stream().map(h -> new int[] {h.layer(), h.head()}).toArray(int[][]::new);
@@ -112,7 +121,20 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         if (audio.length == 0) {
             return new Recognition(List.of(), Optional.ofNullable(request.language()));
         }
-        DecoderState state = stateFor(audio);
+        List<DecoderState> borrowed = new ArrayList<>();
+        try {
+            return transcribe(request, audio, borrowed);
+        } finally {
+            for (DecoderState s : borrowed) {
+                if (idleStates.size() < maxIdleStates) {
+                    idleStates.add(s);
+                }
+            }
+        }
+    }
+
+    private Recognition transcribe(RecognitionRequest request, float[] audio, List<DecoderState> borrowed) {
+        DecoderState state = stateFor(audio, borrow(borrowed));
         int frames = state.frames();
 
         String language = request.language();
@@ -136,7 +158,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
                 maxTokens, this::textOf);
         int ctx = decoder.contextSize();
         TemperatureFallback.Result result = fallback.decode(new KvDecodingState(state, ctx), prompt.length, initial,
-                noSpeech, () -> new KvDecodingState(decoder.newState(), ctx), observer);
+                noSpeech, () -> new KvDecodingState(borrow(borrowed), ctx), observer);
         lastMargins = Arrays.copyOf(margins, steps[0]);
         lastResult = result;
         double avgLogprob = result.avgLogprob();
@@ -176,14 +198,29 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return new Recognition(segments, lang, noSpeech, avgLogprob, result.temperature());
     }
 
-    /** A decoder state holding the encoded audio (the window as {@link #transcribe} uses it); tests probe logits. */
+    /** An idle decoder state (or a new one), recorded in {@code borrowed} to be given back after the call. */
+    private DecoderState borrow(List<DecoderState> borrowed) {
+        DecoderState s = idleStates.poll();
+        if (s == null) {
+            s = decoder.newState();
+        } else {
+            s.recordCrossAttention(new int[0][]); // a call that failed mid-way may have left recording on
+        }
+        borrowed.add(s);
+        return s;
+    }
+
+    /** A new decoder state holding the encoded audio (the window as {@link #transcribe} uses it); tests probe logits. */
     DecoderState stateFor(float[] audio) {
+        return stateFor(audio, decoder.newState());
+    }
+
+    private DecoderState stateFor(float[] audio, DecoderState state) {
         int melFrames = config.shrinkEncoderWindow() ? LogMelSpectrogram.shrunkMelFrames(audio.length)
                 : LogMelSpectrogram.CHUNK_FRAMES;
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
         float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
         float[] encoded = encoder.encode(spectrogram, frames);
-        DecoderState state = decoder.newState();
         state.setAudio(encoded, frames);
         return state;
     }

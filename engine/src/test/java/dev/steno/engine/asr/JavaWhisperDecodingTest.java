@@ -246,4 +246,26 @@ class JavaWhisperDecodingTest {
             assertEquals(1, r.lastResult().attempts(), "silence is not retried at higher temperatures");
         }
     }
+
+    @Test
+    void reusedDecoderStatesGiveTheResultsOfFreshOnes() throws Exception {
+        DecodingOptions beams = DecodingOptions.greedy().withBeamSize(3);
+        float[] a = Arrays.copyOf(jfk, 16000 * 3);
+        float[] b = Arrays.copyOf(libri, 16000 * 2); // another window length: other cross K/V shapes
+        try (JavaWhisperRecognizer r = load(micro, beams); JavaWhisperRecognizer fresh = load(micro, beams)) {
+            Recognition first = r.transcribe(RecognitionRequest.of(a, "en"));
+            Recognition other = r.transcribe(RecognitionRequest.of(b, "en")); // on the states the first call left
+            Recognition again = r.transcribe(RecognitionRequest.of(a, "en"));
+            // the kernels' parallel sums round differently from run to run (1e-9): compare text, words, figures
+            assertEquals(first.segments().stream().map(Segment::text).toList(),
+                    again.segments().stream().map(Segment::text).toList());
+            assertEquals(first.words(), again.words());
+            assertEquals(first.avgLogprob(), again.avgLogprob(), 1e-6);
+            assertEquals(first.noSpeechProbability(), again.noSpeechProbability(), 1e-9);
+            Recognition otherFresh = fresh.transcribe(RecognitionRequest.of(b, "en"));
+            assertEquals(otherFresh.segments().stream().map(Segment::text).toList(),
+                    other.segments().stream().map(Segment::text).toList());
+            assertEquals(otherFresh.avgLogprob(), other.avgLogprob(), 1e-4);
+        }
+    }
 }
