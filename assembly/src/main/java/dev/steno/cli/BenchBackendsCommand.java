@@ -6,10 +6,16 @@ import dev.steno.engine.asr.RecognitionRequest;
 import dev.steno.engine.asr.Segment;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.WhisperCppConfig;
-import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.model.ModelResolver;
+import dev.steno.engine.whisper.GgmlWhisperFile;
+import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.decode.DecodingOptions;
+import io.github.givimad.whisperjni.WhisperContext;
+import io.github.givimad.whisperjni.WhisperFullParams;
+import io.github.givimad.whisperjni.WhisperJNI;
+import io.github.givimad.whisperjni.WhisperSamplingStrategy;
+import io.github.givimad.whisperjni.WhisperState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,8 +37,8 @@ import picocli.CommandLine.Option;
 @Command(name = "backends", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Load the same ggml model in each backend (whisper.cpp through whisper-jni, and Steno's Java "
                 + "Whisper), transcribe the same recording RUNS times with each (one call per run: log-mel, encoder "
-                + "and decoder; greedy with timestamp tokens, non-speech symbols suppressed, no temperature "
-                + "fallback, same language) and print per "
+                + "and decoder; the setting in which both are proven to decode the same text: greedy, no timestamps, "
+                + "one segment, no temperature fallback, same language, same encoder window) and print per "
                 + "backend: load time, wall time per call (median and 95th percentile), real-time factor (median / "
                 + "audio length) and the process's resident memory after the load.",
             "Backends run one after the other in this process; for memory figures free of the other backend, run "
@@ -98,17 +104,16 @@ final class BenchBackendsCommand implements Callable<Integer> {
         }
         Path modelFile = ModelResolver.resolve(model.modelPath == null ? model.model : null, model.modelPath,
                 model.cache.store());
-        WhisperCppConfig cpp = new WhisperCppConfig(threads, 1, 1, false, shrinkEncoderWindow);
-        int nThreads = cpp.effectiveThreads();
+        int nThreads = new WhisperCppConfig(threads, 1, 1, false, shrinkEncoderWindow).effectiveThreads();
         PrintWriter out = cl.getOut();
-        out.printf(Locale.ROOT, "model %s, audio %s (%.2f s), %d run(s), %d thread(s), greedy with timestamps, no fallback, %s%n",
+        out.printf(Locale.ROOT, "model %s, audio %s (%.2f s), %d run(s), %d thread(s), greedy, no timestamps, no fallback, %s%n",
                 modelFile.getFileName(), audio.getFileName(), seconds, runs, nThreads,
                 shrinkEncoderWindow ? "window shrunk to the audio" : "30 s window");
         out.println("backend      load-ms  median-ms  p95-ms    RTF  rss-after-load-MB  rss-load-delta-MB");
         out.flush();
         Map<String, String> texts = new LinkedHashMap<>();
         for (String b : backends) {
-            Figures f = measure(b.strip(), modelFile, cpp, nThreads, samples, seconds);
+            Figures f = measure(b.strip(), modelFile, nThreads, samples, seconds);
             out.printf(Locale.ROOT, "%-11s %8.0f %10.1f %7.1f %6.3f %18.0f %18.0f%n", f.backend(), f.loadMs(),
                     f.medianMs(), f.p95Ms(), f.rtf(), f.rssMb(), f.rssDeltaMb());
             out.flush();
@@ -125,26 +130,31 @@ final class BenchBackendsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Figures measure(String backend, Path modelFile, WhisperCppConfig cpp, int nThreads, float[] samples,
-                            double seconds) throws IOException {
+    /** A loaded backend: one call transcribes the whole recording. */
+    private interface Loaded extends AutoCloseable {
+        String transcribe(float[] samples);
+
+        @Override
+        void close();
+    }
+
+    private Figures measure(String backend, Path modelFile, int nThreads, float[] samples, double seconds)
+            throws IOException {
         System.gc();
         long rssBefore = rssKb();
         ForkJoinPool pool = backend.equals("java") ? new ForkJoinPool(nThreads) : null;
         try {
             long t0 = System.nanoTime();
-            SpeechRecognizer r = backend.equals("java")
-                    ? JavaWhisperRecognizer.load(modelFile, new JavaWhisperRecognizer.JavaWhisperConfig(
-                            shrinkEncoderWindow, true, DecodingOptions.greedy().withTimestamps(true)), pool)
-                    : WhisperCppRecognizer.load(modelFile, cpp);
+            Loaded r = backend.equals("java") ? loadJava(modelFile, pool) : loadWhisperCpp(modelFile, nThreads,
+                    samples.length);
             double loadMs = (System.nanoTime() - t0) / 1e6;
             long rssAfter = rssKb();
             try (r) {
-                RecognitionRequest request = RecognitionRequest.of(samples, language);
-                String text = text(r.transcribe(request)); // warm-up: JIT, first-touch of the weights
+                String text = r.transcribe(samples); // warm-up: JIT, first touch of the weights
                 double[] ms = new double[runs];
                 for (int i = 0; i < runs; i++) {
                     long s = System.nanoTime();
-                    r.transcribe(request);
+                    r.transcribe(samples);
                     ms[i] = (System.nanoTime() - s) / 1e6;
                 }
                 Arrays.sort(ms);
@@ -159,6 +169,74 @@ final class BenchBackendsCommand implements Callable<Integer> {
                 pool.shutdown();
             }
         }
+    }
+
+    private Loaded loadJava(Path modelFile, ForkJoinPool pool) throws IOException {
+        JavaWhisperRecognizer r = JavaWhisperRecognizer.load(modelFile,
+                new JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, false, DecodingOptions.greedy()), pool);
+        return new Loaded() {
+            @Override
+            public String transcribe(float[] samples) {
+                return text(r.transcribe(RecognitionRequest.of(samples, language)));
+            }
+
+            @Override
+            public void close() {
+                r.close();
+            }
+        };
+    }
+
+    /**
+     * whisper.cpp through whisper-jni directly: Steno's whisper.cpp backend decodes with timestamps and many
+     * segments, which would not compare the same work.
+     */
+    private Loaded loadWhisperCpp(Path modelFile, int nThreads, int samples) throws IOException {
+        GgmlWhisperFile.openComplete(modelFile);
+        WhisperJNI.loadLibrary(m -> { });
+        WhisperJNI.setLibraryLogger(m -> { });
+        WhisperJNI jni = new WhisperJNI();
+        WhisperContext ctx = jni.initNoState(modelFile);
+        if (ctx == null) {
+            throw new IOException("whisper.cpp could not load " + modelFile);
+        }
+        WhisperState state = jni.initState(ctx);
+        WhisperFullParams p = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
+        p.nThreads = nThreads;
+        p.language = language;
+        p.noTimestamps = true;
+        p.singleSegment = true;
+        p.temperature = 0f;
+        p.temperatureInc = 0f;
+        p.suppressBlank = true;
+        p.suppressNonSpeechTokens = false;
+        p.noContext = true;
+        p.printProgress = false;
+        p.printTimestamps = false;
+        p.printRealtime = false;
+        if (shrinkEncoderWindow) { // the same encoder frames as the Java backend
+            p.audioCtx = LogMelSpectrogram.encoderFrames(LogMelSpectrogram.shrunkMelFrames(samples));
+        }
+        return new Loaded() {
+            @Override
+            public String transcribe(float[] audio) {
+                int rc = jni.fullWithState(ctx, state, p, audio, audio.length);
+                if (rc != 0) {
+                    throw new IllegalStateException("whisper.cpp failed with code " + rc);
+                }
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < jni.fullNSegmentsFromState(state); i++) {
+                    text.append(jni.fullGetSegmentTextFromState(state, i));
+                }
+                return text.toString().strip();
+            }
+
+            @Override
+            public void close() {
+                state.close();
+                ctx.close();
+            }
+        };
     }
 
     private static String text(Recognition r) {

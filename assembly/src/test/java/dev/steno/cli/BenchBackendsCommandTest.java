@@ -22,10 +22,10 @@ class BenchBackendsCommandTest {
 
     @Test
     void printsATableRowForEachBackend() throws Exception {
-        Path model = RandomGgmlWhisper.write(dir.resolve("micro.bin"), RandomGgmlWhisper.Config.MICRO, 3);
+        Path model = RandomGgmlWhisper.write(dir.resolve("micro.bin"), RandomGgmlWhisper.Config.MICRO, 21);
         String jfk = SharedFixtures.file("audio/jfk.wav").toString();
         CliRun run = CliRun.of("bench", "backends", "--model-path", model.toString(), "--audio", jfk, "--runs", "1",
-                "--threads", "1", "--shrink-encoder-window");
+                "--threads", "1");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("audio jfk.wav (11.00 s), 1 run(s), 1 thread(s)"), run.out());
         for (String backend : new String[] {"whisper.cpp", "java"}) {
@@ -39,7 +39,8 @@ class BenchBackendsCommandTest {
             assertEquals(median / 1000 / 11.0, rtf, 0.001, "RTF = median / audio length");
             assertTrue(Double.parseDouble(m.group(5)) > 0, "RSS read from /proc");
         }
-        assertTrue(run.out().contains("same text from every backend: "), run.out());
+        // the setting of JavaWhisperEquivalenceTest (this model and audio among its cases): the same work is timed
+        assertTrue(run.out().contains("same text from every backend: yes"), run.out());
     }
 
     @Test
