@@ -87,4 +87,28 @@ class DecodingPiecesTest {
         assertEquals(5, d.beamSize());
         assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), d.temperatures());
     }
+
+    @Test
+    void vectorisedLogSumExpMatchesAScalarReference() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int n : new int[] {1, 7, 16, 33, 1000, 51865}) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = r.nextInt(10) == 0 ? Float.NEGATIVE_INFINITY : (float) (r.nextGaussian() * 8);
+            }
+            int from = n > 3 ? 3 : 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = from; i < n; i++) {
+                max = Math.max(max, v[i]);
+            }
+            double sum = 0;
+            for (int i = from; i < n; i++) {
+                sum += Math.exp(v[i] - max);
+            }
+            double expected = max == Double.NEGATIVE_INFINITY ? max : max + Math.log(sum);
+            assertEquals(expected, LogProbs.logSumExp(v, from, n), 1e-5, "n " + n);
+        }
+        float[] none = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        assertEquals(Double.NEGATIVE_INFINITY, LogProbs.logSumExp(none));
+    }
 }
