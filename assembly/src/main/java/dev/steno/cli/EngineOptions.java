@@ -29,8 +29,8 @@ final class EngineOptions {
     String task;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "whisper.cpp",
-            description = "Speech recogniser: whisper.cpp, or java (Steno's own Vector API Whisper; greedy, "
-                    + "word times estimated for now) (default: ${DEFAULT-VALUE}).")
+            description = "Speech recogniser: whisper.cpp, or java (Steno's own Vector API Whisper; word times "
+                    + "from cross-attention; honours --beams and the temperature fallback) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--backend-policy", paramLabel = "NAME", defaultValue = "localagreement",
@@ -206,11 +206,19 @@ final class EngineOptions {
         return new WhisperCppConfig(threads, parallelCalls, beams, !noTemperatureFallback, shrinkEncoderWindow);
     }
 
+    /** The Java backend's decoding: --beams and the temperature fallback as for whisper.cpp, no timestamps. */
+    dev.steno.engine.whisper.decode.DecodingOptions javaDecoding() {
+        var options = dev.steno.engine.whisper.decode.DecodingOptions.greedy().withBeamSize(beams);
+        return noTemperatureFallback ? options
+                : options.withTemperatures(dev.steno.engine.whisper.decode.DecodingOptions.FALLBACK_TEMPERATURES);
+    }
+
     /** Loads the recogniser; English-only models refuse other languages here, before any audio is read. */
     SpeechRecognizer loadRecognizer(Path modelFile, int parallelCalls) throws IOException {
         SpeechRecognizer recognizer = backend.strip().equalsIgnoreCase("java")
                 ? dev.steno.engine.asr.JavaWhisperRecognizer.load(modelFile,
-                        new dev.steno.engine.asr.JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true), null)
+                        new dev.steno.engine.asr.JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true,
+                                javaDecoding()), null)
                 : WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
         String lang = language();
         if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {

@@ -12,6 +12,14 @@ import dev.steno.engine.whisper.WhisperDecoder;
 import dev.steno.engine.whisper.WhisperEncoder;
 import dev.steno.engine.whisper.WhisperTokenizer;
 import dev.steno.engine.whisper.WhisperWeights;
+import dev.steno.engine.whisper.decode.DecodingOptions;
+import dev.steno.engine.whisper.decode.KvDecodingState;
+import dev.steno.engine.whisper.decode.LanguageDetector;
+import dev.steno.engine.whisper.decode.LogitFilters;
+import dev.steno.engine.whisper.decode.NoSpeech;
+import dev.steno.engine.whisper.decode.StepObserver;
+import dev.steno.engine.whisper.decode.TemperatureFallback;
+import dev.steno.engine.whisper.decode.TimestampSegments;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,12 +27,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 
 /**
  * Whisper in Java (Vector API kernels) on the same ggml files as whisper.cpp, with access to every token and to
- * cross-attention. This first version decodes greedily without timestamps into one segment per call; word times come
- * from the alignment heads' cross-attention (median filter + DTW, as OpenAI's word_timestamps).
+ * cross-attention. Decoding follows whisper.cpp's {@code whisper_full} for one window ({@link DecodingOptions}): greedy
+ * or beam search, optional timestamp tokens (one segment per timestamp pair, else one segment per call), temperature
+ * fallback, language detection when the request has no language, and the no-speech rule (a silent window gives no
+ * segments). Word times come from the alignment heads' cross-attention (median filter + DTW, as OpenAI's
+ * word_timestamps).
  *
  * <p><b>Threading.</b> The weights are shared and read-only. The encoder serves one call at a time (its work buffers
  * are reused); each call has its own decoder state. Kernels run on the pool given at load time, shared by every model.
@@ -39,19 +51,44 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     private final WhisperTokenizer tokenizer;
     private final LogMelSpectrogram mel;
     private final boolean multilingual;
+    private final LogitFilters filters;
     private final int[][] alignmentHeads;
     /** Gaps between the best and second-best logit at each step of the last call (tests: decoding is no tie-break). */
     private volatile float[] lastMargins = new float[0];
+    private volatile TemperatureFallback.Result lastResult;
+    /** Decoder states of finished calls, reused: a state holds n_text_ctx-sized caches (MBs), and beams need several. */
+    private final ConcurrentLinkedQueue<DecoderState> idleStates = new ConcurrentLinkedQueue<>();
+    /**
+     * Idle states kept: enough for one call's beams plus one; more would pin caches (and a past window's cross K/V)
+     * that concurrent calls seldom need at once.
+     */
+    private final int maxIdleStates;
 
     /**
      * How this backend runs.
      *
      * @param shrinkEncoderWindow encode only the frames the audio covers instead of 30 s
      * @param suppressNonSpeech   suppress symbols that are rarely speech (whisper.cpp's suppress_non_speech_tokens)
+     * @param decoding            search, timestamps, temperature fallback and silence thresholds
      */
-    public record JavaWhisperConfig(boolean shrinkEncoderWindow, boolean suppressNonSpeech) {
+    public record JavaWhisperConfig(boolean shrinkEncoderWindow, boolean suppressNonSpeech, DecodingOptions decoding) {
+        public JavaWhisperConfig {
+            java.util.Objects.requireNonNull(decoding, "decoding");
+        }
+
+        /** Greedy decoding without timestamps or fallback ({@link DecodingOptions#greedy()}): the streaming setting. */
+        public JavaWhisperConfig(boolean shrinkEncoderWindow, boolean suppressNonSpeech) {
+            this(shrinkEncoderWindow, suppressNonSpeech, DecodingOptions.greedy());
+        }
+
+        /** Full window, non-speech symbols suppressed, greedy decoding. */
         public static JavaWhisperConfig defaults() {
             return new JavaWhisperConfig(false, true);
+        }
+
+        /** A copy with other decoding options. */
+        public JavaWhisperConfig withDecoding(DecodingOptions options) {
+            return new JavaWhisperConfig(shrinkEncoderWindow, suppressNonSpeech, options);
         }
     }
 
@@ -64,6 +101,8 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         this.mel = new LogMelSpectrogram(file.melFilters());
         this.multilingual = file.hparams().multilingual();
         this.maxTokens = file.hparams().nTextCtx() / 2 - 4;
+        this.maxIdleStates = config.decoding().beamSize() + 1;
+        this.filters = LogitFilters.forTokenizer(tokenizer, config.decoding(), config.suppressNonSpeech());
         this.alignmentHeads = AlignmentHeads.forModelOrDefault(file.path().getFileName().toString(), file.hparams())
                 .heads().stream().map(h -> new int[] {h.layer(), h.head()}).toArray(int[][]::new);
     }
@@ -82,60 +121,152 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         if (audio.length == 0) {
             return new Recognition(List.of(), Optional.ofNullable(request.language()));
         }
-        int melFrames = config.shrinkEncoderWindow() ? LogMelSpectrogram.shrunkMelFrames(audio.length)
-                : LogMelSpectrogram.CHUNK_FRAMES;
-        int frames = LogMelSpectrogram.encoderFrames(melFrames);
-        float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
-        float[] encoded = encoder.encode(spectrogram, frames);
-        DecoderState state = decoder.newState();
-        state.setAudio(encoded, frames);
+        List<DecoderState> borrowed = new ArrayList<>();
+        try {
+            return transcribe(request, audio, borrowed);
+        } finally {
+            for (DecoderState s : borrowed) {
+                if (idleStates.size() < maxIdleStates) {
+                    idleStates.add(s);
+                }
+            }
+        }
+    }
+
+    private Recognition transcribe(RecognitionRequest request, float[] audio, List<DecoderState> borrowed) {
+        DecoderState state = stateFor(audio, borrow(borrowed));
+        int frames = state.frames();
 
         String language = request.language();
         if (language == null && multilingual) {
             language = detectLanguage(state);
             state.reset();
         }
-        int[] prompt = prompt(request, language);
-        float[] logits = state.prefill(prompt);
-        List<Integer> tokens = new ArrayList<>();
+        DecodingOptions options = config.decoding();
+        int[] prompt = prompt(request, language, options.timestamps());
+        float[] initial = state.prefill(prompt).clone();
+        double noSpeech = NoSpeech.probability(initial, tokenizer.noSpeech());
         float[] margins = new float[maxTokens];
-        int steps = 0;
-        for (int i = 0; i < maxTokens; i++) {
-            suppress(logits, tokens.isEmpty());
-            int next = argmax(logits);
-            margins[steps++] = margin(logits, next);
-            if (next == tokenizer.eot()) {
-                break;
+        int[] steps = {0};
+        StepObserver observer = (logits, chosen) -> {
+            if (steps[0] < margins.length) {
+                margins[steps[0]++] = margin(logits, chosen);
             }
-            tokens.add(next);
-            if (state.position() >= decoder.contextSize()) {
-                break;
-            }
-            logits = state.step(next);
-        }
-        lastMargins = Arrays.copyOf(margins, steps);
-        int[] textTokens = tokens.stream().mapToInt(Integer::intValue).toArray();
-        String text = tokenizer.decode(textTokens);
+        };
         double duration = audio.length / (double) SAMPLE_RATE;
-        List<Segment> segments = new ArrayList<>();
-        if (!text.isBlank()) {
-            List<Word> words = wordTimings(state, prompt, textTokens, Math.max(1, Math.min(frames,
-                    (int) Math.ceil(audio.length / 320.0))), duration);
-            segments.add(new Segment(0, duration, text, words));
+        TemperatureFallback fallback = new TemperatureFallback(options, filters.forWindow(duration), tokenizer.eot(),
+                maxTokens, this::textOf);
+        int ctx = decoder.contextSize();
+        TemperatureFallback.Result result = fallback.decode(new KvDecodingState(state, ctx), prompt.length, initial,
+                noSpeech, () -> new KvDecodingState(borrow(borrowed), ctx), observer);
+        lastMargins = Arrays.copyOf(margins, steps[0]);
+        lastResult = result;
+        double avgLogprob = result.avgLogprob();
+        Optional<String> lang = Optional.ofNullable(language);
+        if (NoSpeech.isSilence(noSpeech, avgLogprob, options.noSpeechThreshold(), options.logprobThreshold())) {
+            return new Recognition(List.of(), lang, noSpeech, avgLogprob, result.temperature());
         }
-        return new Recognition(segments, Optional.ofNullable(language));
+        int[] sampled = result.sequence().tokens();
+        List<TimestampSegments.Span> spans = options.timestamps()
+                ? TimestampSegments.split(sampled, tokenizer.timestampBegin(), duration)
+                : List.of(new TimestampSegments.Span(0, sampled.length, 0, duration));
+        // text tokens of the whole window, and where each span's text tokens start and end among them
+        int[] textTokens = Arrays.stream(sampled).filter(t -> t < tokenizer.eot()).toArray();
+        int[] textIndex = new int[sampled.length + 1];
+        for (int i = 0, n = 0; i <= sampled.length; i++) {
+            textIndex[i] = n;
+            if (i < sampled.length && sampled[i] < tokenizer.eot()) {
+                n++;
+            }
+        }
+        List<TokenTiming> timings = textTokens.length == 0 ? null
+                : tokenTimings(state, prompt(request, language, false), textTokens,
+                        Math.max(1, Math.min(frames, (int) Math.ceil(audio.length / 320.0))));
+        List<Segment> segments = new ArrayList<>();
+        for (TimestampSegments.Span span : spans) {
+            int from = textIndex[span.from()];
+            int to = textIndex[span.to()];
+            int[] tokens = Arrays.copyOfRange(textTokens, from, to);
+            String text = tokenizer.decode(tokens);
+            if (text.isBlank()) {
+                continue;
+            }
+            List<Word> words = timings == null ? WordTimings.proportional(text, span.start(), span.end())
+                    : words(tokens, timings.subList(from, to), duration);
+            segments.add(new Segment(span.start(), span.end(), text, words, avgLogprob, noSpeech));
+        }
+        return new Recognition(segments, lang, noSpeech, avgLogprob, result.temperature());
+    }
+
+    /** An idle decoder state (or a new one), recorded in {@code borrowed} to be given back after the call. */
+    private DecoderState borrow(List<DecoderState> borrowed) {
+        DecoderState s = idleStates.poll();
+        if (s == null) {
+            s = decoder.newState();
+        } else {
+            s.recordCrossAttention(new int[0][]); // a call that failed mid-way may have left recording on
+        }
+        borrowed.add(s);
+        return s;
+    }
+
+    /** A new decoder state holding the encoded audio (the window as {@link #transcribe} uses it); tests probe logits. */
+    DecoderState stateFor(float[] audio) {
+        return stateFor(audio, decoder.newState());
+    }
+
+    private DecoderState stateFor(float[] audio, DecoderState state) {
+        int melFrames = config.shrinkEncoderWindow() ? LogMelSpectrogram.shrunkMelFrames(audio.length)
+                : LogMelSpectrogram.CHUNK_FRAMES;
+        int frames = LogMelSpectrogram.encoderFrames(melFrames);
+        float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
+        float[] encoded = encoder.encode(spectrogram, frames);
+        state.setAudio(encoded, frames);
+        return state;
+    }
+
+    /** The decoding result of the last call that decoded (for tests). */
+    TemperatureFallback.Result lastResult() {
+        return lastResult;
+    }
+
+    /** Most tokens per decoder state ({@code n_text_ctx}; for tests). */
+    int contextSize() {
+        return decoder.contextSize();
+    }
+
+    /** The tokenizer of the model (for tests). */
+    WhisperTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    private String textOf(int[] sampled) {
+        return tokenizer.decode(Arrays.stream(sampled).filter(t -> t < tokenizer.eot()).toArray());
+    }
+
+    private List<Word> words(int[] tokens, List<TokenTiming> timings, double duration) {
+        List<String> texts = new ArrayList<>(tokens.length);
+        for (int t : tokens) {
+            texts.add(tokenizer.decode(new int[] {t}));
+        }
+        List<Word> words = new ArrayList<>();
+        for (Word w : TokenWords.fromTokenTimings(texts, timings, null)) {
+            double start = Math.min(w.start(), duration);
+            words.add(new Word(w.text(), start, Math.max(start, Math.min(w.end(), duration)), w.probability()));
+        }
+        return words;
     }
 
     /**
-     * Word times from the alignment heads' cross-attention, as OpenAI's word_timestamps: one batched pass over the
-     * prompt, the text and end-of-text records the attention of every position; the rows that predict the text tokens
-     * and end-of-text go through z-normalisation, a median filter and DTW.
+     * Token times from the alignment heads' cross-attention, as OpenAI's word_timestamps: one batched pass over the
+     * no-timestamps prompt, the text tokens and end-of-text records the attention of every position; the rows that
+     * predict the text tokens and end-of-text go through z-normalisation, a median filter and DTW. Null when the
+     * sequence does not fit the context (the caller then spreads words proportionally).
      */
-    private List<Word> wordTimings(DecoderState state, int[] prompt, int[] textTokens, int contentFrames,
-                                   double duration) {
+    private List<TokenTiming> tokenTimings(DecoderState state, int[] prompt, int[] textTokens, int contentFrames) {
         int n = prompt.length + textTokens.length;
         if (n + 1 > decoder.contextSize()) {
-            return WordTimings.proportional(tokenizer.decode(textTokens), 0, duration);
+            return null;
         }
         int[] all = new int[n];
         System.arraycopy(prompt, 0, all, 0, prompt.length);
@@ -153,21 +284,11 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         }
         state.recordCrossAttention(new int[0][]);
         float[][] matrix = CrossAttentionAlignment.alignmentMatrix(weights, contentFrames);
-        List<TokenTiming> timings = CrossAttentionAlignment.tokenTimings(matrix, 0);
-        List<String> texts = new ArrayList<>(textTokens.length);
-        for (int t : textTokens) {
-            texts.add(tokenizer.decode(new int[] {t}));
-        }
-        List<Word> words = new ArrayList<>();
-        for (Word w : TokenWords.fromTokenTimings(texts, timings, null)) {
-            double start = Math.min(w.start(), duration);
-            words.add(new Word(w.text(), start, Math.max(start, Math.min(w.end(), duration)), w.probability()));
-        }
-        return words;
+        return CrossAttentionAlignment.tokenTimings(matrix, 0);
     }
 
-    /** {@code [<|startofprev|> prompt...] <|startoftranscript|> [<|lang|> <|task|>] <|notimestamps|>} */
-    int[] prompt(RecognitionRequest request, String language) {
+    /** {@code [<|startofprev|> prompt...] <|startoftranscript|> [<|lang|> <|task|>] [<|notimestamps|>]} */
+    int[] prompt(RecognitionRequest request, String language, boolean timestamps) {
         List<Integer> p = new ArrayList<>();
         if (!request.prompt().isBlank()) {
             int[] promptTokens = tokenizer.encode(" " + request.prompt().strip());
@@ -183,56 +304,19 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
             p.add(tokenizer.languageToken(language == null ? "en" : language));
             p.add(request.task() == Task.TRANSLATE ? tokenizer.translate() : tokenizer.transcribe());
         }
-        p.add(tokenizer.noTimestamps());
+        if (!timestamps) {
+            p.add(tokenizer.noTimestamps());
+        }
         return p.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private String detectLanguage(DecoderState state) {
+        int[] languages = tokenizer.languageTokens();
+        if (languages.length == 0) {
+            return "en";
+        }
         float[] logits = state.prefill(new int[] {tokenizer.sot()});
-        int best = -1;
-        float bestLogit = Float.NEGATIVE_INFINITY;
-        for (String code : WhisperLanguages.CODES) {
-            int id;
-            try {
-                id = tokenizer.languageToken(code);
-            } catch (IllegalArgumentException notInThisVocabulary) {
-                continue;
-            }
-            if (logits[id] > bestLogit) {
-                bestLogit = logits[id];
-                best = id;
-            }
-        }
-        return best < 0 ? "en" : tokenizer.languageOf(best);
-    }
-
-    /** whisper.cpp's logit filters for decoding without timestamps. */
-    private void suppress(float[] logits, boolean first) {
-        float neg = Float.NEGATIVE_INFINITY;
-        logits[tokenizer.noTimestamps()] = neg;
-        logits[tokenizer.sot()] = neg;
-        logits[tokenizer.noSpeech()] = neg;
-        logits[tokenizer.translate()] = neg;
-        logits[tokenizer.transcribe()] = neg;
-        logits[tokenizer.startOfPrev()] = neg;
-        logits[tokenizer.startOfPrev() - 1] = neg; // <|startoflm|>
-        for (int id = tokenizer.sot() + 1; id < tokenizer.translate(); id++) {
-            logits[id] = neg; // language tokens
-        }
-        Arrays.fill(logits, tokenizer.timestampBegin(), Math.min(logits.length, tokenizer.vocabSize()), neg);
-        if (first) {
-            // suppress_blank: a window must not start with a space or end at once
-            int[] space = tokenizer.encode(" ");
-            if (space.length == 1) {
-                logits[space[0]] = neg;
-            }
-            logits[tokenizer.eot()] = neg;
-        }
-        if (config.suppressNonSpeech()) {
-            for (int id : tokenizer.nonSpeechTokens()) {
-                logits[id] = neg;
-            }
-        }
+        return tokenizer.languageOf(LanguageDetector.detect(logits, languages).token());
     }
 
     private static float margin(float[] v, int best) {
@@ -245,19 +329,9 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return v[best] - second;
     }
 
-    /** The top-1/top-2 logit gap of every step of the last call (for tests). */
+    /** The top-1/top-2 logit gap of every sequential step of the last call, all attempts (for tests). */
     float[] lastMargins() {
         return lastMargins.clone();
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     @Override

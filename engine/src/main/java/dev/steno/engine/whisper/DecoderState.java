@@ -70,7 +70,8 @@ public final class DecoderState {
         if (frames < 1 || encoderOutput.length < frames * ns) {
             throw new IllegalArgumentException("encoder output too short for " + frames + " frames");
         }
-        if (this.frames != frames) {
+        if (this.frames != frames || crossShared) {
+            crossShared = false;
             crossK = new float[layers][frames * ns];
             crossV = new float[layers][frames * ns];
             this.frames = frames;
@@ -246,5 +247,48 @@ public final class DecoderState {
         a = new float[c * ns];
         m = new float[c * 4 * ns];
         cap = c;
+    }
+
+    // ---------------------------------------------------------------- forking (beam search, best-of sampling)
+
+    /** True while {@link #crossK}/{@link #crossV} are another state's arrays (from {@link #copyFrom}). */
+    private boolean crossShared;
+
+    /**
+     * Makes this state a copy of {@code other}: the same audio and the same cached tokens, so that both continue
+     * independently (a beam forks). Copies the self-attention caches of the {@code other.position()} cached tokens
+     * only; the cross-attention keys and values are read-only during decoding and are shared, not copied (a later
+     * {@link #setAudio} on either state gives that state its own). Recorded cross-attention is not copied: this state
+     * keeps its own recording choice and starts with no recorded rows.
+     *
+     * @throws IllegalArgumentException if {@code other} belongs to a different model shape
+     */
+    public void copyFrom(DecoderState other) {
+        if (other == this) {
+            return;
+        }
+        if (other.ns != ns || other.ctx != ctx || other.layers != layers) {
+            throw new IllegalArgumentException("states of different model shapes");
+        }
+        if (other.crossK == null) {
+            throw new IllegalStateException("source state has no audio");
+        }
+        crossK = other.crossK;
+        crossV = other.crossV;
+        frames = other.frames;
+        crossShared = true;
+        other.crossShared = true;
+        int p = other.position;
+        for (int l = 0; l < layers; l++) {
+            // keys are stored transposed (channel-major, stride ctx): copy each channel's first p positions
+            float[] src = other.selfK[l];
+            float[] dst = selfK[l];
+            for (int c = 0; c < ns; c++) {
+                System.arraycopy(src, c * ctx, dst, c * ctx, p);
+            }
+            System.arraycopy(other.selfV[l], 0, selfV[l], 0, p * ns);
+        }
+        position = p;
+        lastTokens = 0;
     }
 }
