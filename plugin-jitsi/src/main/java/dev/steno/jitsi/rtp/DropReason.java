@@ -22,6 +22,8 @@ public enum DropReason {
     DUPLICATE("duplicate packet"),
     /** Arrived after its place in the stream was already played out (or concealed). */
     TOO_LATE("packet arrived too late"),
+    /** The stream's jitter buffer is full because decoding falls behind (CPU overload). */
+    OVERLOAD("decoder behind, jitter buffer full"),
     /** SRTP authentication or replay check failed. */
     SRTP_FAILED("SRTP authentication failed"),
     /** The payload is not a valid Opus packet. */

@@ -21,6 +21,8 @@ public final class JitterBuffer {
         DUPLICATE,
         /** Its turn is over: played out or declared lost before it arrived. */
         TOO_LATE,
+        /** Dropped: the window is full of packets not yet played out (playout is falling behind). */
+        FULL,
         /** Stored after a sequence jump emptied the buffer; the dropped count is in {@link #discarded()}. */
         RESYNCED
     }
@@ -115,14 +117,16 @@ public final class JitterBuffer {
             int i = (int) (ext & mask);
             return seqs[i] == ext && played[i] ? Offer.DUPLICATE : Offer.TOO_LATE;
         }
-        if (ext - next > mask) {
-            // Beyond the window. The owner polls after every offer, which keeps next within depth of highest, so
-            // this is a jump (sender restart, or minutes of loss): start over at the new number.
+        if (ext - highest > mask) {
+            // A jump beyond the window: the sender restarted its numbering (or minutes were lost); start over.
             discarded += pending;
             clear();
             next = ext;
             highest = ext;
             result = Offer.RESYNCED;
+        } else if (ext - next > mask) {
+            // Packets keep coming in order but playout lags a whole window behind: the decoder is overloaded.
+            return Offer.FULL;
         }
         int i = (int) (ext & mask);
         if (seqs[i] == ext) {

@@ -96,6 +96,7 @@ public final class RtpIngest implements AutoCloseable {
         return switch (result) {
             case DUPLICATE -> drop(DropReason.DUPLICATE, port, ssrc, "sequence " + header.sequence());
             case TOO_LATE -> drop(DropReason.TOO_LATE, port, ssrc, "sequence " + header.sequence());
+            case FULL -> drop(DropReason.OVERLOAD, port, ssrc, "sequence " + header.sequence());
             case ACCEPTED, RESYNCED -> null;
         };
     }

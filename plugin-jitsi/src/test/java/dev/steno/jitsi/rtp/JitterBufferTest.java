@@ -98,6 +98,17 @@ class JitterBufferTest {
     }
 
     @Test
+    void aFullWindowRefusesInsteadOfForgetting() {
+        for (int s = 0; s < 64; s++) {
+            assertEquals(JitterBuffer.Offer.ACCEPTED, offer(s, 0));
+        }
+        assertEquals(JitterBuffer.Offer.FULL, offer(64, 0), "playout has not caught up");
+        assertEquals(64, jb.pending());
+        assertEquals("0", drain(0).get(0));
+        assertEquals(JitterBuffer.Offer.ACCEPTED, offer(64, 0));
+    }
+
+    @Test
     void forcedPollEmptiesTheBuffer() {
         offer(1, 0);
         offer(3, 0);
