@@ -53,8 +53,8 @@ public final class DropStats {
         }
         long since = total - loggedCounts.getAndSet(i, total);
         LOG.log(System.Logger.Level.WARNING, "RTP drop on port {0}: {1}{2}{3} ({4} dropped for this reason since the"
-                        + " last report, {5} in all)", port, reason.text(),
-                ssrc >= 0 ? ", SSRC 0x" + Long.toHexString(ssrc) : "", detail == null ? "" : ", " + detail, since, total);
+                        + " last report, {5} in all)", Integer.toString(port), reason.text(),
+                ssrc >= 0 ? ", SSRC 0x" + Long.toHexString(ssrc) : "", detail == null ? "" : ", " + detail, Long.toString(since), Long.toString(total));
         return true;
     }
 

@@ -129,7 +129,7 @@ public final class RtpIngest implements AutoCloseable {
         streams.put(((long) port << 32) | ssrc, s);
         unknown.forget(port, ssrc);
         LOG.log(System.Logger.Level.INFO, "RTP stream started: SSRC 0x{0} on port {1} -> meeting {2}, participant"
-                + " {3}{4}", Long.toHexString(ssrc), port, p.meetingId(), p.participantId(), key == null ? "" : " (SRTP)");
+                + " {3}{4}", Long.toHexString(ssrc), Integer.toString(port), p.meetingId(), p.participantId(), key == null ? "" : " (SRTP)");
         sink.start(p);
         return s;
     }
