@@ -44,6 +44,8 @@ public final class UdpReceiver implements AutoCloseable {
                     throw new IOException("cannot bind RTP port " + config.bindAddress() + ":" + port + ": "
                             + e.getMessage(), e);
                 }
+                // Room for bursts from hundreds of streams while the thread is busy (the OS may cap it lower).
+                ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
                 ch.configureBlocking(false);
                 int bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 ch.register(selector, SelectionKey.OP_READ, bound);
