@@ -75,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double maxPendingSeconds;
 
+    @Mixin
+    RtpOptions rtp;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with defaults for these flags (keys are flag names without dashes).")
     Path config;
@@ -103,7 +106,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerMetrics metrics = new ServerMetrics();
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
                 maxPendingSeconds, metrics);
-        try (service; StenoServer s = new StenoServer(serverConfig, service, metrics)) {
+        try (service; StenoServer s = new StenoServer(serverConfig, service, metrics,
+                rtp.extensions(service, spec.commandLine()))) {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "

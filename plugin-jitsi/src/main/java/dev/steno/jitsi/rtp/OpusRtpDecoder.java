@@ -19,6 +19,8 @@ import java.util.Objects;
  * {@value #MAX_GAP_MS} ms, or backwards, is a sender clock reset: nothing is filled and timing restarts there.
  *
  * <p>Decoding is at 48 kHz mono (Concentus mixes stereo streams down), then {@link Resampler} converts to 16 kHz.
+ * Opus could render at 16 kHz directly (cheaper), but Concentus 1.0.2 outputs (near) silence for hybrid-mode packets
+ * at rates below 48 kHz (SILK-only and CELT-only packets decode fine), and hybrid is what 32 kb/s voice senders use.
  * Buffers are preallocated; Concentus itself allocates short-lived temporaries per packet. Not thread-safe.
  */
 public final class OpusRtpDecoder {
