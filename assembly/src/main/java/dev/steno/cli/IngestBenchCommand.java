@@ -67,7 +67,7 @@ final class IngestBenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), threads, seconds,
                     vad == null ? "off" : vadModel.getFileName());
             IngestBenchmark bench = new IngestBenchmark(speech, vad, threads);
-            bench.run(Math.min(20, counts.get(0)), false); // warm-up: JIT and ONNX sessions
+            bench.run(counts.get(0), false); // warm-up: JIT-compiles the whole path at full size
             out.println(IngestBenchmark.HEADER);
             out.flush();
             for (int n : counts) {
