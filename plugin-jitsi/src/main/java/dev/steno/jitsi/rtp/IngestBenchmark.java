@@ -100,7 +100,8 @@ public final class IngestBenchmark {
         double maxLag = 0;
         long start;
         long end;
-        try (RtpIngest ingest = new RtpIngest(config, new ParticipantMap(rules), sink, System::nanoTime)) {
+        RtpIngest ingest = new RtpIngest(config, new ParticipantMap(rules), sink, System::nanoTime);
+        try {
             start = System.nanoTime();
             long cpuStart = processCpuNanos();
             for (int r = 0; r < rounds; r++) {
@@ -134,10 +135,12 @@ public final class IngestBenchmark {
             end = System.nanoTime();
             double cpu = (processCpuNanos() - cpuStart) / 1e9;
             long drops = ingest.dropStats().snapshot().values().stream().mapToLong(Long::longValue).sum();
-            ingest.close();
-            sink.close();
+            ingest.close(); // the workers are done: their VAD counts are visible now
             return new Result(streams, paced, rounds * 0.02, (end - start) / 1e9, cpu, Math.max(0, maxLag), drops,
                     sink.speechFraction());
+        } finally {
+            ingest.close();
+            sink.close();
         }
     }
 

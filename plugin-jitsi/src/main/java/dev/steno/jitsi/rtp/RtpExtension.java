@@ -63,7 +63,7 @@ public final class RtpExtension implements ServerExtension {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         UdpReceiver rx = receiver;
         if (rx != null) {
             rx.close();

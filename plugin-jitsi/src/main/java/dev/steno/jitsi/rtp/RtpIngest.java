@@ -230,18 +230,27 @@ public final class RtpIngest implements AutoCloseable {
         return out;
     }
 
-    /** Ends all streams (their buffered audio is played out and the sink hears end), then stops the workers. */
+    /**
+     * Ends all streams (their buffered audio is played out and the sink hears end), then stops the workers. Waits at
+     * most a few seconds; an interrupt cuts the wait short and is kept for the caller.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (RtpStream s : streams.values()) {
             s.end();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!streams.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        try {
+            while (!streams.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            closed = true;
+            workers.shutdown();
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+            workers.shutdownNow();
         }
-        closed = true;
-        workers.shutdown();
-        workers.awaitTermination(5, TimeUnit.SECONDS);
     }
 }
