@@ -28,8 +28,12 @@ public final class OpusRtpDecoder {
     public static final int RTP_RATE = 48_000;
     /** Output rate. */
     public static final int OUTPUT_RATE = 16_000;
-    /** Longest part of a gap filled by concealment; the rest is silence. */
-    public static final int MAX_CONCEALED_MS = 1_000;
+    /**
+     * Longest part of a gap filled by concealment; the rest is silence. Opus PLC fades to near silence within about
+     * this time anyway, and concealing costs as much as decoding, which matters when an overloaded machine drops
+     * packets.
+     */
+    public static final int MAX_CONCEALED_MS = 200;
     /** Longest timestamp jump filled at all. */
     public static final int MAX_GAP_MS = 10_000;
 

@@ -93,14 +93,17 @@ class OpusRtpDecoderTest {
     }
 
     @Test
-    void aLongGapBeyondOneSecondIsPartlySilence() throws Exception {
+    void aLongGapIsConcealedFirstThenSilence() throws Exception {
         List<byte[]> packets = RtpOpusPacketizer.encode(java.util.Arrays.copyOf(speech, 48_000 * 4), 1, 111, 0, 0,
                 32_000, false);
         OpusRtpDecoder[] d = new OpusRtpDecoder[1];
         float[] out = decode(packets, i -> i < 20 || i >= 170, d); // 3 s missing
         assertEquals(packets.size() * 320, out.length);
         assertEquals(150 * 960, d[0].concealedSamples() + d[0].silenceSamples() + d[0].fecSamples());
-        assertTrue(d[0].silenceSamples() >= 48_000, "at most one second is concealed");
+        assertEquals(OpusRtpDecoder.MAX_CONCEALED_MS * 48L, d[0].concealedSamples(),
+                "concealment covers its maximum, silence the rest");
+        assertTrue(d[0].fecSamples() <= 960, "FEC (or its fallback) fills at most the frame before the packet");
+        assertTrue(d[0].silenceSamples() > 2 * 48_000);
     }
 
     @Test
