@@ -78,6 +78,11 @@ final class RtpApiHandler extends Handler.Abstract {
 
     private void put(Request request, Response response, Callback callback) throws Exception {
         long length = request.getLength();
+        if (length < 0) {
+            // Without a declared length the body could be unbounded; mappings are small, so ask for one.
+            error(response, callback, 411, "send the mappings with a Content-Length header");
+            return;
+        }
         if (length > MAX_BODY) {
             error(response, callback, 413, "body larger than " + MAX_BODY + " bytes");
             return;
