@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 /** {@code steno bench}: measured figures, not tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Sessions.class, BenchCaptionsCommand.class, BenchBackendsCommand.class})
+        subcommands = {BenchCommand.Sessions.class, BenchCaptionsCommand.class, BenchBackendsCommand.class,
+                IngestBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

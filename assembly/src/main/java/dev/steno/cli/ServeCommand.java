@@ -78,6 +78,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double maxPendingSeconds;
 
+    @Mixin
+    RtpOptions rtp;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with defaults for these flags (keys are flag names without dashes).")
     Path config;
@@ -102,12 +105,15 @@ final class ServeCommand implements Callable<Integer> {
                 : WavReader.read(warmupFile).resampledTo(16000).samples();
 
         List<dev.steno.server.ServerExtension> extensions = new java.util.ArrayList<>();
-        jitsi.extension(spec.commandLine()).ifPresent(extensions::add);
+        java.util.Optional<dev.steno.jitsi.JitsiExtension> jitsiExtension = jitsi.extension(spec.commandLine());
+        jitsiExtension.ifPresent(extensions::add);
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
         ServerMetrics metrics = new ServerMetrics();
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
                 maxPendingSeconds, metrics);
+        extensions.addAll(rtp.extensions(service, spec.commandLine(),
+                jitsiExtension.map(j -> j::registry)));
         try (service; StenoServer s = new StenoServer(serverConfig, service, metrics, extensions)) {
             server = s;
             s.start();
