@@ -88,12 +88,47 @@ public final class AlignAttPolicy implements StreamingPolicy {
     private String detectedLanguage;
     private double committedEnd;
     private List<Word> tentative = List.of();
+    private StepStats lastStep = new StepStats(0, 0, 0, Stop.SKIPPED, 0, 0);
 
     // per-step scratch, reused
     private final IntSeq sequence = new IntSeq();
     private int[] newTokens = new int[64];
     private int[] newFrames = new int[64];
     private double[] newProbabilities = new double[64];
+
+    /** Why a step ended. */
+    public enum Stop {
+        /** Less new audio than the minimum chunk: no decoding at all. */
+        SKIPPED,
+        /** The window is shorter than the minimum audio length. */
+        TOO_SHORT,
+        /** The no-speech probability was above the threshold. */
+        NO_SPEECH,
+        /** The model emitted end-of-text. */
+        END_OF_TEXT,
+        /** A token attended to the last frames of the audio (AlignAtt). */
+        FRAME_THRESHOLD,
+        /** Attention jumped back: the step's output was dropped. */
+        REWIND,
+        /** A repeated n-gram: the repeats were dropped. */
+        LOOP,
+        /** The window's token cap or the decoder context was reached. */
+        TOKEN_CAP
+    }
+
+    /**
+     * What the last step did, for logs and benchmarks.
+     *
+     * @param encoderFrames encoder frames computed (0 when nothing was encoded)
+     * @param prefixTokens  tokens fed in the batched passes (context, start sequence, the window's committed tokens)
+     * @param newTokens     tokens decoded one by one and kept for splitting into words
+     * @param stop          why decoding ended
+     * @param encodeNanos   time spent in log-mel and encoder
+     * @param decodeNanos   time spent decoding (batched passes, token loop, word splitting)
+     */
+    public record StepStats(int encoderFrames, int prefixTokens, int newTokens, Stop stop, long encodeNanos,
+                            long decodeNanos) {
+    }
 
     /** A committed word still inside the window: its tokens (for the decoder prefix) and start time. */
     private record WindowWord(int[] tokens, double start) {
@@ -143,6 +178,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
     public PolicyStep process() {
         trimWindow();
         if (audioLength == 0 || samplesSinceDecode < Math.round(config.minChunkSeconds() * SR)) {
+            lastStep = new StepStats(0, 0, 0, Stop.SKIPPED, 0, 0);
             return new PolicyStep(List.of(), tentative);
         }
         return decode(false);
@@ -189,6 +225,11 @@ public final class AlignAttPolicy implements StreamingPolicy {
         tentative = List.of();
         windowStartSample = Math.round(newOffsetSeconds * SR);
         committedEnd = Math.max(committedEnd, newOffsetSeconds);
+    }
+
+    /** What the last {@link #process()} or {@link #finish()} did. */
+    public StepStats lastStep() {
+        return lastStep;
     }
 
     /** The scrolling context tokens the next step may use (newest last); for tests. */
@@ -249,10 +290,13 @@ public final class AlignAttPolicy implements StreamingPolicy {
     private PolicyStep decode(boolean isLast) {
         int contentFrames = audioLength / SAMPLES_PER_FRAME;
         if (contentFrames < 1 || audioLength < Math.round(config.audioMinLenSeconds() * SR)) {
+            lastStep = new StepStats(0, 0, 0, Stop.TOO_SHORT, 0, 0);
             return new PolicyStep(List.of(), tentative);
         }
         samplesSinceDecode = 0;
+        long t0 = System.nanoTime();
         AlignAttModel.EncodedAudio encoded = model.encode(audio, audioLength, !config.shrinkEncoderWindow());
+        long t1 = System.nanoTime();
         contentFrames = Math.min(contentFrames, encoded.frames());
         decoder.setAudio(encoded);
         tracker.start(contentFrames);
@@ -271,10 +315,12 @@ public final class AlignAttPolicy implements StreamingPolicy {
         sequence.add(model.sot());
         float[] logits = decoder.feed(sequence.toArray());
         tracker.addFeed(decoder, sequence.size());
+        int prefixTokens = sequence.size();
         if (config.language() == null && detectedLanguage == null && model.multilingual()) {
             detectedLanguage = model.detectLanguage(logits);
         }
         if (config.noSpeechThreshold() <= 1 && softmax(logits, model.noSpeech()) > config.noSpeechThreshold()) {
+            lastStep = new StepStats(encoded.frames(), prefixTokens, 0, Stop.NO_SPEECH, t1 - t0, System.nanoTime() - t1);
             tentative = List.of();
             return new PolicyStep(List.of(), List.of());
         }
@@ -288,6 +334,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
         }
         logits = decoder.feed(sequence.toArray());
         int frame = tracker.addFeed(decoder, sequence.size());
+        prefixTokens += sequence.size();
         // sequence now holds the window's tokens after the task; new tokens are appended for the loop guard
         int windowStart = task.length;
 
@@ -296,20 +343,22 @@ public final class AlignAttPolicy implements StreamingPolicy {
         int cap = Math.min(audioCap - windowTokenCount, ctx - decoder.position());
         int threshold = isLast ? AlignAttConfig.LAST_FRAME_THRESHOLD : config.frameThreshold();
         int count = 0;
-        boolean rewound = false;
+        Stop stop = Stop.TOKEN_CAP;
         while (count < cap) {
             model.suppress(logits, windowTokenCount == 0 && count == 0);
             int token = argmax(logits);
             if (token == model.eot()) {
+                stop = Stop.END_OF_TEXT;
                 break;
             }
             if (!isLast && lastAttendFrame - frame > config.rewindThreshold()) {
-                rewound = true;
+                stop = Stop.REWIND;
                 lastAttendFrame = -config.rewindThreshold();
                 break;
             }
             lastAttendFrame = frame;
             if (contentFrames - frame <= threshold) {
+                stop = Stop.FRAME_THRESHOLD;
                 break;
             }
             ensureNewCapacity(count + 1);
@@ -321,6 +370,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
             int loop = repetitionCut(sequence.array(), sequence.size(), windowStart + windowTokenCount);
             if (loop >= 0) {
                 count = loop;
+                stop = Stop.LOOP;
                 break;
             }
             if (count >= cap) {
@@ -329,10 +379,10 @@ public final class AlignAttPolicy implements StreamingPolicy {
             logits = decoder.feed(new int[] {token});
             frame = tracker.addFeed(decoder, 1);
         }
-        if (rewound) {
-            count = 0;
-        }
-        return commit(count, isLast || config.neverFire());
+        PolicyStep result = commit(stop == Stop.REWIND ? 0 : count, isLast || config.neverFire());
+        lastStep = new StepStats(encoded.frames(), prefixTokens, stop == Stop.REWIND ? 0 : count, stop, t1 - t0,
+                System.nanoTime() - t1);
+        return result;
     }
 
     /** Turns the step's new tokens into words, commits all but (unless {@code keepLast}) the last one. */

@@ -47,6 +47,7 @@ class AlignAttPolicyTest {
         PolicyStep step = p.process();
         assertWords(step.committed(), " Hello", 0.2, 0.6, " big", 0.6, 1.2);
         assertWords(step.tentative(), " world", 1.2, 1.3);
+        assertEquals(AlignAttPolicy.Stop.FRAME_THRESHOLD, p.lastStep().stop());
         // the decoder saw the start sequence, then the task tokens, then one token per emitted token
         List<int[]> feeds = m.feeds.getFirst();
         assertArrayEquals(new int[] {m.sot()}, feeds.get(0));
@@ -67,6 +68,9 @@ class AlignAttPolicyTest {
         PolicyStep step = p.process();
         assertWords(step.committed(), " world", 1.2, 1.6, " again", 1.6, 2.2);
         assertWords(step.tentative(), " more", 2.2, 2.3);
+        assertEquals(AlignAttPolicy.Stop.END_OF_TEXT, p.lastStep().stop());
+        assertEquals(1 + 5, p.lastStep().prefixTokens(), "start token; task tokens and two committed tokens");
+        assertEquals(3, p.lastStep().newTokens());
         assertArrayEquals(new int[] {m.langEn(), m.transcribeToken(), m.noTimestamps(), m.id(" Hello"), m.id(" big")},
                 m.feeds.get(1).get(1), "committed tokens follow the task tokens in one batched feed");
     }
@@ -109,6 +113,7 @@ class AlignAttPolicyTest {
         PolicyStep first = p.process();
         assertTrue(first.committed().isEmpty(), () -> "rewound " + first);
         assertTrue(first.tentative().isEmpty());
+        assertEquals(AlignAttPolicy.Stop.REWIND, p.lastStep().stop());
         feed(p, 0.5);
         PolicyStep second = p.process();
         assertWords(second.committed(), " one", 5.0, 5.4, " two", 5.4, 6.0);
@@ -136,6 +141,7 @@ class AlignAttPolicyTest {
         // the cut copies are gone before words are timed: " la" is the last word, 0.1 s long
         assertWords(step.committed(), " so", 0.1, 0.3, " la", 0.3, 0.4);
         assertEquals(2 + 3, m.feeds.getFirst().size(), "decoding stopped at the third copy");
+        assertEquals(AlignAttPolicy.Stop.LOOP, p.lastStep().stop());
     }
 
     @Test
@@ -225,6 +231,7 @@ class AlignAttPolicyTest {
         assertTrue(step.committed().isEmpty());
         assertTrue(step.tentative().isEmpty());
         assertEquals(1, m.feeds.getFirst().size(), "stopped after the start token");
+        assertEquals(AlignAttPolicy.Stop.NO_SPEECH, p.lastStep().stop());
     }
 
     @Test
@@ -235,6 +242,7 @@ class AlignAttPolicyTest {
         feed(p, 0.5);
         assertTrue(p.process().committed().isEmpty());
         assertTrue(m.encodedLengths.isEmpty(), "no encoder call for half a second");
+        assertEquals(AlignAttPolicy.Stop.SKIPPED, p.lastStep().stop());
         feed(p, 1.5);
         assertWords(p.process().committed(), " Hello", 0.2, 0.6, " big", 0.6, 1.2);
         assertEquals(List.of(32000), m.encodedLengths);
@@ -249,6 +257,7 @@ class AlignAttPolicyTest {
         assertTrue(p.process().committed().isEmpty());
         assertTrue(m.encodedLengths.isEmpty());
         assertEquals(1, m.stepsLeft());
+        assertEquals(AlignAttPolicy.Stop.TOO_SHORT, p.lastStep().stop());
     }
 
     @Test
