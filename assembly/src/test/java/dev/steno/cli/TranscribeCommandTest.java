@@ -49,11 +49,13 @@ class TranscribeCommandTest {
     }
 
     @Test
-    void streamsJfkThroughJavaWhisperAndSimulStreaming() throws Exception {
-        String jfk = SharedFixtures.file("audio/jfk.wav").toString();
-        CliRun run = CliRun.of("transcribe", jfk, "--model-path", model.toString(), "--language", "en",
-                "--format", "json", "--backend", "java", "--backend-policy", "simulstreaming", "--no-vac",
-                "--frame-threshold", "20", "--audio-max-len", "8", "--static-init-prompt", "Kennedy", "--quiet");
+    void streamsADialogueThroughJavaWhisperAndSimulStreamingWithVoiceActivity() throws Exception {
+        // utterance ends (finish with is_last) and pauses (window resets) happen between the turns
+        String wav = SharedFixtures.file("audio/synthetic/dialogue-a.wav").toString();
+        CliRun run = CliRun.of("transcribe", wav, "--model-path", model.toString(), "--language", "en",
+                "--format", "json", "--backend", "java", "--backend-policy", "simulstreaming",
+                "--vad-model-path", vad(), "--frame-threshold", "20", "--audio-max-len", "8",
+                "--static-init-prompt", "Kennedy", "--quiet");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.err().contains("simulstreaming policy"), run.err());
         JsonNode words = new ObjectMapper().readTree(run.out()).get("words");

@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (frame threshold, rewind, loop guard, at most {@code max(50, 22.5/s)} tokens per window); LocalAgreement decodes
  * to the recogniser's cap (220 tokens) every step, which a real model would not, so its figure is an upper bound.
  * {@code alignatt-full} is AlignAtt without the shrunk encoder window (a 30 s window every step, as the anchors).
+ * The {@code speech} workload gives figures closer to real speech; see {@link #workload}.
  * Not run by the test suite:
  * <pre>
  * ./mvnw -pl engine test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -46,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1, time = 4)
-@Measurement(iterations = 2, time = 5)
+@Measurement(iterations = 1, time = 8)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class PolicyStepBenchmark {
     @Param({"tiny", "base"})
@@ -57,6 +58,14 @@ public class PolicyStepBenchmark {
 
     @Param({"alignatt", "alignatt-full", "localagreement"})
     public String policy;
+
+    /**
+     * {@code random}: the random-weight model as it decodes. {@code speech}: AlignAtt through {@link SpeechLikeModel}
+     * (the model's compute, a speech-like token stream and attention); LocalAgreement on a model whose decoder emits
+     * end-of-text at once (the lower bound of its cost: mel, encoder and one decoder pass).
+     */
+    @Param({"random", "speech"})
+    public String workload;
 
     private JavaWhisperRecognizer recognizer;
     private StreamingPolicy streaming;
@@ -69,12 +78,22 @@ public class PolicyStepBenchmark {
         dir = Files.createTempDirectory("steno-policy-bench");
         RandomGgmlWhisper.Config cfg = size.equals("tiny") ? RandomGgmlWhisper.Config.TINY
                 : RandomGgmlWhisper.Config.BASE;
+        boolean speech = workload.equals("speech");
+        if (speech && policy.equals("localagreement")) {
+            cfg = cfg.withEotMode(true);
+        }
         Path model = RandomGgmlWhisper.write(dir.resolve("ggml-" + size + ".bin"), cfg, 1);
         recognizer = JavaWhisperRecognizer.load(model, new JavaWhisperRecognizer.JavaWhisperConfig(true, true), null);
         clip = WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(16000).samples();
         if (policy.startsWith("alignatt")) {
-            streaming = new AlignAttPolicy(new JavaWhisperAlignAttModel(recognizer), AlignAttConfig.builder()
+            AlignAttModel alignAtt = new JavaWhisperAlignAttModel(recognizer);
+            AlignAttPolicy[] self = new AlignAttPolicy[1];
+            if (speech) {
+                alignAtt = new SpeechLikeModel(alignAtt, () -> self[0].bufferStartSeconds(), cfg.nVocab());
+            }
+            self[0] = new AlignAttPolicy(alignAtt, AlignAttConfig.builder()
                     .language("en").audioMaxLenSeconds(window).shrinkEncoderWindow(!policy.endsWith("full")).build());
+            streaming = self[0];
         } else {
             streaming = new LocalAgreementPolicy(recognizer, LocalAgreementConfig.builder().language("en")
                     .bufferTrimmingSec(window).maxBufferSeconds(window).build());
@@ -95,7 +114,7 @@ public class PolicyStepBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         if (steps > 0) {
-            System.out.printf(java.util.Locale.ROOT, "%n[alignatt %s %d s] per step: %.1f prefix tokens, %.1f new tokens,"
+            System.out.printf(java.util.Locale.ROOT, "%n[" + policy + " " + workload + " %s %d s] per step: %.1f prefix tokens, %.1f new tokens,"
                     + " encode %.1f ms, decode %.1f ms (means over %d steps); stops %s%n", size, window,
                     prefixTokens / (double) steps, newTokens / (double) steps, encodeNanos / 1e6 / steps,
                     decodeNanos / 1e6 / steps, steps, stops);
