@@ -54,6 +54,7 @@ import java.util.Objects;
  * <p>Not thread-safe: one instance per stream. The model may be shared.
  */
 public final class AlignAttPolicy implements StreamingPolicy {
+    private static final System.Logger LOG = System.getLogger(AlignAttPolicy.class.getName());
     private static final int SR = 16_000;
     /** Audio samples per encoder frame (20 ms). */
     static final int SAMPLES_PER_FRAME = 320;
@@ -382,6 +383,13 @@ public final class AlignAttPolicy implements StreamingPolicy {
         PolicyStep result = commit(stop == Stop.REWIND ? 0 : count, isLast || config.neverFire());
         lastStep = new StepStats(encoded.frames(), prefixTokens, stop == Stop.REWIND ? 0 : count, stop, t1 - t0,
                 System.nanoTime() - t1);
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "AlignAtt step{0}: {1} frames, {2} prefix + {3} new tokens, stop {4}, "
+                    + "encode {5} ms, decode {6} ms, committed {7} words", isLast ? " (last)" : "",
+                    lastStep.encoderFrames(), lastStep.prefixTokens(), lastStep.newTokens(), stop,
+                    lastStep.encodeNanos() / 1_000_000, lastStep.decodeNanos() / 1_000_000,
+                    result.committed().size());
+        }
         return result;
     }
 
