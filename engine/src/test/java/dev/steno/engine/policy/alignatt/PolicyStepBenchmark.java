@@ -67,6 +67,10 @@ public class PolicyStepBenchmark {
     @Param({"random", "speech"})
     public String workload;
 
+    /** AlignAtt with the speech workload: the prefix in one batched decoder pass, or token by token (the anchors). */
+    @Param({"batched"})
+    public String prefill;
+
     private JavaWhisperRecognizer recognizer;
     private StreamingPolicy streaming;
     private float[] clip;
@@ -89,7 +93,8 @@ public class PolicyStepBenchmark {
             AlignAttModel alignAtt = new JavaWhisperAlignAttModel(recognizer);
             AlignAttPolicy[] self = new AlignAttPolicy[1];
             if (speech) {
-                alignAtt = new SpeechLikeModel(alignAtt, () -> self[0].bufferStartSeconds(), cfg.nVocab());
+                alignAtt = new SpeechLikeModel(alignAtt, () -> self[0].bufferStartSeconds(), cfg.nVocab(),
+                        prefill.equals("sequential"));
             }
             self[0] = new AlignAttPolicy(alignAtt, AlignAttConfig.builder()
                     .language("en").audioMaxLenSeconds(window).shrinkEncoderWindow(!policy.endsWith("full")).build());
@@ -114,7 +119,7 @@ public class PolicyStepBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         if (steps > 0) {
-            System.out.printf(java.util.Locale.ROOT, "%n[" + policy + " " + workload + " %s %d s] per step: %.1f prefix tokens, %.1f new tokens,"
+            System.out.printf(java.util.Locale.ROOT, "%n[" + policy + " " + workload + " " + prefill + " %s %d s] per step: %.1f prefix tokens, %.1f new tokens,"
                     + " encode %.1f ms, decode %.1f ms (means over %d steps); stops %s%n", size, window,
                     prefixTokens / (double) steps, newTokens / (double) steps, encodeNanos / 1e6 / steps,
                     decodeNanos / 1e6 / steps, steps, stops);

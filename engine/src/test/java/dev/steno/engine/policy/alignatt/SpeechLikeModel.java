@@ -18,12 +18,22 @@ final class SpeechLikeModel implements AlignAttModel {
     private final AlignAttModel real;
     private final DoubleSupplier windowStart;
     private final int[] words;
+    private final boolean sequentialPrefill;
 
     /**
      * @param real        the model whose compute is measured
      * @param windowStart the policy's {@link AlignAttPolicy#bufferStartSeconds()}
      */
     SpeechLikeModel(AlignAttModel real, DoubleSupplier windowStart, int vocabSize) {
+        this(real, windowStart, vocabSize, false);
+    }
+
+    /**
+     * @param sequentialPrefill feed batched token runs to the real decoder one token at a time, as the anchors do
+     *                          (to measure what batching the prefix saves)
+     */
+    SpeechLikeModel(AlignAttModel real, DoubleSupplier windowStart, int vocabSize, boolean sequentialPrefill) {
+        this.sequentialPrefill = sequentialPrefill;
         this.real = real;
         this.windowStart = windowStart;
         int[] found = new int[600];
@@ -115,6 +125,7 @@ final class SpeechLikeModel implements AlignAttModel {
             private int fedAfterTask;
             private boolean afterTask;
             private int lastRows;
+            private int realRows;
             private int lastFrame = -1;
 
             @Override
@@ -127,8 +138,17 @@ final class SpeechLikeModel implements AlignAttModel {
 
             @Override
             public float[] feed(int[] tokens) {
-                float[] logits = d.feed(tokens);
+                float[] logits;
+                if (sequentialPrefill && tokens.length > 1) {
+                    logits = null;
+                    for (int t : tokens) {
+                        logits = d.feed(new int[] {t});
+                    }
+                } else {
+                    logits = d.feed(tokens);
+                }
                 lastRows = tokens.length;
+                realRows = sequentialPrefill ? 1 : tokens.length;
                 if (tokens[tokens.length - 1] == sot()) {
                     lastFrame = -1;
                     return logits;
@@ -147,7 +167,7 @@ final class SpeechLikeModel implements AlignAttModel {
 
             @Override
             public float[] attention(int head, int row) {
-                float[] realRow = d.attention(head, row); // read as the policy would
+                float[] realRow = d.attention(head, Math.min(row, realRows - 1)); // read as the policy would
                 float[] a = new float[realRow.length];
                 Arrays.fill(a, 1f / frames);
                 if (row == lastRows - 1 && lastFrame >= 0) {
