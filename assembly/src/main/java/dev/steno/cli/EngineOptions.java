@@ -34,8 +34,49 @@ final class EngineOptions {
     String backend;
 
     @Option(names = "--backend-policy", paramLabel = "NAME", defaultValue = "localagreement",
-            description = "Streaming policy: localagreement (default: ${DEFAULT-VALUE}).")
+            description = "Streaming policy: localagreement (re-transcribe the buffer, commit what two passes agree "
+                    + "on; any backend) or simulstreaming (AlignAtt: decode once, stop where attention reaches the end "
+                    + "of the audio; lower latency; needs --backend java) (default: ${DEFAULT-VALUE}).")
     String backendPolicy;
+
+    @Option(names = "--frame-threshold", paramLabel = "FRAMES", defaultValue = "25",
+            description = "simulstreaming: hold back tokens attending to the last FRAMES encoder frames (20 ms each) "
+                    + "of the audio; lower is faster but may cut words (default: ${DEFAULT-VALUE}).")
+    int frameThreshold;
+
+    @Option(names = "--rewind-threshold", paramLabel = "FRAMES", defaultValue = "200",
+            description = "simulstreaming: drop a step's output when attention jumps back more than FRAMES frames "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int rewindThreshold;
+
+    @Option(names = "--audio-max-len", paramLabel = "SECONDS", defaultValue = "30",
+            description = "simulstreaming: longest audio window, at most 30; older audio is dropped and its text "
+                    + "becomes prompt context (default: ${DEFAULT-VALUE}).")
+    double audioMaxLen;
+
+    @Option(names = "--audio-min-len", paramLabel = "SECONDS", defaultValue = "0",
+            description = "simulstreaming: decode nothing while the window is shorter (default: ${DEFAULT-VALUE}).")
+    double audioMinLen;
+
+    @Option(names = "--never-fire",
+            description = "simulstreaming: commit the last word of each step at once, as SimulStreaming documents "
+                    + "the flag (\"the last word is never truncated\"); by default it waits for the next step, since "
+                    + "the audio may end inside it. Note: the SimulStreaming and WhisperLiveKit code do the opposite.")
+    boolean neverFire;
+
+    @Option(names = "--static-init-prompt", paramLabel = "TEXT",
+            description = "simulstreaming: prompt kept for the whole stream, never scrolled out (--init-prompt is "
+                    + "the scrolling one).")
+    String staticInitPrompt;
+
+    @Option(names = "--max-context-tokens", paramLabel = "N", defaultValue = "428",
+            description = "simulstreaming: most tokens of scrolling prompt context (default: ${DEFAULT-VALUE}).")
+    int maxContextTokens;
+
+    @Option(names = "--no-speech-threshold", paramLabel = "P", defaultValue = "0.5",
+            description = "simulstreaming: a step whose no-speech probability is above P emits nothing "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double noSpeechThreshold;
 
     @Option(names = "--min-chunk-size", paramLabel = "SECONDS", defaultValue = "1.0",
             description = "Least new audio between two processing steps (default: ${DEFAULT-VALUE}).")
@@ -159,7 +200,8 @@ final class EngineOptions {
         }
         var scheduler = new dev.steno.engine.session.InferenceScheduler(workerCount, maxSessions, System::nanoTime);
         return new dev.steno.server.TranscriptionService(recognizer, new dev.steno.server.TranscriptionService.Settings(
-                policyConfig(cl), minChunkSize, maxPendingSeconds), scheduler, metrics, gating(vad));
+                policyConfig(cl), minChunkSize, maxPendingSeconds, simulStreaming() ? policyFactory(cl, recognizer)
+                : null), scheduler, metrics, gating(vad));
     }
 
     /** Checks the flags that picocli cannot check by type alone; call before any heavy work. */
@@ -171,9 +213,25 @@ final class EngineOptions {
             throw new CommandLine.ParameterException(cl, "--backend '" + backend
                     + "' is not available: use whisper.cpp or java");
         }
-        if (!List.of("localagreement", "local-agreement").contains(backendPolicy.strip().toLowerCase(Locale.ROOT))) {
+        String policy = backendPolicy.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("localagreement", "local-agreement", "simulstreaming", "alignatt").contains(policy)) {
             throw new CommandLine.ParameterException(cl, "--backend-policy '" + backendPolicy
-                    + "' is not available: this build has localagreement (simulstreaming is coming)");
+                    + "' is not available: use localagreement or simulstreaming");
+        }
+        if (simulStreaming()) {
+            if (!backend.strip().equalsIgnoreCase("java")) {
+                throw new CommandLine.ParameterException(cl, "--backend-policy simulstreaming needs --backend java: "
+                        + "it reads the decoder's cross-attention, which whisper.cpp does not expose");
+            }
+            if (beams != 1) {
+                throw new CommandLine.ParameterException(cl,
+                        "--backend-policy simulstreaming decodes greedily: use --beams 1");
+            }
+            try {
+                alignAttConfig();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "simulstreaming: " + e.getMessage());
+            }
         }
         if (!(minChunkSize > 0 && minChunkSize <= 30)) {
             throw new CommandLine.ParameterException(cl, "--min-chunk-size must be in (0, 30] seconds");
@@ -227,6 +285,51 @@ final class EngineOptions {
                     + " is English-only; use a multilingual model for --language " + lang);
         }
         return recognizer;
+    }
+
+    /** True when the policy is SimulStreaming (AlignAtt). */
+    boolean simulStreaming() {
+        String p = backendPolicy.strip().toLowerCase(Locale.ROOT);
+        return p.equals("simulstreaming") || p.equals("alignatt");
+    }
+
+    /** The AlignAtt settings from the flags. */
+    dev.steno.engine.policy.alignatt.AlignAttConfig alignAttConfig() {
+        return dev.steno.engine.policy.alignatt.AlignAttConfig.builder()
+                .language(language())
+                .task(Task.valueOf(task.strip().toUpperCase(Locale.ROOT)))
+                .frameThreshold(frameThreshold)
+                .rewindThreshold(rewindThreshold)
+                .audioMaxLenSeconds(audioMaxLen)
+                .audioMinLenSeconds(audioMinLen)
+                .minChunkSeconds(minChunkSize)
+                .neverFire(neverFire)
+                .initPrompt(initPrompt)
+                .staticInitPrompt(staticInitPrompt)
+                .maxContextTokens(maxContextTokens)
+                .noSpeechThreshold(noSpeechThreshold)
+                .beams(beams)
+                .build();
+    }
+
+    /**
+     * Builds a session's policy from the client's language (null: the configured one): SimulStreaming on the Java
+     * recogniser's model (weights shared), or LocalAgreement on the recogniser.
+     */
+    java.util.function.Function<String, dev.steno.engine.policy.StreamingPolicy> policyFactory(CommandLine cl,
+                                                                                            SpeechRecognizer recognizer) {
+        if (simulStreaming()) {
+            if (!(recognizer instanceof dev.steno.engine.asr.JavaWhisperRecognizer java)) {
+                throw new IllegalStateException("simulstreaming needs the java backend");
+            }
+            var model = new dev.steno.engine.policy.alignatt.JavaWhisperAlignAttModel(java);
+            var config = alignAttConfig();
+            return lang -> new dev.steno.engine.policy.alignatt.AlignAttPolicy(model,
+                    lang == null ? config : config.toBuilder().language(lang).build());
+        }
+        LocalAgreementConfig config = policyConfig(cl);
+        return lang -> new dev.steno.engine.policy.LocalAgreementPolicy(recognizer,
+                lang == null ? config : config.toBuilder().language(lang).build());
     }
 
     LocalAgreementConfig policyConfig(CommandLine cl) {

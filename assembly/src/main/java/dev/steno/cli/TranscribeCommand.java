@@ -3,8 +3,6 @@ package dev.steno.cli;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.PcmAudio;
 import dev.steno.engine.audio.WavReader;
-import dev.steno.engine.policy.LocalAgreementConfig;
-import dev.steno.engine.policy.LocalAgreementPolicy;
 import dev.steno.engine.session.StreamSimulator;
 import dev.steno.engine.session.TranscriptionSession;
 import dev.steno.engine.transcript.TranscriptFormat;
@@ -75,11 +73,11 @@ final class TranscribeCommand implements Callable<Integer> {
                     recognizer.backendName(), engine.backendPolicy);
             err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
                     : "steno: voice activity controller: Silero " + vad.source().getFileName());
-            LocalAgreementConfig policyConfig = engine.policyConfig(spec.commandLine());
+            var policies = engine.policyFactory(spec.commandLine(), recognizer);
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);
             TranscriptionSession[] session = new TranscriptionSession[1];
             StreamSimulator.Result result = simulator.run(samples, wiring -> {
-                session[0] = new TranscriptionSession(new LocalAgreementPolicy(recognizer, policyConfig),
+                session[0] = new TranscriptionSession(policies.apply(null),
                         TranscriptLine.UNKNOWN_SPEAKER, wiring.sink(), wiring.clockSeconds());
                 if (gating != null) {
                     gating.apply(session[0]);

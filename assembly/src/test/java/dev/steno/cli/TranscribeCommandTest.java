@@ -48,6 +48,27 @@ class TranscribeCommandTest {
         assertTrue(run.err().contains("commit latency per word: median"), run.err());
     }
 
+    @Test
+    void streamsADialogueThroughJavaWhisperAndSimulStreamingWithVoiceActivity() throws Exception {
+        // utterance ends (finish with is_last) and pauses (window resets) happen between the turns
+        String wav = SharedFixtures.file("audio/synthetic/dialogue-a.wav").toString();
+        CliRun run = CliRun.of("transcribe", wav, "--model-path", model.toString(), "--language", "en",
+                "--format", "json", "--backend", "java", "--backend-policy", "simulstreaming",
+                "--vad-model-path", vad(), "--frame-threshold", "20", "--audio-max-len", "8",
+                "--static-init-prompt", "Kennedy", "--quiet");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("simulstreaming policy"), run.err());
+        JsonNode words = new ObjectMapper().readTree(run.out()).get("words");
+        assertTrue(words.size() > 0, "random weights still produce some words: " + run);
+        double previousEnd = 0;
+        for (JsonNode w : words) {
+            double start = w.get("start").asDouble();
+            double end = w.get("end").asDouble();
+            assertTrue(start >= previousEnd - 1e-6 && end >= start, "monotone times: " + run.out());
+            previousEnd = end;
+        }
+    }
+
     static String vad() {
         return SharedFixtures.file("models/silero/silero_vad_v6.onnx").toString();
     }

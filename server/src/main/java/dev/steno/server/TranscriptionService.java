@@ -6,6 +6,7 @@ import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.Task;
 import dev.steno.engine.policy.LocalAgreementConfig;
 import dev.steno.engine.policy.LocalAgreementPolicy;
+import dev.steno.engine.policy.StreamingPolicy;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.session.ScheduledSession;
 import dev.steno.engine.session.SessionListener;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
 /**
  * The server's view of the engine: one loaded model shared by every client, one bounded inference scheduler, and
@@ -33,13 +35,21 @@ public final class TranscriptionService implements AutoCloseable {
      * @param policy            LocalAgreement settings; a client's {@code ?language=} replaces the language
      * @param minChunkSeconds   least new audio between two steps of a session
      * @param maxPendingSeconds cap on audio waiting for a step per session (memory bound)
+     * @param policyFactory     builds each live session's streaming policy from the client's language (null: the
+     *                          server default); null runs LocalAgreement with {@code policy} on the shared recogniser
      */
-    public record Settings(LocalAgreementConfig policy, double minChunkSeconds, double maxPendingSeconds) {
+    public record Settings(LocalAgreementConfig policy, double minChunkSeconds, double maxPendingSeconds,
+                           Function<String, StreamingPolicy> policyFactory) {
         public Settings {
             Objects.requireNonNull(policy, "policy");
             if (!(minChunkSeconds > 0)) {
                 throw new IllegalArgumentException("--min-chunk-size must be > 0, was " + minChunkSeconds);
             }
+        }
+
+        /** LocalAgreement sessions with {@code policy}. */
+        public Settings(LocalAgreementConfig policy, double minChunkSeconds, double maxPendingSeconds) {
+            this(policy, minChunkSeconds, maxPendingSeconds, null);
         }
     }
 
@@ -130,10 +140,7 @@ public final class TranscriptionService implements AutoCloseable {
      */
     public Optional<ScheduledSession> open(String language, int speaker, Consumer<TranscriptUpdate> sink,
                                            DoubleSupplier clockSeconds, SessionListener listener) {
-        LocalAgreementConfig policy = language == null ? settings.policy()
-                : settings.policy().toBuilder().language(language).build();
-        TranscriptionSession session = new TranscriptionSession(new LocalAgreementPolicy(recognizer, policy),
-                speaker, sink, clockSeconds);
+        TranscriptionSession session = new TranscriptionSession(newPolicy(language), speaker, sink, clockSeconds);
         if (gating != null) {
             gating.apply(session);
         }
@@ -154,6 +161,15 @@ public final class TranscriptionService implements AutoCloseable {
             metrics.rejectedSessions.increment();
             return Optional.empty();
         }
+    }
+
+    private StreamingPolicy newPolicy(String language) {
+        if (settings.policyFactory() != null) {
+            return settings.policyFactory().apply(language);
+        }
+        LocalAgreementConfig policy = language == null ? settings.policy()
+                : settings.policy().toBuilder().language(language).build();
+        return new LocalAgreementPolicy(recognizer, policy);
     }
 
     /** Transcribes a whole recording at once (uploads); runs on the caller's thread, sharing the model. */

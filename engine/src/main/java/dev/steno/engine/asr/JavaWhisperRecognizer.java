@@ -334,6 +334,21 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return lastMargins.clone();
     }
 
+    /**
+     * The loaded model's parts, for code that decodes by itself (the AlignAtt policy) and should share the weights
+     * with this recogniser instead of loading them again.
+     *
+     * @param alignmentHeads {@code {layer, head}} pairs of the alignment heads
+     */
+    public record Parts(WhisperEncoder encoder, WhisperDecoder decoder, WhisperTokenizer tokenizer,
+                        LogMelSpectrogram mel, int[][] alignmentHeads, boolean multilingual) {
+    }
+
+    /** This recogniser's model parts; see {@link Parts}. */
+    public Parts parts() {
+        return new Parts(encoder, decoder, tokenizer, mel, alignmentHeads.clone(), multilingual);
+    }
+
     @Override
     public String backendName() {
         return "java";

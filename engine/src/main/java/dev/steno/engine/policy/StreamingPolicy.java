@@ -41,8 +41,8 @@ public interface StreamingPolicy {
     PolicyStep process();
 
     /**
-     * Ends the current utterance: the tentative words become committed, as they are (no further recogniser call),
-     * and the audio buffer is emptied, its start moving to the end of the audio received so far. The policy stays
+     * Ends the current utterance: the tentative words become committed (LocalAgreement: as they are, with no further
+     * recogniser call; AlignAtt: after one last step with its end-of-utterance rules), and the audio buffer is emptied, its start moving to the end of the audio received so far. The policy stays
      * usable: audio inserted afterwards continues the stream, and the committed text stays available as prompt
      * context.
      *

@@ -1,0 +1,94 @@
+package dev.steno.engine.policy.alignatt;
+
+import dev.steno.engine.asr.Task;
+
+/**
+ * A Whisper model as AlignAtt needs it: an encoder, a decoder fed token by token (or a batch at once) that returns
+ * the next token's logits and the cross-attention of the model's alignment heads, and the tokenizer's special tokens.
+ *
+ * <p>The model (weights, tokenizer) is shared by every stream and must be thread-safe; each stream decodes with its
+ * own {@link Decoder} from {@link #newDecoder()}, which is not.
+ */
+public interface AlignAttModel {
+    /** Most tokens the decoder holds ({@code n_text_ctx}, 448). */
+    int contextSize();
+
+    /** {@code <|endoftext|>}. */
+    int eot();
+
+    /** {@code <|startoftranscript|>}. */
+    int sot();
+
+    /** {@code <|startofprev|>}, which opens the prompt context. */
+    int startOfPrev();
+
+    /** {@code <|nospeech|>}, whose probability after {@link #sot()} says the window holds no speech. */
+    int noSpeech();
+
+    /** Whether the model knows many languages (then it has language tokens and can detect the language). */
+    boolean multilingual();
+
+    /**
+     * The tokens that follow {@code <|startoftranscript|>}: language and task for a multilingual model, then
+     * {@code <|notimestamps|>}.
+     *
+     * @param language ISO 639-1 code; ignored by an English-only model
+     */
+    int[] taskTokens(String language, Task task);
+
+    /** The most likely language given the logits after {@code <|startoftranscript|>}, as an ISO 639-1 code. */
+    String detectLanguage(float[] logitsAfterSot);
+
+    /** Text tokens of {@code text} (BPE). */
+    int[] encodeText(String text);
+
+    /** The UTF-8 bytes a token stands for; empty for special tokens. A character may span several tokens. */
+    byte[] tokenBytes(int token);
+
+    /**
+     * Applies the decoding rules in place: never task, language, start, timestamp or no-speech tokens; for the first
+     * token of a window also no blank and no end-of-text.
+     */
+    void suppress(float[] logits, boolean firstToken);
+
+    /** Number of alignment heads {@link Decoder#attention} reports. */
+    int alignmentHeads();
+
+    /**
+     * Encodes audio.
+     *
+     * @param samples16k mono audio; the first {@code length} samples are used
+     * @param fullWindow pad to Whisper's 30 s window instead of encoding only the frames the audio covers
+     */
+    EncodedAudio encode(float[] samples16k, int length, boolean fullWindow);
+
+    /** A decoder with empty caches, for one stream. */
+    Decoder newDecoder();
+
+    /** An encoded window. */
+    interface EncodedAudio {
+        /** Encoder frames (20 ms each), padding included. */
+        int frames();
+    }
+
+    /** One stream's decoding state. Not thread-safe. */
+    interface Decoder {
+        /** Switches to new audio and forgets all tokens. */
+        void setAudio(EncodedAudio audio);
+
+        /**
+         * Appends tokens in one batched pass and returns the logits of the next token (an array the next call may
+         * overwrite; the caller may modify it).
+         */
+        float[] feed(int[] tokens);
+
+        /**
+         * Cross-attention softmax weights of alignment head {@code head} for token {@code row} of the last
+         * {@link #feed}, one value per encoder frame of the current audio.
+         */
+        float[] attention(int head, int row);
+
+        /** Tokens in the cache. */
+        int position();
+    }
+}

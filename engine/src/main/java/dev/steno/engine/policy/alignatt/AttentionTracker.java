@@ -1,0 +1,110 @@
+package dev.steno.engine.policy.alignatt;
+
+import dev.steno.engine.whisper.CrossAttentionAlignment;
+
+/**
+ * AlignAtt's most-attended frame of the newest token, computed incrementally over one step's decoding.
+ *
+ * <p>SimulStreaming takes, after every token, the alignment heads' cross-attention of all decoded positions,
+ * z-normalises each frame along the token axis, median-filters (width 7) along frames, averages the heads, cuts to
+ * the content frames and takes the argmax of the newest row. Only the newest row's result is used, so instead of
+ * re-normalising the whole matrix per token this class keeps per-head running sums of each frame's values and
+ * squares over the rows seen so far (in double) and normalises just the newest row: the same numbers at a cost
+ * linear in the frames.
+ *
+ * <p>Not thread-safe; one per stream, reused across steps (buffers grow to the largest window).
+ */
+final class AttentionTracker {
+    private final int heads;
+    private int frames;
+    private int rows;
+    private double[][] sum = new double[0][];
+    private double[][] sumSq = new double[0][];
+    private float[] normalised = new float[0];
+    private float[] filtered = new float[0];
+    private float[] average = new float[0];
+    private final float[] window = new float[CrossAttentionAlignment.MEDIAN_FILTER_WIDTH];
+
+    AttentionTracker(int heads) {
+        if (heads < 1) {
+            throw new IllegalArgumentException("need at least one alignment head");
+        }
+        this.heads = heads;
+    }
+
+    /** Starts a step over {@code contentFrames} frames of real audio. */
+    void start(int contentFrames) {
+        if (contentFrames < 1) {
+            throw new IllegalArgumentException("no content frames");
+        }
+        frames = contentFrames;
+        rows = 0;
+        if (sum.length != heads || sum[0].length < frames) {
+            sum = new double[heads][frames];
+            sumSq = new double[heads][frames];
+            normalised = new float[frames];
+            filtered = new float[frames];
+            average = new float[frames];
+        } else {
+            for (int h = 0; h < heads; h++) {
+                java.util.Arrays.fill(sum[h], 0, frames, 0);
+                java.util.Arrays.fill(sumSq[h], 0, frames, 0);
+            }
+        }
+    }
+
+    /** Rows added since {@link #start}. */
+    int rows() {
+        return rows;
+    }
+
+    /**
+     * Adds every row of the decoder's last feed ({@code count} tokens) to the statistics; returns the most-attended
+     * frame of the last of them (the position that predicts the next token).
+     */
+    int addFeed(AlignAttModel.Decoder decoder, int count) {
+        for (int r = 0; r < count; r++) {
+            for (int h = 0; h < heads; h++) {
+                float[] a = decoder.attention(h, r);
+                double[] s = sum[h];
+                double[] q = sumSq[h];
+                for (int f = 0; f < frames; f++) {
+                    double v = a[f];
+                    s[f] += v;
+                    q[f] += v * v;
+                }
+            }
+            rows++;
+        }
+        return mostAttended(decoder, count - 1);
+    }
+
+    private int mostAttended(AlignAttModel.Decoder decoder, int row) {
+        java.util.Arrays.fill(average, 0, frames, 0f);
+        for (int h = 0; h < heads; h++) {
+            float[] a = decoder.attention(h, row);
+            double[] s = sum[h];
+            double[] q = sumSq[h];
+            for (int f = 0; f < frames; f++) {
+                double mean = s[f] / rows;
+                double var = Math.max(0, q[f] / rows - mean * mean);
+                double std = Math.sqrt(var);
+                // a frame every row attends to equally has zero spread, up to the rounding noise of the one-pass
+                // variance (about 1e-8 of the mean in double): normalise it to 0 as the exact computation would
+                normalised[f] = std > 1e-6 * Math.abs(mean) && std > 0 ? (float) ((a[f] - mean) / std) : 0f;
+            }
+            CrossAttentionAlignment.medianFilter(normalised, frames, CrossAttentionAlignment.MEDIAN_FILTER_WIDTH,
+                    filtered, window);
+            for (int f = 0; f < frames; f++) {
+                average[f] += filtered[f];
+            }
+        }
+        int best = 0;
+        for (int f = 1; f < frames; f++) {
+            if (average[f] > average[best]) {
+                best = f;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.steno.engine.policy.alignatt;
+
+import dev.steno.engine.asr.JavaWhisperRecognizer;
+import dev.steno.engine.asr.Task;
+import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.whisper.DecoderState;
+import dev.steno.engine.whisper.LogMelSpectrogram;
+import dev.steno.engine.whisper.WhisperDecoder;
+import dev.steno.engine.whisper.WhisperEncoder;
+import dev.steno.engine.whisper.WhisperTokenizer;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * {@link AlignAttModel} over the Java Whisper: log-mel and encoder (the window shrunk to the audio unless asked for
+ * the full 30 s), a {@link DecoderState} per stream with the alignment heads' cross-attention recorded, and
+ * whisper.cpp's logit rules for decoding without timestamps.
+ *
+ * <p>Thread-safe: the parts are shared (the encoder serves one call at a time), each decoder is one stream's.
+ */
+public final class JavaWhisperAlignAttModel implements AlignAttModel {
+    private final WhisperEncoder encoder;
+    private final WhisperDecoder decoder;
+    private final WhisperTokenizer tokenizer;
+    private final LogMelSpectrogram mel;
+    private final int[][] heads;
+    private final boolean multilingual;
+    private final int[] nonSpeech;
+    private final int spaceToken;
+
+    /** The model of a loaded Java recogniser, sharing its weights. */
+    public JavaWhisperAlignAttModel(JavaWhisperRecognizer recognizer) {
+        this(recognizer.parts());
+    }
+
+    /** A model over these parts. */
+    public JavaWhisperAlignAttModel(JavaWhisperRecognizer.Parts parts) {
+        Objects.requireNonNull(parts, "parts");
+        this.encoder = parts.encoder();
+        this.decoder = parts.decoder();
+        this.tokenizer = parts.tokenizer();
+        this.mel = parts.mel();
+        this.heads = parts.alignmentHeads().clone();
+        this.multilingual = parts.multilingual();
+        this.nonSpeech = tokenizer.nonSpeechTokens();
+        int[] space = tokenizer.encode(" ");
+        this.spaceToken = space.length == 1 ? space[0] : -1;
+    }
+
+    @Override
+    public int contextSize() {
+        return decoder.contextSize();
+    }
+
+    @Override
+    public int eot() {
+        return tokenizer.eot();
+    }
+
+    @Override
+    public int sot() {
+        return tokenizer.sot();
+    }
+
+    @Override
+    public int startOfPrev() {
+        return tokenizer.startOfPrev();
+    }
+
+    @Override
+    public int noSpeech() {
+        return tokenizer.noSpeech();
+    }
+
+    @Override
+    public boolean multilingual() {
+        return multilingual;
+    }
+
+    @Override
+    public int[] taskTokens(String language, Task task) {
+        if (!multilingual) {
+            return new int[] {tokenizer.noTimestamps()};
+        }
+        return new int[] {tokenizer.languageToken(language == null ? "en" : language),
+                task == Task.TRANSLATE ? tokenizer.translate() : tokenizer.transcribe(), tokenizer.noTimestamps()};
+    }
+
+    @Override
+    public String detectLanguage(float[] logitsAfterSot) {
+        int best = -1;
+        float bestLogit = Float.NEGATIVE_INFINITY;
+        for (String code : WhisperLanguages.CODES) {
+            int id;
+            try {
+                id = tokenizer.languageToken(code);
+            } catch (IllegalArgumentException notInThisVocabulary) {
+                continue;
+            }
+            if (logitsAfterSot[id] > bestLogit) {
+                bestLogit = logitsAfterSot[id];
+                best = id;
+            }
+        }
+        return best < 0 ? "en" : tokenizer.languageOf(best);
+    }
+
+    @Override
+    public int[] encodeText(String text) {
+        return tokenizer.encode(text);
+    }
+
+    @Override
+    public byte[] tokenBytes(int token) {
+        return tokenizer.isSpecial(token) ? new byte[0] : tokenizer.tokenBytes(token);
+    }
+
+    @Override
+    public void suppress(float[] logits, boolean firstToken) {
+        float neg = Float.NEGATIVE_INFINITY;
+        logits[tokenizer.noTimestamps()] = neg;
+        logits[tokenizer.sot()] = neg;
+        logits[tokenizer.noSpeech()] = neg;
+        logits[tokenizer.translate()] = neg;
+        logits[tokenizer.transcribe()] = neg;
+        logits[tokenizer.startOfPrev()] = neg;
+        logits[tokenizer.startOfLm()] = neg;
+        for (int id = tokenizer.sot() + 1; id < tokenizer.translate(); id++) {
+            logits[id] = neg; // language tokens
+        }
+        Arrays.fill(logits, tokenizer.timestampBegin(), Math.min(logits.length, tokenizer.vocabSize()), neg);
+        if (firstToken) {
+            if (spaceToken >= 0) {
+                logits[spaceToken] = neg;
+            }
+            logits[tokenizer.eot()] = neg;
+        }
+        for (int id : nonSpeech) {
+            logits[id] = neg;
+        }
+    }
+
+    @Override
+    public int alignmentHeads() {
+        return heads.length;
+    }
+
+    @Override
+    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow) {
+        float[] audio = Arrays.copyOf(samples16k, length);
+        int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
+        int frames = LogMelSpectrogram.encoderFrames(melFrames);
+        float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
+        return new Encoded(encoder.encode(spectrogram, frames), frames);
+    }
+
+    @Override
+    public Decoder newDecoder() {
+        return new JavaDecoder(decoder.newState(), heads);
+    }
+
+    private record Encoded(float[] output, int frames) implements EncodedAudio {
+    }
+
+    private static final class JavaDecoder implements Decoder {
+        private final DecoderState state;
+        private final int[][] heads;
+
+        JavaDecoder(DecoderState state, int[][] heads) {
+            this.state = state;
+            this.heads = heads;
+            state.recordCrossAttention(heads);
+        }
+
+        @Override
+        public void setAudio(EncodedAudio audio) {
+            Encoded e = (Encoded) audio;
+            state.setAudio(e.output(), e.frames());
+        }
+
+        @Override
+        public float[] feed(int[] tokens) {
+            return tokens.length == 1 ? state.step(tokens[0]) : state.prefill(tokens);
+        }
+
+        @Override
+        public float[] attention(int head, int row) {
+            return state.crossAttention(heads[head][0], heads[head][1], row);
+        }
+
+        @Override
+        public int position() {
+            return state.position();
+        }
+    }
+}
