@@ -191,6 +191,17 @@ public final class DecoderState {
                 probs[lh[0]][lh[1]] = new float[Math.max(n, 4) * frames];
             }
         }
+        // One team for the whole step: ~60 small kernel calls, each handed to spinning helpers in about a microsecond.
+        try (ParallelLoop.Team team = par.team()) {
+            layers(team, n, p0);
+        }
+        position = p0 + n;
+        lastTokens = n;
+        return logits;
+    }
+
+    /** Runs the {@code n} embedded tokens in {@code x} through every block and the logits projection. */
+    private void layers(ParallelLoop par, int n, int p0) {
         int d = ns / nHead;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.DecoderBlock b = w.decoderBlocks[l];
@@ -228,9 +239,6 @@ public final class DecoderState {
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
         Kernels.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
         Kernels.matmul(par, last, 1, w.tokenEmbedding, null, logits);
-        position = p0 + n;
-        lastTokens = n;
-        return logits;
     }
 
     private void ensure(int n) {
