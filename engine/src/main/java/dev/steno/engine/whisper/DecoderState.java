@@ -26,9 +26,12 @@ public final class DecoderState {
     private final float[][] selfK;
     /** Per layer: values, position t at {@code t*ns}. */
     private final float[][] selfV;
-    /** Per layer: cross keys transposed, {@code c*frames + t}. */
-    private float[][] crossK;
-    private float[][] crossV;
+    /**
+     * Per layer: cross keys transposed ({@code c*frames + t}) and values ({@code t*ns + c}), binary16 as whisper.cpp
+     * keeps them: every step streams them all, so half the bytes is most of their cost.
+     */
+    private short[][] crossK;
+    private short[][] crossV;
     private int frames;
     private int position;
     private final float[] logits;
@@ -71,24 +74,27 @@ public final class DecoderState {
             throw new IllegalArgumentException("encoder output too short for " + frames + " frames");
         }
         if (this.frames != frames) {
-            crossK = new float[layers][frames * ns];
-            crossV = new float[layers][frames * ns];
+            crossK = new short[layers][frames * ns];
+            crossV = new short[layers][frames * ns];
             this.frames = frames;
         }
         float[] tmp = new float[frames * ns];
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
             Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
-            float[] kt = crossK[l];
+            short[] kt = crossK[l];
             int f = frames;
             Kernels.forRange(par, ns, 16, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
                     for (int t = 0; t < f; t++) {
-                        kt[ch * f + t] = tmp[t * ns + ch];
+                        kt[ch * f + t] = Float.floatToFloat16(tmp[t * ns + ch]);
                     }
                 }
             });
-            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), crossV[l]);
+            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
+            short[] vl = crossV[l];
+            Kernels.forRange(par, frames, 64, (from, to) -> Kernels.toHalf(tmp, from * ns, vl, from * ns,
+                    (to - from) * ns));
         }
         reset();
     }
@@ -224,8 +230,7 @@ public final class DecoderState {
             WhisperWeights.Attention ca = b.cross();
             Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
             Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            Kernels.attention(par, nHead, d, q, ns, n, crossK[l], 1, frames, crossV[l], ns, frames, -1, a, ns,
-                    probs[l], scratch);
+            Kernels.attentionHalf(par, nHead, d, q, ns, n, crossK[l], crossV[l], ns, frames, a, ns, probs[l]);
             Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
             Kernels.add(h, 0, x, 0, n * ns);
 

@@ -754,6 +754,112 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Attention of {@code nq} queries over keys and values kept as binary16 (a decoder's cross-attention cache, as
+     * whisper.cpp keeps it: half the bytes to stream per token): for each head h and query i,
+     * {@code out[i*outStride + h*d + e] = sum_t softmax_t(q_i . k_t / sqrt(d)) v_t[h*d + e]}, with key t's channel c at
+     * {@code kT[c*nk + t]} (transposed, so that the scores vectorise over time) and value t's channel c at
+     * {@code v[t*vStride + c]}. Heads run in parallel; the queries of a head reuse its keys and values from cache.
+     *
+     * @param probs {@code null}, or per head {@code null} or an array of {@code nq*nk} that receives the weights
+     */
+    public static void attentionHalf(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
+                                     short[] kT, short[] v, int vStride, int nk, float[] out, int outStride,
+                                     float[][] probs) {
+        float scale = (float) (1.0 / Math.sqrt(dHead));
+        par.forEach(nHead, h -> {
+            float[] s = scratch(1, nk);
+            for (int i = 0; i < nq; i++) {
+                scoresTransposedHalf(q, i * qStride + h * dHead, dHead, kT, h * dHead * nk, nk, nk, s);
+                scaleSoftmax(s, 0, nk, nk, scale);
+                if (probs != null && probs[h] != null) {
+                    System.arraycopy(s, 0, probs[h], i * nk, nk);
+                }
+                weightedSumHalf(s, nk, v, h * dHead, vStride, dHead, out, i * outStride + h * dHead);
+            }
+        });
+    }
+
+    /** As {@link #scoresTransposed} for binary16 keys. */
+    static void scoresTransposedHalf(float[] q, int qo, int d, short[] k, int kOff, int kDStride, int len,
+                                     float[] s) {
+        int t = 0;
+        for (; t + 4 * L <= len; t += 4 * L) {
+            FloatVector c0 = FloatVector.zero(S);
+            FloatVector c1 = FloatVector.zero(S);
+            FloatVector c2 = FloatVector.zero(S);
+            FloatVector c3 = FloatVector.zero(S);
+            for (int e = 0, ko = kOff + t; e < d; e++, ko += kDStride) {
+                FloatVector qe = FloatVector.broadcast(S, q[qo + e]);
+                c0 = widenHalf(k, ko).fma(qe, c0);
+                c1 = widenHalf(k, ko + L).fma(qe, c1);
+                c2 = widenHalf(k, ko + 2 * L).fma(qe, c2);
+                c3 = widenHalf(k, ko + 3 * L).fma(qe, c3);
+            }
+            c0.intoArray(s, t);
+            c1.intoArray(s, t + L);
+            c2.intoArray(s, t + 2 * L);
+            c3.intoArray(s, t + 3 * L);
+        }
+        for (; t + L <= len; t += L) {
+            FloatVector c0 = FloatVector.zero(S);
+            for (int e = 0, ko = kOff + t; e < d; e++, ko += kDStride) {
+                c0 = widenHalf(k, ko).fma(FloatVector.broadcast(S, q[qo + e]), c0);
+            }
+            c0.intoArray(s, t);
+        }
+        for (; t < len; t++) {
+            float a = 0f;
+            for (int e = 0, ko = kOff + t; e < d; e++, ko += kDStride) {
+                a += q[qo + e] * Float.float16ToFloat(k[ko]);
+            }
+            s[t] = a;
+        }
+    }
+
+    /** As {@link #weightedSum} for binary16 values. */
+    static void weightedSumHalf(float[] p, int len, short[] v, int vOff, int vTStride, int d, float[] out, int oo) {
+        int e = 0;
+        for (; e + 4 * L <= d; e += 4 * L) {
+            FloatVector c0 = FloatVector.zero(S);
+            FloatVector c1 = FloatVector.zero(S);
+            FloatVector c2 = FloatVector.zero(S);
+            FloatVector c3 = FloatVector.zero(S);
+            for (int t = 0, vo = vOff + e; t < len; t++, vo += vTStride) {
+                FloatVector pt = FloatVector.broadcast(S, p[t]);
+                c0 = widenHalf(v, vo).fma(pt, c0);
+                c1 = widenHalf(v, vo + L).fma(pt, c1);
+                c2 = widenHalf(v, vo + 2 * L).fma(pt, c2);
+                c3 = widenHalf(v, vo + 3 * L).fma(pt, c3);
+            }
+            c0.intoArray(out, oo + e);
+            c1.intoArray(out, oo + e + L);
+            c2.intoArray(out, oo + e + 2 * L);
+            c3.intoArray(out, oo + e + 3 * L);
+        }
+        for (; e + L <= d; e += L) {
+            FloatVector c0 = FloatVector.zero(S);
+            for (int t = 0, vo = vOff + e; t < len; t++, vo += vTStride) {
+                c0 = widenHalf(v, vo).fma(FloatVector.broadcast(S, p[t]), c0);
+            }
+            c0.intoArray(out, oo + e);
+        }
+        for (; e < d; e++) {
+            float a = 0f;
+            for (int t = 0, vo = vOff + e; t < len; t++, vo += vTStride) {
+                a += p[t] * Float.float16ToFloat(v[vo]);
+            }
+            out[oo + e] = a;
+        }
+    }
+
+    /** {@code dst[dOff + i] = binary16(src[sOff + i])} for i below len (round to nearest even). */
+    public static void toHalf(float[] src, int sOff, short[] dst, int dOff, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[dOff + i] = Float.floatToFloat16(src[sOff + i]);
+        }
+    }
+
     private static void attentionFew(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
                                      float[] k, int kTStride, int kDStride, float[] v, int vTStride, int nk,
                                      int causalFrom, float[] out, int outStride, float[][] probs, float scale) {

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The matrix-vector kernel of decoder steps (fewer than {@link Kernels#MR} input rows) against a scalar reference in
  * double precision, for f32 and f16 weights, sizes that leave vector and 4-row tails, and serial, pooled and team
- * loops; and the in-register binary16 widening against {@link Float#float16ToFloat} for every finite value.
+ * loops; the in-register binary16 widening against {@link Float#float16ToFloat} for every finite value; and the
+ * attention over a binary16 cross-attention cache against a scalar reference on the same (rounded) keys and values.
  */
-class GemvTest {
+class DecoderStepKernelsTest {
     static final ForkJoinPool POOL = new ForkJoinPool(2);
 
     @AfterAll
@@ -72,6 +73,64 @@ class GemvTest {
                         assertTrue(d < 1e-5 * Math.sqrt(in) + 1e-6, "shape " + n + "x" + in + "->" + out
                                 + " half=" + w.half() + " bias=" + (b != null) + " loop " + loop + " diff " + d);
                         assertEquals(42f, y[n * out], "wrote past the output");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void halfCacheAttentionMatchesReference() {
+        SplittableRandom r = new SplittableRandom(11);
+        // {heads, dHead, queries, frames}: full vector blocks, one-vector and scalar time tails, odd head sizes
+        int[][] shapes = {{6, 64, 1, 1500}, {2, 64, 3, 77}, {3, 20, 2, 5}, {1, 33, 1, 16}};
+        for (int[] sh : shapes) {
+            int nh = sh[0], d = sh[1], nq = sh[2], nk = sh[3], ns = nh * d;
+            float[] q = KernelsTest.rand(r, nq * ns, 1);
+            short[] k = KernelsTest.toF16(KernelsTest.rand(r, nk * ns, 1)); // k[t*ns + c]
+            short[] v = KernelsTest.toF16(KernelsTest.rand(r, nk * ns, 1));
+            short[] kT = new short[nk * ns];
+            for (int t = 0; t < nk; t++) {
+                for (int c = 0; c < ns; c++) {
+                    kT[c * nk + t] = k[t * ns + c];
+                }
+            }
+            float[][] probs = new float[nh][];
+            probs[nh - 1] = new float[nq * nk];
+            float[] out = new float[nq * ns];
+            try (ParallelLoop.Team team = ParallelLoop.of(POOL).team()) {
+                Kernels.attentionHalf(team, nh, d, q, ns, nq, kT, v, ns, nk, out, ns, probs);
+            }
+            for (int h = 0; h < nh; h++) {
+                for (int i = 0; i < nq; i++) {
+                    double[] s = new double[nk];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int t = 0; t < nk; t++) {
+                        double a = 0;
+                        for (int e = 0; e < d; e++) {
+                            a += q[i * ns + h * d + e] * (double) Float.float16ToFloat(k[t * ns + h * d + e]);
+                        }
+                        s[t] = a / Math.sqrt(d);
+                        max = Math.max(max, s[t]);
+                    }
+                    double sum = 0;
+                    for (int t = 0; t < nk; t++) {
+                        s[t] = Math.exp(s[t] - max);
+                        sum += s[t];
+                    }
+                    for (int e = 0; e < d; e++) {
+                        double o = 0;
+                        for (int t = 0; t < nk; t++) {
+                            o += s[t] / sum * Float.float16ToFloat(v[t * ns + h * d + e]);
+                        }
+                        float got = out[i * ns + h * d + e];
+                        assertTrue(Math.abs(got - o) < 1e-4, "shape " + java.util.Arrays.toString(sh) + " head " + h
+                                + " query " + i + " channel " + e + ": " + got + " vs " + o);
+                    }
+                    if (h == nh - 1) {
+                        for (int t = 0; t < nk; t++) {
+                            assertTrue(Math.abs(probs[h][i * nk + t] - s[t] / sum) < 1e-5, "probs");
+                        }
                     }
                 }
             }
