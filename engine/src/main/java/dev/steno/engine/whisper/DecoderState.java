@@ -48,6 +48,7 @@ public final class DecoderState {
     /** Per layer, per head: null, or the weights of the last call's tokens ({@code lastTokens * frames}). */
     private float[][][] probs;
     private int lastTokens;
+    private final int[] oneToken = new int[1];
 
     DecoderState(WhisperDecoder d) {
         this.w = d.w;
@@ -160,7 +161,8 @@ public final class DecoderState {
 
     /** Appends one token; returns the logits of the next token (an internal array, overwritten by the next call). */
     public float[] step(int token) {
-        return forward(new int[] {token}, 1);
+        oneToken[0] = token;
+        return forward(oneToken, 1);
     }
 
     /**

@@ -75,6 +75,22 @@ public final class DecoderStepProfile {
             serialState.step(2000);
         }, reps));
 
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long a0 = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 1000; i++) {
+            state.rewind(32);
+            state.step(2000);
+        }
+        System.out.printf("allocated by the stepping thread: %.1f B/step%n",
+                (mx.getThreadAllocatedBytes(tid) - a0) / 1000.0);
+        a0 = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 1000; i++) {
+            par.team().close();
+        }
+        System.out.printf("allocated by a team's open and close: %.1f B%n",
+                (mx.getThreadAllocatedBytes(tid) - a0) / 1000.0);
         float[] x = new float[4 * ns];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextGaussian();

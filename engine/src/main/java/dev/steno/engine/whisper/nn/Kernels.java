@@ -1,5 +1,6 @@
 package dev.steno.engine.whisper.nn;
 
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -108,8 +109,21 @@ public final class Kernels {
         int tasks = par.parallelism() * 4;
         int chunk = Math.max(GEMV_MIN_CHUNK, (out + tasks - 1) / tasks);
         chunk = (chunk + GEMV_ROWS - 1) / GEMV_ROWS * GEMV_ROWS;
-        int c = chunk;
-        par.forEach((out + c - 1) / c, t -> gemvRange(x, n, w, bias, y, t * c, Math.min(out, (t + 1) * c)));
+        GemvJob job = GEMV_JOB.get();
+        job.x = x;
+        job.n = n;
+        job.w = w;
+        job.bias = bias;
+        job.y = y;
+        job.chunk = chunk;
+        try {
+            par.forEach((out + chunk - 1) / chunk, job);
+        } finally {
+            job.x = null;
+            job.w = null;
+            job.bias = null;
+            job.y = null;
+        }
     }
 
     /** Output rows {@code [from, to)} of {@link #matvec}, for each of the {@code n} input rows. */
@@ -467,6 +481,12 @@ public final class Kernels {
      * ({@code out} may be {@code x}).
      */
     public static void layerNorm(ParallelLoop par, float[] x, int n, int dim, float[] g, float[] b, float[] out) {
+        if ((long) n * dim <= 16384) {
+            for (int r = 0; r < n; r++) {
+                layerNormRow(x, r * dim, dim, g, b, out);
+            }
+            return;
+        }
         forRange(par, n, Math.max(1, 16384 / dim), (from, to) -> {
             for (int r = from; r < to; r++) {
                 layerNormRow(x, r * dim, dim, g, b, out);
@@ -515,6 +535,10 @@ public final class Kernels {
      * x; this evaluates it in float. OpenAI's PyTorch model uses the exact erf form; the two differ by under 1e-3.)
      */
     public static void gelu(ParallelLoop par, float[] x, int len) {
+        if (len <= 16384) {
+            geluRange(x, 0, len);
+            return;
+        }
         forRange(par, len, 16384, (from, to) -> geluRange(x, from, to));
     }
 
@@ -766,18 +790,28 @@ public final class Kernels {
     public static void attentionHalf(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
                                      short[] kT, short[] v, int vStride, int nk, float[] out, int outStride,
                                      float[][] probs) {
-        float scale = (float) (1.0 / Math.sqrt(dHead));
-        par.forEach(nHead, h -> {
-            float[] s = scratch(1, nk);
-            for (int i = 0; i < nq; i++) {
-                scoresTransposedHalf(q, i * qStride + h * dHead, dHead, kT, h * dHead * nk, nk, nk, s);
-                scaleSoftmax(s, 0, nk, nk, scale);
-                if (probs != null && probs[h] != null) {
-                    System.arraycopy(s, 0, probs[h], i * nk, nk);
-                }
-                weightedSumHalf(s, nk, v, h * dHead, vStride, dHead, out, i * outStride + h * dHead);
-            }
-        });
+        HalfAttentionJob job = HALF_ATTENTION_JOB.get();
+        job.dHead = dHead;
+        job.q = q;
+        job.qStride = qStride;
+        job.nq = nq;
+        job.kT = kT;
+        job.v = v;
+        job.vStride = vStride;
+        job.nk = nk;
+        job.out = out;
+        job.outStride = outStride;
+        job.probs = probs;
+        job.scale = (float) (1.0 / Math.sqrt(dHead));
+        try {
+            par.forEach(nHead, job);
+        } finally {
+            job.q = null;
+            job.kT = null;
+            job.v = null;
+            job.out = null;
+            job.probs = null;
+        }
     }
 
     /** As {@link #scoresTransposed} for binary16 keys. */
@@ -863,33 +897,96 @@ public final class Kernels {
     private static void attentionFew(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
                                      float[] k, int kTStride, int kDStride, float[] v, int vTStride, int nk,
                                      int causalFrom, float[] out, int outStride, float[][] probs, float scale) {
-        ParallelLoop loop = (long) nk * dHead * nq < 32768 ? ParallelLoop.serial() : par;
-        loop.forEach(nHead, h -> {
+        if ((long) nk * dHead * nq < 32768 || par.parallelism() <= 1) {
+            // a decoder step's self-attention: too small to hand off (and no task object to allocate)
+            for (int h = 0; h < nHead; h++) {
+                attendFew(h, dHead, q, qStride, nq, k, kTStride, kDStride, v, vTStride, nk, causalFrom, out,
+                        outStride, probs, scale);
+            }
+            return;
+        }
+        par.forEach(nHead, h -> attendFew(h, dHead, q, qStride, nq, k, kTStride, kDStride, v, vTStride, nk,
+                causalFrom, out, outStride, probs, scale));
+    }
+
+    private static void attendFew(int h, int dHead, float[] q, int qStride, int nq, float[] k, int kTStride,
+                                  int kDStride, float[] v, int vTStride, int nk, int causalFrom, float[] out,
+                                  int outStride, float[][] probs, float scale) {
+        float[] s = scratch(1, nk);
+        for (int i = 0; i < nq; i++) {
+            int len = causalFrom < 0 ? nk : Math.min(nk, causalFrom + i + 1);
+            int qo = i * qStride + h * dHead;
+            if (kTStride == 1) {
+                scoresTransposed(q, qo, dHead, k, h * dHead * kDStride, kDStride, len, s);
+            } else if (kDStride == 1) {
+                for (int t = 0; t < len; t++) {
+                    s[t] = dot(q, qo, k, t * kTStride + h * dHead, dHead);
+                }
+            } else {
+                for (int t = 0; t < len; t++) {
+                    float a = 0f;
+                    for (int e = 0; e < dHead; e++) {
+                        a += q[qo + e] * k[t * kTStride + (h * dHead + e) * kDStride];
+                    }
+                    s[t] = a;
+                }
+            }
+            scaleSoftmax(s, 0, len, nk, scale);
+            if (probs != null && probs[h] != null) {
+                System.arraycopy(s, 0, probs[h], i * nk, nk);
+            }
+            weightedSum(s, len, v, h * dHead, vTStride, dHead, out, i * outStride + h * dHead);
+        }
+    }
+
+    /**
+     * The task of one {@link #matvec} call, reused per calling thread so that a decoder step allocates nothing (a
+     * capturing lambda per call would). Its fields are published to helpers by the loop's hand-off.
+     */
+    private static final class GemvJob implements IntConsumer {
+        float[] x;
+        int n;
+        Matrix w;
+        float[] bias;
+        float[] y;
+        int chunk;
+
+        @Override
+        public void accept(int t) {
+            gemvRange(x, n, w, bias, y, t * chunk, Math.min(w.rows(), (t + 1) * chunk));
+        }
+    }
+
+    /** The task of one {@link #attentionHalf} call (one head per index), reused per calling thread. */
+    private static final class HalfAttentionJob implements IntConsumer {
+        int dHead;
+        float[] q;
+        int qStride;
+        int nq;
+        short[] kT;
+        short[] v;
+        int vStride;
+        int nk;
+        float[] out;
+        int outStride;
+        float[][] probs;
+        float scale;
+
+        @Override
+        public void accept(int h) {
             float[] s = scratch(1, nk);
             for (int i = 0; i < nq; i++) {
-                int len = causalFrom < 0 ? nk : Math.min(nk, causalFrom + i + 1);
-                int qo = i * qStride + h * dHead;
-                if (kTStride == 1) {
-                    scoresTransposed(q, qo, dHead, k, h * dHead * kDStride, kDStride, len, s);
-                } else if (kDStride == 1) {
-                    for (int t = 0; t < len; t++) {
-                        s[t] = dot(q, qo, k, t * kTStride + h * dHead, dHead);
-                    }
-                } else {
-                    for (int t = 0; t < len; t++) {
-                        float a = 0f;
-                        for (int e = 0; e < dHead; e++) {
-                            a += q[qo + e] * k[t * kTStride + (h * dHead + e) * kDStride];
-                        }
-                        s[t] = a;
-                    }
-                }
-                scaleSoftmax(s, 0, len, nk, scale);
+                scoresTransposedHalf(q, i * qStride + h * dHead, dHead, kT, h * dHead * nk, nk, nk, s);
+                scaleSoftmax(s, 0, nk, nk, scale);
                 if (probs != null && probs[h] != null) {
                     System.arraycopy(s, 0, probs[h], i * nk, nk);
                 }
-                weightedSum(s, len, v, h * dHead, vTStride, dHead, out, i * outStride + h * dHead);
+                weightedSumHalf(s, nk, v, h * dHead, vStride, dHead, out, i * outStride + h * dHead);
             }
-        });
+        }
     }
+
+    private static final ThreadLocal<GemvJob> GEMV_JOB = ThreadLocal.withInitial(GemvJob::new);
+    private static final ThreadLocal<HalfAttentionJob> HALF_ATTENTION_JOB =
+            ThreadLocal.withInitial(HalfAttentionJob::new);
 }
