@@ -1,6 +1,7 @@
 package dev.steno.engine.whisper.nn;
 
 import java.util.function.IntConsumer;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -27,6 +28,8 @@ public final class Kernels {
     /** Ints of the same shape as {@link #S}, and shorts of the same lane count (half the bits). */
     static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    /** Bytes of the same lane count as {@link #S} (a q8_0 block is {@code 32 / L} of them). */
+    static final VectorSpecies<Byte> SB = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     /** Keeps the sign (bit 31 after the sign-extending widening) and the shifted exponent and mantissa. */
     private static final int HALF_MASK = 0x8FFFE000;
     private static final float HALF_SCALE = 0x1p112f;
@@ -131,7 +134,9 @@ public final class Kernels {
         int in = w.cols();
         int out = w.rows();
         for (int i = 0; i < n; i++) {
-            if (w.half()) {
+            if (w.q8()) {
+                gemvQ8(x, i * in, w.q8, w.q8Scale, in, bias, y, i * out, from, to);
+            } else if (w.half()) {
                 gemvHalf(x, i * in, w.f16, in, bias, y, i * out, from, to);
             } else {
                 gemvFloat(x, i * in, w.f32, in, bias, y, i * out, from, to);
@@ -193,6 +198,76 @@ public final class Kernels {
             }
             y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
+    }
+
+    /**
+     * As {@link #gemvHalf} for q8_0 weights ({@code in} a multiple of 32): per block, the int8 values are widened to
+     * float in registers and dotted with x, and the block's sum is scaled once; four rows share the x loads.
+     */
+    static void gemvQ8(float[] x, int xo, byte[] q, float[] scale, int in, float[] bias, float[] y, int yo,
+                       int from, int to) {
+        int blocks = in / Matrix.Q8_BLOCK;
+        int o = from;
+        for (; o + GEMV_ROWS <= to; o += GEMV_ROWS) {
+            int w0 = o * in;
+            int b0 = w0 / Matrix.Q8_BLOCK;
+            FloatVector c0 = FloatVector.zero(S);
+            FloatVector c1 = FloatVector.zero(S);
+            FloatVector c2 = FloatVector.zero(S);
+            FloatVector c3 = FloatVector.zero(S);
+            for (int blk = 0; blk < blocks; blk++) {
+                int k0 = blk * Matrix.Q8_BLOCK;
+                FloatVector p0 = FloatVector.zero(S);
+                FloatVector p1 = FloatVector.zero(S);
+                FloatVector p2 = FloatVector.zero(S);
+                FloatVector p3 = FloatVector.zero(S);
+                for (int k = k0; k < k0 + Matrix.Q8_BLOCK; k += L) {
+                    FloatVector xv = FloatVector.fromArray(S, x, xo + k);
+                    p0 = widenQ8(q, w0 + k).fma(xv, p0);
+                    p1 = widenQ8(q, w0 + in + k).fma(xv, p1);
+                    p2 = widenQ8(q, w0 + 2 * in + k).fma(xv, p2);
+                    p3 = widenQ8(q, w0 + 3 * in + k).fma(xv, p3);
+                }
+                c0 = p0.fma(FloatVector.broadcast(S, scale[b0 + blk]), c0);
+                c1 = p1.fma(FloatVector.broadcast(S, scale[b0 + blocks + blk]), c1);
+                c2 = p2.fma(FloatVector.broadcast(S, scale[b0 + 2 * blocks + blk]), c2);
+                c3 = p3.fma(FloatVector.broadcast(S, scale[b0 + 3 * blocks + blk]), c3);
+            }
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
+            float s1 = c1.reduceLanes(VectorOperators.ADD);
+            float s2 = c2.reduceLanes(VectorOperators.ADD);
+            float s3 = c3.reduceLanes(VectorOperators.ADD);
+            if (bias != null) {
+                s0 += bias[o];
+                s1 += bias[o + 1];
+                s2 += bias[o + 2];
+                s3 += bias[o + 3];
+            }
+            y[yo + o] = s0;
+            y[yo + o + 1] = s1;
+            y[yo + o + 2] = s2;
+            y[yo + o + 3] = s3;
+        }
+        for (; o < to; o++) {
+            int w0 = o * in;
+            int b0 = w0 / Matrix.Q8_BLOCK;
+            FloatVector c0 = FloatVector.zero(S);
+            for (int blk = 0; blk < blocks; blk++) {
+                int k0 = blk * Matrix.Q8_BLOCK;
+                FloatVector p0 = FloatVector.zero(S);
+                for (int k = k0; k < k0 + Matrix.Q8_BLOCK; k += L) {
+                    p0 = widenQ8(q, w0 + k).fma(FloatVector.fromArray(S, x, xo + k), p0);
+                }
+                c0 = p0.fma(FloatVector.broadcast(S, scale[b0 + blk]), c0);
+            }
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
+            y[yo + o] = bias == null ? s0 : s0 + bias[o];
+        }
+    }
+
+    /** {@code L} int8 values at {@code q[off]}, widened to float in registers. */
+    static FloatVector widenQ8(byte[] q, int off) {
+        return (FloatVector) ByteVector.fromArray(SB, q, off).convertShape(VectorOperators.B2F, S, 0);
     }
 
     /** As {@link #gemvHalf} for single-precision weights. */
@@ -258,7 +333,16 @@ public final class Kernels {
     /** Packs rows {@code o0 .. o0+cols-1} of {@code w}, transposed and widened: {@code dst[k*NR + j] = w[o0+j][k]}. */
     static void pack(Matrix w, int o0, int cols, float[] dst) {
         int in = w.cols();
-        if (w.half()) {
+        if (w.q8()) {
+            byte[] q = w.q8;
+            float[] sc = w.q8Scale;
+            for (int j = 0; j < cols; j++) {
+                int base = (o0 + j) * in;
+                for (int k = 0, d = j; k < in; k++, d += NR) {
+                    dst[d] = q[base + k] * sc[(base + k) / Matrix.Q8_BLOCK];
+                }
+            }
+        } else if (w.half()) {
             short[] s = w.f16;
             for (int j = 0; j < cols; j++) {
                 int base = (o0 + j) * in;
