@@ -97,8 +97,20 @@ public final class DecoderStepProfile {
         }
         float[] y = new float[w.hparams().nVocab()];
         WhisperWeights.DecoderBlock b = w.decoderBlocks[0];
-        Matrix[] ms = {b.attn().query(), b.mlp().fc1(), b.mlp().fc2(), w.tokenEmbedding};
-        String[] names = {"proj " + ns + "x" + ns, "fc1", "fc2", "vocab"};
+        Matrix emb = w.tokenEmbedding;
+        float[] embF32 = new float[emb.rows() * emb.cols()];
+        for (int r = 0; r < emb.rows(); r++) {
+            emb.row(r, embF32, r * emb.cols());
+        }
+        byte[] embQ = new byte[embF32.length];
+        float[] embS = new float[embF32.length / 32];
+        for (int i = 0; i < embQ.length; i++) {
+            embQ[i] = (byte) (i * 31);
+        }
+        Arrays.fill(embS, 0.001f);
+        Matrix[] ms = {b.attn().query(), b.mlp().fc1(), b.mlp().fc2(), emb, Matrix.ofF32(embF32, emb.rows(), ns),
+            Matrix.ofQ8(embQ, embS, emb.rows(), ns)};
+        String[] names = {"proj " + ns + "x" + ns, "fc1", "fc2", "vocab f16", "vocab f32", "vocab q8_0"};
         for (int i = 0; i < ms.length; i++) {
             Matrix m = ms[i];
             for (ParallelLoop p : new ParallelLoop[] {ParallelLoop.serial(), null}) {
@@ -110,7 +122,7 @@ public final class DecoderStepProfile {
                 } else {
                     us = medianUs(() -> Kernels.matmul(p, x, 1, m, null, y), reps);
                 }
-                double gbs = (double) m.rows() * m.cols() * (m.half() ? 2 : 4) / (us * 1e3);
+                double gbs = (double) m.rows() * m.cols() * (m.q8() ? 34.0 / 32 : m.half() ? 2 : 4) / (us * 1e3);
                 System.out.printf("%-14s %s %8.1f us %6.1f GB/s%n", names[i], p == null ? "team  " : "serial", us,
                         gbs);
             }
