@@ -27,8 +27,8 @@ public final class DecoderState {
     /** Per layer: values, position t at {@code t*ns}. */
     private final float[][] selfV;
     /**
-     * Per layer: cross keys transposed ({@code c*frames + t}) and values ({@code t*ns + c}), binary16 as whisper.cpp
-     * keeps them: every step streams them all, so half the bytes is most of their cost.
+     * Per layer: cross keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}),
+     * binary16 as whisper.cpp keeps them: every step streams them all, so half the bytes is most of their cost.
      */
     private short[][] crossK;
     private short[][] crossV;
@@ -94,8 +94,14 @@ public final class DecoderState {
             });
             Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
             short[] vl = crossV[l];
-            Kernels.forRange(par, frames, 64, (from, to) -> Kernels.toHalf(tmp, from * ns, vl, from * ns,
-                    (to - from) * ns));
+            int d = ns / nHead;
+            Kernels.forRange(par, frames, 64, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    for (int hd = 0; hd < nHead; hd++) {
+                        Kernels.toHalf(tmp, t * ns + hd * d, vl, (hd * f + t) * d, d);
+                    }
+                }
+            });
         }
         reset();
     }
@@ -232,7 +238,7 @@ public final class DecoderState {
             WhisperWeights.Attention ca = b.cross();
             Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
             Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            Kernels.attentionHalf(par, nHead, d, q, ns, n, crossK[l], crossV[l], ns, frames, a, ns, probs[l]);
+            Kernels.attentionHalf(par, nHead, d, q, ns, n, crossK[l], crossV[l], frames, a, ns, probs[l]);
             Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
             Kernels.add(h, 0, x, 0, n * ns);
 

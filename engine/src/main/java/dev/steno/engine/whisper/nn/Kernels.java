@@ -871,13 +871,15 @@ public final class Kernels {
      * Attention of {@code nq} queries over keys and values kept as binary16 (a decoder's cross-attention cache, as
      * whisper.cpp keeps it: half the bytes to stream per token): for each head h and query i,
      * {@code out[i*outStride + h*d + e] = sum_t softmax_t(q_i . k_t / sqrt(d)) v_t[h*d + e]}, with key t's channel c at
-     * {@code kT[c*nk + t]} (transposed, so that the scores vectorise over time) and value t's channel c at
-     * {@code v[t*vStride + c]}. Heads run in parallel; the queries of a head reuse its keys and values from cache.
+     * {@code kT[c*nk + t]} (transposed, so that the scores vectorise over time) and value t's channel e of head h at
+     * {@code v[(h*nk + t)*d + e]} (head-major). Either way a head's keys and its values are each one contiguous
+     * block, read front to back: a step is memory bound, and long sequential streams are what the prefetcher keeps
+     * up with. Heads run in parallel; the queries of a head reuse its keys and values from cache.
      *
      * @param probs {@code null}, or per head {@code null} or an array of {@code nq*nk} that receives the weights
      */
     public static void attentionHalf(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
-                                     short[] kT, short[] v, int vStride, int nk, float[] out, int outStride,
+                                     short[] kT, short[] v, int nk, float[] out, int outStride,
                                      float[][] probs) {
         HalfAttentionJob job = HALF_ATTENTION_JOB.get();
         job.dHead = dHead;
@@ -886,7 +888,6 @@ public final class Kernels {
         job.nq = nq;
         job.kT = kT;
         job.v = v;
-        job.vStride = vStride;
         job.nk = nk;
         job.out = out;
         job.outStride = outStride;
@@ -903,40 +904,24 @@ public final class Kernels {
         }
     }
 
-    /** As {@link #scoresTransposed} for binary16 keys. */
-    static void scoresTransposedHalf(float[] q, int qo, int d, short[] k, int kOff, int kDStride, int len,
-                                     float[] s) {
-        int t = 0;
-        for (; t + 4 * L <= len; t += 4 * L) {
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            for (int e = 0, ko = kOff + t; e < d; e++, ko += kDStride) {
-                FloatVector qe = FloatVector.broadcast(S, q[qo + e]);
-                c0 = widenHalf(k, ko).fma(qe, c0);
-                c1 = widenHalf(k, ko + L).fma(qe, c1);
-                c2 = widenHalf(k, ko + 2 * L).fma(qe, c2);
-                c3 = widenHalf(k, ko + 3 * L).fma(qe, c3);
+    /**
+     * {@code s[t] = sum_e q[qo+e] * k[kOff + e*len + t]} for t below len, binary16 keys: the d rows of one head are
+     * one contiguous block, swept row by row (each row adds into the scores, which stay in L1) so that the memory
+     * access is a single forward stream.
+     */
+    static void scoresTransposedHalf(float[] q, int qo, int d, short[] k, int kOff, int len, float[] s) {
+        java.util.Arrays.fill(s, 0, len, 0f);
+        int tv = len - len % L;
+        for (int e = 0; e < d; e++) {
+            int ko = kOff + e * len;
+            float qs = q[qo + e];
+            FloatVector qe = FloatVector.broadcast(S, qs);
+            for (int t = 0; t < tv; t += L) {
+                widenHalf(k, ko + t).fma(qe, FloatVector.fromArray(S, s, t)).intoArray(s, t);
             }
-            c0.intoArray(s, t);
-            c1.intoArray(s, t + L);
-            c2.intoArray(s, t + 2 * L);
-            c3.intoArray(s, t + 3 * L);
-        }
-        for (; t + L <= len; t += L) {
-            FloatVector c0 = FloatVector.zero(S);
-            for (int e = 0, ko = kOff + t; e < d; e++, ko += kDStride) {
-                c0 = widenHalf(k, ko).fma(FloatVector.broadcast(S, q[qo + e]), c0);
+            for (int t = tv; t < len; t++) {
+                s[t] += qs * Float.float16ToFloat(k[ko + t]);
             }
-            c0.intoArray(s, t);
-        }
-        for (; t < len; t++) {
-            float a = 0f;
-            for (int e = 0, ko = kOff + t; e < d; e++, ko += kDStride) {
-                a += q[qo + e] * Float.float16ToFloat(k[ko]);
-            }
-            s[t] = a;
         }
     }
 
@@ -1054,7 +1039,6 @@ public final class Kernels {
         int nq;
         short[] kT;
         short[] v;
-        int vStride;
         int nk;
         float[] out;
         int outStride;
@@ -1065,12 +1049,12 @@ public final class Kernels {
         public void accept(int h) {
             float[] s = scratch(1, nk);
             for (int i = 0; i < nq; i++) {
-                scoresTransposedHalf(q, i * qStride + h * dHead, dHead, kT, h * dHead * nk, nk, nk, s);
+                scoresTransposedHalf(q, i * qStride + h * dHead, dHead, kT, h * dHead * nk, nk, s);
                 scaleSoftmax(s, 0, nk, nk, scale);
                 if (probs != null && probs[h] != null) {
                     System.arraycopy(s, 0, probs[h], i * nk, nk);
                 }
-                weightedSumHalf(s, nk, v, h * dHead, vStride, dHead, out, i * outStride + h * dHead);
+                weightedSumHalf(s, nk, v, h * nk * dHead, dHead, dHead, out, i * outStride + h * dHead);
             }
         }
     }

@@ -90,16 +90,18 @@ class DecoderStepKernelsTest {
             short[] k = KernelsTest.toF16(KernelsTest.rand(r, nk * ns, 1)); // k[t*ns + c]
             short[] v = KernelsTest.toF16(KernelsTest.rand(r, nk * ns, 1));
             short[] kT = new short[nk * ns];
+            short[] vh = new short[nk * ns]; // head-major
             for (int t = 0; t < nk; t++) {
                 for (int c = 0; c < ns; c++) {
                     kT[c * nk + t] = k[t * ns + c];
+                    vh[((c / d) * nk + t) * d + c % d] = v[t * ns + c];
                 }
             }
             float[][] probs = new float[nh][];
             probs[nh - 1] = new float[nq * nk];
             float[] out = new float[nq * ns];
             try (ParallelLoop.Team team = ParallelLoop.of(POOL).team()) {
-                Kernels.attentionHalf(team, nh, d, q, ns, nq, kT, v, ns, nk, out, ns, probs);
+                Kernels.attentionHalf(team, nh, d, q, ns, nq, kT, vh, nk, out, ns, probs);
             }
             for (int h = 0; h < nh; h++) {
                 for (int i = 0; i < nq; i++) {
