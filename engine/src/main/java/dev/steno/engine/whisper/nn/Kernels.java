@@ -906,13 +906,39 @@ public final class Kernels {
 
     /**
      * {@code s[t] = sum_e q[qo+e] * k[kOff + e*len + t]} for t below len, binary16 keys: the d rows of one head are
-     * one contiguous block, swept row by row (each row adds into the scores, which stay in L1) so that the memory
-     * access is a single forward stream.
+     * one contiguous block, swept four rows a quarter of the block apart at a time (each pass adds into the scores,
+     * which stay in L1). Four long forward streams keep more memory requests in flight than one; short rows side by
+     * side would defeat the prefetcher.
      */
     static void scoresTransposedHalf(float[] q, int qo, int d, short[] k, int kOff, int len, float[] s) {
         java.util.Arrays.fill(s, 0, len, 0f);
         int tv = len - len % L;
-        for (int e = 0; e < d; e++) {
+        int st = d / 4;
+        for (int e = 0; e < st; e++) {
+            int k0 = kOff + e * len;
+            int k1 = k0 + st * len;
+            int k2 = k1 + st * len;
+            int k3 = k2 + st * len;
+            float q0 = q[qo + e];
+            float q1 = q[qo + e + st];
+            float q2 = q[qo + e + 2 * st];
+            float q3 = q[qo + e + 3 * st];
+            FloatVector v0 = FloatVector.broadcast(S, q0);
+            FloatVector v1 = FloatVector.broadcast(S, q1);
+            FloatVector v2 = FloatVector.broadcast(S, q2);
+            FloatVector v3 = FloatVector.broadcast(S, q3);
+            for (int t = 0; t < tv; t += L) {
+                FloatVector acc = widenHalf(k, k0 + t).fma(v0, FloatVector.fromArray(S, s, t));
+                acc = widenHalf(k, k1 + t).fma(v1, acc);
+                acc = widenHalf(k, k2 + t).fma(v2, acc);
+                widenHalf(k, k3 + t).fma(v3, acc).intoArray(s, t);
+            }
+            for (int t = tv; t < len; t++) {
+                s[t] += q0 * Float.float16ToFloat(k[k0 + t]) + q1 * Float.float16ToFloat(k[k1 + t])
+                        + q2 * Float.float16ToFloat(k[k2 + t]) + q3 * Float.float16ToFloat(k[k3 + t]);
+            }
+        }
+        for (int e = 4 * st; e < d; e++) {
             int ko = kOff + e * len;
             float qs = q[qo + e];
             FloatVector qe = FloatVector.broadcast(S, qs);
