@@ -94,6 +94,11 @@ public final class Kernels {
     static final int GEMV_MIN_CHUNK = 64;
     /** Weight rows one pass of the matrix-vector kernel dots with the same input vector. */
     static final int GEMV_ROWS = 4;
+    /**
+     * Matrix-vector tasks per thread: one, so that each thread reads its share as four long streams (more, shorter
+     * tasks would balance better but cut the streams the prefetcher needs; a decoder step is memory bound).
+     */
+    static final int GEMV_TASKS_PER_THREAD = 1;
 
     /**
      * Matrix-vector products for {@code n < MR} input rows (a decoder step): memory bound, so the weights are read
@@ -109,7 +114,7 @@ public final class Kernels {
             gemvRange(x, n, w, bias, y, 0, out);
             return;
         }
-        int tasks = par.parallelism() * 4;
+        int tasks = par.parallelism() * GEMV_TASKS_PER_THREAD;
         int chunk = Math.max(GEMV_MIN_CHUNK, (out + tasks - 1) / tasks);
         chunk = (chunk + GEMV_ROWS - 1) / GEMV_ROWS * GEMV_ROWS;
         GemvJob job = GEMV_JOB.get();
