@@ -2,9 +2,7 @@ package dev.steno.engine.whisper.nn;
 
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -76,7 +74,7 @@ public interface ParallelLoop {
      * Runs tasks on {@code pool}'s workers and on the calling thread: a caller from outside the pool adds itself to
      * the pool's parallelism (the common pool of a 2-core machine has one worker, so both cores work), a caller that
      * is one of its workers counts as one of them. Workers take task indices from a shared counter, so uneven tasks
-     * balance.
+     * balance. The caller never waits for a helper the pool has not started: it runs the unclaimed tasks itself.
      */
     static ParallelLoop of(ForkJoinPool pool) {
         Objects.requireNonNull(pool, "pool");
@@ -100,19 +98,10 @@ public interface ParallelLoop {
                     }
                     return;
                 }
-                AtomicInteger next = new AtomicInteger();
-                Runnable worker = () -> {
-                    for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
-                        body.accept(i);
-                    }
-                };
-                ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
-                for (int w = 0; w < helpers.length; w++) {
-                    helpers[w] = pool.submit(worker);
-                }
-                worker.run();
-                for (ForkJoinTask<?> h : helpers) {
-                    h.join();
+                // Helpers that the pool starts late (busy workers, or none at all: a common pool of parallelism 0
+                // on one CPU) find every task claimed and leave; nothing waits for a task the pool never ran.
+                try (SpinTeam team = new SpinTeam(pool, workers - 1)) {
+                    team.forEach(tasks, body);
                 }
             }
         };

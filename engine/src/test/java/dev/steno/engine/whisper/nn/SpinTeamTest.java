@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The spinning team: every task runs exactly once per call, failures reach the caller, a busy pool is no hang. */
+/**
+ * The spinning team and the pooled loop: every task runs exactly once per call, failures reach the caller, a busy
+ * pool is no hang.
+ */
 class SpinTeamTest {
     static final ForkJoinPool POOL = new ForkJoinPool(2);
 
@@ -31,6 +34,22 @@ class SpinTeamTest {
                 }
             }
         }
+    }
+
+    @Test
+    void pooledLoopRunsEveryTaskOnceAndRethrows() {
+        ParallelLoop loop = ParallelLoop.of(POOL);
+        for (int call = 0; call < 200; call++) {
+            int tasks = 1 + call % 13;
+            AtomicIntegerArray hits = new AtomicIntegerArray(tasks);
+            loop.forEach(tasks, hits::incrementAndGet);
+            for (int i = 0; i < tasks; i++) {
+                assertEquals(1, hits.get(i));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> loop.forEach(4, i -> {
+            throw new IllegalArgumentException("task " + i);
+        }));
     }
 
     @Test
@@ -71,6 +90,13 @@ class SpinTeamTest {
                 for (int i = 0; i < 16; i++) {
                     assertEquals(1, hits.get(i));
                 }
+            }
+            // the plain loop too: it must not wait for a helper the pool never starts (a common pool of
+            // parallelism 0 on one CPU never starts any)
+            AtomicIntegerArray hits = new AtomicIntegerArray(16);
+            ParallelLoop.of(one).forEach(16, hits::incrementAndGet);
+            for (int i = 0; i < 16; i++) {
+                assertEquals(1, hits.get(i));
             }
         } finally {
             release.countDown();
