@@ -26,9 +26,12 @@ public final class DecoderState {
     private final float[][] selfK;
     /** Per layer: values, position t at {@code t*ns}. */
     private final float[][] selfV;
-    /** Per layer: cross keys transposed, {@code c*frames + t}. */
-    private float[][] crossK;
-    private float[][] crossV;
+    /**
+     * Per layer: cross keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}),
+     * binary16 as whisper.cpp keeps them: every step streams them all, so half the bytes is most of their cost.
+     */
+    private short[][] crossK;
+    private short[][] crossV;
     private int frames;
     private int position;
     private final float[] logits;
@@ -45,6 +48,7 @@ public final class DecoderState {
     /** Per layer, per head: null, or the weights of the last call's tokens ({@code lastTokens * frames}). */
     private float[][][] probs;
     private int lastTokens;
+    private final int[] oneToken = new int[1];
 
     DecoderState(WhisperDecoder d) {
         this.w = d.w;
@@ -72,24 +76,33 @@ public final class DecoderState {
         }
         if (this.frames != frames || crossShared) {
             crossShared = false;
-            crossK = new float[layers][frames * ns];
-            crossV = new float[layers][frames * ns];
+            crossK = new short[layers][frames * ns];
+            crossV = new short[layers][frames * ns];
             this.frames = frames;
         }
         float[] tmp = new float[frames * ns];
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
             Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
-            float[] kt = crossK[l];
+            short[] kt = crossK[l];
             int f = frames;
             Kernels.forRange(par, ns, 16, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
                     for (int t = 0; t < f; t++) {
-                        kt[ch * f + t] = tmp[t * ns + ch];
+                        kt[ch * f + t] = Float.floatToFloat16(tmp[t * ns + ch]);
                     }
                 }
             });
-            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), crossV[l]);
+            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
+            short[] vl = crossV[l];
+            int d = ns / nHead;
+            Kernels.forRange(par, frames, 64, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    for (int hd = 0; hd < nHead; hd++) {
+                        Kernels.toHalf(tmp, t * ns + hd * d, vl, (hd * f + t) * d, d);
+                    }
+                }
+            });
         }
         reset();
     }
@@ -155,7 +168,8 @@ public final class DecoderState {
 
     /** Appends one token; returns the logits of the next token (an internal array, overwritten by the next call). */
     public float[] step(int token) {
-        return forward(new int[] {token}, 1);
+        oneToken[0] = token;
+        return forward(oneToken, 1);
     }
 
     /**
@@ -192,6 +206,17 @@ public final class DecoderState {
                 probs[lh[0]][lh[1]] = new float[Math.max(n, 4) * frames];
             }
         }
+        // One team for the whole step: ~60 small kernel calls, each handed to spinning helpers in about a microsecond.
+        try (ParallelLoop.Team team = par.team()) {
+            layers(team, n, p0);
+        }
+        position = p0 + n;
+        lastTokens = n;
+        return logits;
+    }
+
+    /** Runs the {@code n} embedded tokens in {@code x} through every block and the logits projection. */
+    private void layers(ParallelLoop par, int n, int p0) {
         int d = ns / nHead;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.DecoderBlock b = w.decoderBlocks[l];
@@ -214,8 +239,7 @@ public final class DecoderState {
             WhisperWeights.Attention ca = b.cross();
             Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
             Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            Kernels.attention(par, nHead, d, q, ns, n, crossK[l], 1, frames, crossV[l], ns, frames, -1, a, ns,
-                    probs[l], scratch);
+            Kernels.attentionHalf(par, nHead, d, q, ns, n, crossK[l], crossV[l], frames, a, ns, probs[l]);
             Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
             Kernels.add(h, 0, x, 0, n * ns);
 
@@ -229,9 +253,6 @@ public final class DecoderState {
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
         Kernels.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
         Kernels.matmul(par, last, 1, w.tokenEmbedding, null, logits);
-        position = p0 + n;
-        lastTokens = n;
-        return logits;
     }
 
     private void ensure(int n) {

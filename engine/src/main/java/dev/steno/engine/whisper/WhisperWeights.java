@@ -77,7 +77,7 @@ public final class WhisperWeights {
      * Loads every tensor of {@code file} (opened with {@link GgmlWhisperFile#open} or {@code openComplete}).
      *
      * @throws GgmlFormatException           if a tensor is missing or has the wrong number of values
-     * @throws UnsupportedOperationException if a tensor is quantised
+     * @throws UnsupportedOperationException if a tensor is quantised other than q8_0
      */
     public static WhisperWeights load(GgmlWhisperFile file) throws IOException {
         return new WhisperWeights(file);
@@ -98,9 +98,9 @@ public final class WhisperWeights {
             throw new GgmlFormatException(f.path(), "tensor '" + name + "' has shape " + t + ", expected "
                     + elements + " values in rows of " + ne0);
         }
-        if (t.type() != GgmlType.F32 && t.type() != GgmlType.F16) {
+        if (t.type() != GgmlType.F32 && t.type() != GgmlType.F16 && t.type() != GgmlType.Q8_0) {
             throw new UnsupportedOperationException("tensor '" + name + "' is " + t.type()
-                    + "; the Java inference reads f16 and f32 models only");
+                    + "; the Java inference reads f32, f16 and q8_0 models only");
         }
         return t;
     }
@@ -111,6 +111,9 @@ public final class WhisperWeights {
 
     private static Matrix matrix(GgmlWhisperFile f, String name, int rows, int cols, int ne0) throws IOException {
         GgmlTensorInfo t = info(f, name, (long) rows * cols, ne0);
+        if (t.type() == GgmlType.Q8_0) {
+            return Matrix.readQ8(f.tensorData(t), rows, cols);
+        }
         return Matrix.read(f.tensorData(t), t.type() == GgmlType.F16, rows, cols);
     }
 

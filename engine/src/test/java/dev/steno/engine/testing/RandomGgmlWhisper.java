@@ -61,7 +61,13 @@ public final class RandomGgmlWhisper {
      * @param vocab     vocabulary source
      */
     public record Config(int nVocab, int nAudioCtx, int nState, int nHead, int nLayer, int nTextCtx, int nMels,
-                         boolean eotMode, Vocab vocab) {
+                         boolean eotMode, Vocab vocab, int ftype) {
+        /** An f16 model (ftype 1), as the official files. */
+        public Config(int nVocab, int nAudioCtx, int nState, int nHead, int nLayer, int nTextCtx, int nMels,
+                      boolean eotMode, Vocab vocab) {
+            this(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eotMode, vocab, 1);
+        }
+
         /** OpenAI tiny's true shape (multilingual, 80 mels); about 77 MB. */
         public static final Config TINY = new Config(51865, 1500, 384, 6, 4, 448, 80, false, Vocab.REAL);
         /** OpenAI base's true shape; about 148 MB. */
@@ -74,28 +80,39 @@ public final class RandomGgmlWhisper {
 
         /** This config with end-of-text mode set as given. */
         public Config withEotMode(boolean eot) {
-            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eot, vocab);
+            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eot, vocab, ftype);
         }
 
         /** This config with another vocabulary source. */
         public Config withVocab(Vocab v) {
-            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eotMode, v);
+            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eotMode, v, ftype);
         }
 
         /** This config with another vocabulary size (51864 English-only, 51866 large-v3). */
         public Config withVocabSize(int n) {
-            return new Config(n, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eotMode, vocab);
+            return new Config(n, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eotMode, vocab, ftype);
         }
 
         /** This config with another number of mel bands. */
         public Config withMels(int mels) {
-            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, mels, eotMode, vocab);
+            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, mels, eotMode, vocab, ftype);
         }
 
-        /** The hyper-parameters written to the file (ftype 1, f16). */
+        /**
+         * This config with another weight type: ggml's ftype, 1 (f16), 0 (f32) or 7 (q8_0: the 2-D weights in blocks
+         * of 32 int8 with an f16 scale, convolutions f16, as whisper.cpp's quantize tool writes them).
+         */
+        public Config withFtype(int f) {
+            if (f != 0 && f != 1 && f != 7) {
+                throw new IllegalArgumentException("the generator writes ftype 0, 1 or 7, not " + f);
+            }
+            return new Config(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nMels, eotMode, vocab, f);
+        }
+
+        /** The hyper-parameters written to the file. */
         public WhisperHyperParams hparams() {
             return new WhisperHyperParams(nVocab, nAudioCtx, nState, nHead, nLayer, nTextCtx, nState, nHead, nLayer,
-                    nMels, 1);
+                    nMels, ftype);
         }
     }
 
@@ -311,9 +328,11 @@ public final class RandomGgmlWhisper {
             eotValue = (float) Math.max(0.05, 20.0 / width);
         }
         boolean f16 = e.type() == GgmlType.F16;
-        if (e.type() != GgmlType.F16 && e.type() != GgmlType.F32) {
-            throw new IllegalStateException("generator writes only f32/f16, not " + e.type());
+        boolean q8 = e.type() == GgmlType.Q8_0;
+        if (e.type() != GgmlType.F16 && e.type() != GgmlType.F32 && !q8) {
+            throw new IllegalStateException("generator writes only f32/f16/q8_0, not " + e.type());
         }
+        float[] block = new float[Q8_BLOCK];
         // Sum of four 16-bit uniforms: mean 131070, standard deviation 65536/sqrt(3).
         double k = scale / (65536.0 / Math.sqrt(3.0));
         for (long i = 0; i < n; i++) {
@@ -327,12 +346,38 @@ public final class RandomGgmlWhisper {
             } else {
                 v = init == Init.ONES ? 1f : 0f;
             }
-            if (f16) {
+            if (q8) {
+                block[(int) (i % Q8_BLOCK)] = v;
+                if (i % Q8_BLOCK == Q8_BLOCK - 1) {
+                    putQ8Block(s, block);
+                }
+            } else if (f16) {
                 s.putShort(Float.floatToFloat16(v));
             } else {
                 s.putFloat(v);
             }
         }
+    }
+
+    private static final int Q8_BLOCK = 32;
+
+    /**
+     * One q8_0 block as ggml quantises it: scale {@code d = max|x| / 127} stored as f16, then
+     * {@code round(x / d)} as 32 signed bytes.
+     */
+    private static void putQ8Block(Sink s, float[] x) throws IOException {
+        float amax = 0f;
+        for (float v : x) {
+            amax = Math.max(amax, Math.abs(v));
+        }
+        float d = amax / 127f;
+        float id = d != 0f ? 1f / d : 0f;
+        s.putShort(Float.floatToFloat16(d));
+        byte[] q = new byte[x.length];
+        for (int i = 0; i < x.length; i++) {
+            q[i] = (byte) Math.round(x[i] * id);
+        }
+        s.put(q);
     }
 
     /** A large buffer in front of a file channel. */

@@ -191,6 +191,17 @@ final class WhisperReference {
      * Decodes {@code tokens} from position 0 over encoder output {@code enc}; returns logits of every position
      * ([n][vocab]); fills {@code crossProbs[layer][head][i]} when not null.
      */
+    static double[][] roundToHalf(double[][] a) {
+        double[][] r = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = new double[a[i].length];
+            for (int j = 0; j < a[i].length; j++) {
+                r[i][j] = Float.float16ToFloat(Float.floatToFloat16((float) a[i][j]));
+            }
+        }
+        return r;
+    }
+
     double[][] decode(double[][] enc, int[] tokens, double[][][][] crossProbs) {
         int ns = hp.nTextState();
         int heads = hp.nTextHead();
@@ -212,8 +223,9 @@ final class WhisperReference {
             addTo(x, linear(attend(q, k, v, heads, 0, null), p + "attn.out.weight", p + "attn.out.bias"));
             h = ln(x, p + "cross_attn_ln");
             q = linear(h, p + "cross_attn.query.weight", p + "cross_attn.query.bias");
-            k = linear(enc, p + "cross_attn.key.weight", null);
-            v = linear(enc, p + "cross_attn.value.weight", p + "cross_attn.value.bias");
+            // The cross-attention cache is kept in binary16, as whisper.cpp keeps it.
+            k = roundToHalf(linear(enc, p + "cross_attn.key.weight", null));
+            v = roundToHalf(linear(enc, p + "cross_attn.value.weight", p + "cross_attn.value.bias"));
             double[][][] probs = crossProbs == null ? null : crossProbs[l];
             addTo(x, linear(attend(q, k, v, heads, -1, probs), p + "cross_attn.out.weight",
                     p + "cross_attn.out.bias"));

@@ -2,8 +2,7 @@ package dev.steno.engine.whisper.nn;
 
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,6 +18,40 @@ public interface ParallelLoop {
      * returns when all are done. Tasks must be independent; an exception of one is rethrown here.
      */
     void forEach(int tasks, IntConsumer body);
+
+    /**
+     * Opens a loop for a burst of many small calls (a decoder step runs ~60 kernels of 10-500 us each): the default
+     * just runs them on this loop; {@link #of(ForkJoinPool)} keeps helper tasks spinning on the pool between the calls
+     * so that a call costs about a microsecond of hand-off instead of a wake-up of parked workers. Close it (from the
+     * opening thread) when the burst ends; the helpers then leave the pool. While a team is open its helpers hold
+     * pool workers, so the opener must run its parallel work through the team, never through this loop (which would
+     * wait for workers the team holds).
+     */
+    default Team team() {
+        ParallelLoop self = this;
+        return new Team() {
+            @Override
+            public int parallelism() {
+                return self.parallelism();
+            }
+
+            @Override
+            public void forEach(int tasks, IntConsumer body) {
+                self.forEach(tasks, body);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** A {@link ParallelLoop} for a burst of calls from one thread, released by {@link #close()}. */
+    interface Team extends ParallelLoop, AutoCloseable {
+        /** Releases the helpers; the team must not be used afterwards. */
+        @Override
+        void close();
+    }
 
     /** Runs every task on the calling thread. */
     static ParallelLoop serial() {
@@ -38,41 +71,45 @@ public interface ParallelLoop {
     }
 
     /**
-     * Runs tasks on {@code pool} with at most its parallelism at once; workers take task indices from a shared
-     * counter, so uneven tasks balance.
+     * Runs tasks on {@code pool}'s workers and on the calling thread: a caller from outside the pool adds itself to
+     * the pool's parallelism (the common pool of a 2-core machine has one worker, so both cores work), a caller that
+     * is one of its workers counts as one of them. Workers take task indices from a shared counter, so uneven tasks
+     * balance. The caller never waits for a helper the pool has not started: it runs the unclaimed tasks itself.
      */
     static ParallelLoop of(ForkJoinPool pool) {
         Objects.requireNonNull(pool, "pool");
         return new ParallelLoop() {
             @Override
             public int parallelism() {
-                return pool.getParallelism();
+                return threads(pool);
+            }
+
+            @Override
+            public Team team() {
+                return new SpinTeam(pool, threads(pool) - 1);
             }
 
             @Override
             public void forEach(int tasks, IntConsumer body) {
-                int workers = Math.min(tasks, pool.getParallelism());
+                int workers = Math.min(tasks, threads(pool));
                 if (workers <= 1) {
                     for (int i = 0; i < tasks; i++) {
                         body.accept(i);
                     }
                     return;
                 }
-                AtomicInteger next = new AtomicInteger();
-                Runnable worker = () -> {
-                    for (int i = next.getAndIncrement(); i < tasks; i = next.getAndIncrement()) {
-                        body.accept(i);
-                    }
-                };
-                ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
-                for (int w = 0; w < helpers.length; w++) {
-                    helpers[w] = pool.submit(worker);
-                }
-                worker.run();
-                for (ForkJoinTask<?> h : helpers) {
-                    h.join();
+                // Helpers that the pool starts late (busy workers, or none at all: a common pool of parallelism 0
+                // on one CPU) find every task claimed and leave; nothing waits for a task the pool never ran.
+                try (SpinTeam team = new SpinTeam(pool, workers - 1)) {
+                    team.forEach(tasks, body);
                 }
             }
         };
+    }
+
+    /** The pool's parallelism, plus the calling thread when it is not one of the pool's workers. */
+    private static int threads(ForkJoinPool pool) {
+        boolean inside = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        return pool.getParallelism() + (inside ? 0 : 1);
     }
 }
