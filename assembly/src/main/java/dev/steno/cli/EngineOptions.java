@@ -28,15 +28,17 @@ final class EngineOptions {
             description = "transcribe, or translate into English (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "whisper.cpp",
-            description = "Speech recogniser: whisper.cpp, or java (Steno's own Vector API Whisper; word times "
-                    + "from cross-attention; honours --beams and the temperature fallback) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "java",
+            description = "Speech recogniser: java (Steno's own Vector API Whisper on the same ggml files; word times "
+                    + "from cross-attention; the only one SimulStreaming can drive) or whisper.cpp (whisper-jni) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--backend-policy", paramLabel = "NAME", defaultValue = "localagreement",
-            description = "Streaming policy: localagreement (re-transcribe the buffer, commit what two passes agree "
-                    + "on; any backend) or simulstreaming (AlignAtt: decode once, stop where attention reaches the end "
-                    + "of the audio; lower latency; needs --backend java) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend-policy", paramLabel = "NAME", defaultValue = "auto",
+            description = "Streaming policy: simulstreaming (AlignAtt: decode once, stop where attention reaches the "
+                    + "end of the audio; lowest latency; needs --backend java), localagreement (re-transcribe the "
+                    + "buffer, commit what two passes agree on; any backend), or auto: simulstreaming with the java "
+                    + "backend, localagreement with whisper.cpp (default: ${DEFAULT-VALUE}).")
     String backendPolicy;
 
     @Option(names = "--frame-threshold", paramLabel = "FRAMES", defaultValue = "25",
@@ -214,9 +216,12 @@ final class EngineOptions {
                     + "' is not available: use whisper.cpp or java");
         }
         String policy = backendPolicy.strip().toLowerCase(Locale.ROOT);
-        if (!List.of("localagreement", "local-agreement", "simulstreaming", "alignatt").contains(policy)) {
+        if (!List.of("auto", "localagreement", "local-agreement", "simulstreaming", "alignatt").contains(policy)) {
             throw new CommandLine.ParameterException(cl, "--backend-policy '" + backendPolicy
-                    + "' is not available: use localagreement or simulstreaming");
+                    + "' is not available: use simulstreaming, localagreement or auto");
+        }
+        if (policy.equals("auto") && beams != 1 && backend.strip().equalsIgnoreCase("java")) {
+            backendPolicy = "localagreement"; // beam search is a LocalAgreement feature; AlignAtt decodes greedily
         }
         if (simulStreaming()) {
             if (!backend.strip().equalsIgnoreCase("java")) {
@@ -290,7 +295,15 @@ final class EngineOptions {
     /** True when the policy is SimulStreaming (AlignAtt). */
     boolean simulStreaming() {
         String p = backendPolicy.strip().toLowerCase(Locale.ROOT);
+        if (p.equals("auto")) {
+            return backend.strip().equalsIgnoreCase("java");
+        }
         return p.equals("simulstreaming") || p.equals("alignatt");
+    }
+
+    /** The policy actually used, for logs ("simulstreaming" or "localagreement"). */
+    String policyName() {
+        return simulStreaming() ? "simulstreaming" : "localagreement";
     }
 
     /** The AlignAtt settings from the flags. */

@@ -132,6 +132,17 @@ final class ObsCommand implements Callable<Integer> {
             description = "CEA-608 channel for --scc: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     dev.steno.obs.cea608.Channel cea608Channel;
 
+    @Option(names = "--sei-in", paramLabel = "FILE",
+            description = "Carry our CEA-608 captions inside a video: read Annex-B H.264 (a file or named pipe, "
+                    + "encoded without B-frames, e.g. ffmpeg ... -c:v libx264 -bf 0 -f h264 PIPE) and write it with an "
+                    + "A/53 caption SEI per picture to --sei-out.")
+    Path seiIn;
+
+    @Option(names = "--sei-out", paramLabel = "FILE",
+            description = "Where the captioned H.264 goes (a file or named pipe read by e.g. ffmpeg -i PIPE -c copy "
+                    + "-f flv rtmp://...).")
+    Path seiOut;
+
     @Option(names = "--youtube-url", paramLabel = "URL", defaultValue = "${env:STENO_YOUTUBE_CAPTION_URL}",
             description = "YouTube Live caption ingestion URL (YouTube Studio > stream settings > closed captions > "
                     + "POST captions to URL); default from $STENO_YOUTUBE_CAPTION_URL.")
@@ -213,6 +224,12 @@ final class ObsCommand implements Callable<Integer> {
             if (scc != null) {
                 sinks.add(new dev.steno.obs.sink.SccFileSink(scc, dev.steno.obs.cea608.Cea608Settings.defaults()
                         .withMode(cea608Mode).withChannel(cea608Channel), timer));
+            }
+            if (seiIn != null) {
+                dev.steno.obs.sink.SeiInjectionSink sei = new dev.steno.obs.sink.SeiInjectionSink(seiIn, seiOut,
+                        dev.steno.obs.cea608.Cea608Settings.defaults().withMode(cea608Mode).withChannel(cea608Channel));
+                sei.start();
+                sinks.add(sei);
             }
             if (youtubeUrl != null) {
                 sinks.add(new YouTubeCaptionSink(YouTubeCaptionSink.Options.of(youtubeUrl)));
@@ -313,9 +330,13 @@ final class ObsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--source must be mic, stdin or browser, not '" + source + "'");
         }
         if (!obsCaptions && !obsText && !overlay && srt == null && vtt == null && scc == null
-                && youtubeUrl == null) {
+                && seiIn == null && youtubeUrl == null) {
             throw new CommandLine.ParameterException(cl, "choose at least one caption output: --obs-captions, "
-                    + "--obs-text, --overlay, --srt FILE, --vtt FILE, --scc FILE or --youtube-url URL");
+                    + "--obs-text, --overlay, --srt FILE, --vtt FILE, --scc FILE, --sei-in/--sei-out or --youtube-url URL");
+        }
+        if ((seiIn == null) != (seiOut == null)) {
+            throw new CommandLine.ParameterException(cl, "--sei-in and --sei-out go together: the H.264 to read and "
+                    + "where its captioned copy goes");
         }
         if ((obsCaptions || obsText) && !List.of("ws", "wss").contains(String.valueOf(obsUrl.getScheme()))) {
             throw new CommandLine.ParameterException(cl, "--obs-url must be a ws:// or wss:// URL, not '" + obsUrl + "'");

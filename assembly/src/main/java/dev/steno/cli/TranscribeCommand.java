@@ -70,7 +70,7 @@ final class TranscribeCommand implements Callable<Integer> {
             dev.steno.engine.session.VoiceGating gating = engine.gating(vad);
             err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
                     file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
-                    recognizer.backendName(), engine.backendPolicy);
+                    recognizer.backendName(), engine.policyName());
             err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
                     : "steno: voice activity controller: Silero " + vad.source().getFileName());
             var policies = engine.policyFactory(spec.commandLine(), recognizer);

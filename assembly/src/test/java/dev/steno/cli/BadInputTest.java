@@ -102,12 +102,12 @@ class BadInputTest {
 
     @Test
     void simulStreamingNeedsTheJavaBackendAndSaneKnobs() {
-        assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--model-path",
-                model.toString()), 2, "needs --backend java");
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend",
+                "whisper.cpp", "--model-path", model.toString()), 2, "needs --backend java");
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend", "java",
                 "--beams", "4", "--model-path", model.toString()), 2, "--beams 1");
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend", "java",
-                "--audio-max-len", "45", "--model-path", model.toString()), 2, "audio max len");
+                "--audio-max-len", "45", "--model-path", model.toString()), 2, "--audio-max-len");
     }
 
     @Test

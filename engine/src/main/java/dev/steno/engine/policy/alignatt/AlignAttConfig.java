@@ -43,26 +43,26 @@ public record AlignAttConfig(String language, Task task, int frameThreshold, int
             language = null;
         }
         if (frameThreshold < 0) {
-            throw new IllegalArgumentException("frame threshold must be >= 0 frames, was " + frameThreshold);
+            throw new IllegalArgumentException("--frame-threshold must be >= 0 frames, was " + frameThreshold);
         }
         if (rewindThreshold < 1) {
-            throw new IllegalArgumentException("rewind threshold must be >= 1 frame, was " + rewindThreshold);
+            throw new IllegalArgumentException("--rewind-threshold must be >= 1 frame, was " + rewindThreshold);
         }
         if (!(audioMaxLenSeconds > 0 && audioMaxLenSeconds <= 30)) {
-            throw new IllegalArgumentException("audio max len must be in (0, 30] s, was " + audioMaxLenSeconds);
+            throw new IllegalArgumentException("--audio-max-len must be in (0, 30] s, was " + audioMaxLenSeconds);
         }
         if (!(audioMinLenSeconds >= 0 && audioMinLenSeconds <= audioMaxLenSeconds)) {
-            throw new IllegalArgumentException("audio min len must be in [0, audio max len], was "
+            throw new IllegalArgumentException("--audio-min-len must be in [0, --audio-max-len], was "
                     + audioMinLenSeconds);
         }
         if (!(minChunkSeconds >= 0 && minChunkSeconds <= 30)) {
-            throw new IllegalArgumentException("min chunk must be in [0, 30] s, was " + minChunkSeconds);
+            throw new IllegalArgumentException("--min-chunk-size must be in [0, 30] s, was " + minChunkSeconds);
         }
         if (maxContextTokens < 0) {
-            throw new IllegalArgumentException("max context tokens must be >= 0, was " + maxContextTokens);
+            throw new IllegalArgumentException("--max-context-tokens must be >= 0, was " + maxContextTokens);
         }
         if (!(noSpeechThreshold >= 0)) {
-            throw new IllegalArgumentException("no-speech threshold must be >= 0, was " + noSpeechThreshold);
+            throw new IllegalArgumentException("--no-speech-threshold must be >= 0, was " + noSpeechThreshold);
         }
         if (beams != 1) {
             throw new IllegalArgumentException("SimulStreaming decodes greedily here: --beams must be 1, was " + beams);
