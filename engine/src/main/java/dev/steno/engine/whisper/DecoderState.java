@@ -33,6 +33,10 @@ public final class DecoderState {
     private short[][] crossK;
     private short[][] crossV;
     private int frames;
+    /** Frames the cross buffers can hold. */
+    private int crossCapacity;
+    /** Projection scratch of {@link #setAudio}. */
+    private float[] crossTmp;
     private int position;
     private final float[] logits;
     private int cap;
@@ -74,13 +78,20 @@ public final class DecoderState {
         if (frames < 1 || encoderOutput.length < frames * ns) {
             throw new IllegalArgumentException("encoder output too short for " + frames + " frames");
         }
-        if (this.frames != frames || crossShared) {
-            crossShared = false;
-            crossK = new short[layers][frames * ns];
-            crossV = new short[layers][frames * ns];
-            this.frames = frames;
+        // A streaming window changes length every step: keep buffers of the largest window seen (indexing uses
+        // frames, not the array length) so steady-state steps allocate nothing.
+        if (frames > crossCapacity || crossShared) {
+            crossShared = false; // a forked state's arrays belong to the other state too: never overwrite them
+            int cap = Math.max(frames, crossCapacity);
+            crossK = new short[layers][cap * ns];
+            crossV = new short[layers][cap * ns];
+            crossCapacity = cap;
         }
-        float[] tmp = new float[frames * ns];
+        this.frames = frames;
+        if (crossTmp == null || crossTmp.length < frames * ns) {
+            crossTmp = new float[Math.max(frames, crossCapacity) * ns];
+        }
+        float[] tmp = crossTmp;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
             Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
@@ -297,6 +308,7 @@ public final class DecoderState {
         crossK = other.crossK;
         crossV = other.crossV;
         frames = other.frames;
+        crossCapacity = other.crossCapacity;
         crossShared = true;
         other.crossShared = true;
         int p = other.position;

@@ -132,6 +132,28 @@ class WhisperNnTest {
         assertThrows(IllegalArgumentException.class, () -> s2.rewind(99));
     }
 
+    /** A streaming window shrinks and grows between steps; a reused state must decode as a fresh one does. */
+    @Test
+    void aReusedStateDecodesShorterAndLongerWindowsAsAFreshOne() {
+        float[] encOut = flat(refEnc);
+        WhisperDecoder dec = new WhisperDecoder(weights, PAR);
+        int[][] pairs = {{0, 1}};
+        DecoderState reused = dec.newState();
+        reused.recordCrossAttention(pairs);
+        for (int frames : new int[] {FRAMES, 37, 64, FRAMES}) {
+            reused.setAudio(encOut, frames);
+            float[] got = reused.prefill(TOKENS).clone();
+            float[] gotCross = reused.crossAttention(0, 1);
+            DecoderState fresh = dec.newState();
+            fresh.recordCrossAttention(pairs);
+            fresh.setAudio(encOut, frames);
+            float[] want = fresh.prefill(TOKENS);
+            assertEquals(frames, gotCross.length);
+            assertClose(toDouble(want), got, 1e-6, "logits, " + frames + " frames");
+            assertClose(toDouble(fresh.crossAttention(0, 1)), gotCross, 1e-6, "cross-attention, " + frames + " frames");
+        }
+    }
+
     @Test
     void decoderRefusesToOverflowTheContext() {
         DecoderState s = new WhisperDecoder(weights, PAR).newState();
