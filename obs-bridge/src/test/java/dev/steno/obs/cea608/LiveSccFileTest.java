@@ -35,7 +35,9 @@ class LiveSccFileTest {
             scheduler.shutdownNow();
         }
         String text = Files.readString(file);
-        assertTrue(text.startsWith("Scenarist_SCC V1.0\n\n00:00:00;00\t9425 9425 94ad 94ad"), text);
+        // frame 0 is due at once: the pump's first tick may run before the first word arrives (then frame 0 is
+        // padding, which SCC leaves out, and the caption starts at frame 1)
+        assertTrue(text.matches("(?s)Scenarist_SCC V1\\.0\n\n00:00:00;0[01]\t9425 9425 94ad 94ad\n.*"), text);
         assertTrue(text.contains("2061 6761 e96e"), "' again' = 20 61 67 61 e9 6e: " + text);
         assertTrue(text.strip().endsWith("942c 942c"), text);
     }
