@@ -254,12 +254,7 @@ public final class DecoderState {
             Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
             Kernels.add(h, 0, x, 0, n * ns);
 
-            WhisperWeights.Mlp mlp = b.mlp();
-            Kernels.layerNorm(par, x, n, ns, mlp.lnWeight(), mlp.lnBias(), h);
-            Kernels.matmul(par, h, n, mlp.fc1(), mlp.fc1Bias(), m);
-            Kernels.gelu(par, m, n * 4 * ns);
-            Kernels.matmul(par, m, n, mlp.fc2(), mlp.fc2Bias(), h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            b.mlp().addTo(par, x, n, ns, h, m);
         }
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
         Kernels.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);

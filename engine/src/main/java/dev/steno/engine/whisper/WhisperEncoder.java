@@ -124,12 +124,7 @@ public final class WhisperEncoder {
                     attnScratch);
             Kernels.matmul(par, a, frames, at.out(), at.outBias(), h);
             Kernels.add(h, 0, x, 0, frames * ns);
-            WhisperWeights.Mlp mlp = b.mlp();
-            Kernels.layerNorm(par, x, frames, ns, mlp.lnWeight(), mlp.lnBias(), h);
-            Kernels.matmul(par, h, frames, mlp.fc1(), mlp.fc1Bias(), m);
-            Kernels.gelu(par, m, frames * 4 * ns);
-            Kernels.matmul(par, m, frames, mlp.fc2(), mlp.fc2Bias(), h);
-            Kernels.add(h, 0, x, 0, frames * ns);
+            b.mlp().addTo(par, x, frames, ns, h, m);
         }
         Kernels.layerNorm(par, x, frames, ns, w.lnPostWeight, w.lnPostBias, out);
     }

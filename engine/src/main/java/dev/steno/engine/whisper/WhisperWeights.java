@@ -1,6 +1,8 @@
 package dev.steno.engine.whisper;
 
+import dev.steno.engine.whisper.nn.Kernels;
 import dev.steno.engine.whisper.nn.Matrix;
+import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,6 +23,17 @@ public final class WhisperWeights {
     }
 
     record Mlp(Matrix fc1, float[] fc1Bias, Matrix fc2, float[] fc2Bias, float[] lnWeight, float[] lnBias) {
+        /**
+         * The pre-LN feed-forward sub-block of encoder and decoder alike: {@code x += fc2(gelu(fc1(ln(x))))} for
+         * {@code n} rows of {@code ns} values; {@code h} ({@code n*ns}) and {@code m} ({@code n*4*ns}) are scratch.
+         */
+        void addTo(ParallelLoop par, float[] x, int n, int ns, float[] h, float[] m) {
+            Kernels.layerNorm(par, x, n, ns, lnWeight, lnBias, h);
+            Kernels.matmul(par, h, n, fc1, fc1Bias, m);
+            Kernels.gelu(par, m, n * 4 * ns);
+            Kernels.matmul(par, m, n, fc2, fc2Bias, h);
+            Kernels.add(h, 0, x, 0, n * ns);
+        }
     }
 
     record EncoderBlock(Attention attn, Mlp mlp) {
