@@ -417,7 +417,14 @@ class InferenceSchedulerTest {
                     for (int i = 0; i < 200; i++) {
                         s.addAudio(a, 0, a.length);
                         if (i % 20 == 0) {
-                            Thread.yield();
+                            // pause now and then so that steps run while audio still arrives (a fast machine
+                            // could otherwise deliver everything before the first step and coalesce it into one)
+                            try {
+                                Thread.sleep(2);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
                         }
                     }
                 });
