@@ -188,6 +188,8 @@ class RealObsTest {
         Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-listen", "1",
                 "-timeout", "60", "-i", "rtmp://127.0.0.1:" + rtmpPort + "/live/test", "-c", "copy", flv.toString())
                 .redirectErrorStream(true).redirectOutput(home.resolve("ffmpeg.log").toFile()).start();
+        // OBS gives up at once on a refused connection, and a probing connect would use up ffmpeg's one listen
+        FakeObs.await(Duration.ofSeconds(20), () -> listening(rtmpPort), "ffmpeg to listen on RTMP port " + rtmpPort);
         try (ObsClient client = client(PASSWORD)) {
             client.start().get(10, TimeUnit.SECONDS);
             StreamCaptionSink captions = new StreamCaptionSink(client, 2);
@@ -201,7 +203,12 @@ class RealObsTest {
                     .get(5, TimeUnit.SECONDS);
             client.request("StartStream").get(10, TimeUnit.SECONDS);
             // StreamStateChanged(outputActive=true) makes the sink send the held caption again
-            FakeObs.await(Duration.ofSeconds(30), () -> client.streaming() && !captions.paused(), "streaming");
+            try {
+                FakeObs.await(Duration.ofSeconds(30), () -> client.streaming() && !captions.paused(), "streaming");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " (streaming=" + client.streaming() + ", paused="
+                        + captions.paused() + ")\n" + logTails(), e);
+            }
             Thread.sleep(3000); // a few seconds of video carrying the caption
             client.request("StopStream").get(10, TimeUnit.SECONDS);
             FakeObs.await(Duration.ofSeconds(30), () -> !client.streaming(), "stream stopped");
@@ -215,6 +222,37 @@ class RealObsTest {
         assertTrue(stream.length > 1000, "ffmpeg received the stream: " + Files.readString(home.resolve("ffmpeg.log")));
         String text = captionText(stream);
         assertTrue(text.contains("HELLO STENO"), "caption bytes in the stream's A/53 SEI: '" + text + "'");
+    }
+
+    /** Whether a local TCP socket listens on the port, read from the kernel's socket tables without connecting. */
+    private static boolean listening(int port) {
+        String local = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    // fields: sl local_address rem_address st ...; st 0A is LISTEN
+                    if (fields.length > 3 && (fields[1] + " ").endsWith(local) && fields[3].equals("0A")) {
+                        return true;
+                    }
+                }
+            } catch (java.io.IOException noSuchTable) {
+                // no IPv6 table on this kernel: the other one decides
+            }
+        }
+        return false;
+    }
+
+    /** The last lines OBS and ffmpeg wrote, so a failure in CI says what the peers saw. */
+    private static String logTails() throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        for (String name : List.of("obs.log", "ffmpeg.log")) {
+            Path log = home.resolve(name);
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(none)");
+            out.append("--- ").append(name).append(" ---\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()))).append('\n');
+        }
+        return out.toString();
     }
 
     /**
