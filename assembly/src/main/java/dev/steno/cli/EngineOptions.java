@@ -106,7 +106,8 @@ final class EngineOptions {
     int threads;
 
     @Option(names = "--beams", paramLabel = "N", defaultValue = "1",
-            description = "Beam search width; 1 is greedy decoding (default: ${DEFAULT-VALUE}).")
+            description = "Beam search width, 1..16; 1 is greedy decoding. With SimulStreaming each beam is one more "
+                    + "decoder pass per token, and the stop rules follow the best beam (default: ${DEFAULT-VALUE}).")
     int beams;
 
     @Option(names = "--shrink-encoder-window",
@@ -220,17 +221,10 @@ final class EngineOptions {
             throw new CommandLine.ParameterException(cl, "--backend-policy '" + backendPolicy
                     + "' is not available: use simulstreaming, localagreement or auto");
         }
-        if (policy.equals("auto") && beams != 1 && backend.strip().equalsIgnoreCase("java")) {
-            backendPolicy = "localagreement"; // beam search is a LocalAgreement feature; AlignAtt decodes greedily
-        }
         if (simulStreaming()) {
             if (!backend.strip().equalsIgnoreCase("java")) {
                 throw new CommandLine.ParameterException(cl, "--backend-policy simulstreaming needs --backend java: "
                         + "it reads the decoder's cross-attention, which whisper.cpp does not expose");
-            }
-            if (beams != 1) {
-                throw new CommandLine.ParameterException(cl,
-                        "--backend-policy simulstreaming decodes greedily: use --beams 1");
             }
             try {
                 alignAttConfig();
@@ -301,9 +295,10 @@ final class EngineOptions {
         return p.equals("simulstreaming") || p.equals("alignatt");
     }
 
-    /** The policy actually used, for logs ("simulstreaming" or "localagreement"). */
+    /** The policy actually used, for logs ("simulstreaming" or "localagreement", with the beam width above 1). */
     String policyName() {
-        return simulStreaming() ? "simulstreaming" : "localagreement";
+        String name = simulStreaming() ? "simulstreaming" : "localagreement";
+        return beams > 1 ? name + " (" + beams + " beams)" : name;
     }
 
     /** The AlignAtt settings from the flags. */

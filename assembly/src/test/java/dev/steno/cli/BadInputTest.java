@@ -105,7 +105,7 @@ class BadInputTest {
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend",
                 "whisper.cpp", "--model-path", model.toString()), 2, "needs --backend java");
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend", "java",
-                "--beams", "4", "--model-path", model.toString()), 2, "--beams 1");
+                "--beams", "17", "--model-path", model.toString()), 2, "--beams must be 1..16, was 17");
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend", "java",
                 "--audio-max-len", "45", "--model-path", model.toString()), 2, "--audio-max-len");
     }

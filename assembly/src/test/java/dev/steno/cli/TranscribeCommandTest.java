@@ -69,6 +69,24 @@ class TranscribeCommandTest {
         }
     }
 
+    @Test
+    void simulStreamingSearchesWithBeamsByDefaultOnTheJavaBackend() throws Exception {
+        String jfk = SharedFixtures.file("audio/jfk.wav").toString();
+        CliRun run = CliRun.of("transcribe", jfk, "--model-path", model.toString(), "--language", "en",
+                "--format", "json", "--beams", "3", "--no-vac", "--quiet");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("simulstreaming (3 beams) policy"), run.err());
+        JsonNode words = new ObjectMapper().readTree(run.out()).get("words");
+        assertTrue(words.size() > 0, "random weights still produce some words: " + run);
+        double previousEnd = 0;
+        for (JsonNode w : words) {
+            double start = w.get("start").asDouble();
+            double end = w.get("end").asDouble();
+            assertTrue(start >= previousEnd - 1e-6 && end >= start && end <= 11.2, "monotone times: " + run.out());
+            previousEnd = end;
+        }
+    }
+
     static String vad() {
         return SharedFixtures.file("models/silero/silero_vad_v6.onnx").toString();
     }

@@ -30,11 +30,8 @@ public final class DecoderState {
      * Per layer: cross keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}),
      * binary16 as whisper.cpp keeps them: every step streams them all, so half the bytes is most of their cost.
      */
-    private short[][] crossK;
-    private short[][] crossV;
+    private CrossCache cross;
     private int frames;
-    /** Frames the cross buffers can hold. */
-    private int crossCapacity;
     /** Projection scratch of {@link #setAudio}. */
     private float[] crossTmp;
     private int position;
@@ -80,22 +77,21 @@ public final class DecoderState {
         }
         // A streaming window changes length every step: keep buffers of the largest window seen (indexing uses
         // frames, not the array length) so steady-state steps allocate nothing.
-        if (frames > crossCapacity || crossShared) {
-            crossShared = false; // a forked state's arrays belong to the other state too: never overwrite them
-            int cap = Math.max(frames, crossCapacity);
-            crossK = new short[layers][cap * ns];
-            crossV = new short[layers][cap * ns];
-            crossCapacity = cap;
+        if (cross == null || frames > cross.capacity || cross.holders > 1) {
+            // forks still read the shared buffers: never overwrite them
+            int capacity = Math.max(frames, cross == null ? 0 : cross.capacity);
+            releaseCross();
+            cross = new CrossCache(layers, capacity, ns);
         }
         this.frames = frames;
         if (crossTmp == null || crossTmp.length < frames * ns) {
-            crossTmp = new float[Math.max(frames, crossCapacity) * ns];
+            crossTmp = new float[cross.capacity * ns];
         }
         float[] tmp = crossTmp;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
             Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
-            short[] kt = crossK[l];
+            short[] kt = cross.keys[l];
             int f = frames;
             Kernels.forRange(par, ns, 16, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
@@ -105,7 +101,7 @@ public final class DecoderState {
                 }
             });
             Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
-            short[] vl = crossV[l];
+            short[] vl = cross.values[l];
             int d = ns / nHead;
             Kernels.forRange(par, frames, 64, (from, to) -> {
                 for (int t = from; t < to; t++) {
@@ -195,7 +191,7 @@ public final class DecoderState {
     }
 
     private float[] forward(int[] tokens, int n) {
-        if (crossK == null) {
+        if (cross == null) {
             throw new IllegalStateException("no audio: call setAudio first");
         }
         if (position + n > ctx) {
@@ -250,7 +246,8 @@ public final class DecoderState {
             WhisperWeights.Attention ca = b.cross();
             Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
             Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            Kernels.attentionHalf(par, nHead, d, q, ns, n, crossK[l], crossV[l], frames, a, ns, probs[l]);
+            Kernels.attentionHalf(par, nHead, d, q, ns, n, cross.keys[l], cross.values[l], frames, a, ns,
+                    probs[l]);
             Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
             Kernels.add(h, 0, x, 0, n * ns);
 
@@ -278,15 +275,50 @@ public final class DecoderState {
 
     // ---------------------------------------------------------------- forking (beam search, best-of sampling)
 
-    /** True while {@link #crossK}/{@link #crossV} are another state's arrays (from {@link #copyFrom}). */
-    private boolean crossShared;
+    /**
+     * Cross-attention keys and values of one window, shared by a state and its forks. {@code holders} counts the
+     * states that read them; {@link #setAudio} overwrites them in place only when it is the last holder.
+     */
+    private static final class CrossCache {
+        /** Per layer: keys transposed ({@code c*frames + t}). */
+        final short[][] keys;
+        /** Per layer: values head-major ({@code (h*frames + t)*d + e}). */
+        final short[][] values;
+        /** Frames the buffers can hold. */
+        final int capacity;
+        int holders = 1;
+
+        CrossCache(int layers, int capacity, int ns) {
+            this.keys = new short[layers][capacity * ns];
+            this.values = new short[layers][capacity * ns];
+            this.capacity = capacity;
+        }
+    }
+
+    private void releaseCross() {
+        if (cross != null) {
+            cross.holders--;
+            cross = null;
+        }
+    }
+
+    /**
+     * Forgets the audio and the tokens. Forks share their cross-attention buffers; once all but one of them have
+     * released theirs, the last one's next {@link #setAudio} reuses the buffers instead of allocating new ones (a
+     * streaming beam search forks every step).
+     */
+    public void releaseAudio() {
+        releaseCross();
+        frames = 0;
+        reset();
+    }
 
     /**
      * Makes this state a copy of {@code other}: the same audio and the same cached tokens, so that both continue
      * independently (a beam forks). Copies the self-attention caches of the {@code other.position()} cached tokens
      * only; the cross-attention keys and values are read-only during decoding and are shared, not copied (a later
-     * {@link #setAudio} on either state gives that state its own). Recorded cross-attention is not copied: this state
-     * keeps its own recording choice and starts with no recorded rows.
+     * {@link #setAudio} on either state gives that state its own unless the other has released them). Recorded
+     * cross-attention is not copied: this state keeps its own recording choice and starts with no recorded rows.
      *
      * @throws IllegalArgumentException if {@code other} belongs to a different model shape
      */
@@ -297,15 +329,15 @@ public final class DecoderState {
         if (other.ns != ns || other.ctx != ctx || other.layers != layers) {
             throw new IllegalArgumentException("states of different model shapes");
         }
-        if (other.crossK == null) {
+        if (other.cross == null) {
             throw new IllegalStateException("source state has no audio");
         }
-        crossK = other.crossK;
-        crossV = other.crossV;
+        if (cross != other.cross) {
+            releaseCross();
+            cross = other.cross;
+            cross.holders++;
+        }
         frames = other.frames;
-        crossCapacity = other.crossCapacity;
-        crossShared = true;
-        other.crossShared = true;
         int p = other.position;
         for (int l = 0; l < layers; l++) {
             // keys are stored transposed (channel-major, stride ctx): copy each channel's first p positions

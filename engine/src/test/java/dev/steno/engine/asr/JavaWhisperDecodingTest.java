@@ -3,6 +3,7 @@ package dev.steno.engine.asr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.audio.WavReader;
@@ -10,6 +11,7 @@ import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.transcript.Word;
 import dev.steno.engine.whisper.DecoderState;
+import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.WhisperTokenizer;
 import dev.steno.engine.whisper.decode.BeamSearch;
 import dev.steno.engine.whisper.decode.DecodedSequence;
@@ -145,6 +147,49 @@ class JavaWhisperDecodingTest {
             again.copyFrom(w.state());
             again.rewind(w.state().position() - 1);
             assertArrayEquals(a2, again.step(700), "the original's cache was not touched by the copy");
+        }
+    }
+
+    /** Encoder output of {@code audio} with a shrunk window, as {@code stateFor} computes it. */
+    private static float[] encode(JavaWhisperRecognizer r, float[] audio) {
+        JavaWhisperRecognizer.Parts p = r.parts();
+        int melFrames = LogMelSpectrogram.shrunkMelFrames(audio.length);
+        return p.encoder().encode(p.mel().computeWindowFlat(audio, melFrames), LogMelSpectrogram.encoderFrames(melFrames));
+    }
+
+    @Test
+    void forksShareCrossBuffersUntilReleasedThenTheOriginalReusesThem() throws Exception {
+        try (JavaWhisperRecognizer r = load(micro, DecodingOptions.greedy())) {
+            float[] first = Arrays.copyOf(jfk, 16000 * 8);
+            float[] second = Arrays.copyOfRange(jfk, 16000 * 4, 16000 * 10);
+            int secondFrames = LogMelSpectrogram.encoderFrames(LogMelSpectrogram.shrunkMelFrames(second.length));
+            float[] secondEncoded = encode(r, second);
+            float[] expectedFirst = r.stateFor(first).step(r.tokenizer().sot()).clone();
+            float[] expectedSecond = r.stateFor(second).step(r.tokenizer().sot()).clone();
+
+            // a fork that still holds the buffers keeps its audio when the original switches
+            DecoderState origin = r.stateFor(first);
+            DecoderState holder = r.stateFor(new float[16000]);
+            holder.copyFrom(origin);
+            origin.setAudio(secondEncoded, secondFrames);
+            // (two encodes of the same audio agree up to the parallel kernels' float rounding)
+            assertArrayEquals(expectedSecond, origin.step(r.tokenizer().sot()), 1e-4f);
+            assertArrayEquals(expectedFirst, holder.step(r.tokenizer().sot()), 1e-4f, "the fork still sees the first audio");
+
+            // once every fork released them, the original overwrites its buffers in place
+            DecoderState reuser = r.stateFor(first);
+            DecoderState fork = r.stateFor(new float[16000]);
+            fork.copyFrom(reuser);
+            fork.releaseAudio();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            reuser.setAudio(secondEncoded, secondFrames);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            long crossBytes = 2L * secondFrames * 64 * Short.BYTES; // MICRO: 1 layer of 64 channels, keys and values
+            assertTrue(allocated < crossBytes / 4, "reused the cross buffers: allocated " + allocated + " B");
+            assertArrayEquals(expectedSecond, reuser.step(r.tokenizer().sot()), 1e-4f);
+            assertThrows(IllegalStateException.class, () -> fork.step(r.tokenizer().sot()), "released: no audio");
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.Objects;
  * @param maxContextTokens    most tokens of scrolling context (static prompt not counted) passed to the decoder
  * @param noSpeechThreshold   a step whose {@code <|nospeech|>} probability after the start token is above this emits
  *                            nothing (default 0.5; above 1 disables the check)
- * @param beams               beam width; only 1 (greedy) is implemented
+ * @param beams               hypotheses kept while decoding: 1 decodes greedily, more run a beam search ranked by
+ *                            summed log-probability whose best hypothesis the stop rules follow (1 to 16)
  * @param shrinkEncoderWindow encode only the audio's frames instead of a zero-padded 30 s window (much cheaper;
  *                            default on)
  */
@@ -36,6 +37,8 @@ public record AlignAttConfig(String language, Task task, int frameThreshold, int
                              double noSpeechThreshold, int beams, boolean shrinkEncoderWindow) {
     /** Frame threshold at the end of an utterance (SimulStreaming's {@code is_last}). */
     public static final int LAST_FRAME_THRESHOLD = 4;
+    /** Most beams: each one is a decoder pass per token and a token cache of several MB. */
+    public static final int MAX_BEAMS = 16;
 
     public AlignAttConfig {
         Objects.requireNonNull(task, "task");
@@ -64,8 +67,8 @@ public record AlignAttConfig(String language, Task task, int frameThreshold, int
         if (!(noSpeechThreshold >= 0)) {
             throw new IllegalArgumentException("--no-speech-threshold must be >= 0, was " + noSpeechThreshold);
         }
-        if (beams != 1) {
-            throw new IllegalArgumentException("SimulStreaming decodes greedily here: --beams must be 1, was " + beams);
+        if (beams < 1 || beams > MAX_BEAMS) {
+            throw new IllegalArgumentException("--beams must be 1.." + MAX_BEAMS + ", was " + beams);
         }
         initPrompt = initPrompt == null ? "" : initPrompt.strip();
         staticInitPrompt = staticInitPrompt == null ? "" : staticInitPrompt.strip();

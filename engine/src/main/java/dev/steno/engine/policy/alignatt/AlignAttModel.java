@@ -7,7 +7,7 @@ import dev.steno.engine.asr.Task;
  * the next token's logits and the cross-attention of the model's alignment heads, and the tokenizer's special tokens.
  *
  * <p>The model (weights, tokenizer) is shared by every stream and must be thread-safe; each stream decodes with its
- * own {@link Decoder} from {@link #newDecoder()}, which is not.
+ * own {@link Decoder}s from {@link #newDecoder()} (one per beam), which are not.
  */
 public interface AlignAttModel {
     /** Most tokens the decoder holds ({@code n_text_ctx}, 448). */
@@ -90,5 +90,18 @@ public interface AlignAttModel {
 
         /** Tokens in the cache. */
         int position();
+
+        /**
+         * Makes this decoder a copy of {@code other} (a decoder of the same model): the same audio and the same
+         * tokens, continuing independently. A beam forks this way. The attention of {@code other}'s last feed is
+         * not copied.
+         */
+        void copyFrom(Decoder other);
+
+        /**
+         * Forgets the audio and the tokens. Forks may share one copy of the encoded audio; once the others have
+         * released it, the decoder that keeps it switches to new audio without allocating.
+         */
+        void releaseAudio();
     }
 }

@@ -12,11 +12,19 @@ import java.util.Objects;
 
 /**
  * SimulStreaming's AlignAtt policy ({@code docs/algorithms.md} section 2): every step encodes the audio window,
- * feeds the prompt context and the window's committed tokens in one batched pass, then decodes greedily token by
- * token, and stops where the alignment heads' attention reaches the end of the audio. What it decoded is committed at
- * once (append-only).
+ * feeds the prompt context and the window's committed tokens in one batched pass, then decodes token by token
+ * (greedily, or with {@link AlignAttConfig#beams()} above 1 a beam search), and stops where the alignment heads'
+ * attention reaches the end of the audio. What it decoded is committed at once (append-only).
  *
- * <p><b>Stop rules</b>, checked for each new token in this order:
+ * <p><b>Beams.</b> Each beam has its own decoder (forked from the first after the prefix) and its own attention
+ * statistics. Every token, each beam proposes its {@code beams + 1} likeliest next tokens; ranked by summed
+ * log-probability, the best proposal is checked against the stop rules below (the section of the spec is silent on
+ * which beam they follow; SimulStreaming checks its first, best beam) and the best {@code beams} proposals that do not
+ * end the text go on. When the step stops, the best beam's tokens are the step's output. Unlike OpenAI's offline beam
+ * search no finished sequences are collected: when the best proposal is end-of-text the step ends there, as greedy
+ * decoding does when its token is.
+ *
+ * <p><b>Stop rules</b>, checked for each new token (of the best beam) in this order:
  * <ol>
  *   <li>end-of-text: dropped, the step ends;</li>
  *   <li>rewind (not at the end of an utterance): the token's most-attended frame lies more than
@@ -72,8 +80,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
     private final AlignAttModel model;
     private final AlignAttConfig config;
-    private final AlignAttModel.Decoder decoder;
-    private final AttentionTracker tracker;
+    private final Beams beams;
     private final int[] staticTokens;
     /** Scrolling context: the initial prompt, then text that scrolled out of the window; newest last. */
     private final IntSeq context = new IntSeq();
@@ -93,9 +100,6 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
     // per-step scratch, reused
     private final IntSeq sequence = new IntSeq();
-    private int[] newTokens = new int[64];
-    private int[] newFrames = new int[64];
-    private double[] newProbabilities = new double[64];
 
     /** Why a step ended. */
     public enum Stop {
@@ -143,8 +147,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
     public AlignAttPolicy(AlignAttModel model, AlignAttConfig config) {
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
-        this.decoder = model.newDecoder();
-        this.tracker = new AttentionTracker(model.alignmentHeads());
+        this.beams = new Beams(model, config.beams());
         this.staticTokens = config.staticInitPrompt().isEmpty() ? new int[0]
                 : model.encodeText(" " + config.staticInitPrompt());
         if (staticTokens.length > model.contextSize() / 2) {
@@ -299,6 +302,9 @@ public final class AlignAttPolicy implements StreamingPolicy {
         AlignAttModel.EncodedAudio encoded = model.encode(audio, audioLength, !config.shrinkEncoderWindow());
         long t1 = System.nanoTime();
         contentFrames = Math.min(contentFrames, encoded.frames());
+        Hypothesis root = beams.root();
+        AlignAttModel.Decoder decoder = root.decoder;
+        AttentionTracker tracker = root.tracker;
         decoder.setAudio(encoded);
         tracker.start(contentFrames);
 
@@ -328,27 +334,29 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
         // 2. task tokens and the window's committed tokens, in one batched pass
         int[] task = model.taskTokens(language(), config.task());
-        sequence.clear();
-        sequence.addAll(task);
+        IntSeq window = root.sequence; // the loop guard's view: task, window tokens, then the step's new tokens
+        window.clear();
+        window.addAll(task);
         for (WindowWord w : windowWords) {
-            sequence.addAll(w.tokens());
+            window.addAll(w.tokens());
         }
-        logits = decoder.feed(sequence.toArray());
-        int frame = tracker.addFeed(decoder, sequence.size());
-        prefixTokens += sequence.size();
-        // sequence now holds the window's tokens after the task; new tokens are appended for the loop guard
-        int windowStart = task.length;
+        root.logits = decoder.feed(window.toArray());
+        root.frame = tracker.addFeed(decoder, window.size());
+        prefixTokens += window.size();
+        int newStart = task.length + windowTokenCount;
 
-        // 3. greedy decoding under the stop rules
+        // 3. token by token (one beam: greedy) under the stop rules, which follow the best hypothesis
         int audioCap = Math.max(MIN_TOKEN_CAP, (int) Math.ceil(audioLength / (double) SR * TOKEN_CAP_PER_SECOND));
         int cap = Math.min(audioCap - windowTokenCount, ctx - decoder.position());
         int threshold = isLast ? AlignAttConfig.LAST_FRAME_THRESHOLD : config.frameThreshold();
         int count = 0;
         Stop stop = Stop.TOKEN_CAP;
+        Hypothesis result = root;
         while (count < cap) {
-            model.suppress(logits, windowTokenCount == 0 && count == 0);
-            int token = argmax(logits);
-            if (token == model.eot()) {
+            beams.rank(windowTokenCount == 0 && count == 0);
+            result = beams.best();
+            int frame = result.frame;
+            if (beams.bestToken() == model.eot()) {
                 stop = Stop.END_OF_TEXT;
                 break;
             }
@@ -362,40 +370,42 @@ public final class AlignAttPolicy implements StreamingPolicy {
                 stop = Stop.FRAME_THRESHOLD;
                 break;
             }
-            ensureNewCapacity(count + 1);
-            newTokens[count] = token;
-            newFrames[count] = frame;
-            newProbabilities[count] = softmax(logits, token);
+            beams.advance();
             count++;
-            sequence.add(token);
-            int loop = repetitionCut(sequence.array(), sequence.size(), windowStart + windowTokenCount);
+            result = beams.leader();
+            int loop = repetitionCut(result.sequence.array(), result.sequence.size(), newStart);
             if (loop >= 0) {
-                count = loop;
+                result.count = loop;
                 stop = Stop.LOOP;
                 break;
             }
             if (count >= cap) {
                 break;
             }
-            logits = decoder.feed(new int[] {token});
-            frame = tracker.addFeed(decoder, 1);
+            beams.feed();
         }
-        PolicyStep result = commit(stop == Stop.REWIND ? 0 : count, isLast || config.neverFire());
-        lastStep = new StepStats(encoded.frames(), prefixTokens, stop == Stop.REWIND ? 0 : count, stop, t1 - t0,
-                System.nanoTime() - t1);
+        if (stop == Stop.REWIND) {
+            result.count = 0;
+        }
+        count = result.count;
+        PolicyStep step = commit(result, isLast || config.neverFire());
+        lastStep = new StepStats(encoded.frames(), prefixTokens, count, stop, t1 - t0, System.nanoTime() - t1);
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
             LOG.log(System.Logger.Level.DEBUG, "AlignAtt step{0}: {1} frames, {2} prefix + {3} new tokens, stop {4}, "
                     + "encode {5} ms, decode {6} ms, committed {7} words", isLast ? " (last)" : "",
                     lastStep.encoderFrames(), lastStep.prefixTokens(), lastStep.newTokens(), stop,
                     lastStep.encodeNanos() / 1_000_000, lastStep.decodeNanos() / 1_000_000,
-                    result.committed().size());
+                    step.committed().size());
         }
-        return result;
+        return step;
     }
 
-    /** Turns the step's new tokens into words, commits all but (unless {@code keepLast}) the last one. */
-    private PolicyStep commit(int count, boolean keepLast) {
-        List<TokenUnits.Unit> units = TokenUnits.of(model, newTokens, count);
+    /** Turns the hypothesis' new tokens into words, commits all but (unless {@code keepLast}) the last one. */
+    private PolicyStep commit(Hypothesis h, boolean keepLast) {
+        int[] newTokens = h.tokens;
+        int[] newFrames = h.frames;
+        double[] newProbabilities = h.probabilities;
+        List<TokenUnits.Unit> units = TokenUnits.of(model, newTokens, h.count);
         List<String> texts = new ArrayList<>(units.size());
         int[] unitFrames = new int[units.size()];
         for (int u = 0; u < units.size(); u++) {
@@ -448,15 +458,6 @@ public final class AlignAttPolicy implements StreamingPolicy {
         return detectedLanguage != null ? detectedLanguage : "en";
     }
 
-    private void ensureNewCapacity(int n) {
-        if (n > newTokens.length) {
-            int c = Math.max(n, newTokens.length * 2);
-            newTokens = Arrays.copyOf(newTokens, c);
-            newFrames = Arrays.copyOf(newFrames, c);
-            newProbabilities = Arrays.copyOf(newProbabilities, c);
-        }
-    }
-
     /**
      * The loop guard: when {@code seq[0..len)} ends in {@link #REPEATS} copies of one n-gram, the number of tokens
      * from {@code newStart} to keep (the copies after the first are dropped, never tokens before {@code newStart});
@@ -479,16 +480,6 @@ public final class AlignAttPolicy implements StreamingPolicy {
             }
         }
         return -1;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** Softmax probability of {@code token} (suppressed logits, -inf, count as zero). */
@@ -542,6 +533,15 @@ public final class AlignAttPolicy implements StreamingPolicy {
             for (int i = from; i < to; i++) {
                 add(other.a[i]);
             }
+        }
+
+        void copyFrom(IntSeq other) {
+            n = 0;
+            if (a.length < other.n) {
+                a = new int[other.a.length];
+            }
+            System.arraycopy(other.a, 0, a, 0, other.n);
+            n = other.n;
         }
 
         void dropFirst(int k) {

@@ -53,6 +53,26 @@ final class AttentionTracker {
         }
     }
 
+    /** Makes this tracker a copy of {@code other} (same heads): a beam forks. */
+    void copyFrom(AttentionTracker other) {
+        if (other.heads != heads) {
+            throw new IllegalArgumentException("trackers of different head counts");
+        }
+        if (sum.length != heads || sum[0].length < other.frames) {
+            sum = new double[heads][other.frames];
+            sumSq = new double[heads][other.frames];
+            normalised = new float[other.frames];
+            filtered = new float[other.frames];
+            average = new float[other.frames];
+        }
+        frames = other.frames;
+        rows = other.rows;
+        for (int h = 0; h < heads; h++) {
+            System.arraycopy(other.sum[h], 0, sum[h], 0, frames);
+            System.arraycopy(other.sumSq[h], 0, sumSq[h], 0, frames);
+        }
+    }
+
     /** Rows added since {@link #start}. */
     int rows() {
         return rows;

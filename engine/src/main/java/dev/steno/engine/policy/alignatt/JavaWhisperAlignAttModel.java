@@ -192,5 +192,15 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         public int position() {
             return state.position();
         }
+
+        @Override
+        public void copyFrom(Decoder other) {
+            state.copyFrom(((JavaDecoder) other).state);
+        }
+
+        @Override
+        public void releaseAudio() {
+            state.releaseAudio();
+        }
     }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * AlignAtt on the real Java Whisper (random weights, so the text is noise) through the session pipeline, the audio
- * fed in 1 s chunks as a simulated live stream: it runs, committed output is append-only and timestamps monotone.
+ * fed in 1 s chunks as a simulated live stream, greedy and with beams: it runs, committed output is append-only and
+ * timestamps monotone.
  */
 class AlignAttEndToEndTest {
     @TempDir
@@ -46,11 +47,13 @@ class AlignAttEndToEndTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"audio/jfk.wav, 30", "audio/synthetic/dialogue-a.wav, 30", "audio/synthetic/dialogue-a.wav, 8"})
-    void streamsARecordingAppendOnlyWithMonotoneTimes(String fixture, double audioMaxLen) throws Exception {
+    @CsvSource({"audio/jfk.wav, 30, 1", "audio/synthetic/dialogue-a.wav, 30, 1", "audio/synthetic/dialogue-a.wav, 8, 1",
+            "audio/jfk.wav, 30, 3", "audio/synthetic/dialogue-a.wav, 8, 3"})
+    void streamsARecordingAppendOnlyWithMonotoneTimes(String fixture, double audioMaxLen, int beams) throws Exception {
         float[] audio = WavReader.read(SharedFixtures.file(fixture)).resampledTo(16000).samples();
         double duration = audio.length / 16000.0;
-        AlignAttConfig config = AlignAttConfig.builder().language("en").audioMaxLenSeconds(audioMaxLen).build();
+        AlignAttConfig config = AlignAttConfig.builder().language("en").audioMaxLenSeconds(audioMaxLen).beams(beams)
+                .build();
         List<TranscriptUpdate> updates = new ArrayList<>();
         TranscriptionSession[] session = new TranscriptionSession[1];
         StreamSimulator.Result result = new StreamSimulator(1.0, false, System::nanoTime).run(audio, wiring -> {

@@ -31,6 +31,15 @@ class AttentionTrackerTest {
             public int position() {
                 return 0;
             }
+
+            @Override
+            public void copyFrom(AlignAttModel.Decoder other) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void releaseAudio() {
+            }
         };
     }
 

@@ -71,6 +71,10 @@ public class PolicyStepBenchmark {
     @Param({"batched"})
     public String prefill;
 
+    /** Beam width, for both policies (LocalAgreement: the recogniser's beam search). */
+    @Param({"1"})
+    public int beams;
+
     private JavaWhisperRecognizer recognizer;
     private StreamingPolicy streaming;
     private float[] clip;
@@ -87,7 +91,8 @@ public class PolicyStepBenchmark {
             cfg = cfg.withEotMode(true);
         }
         Path model = RandomGgmlWhisper.write(dir.resolve("ggml-" + size + ".bin"), cfg, 1);
-        recognizer = JavaWhisperRecognizer.load(model, new JavaWhisperRecognizer.JavaWhisperConfig(true, true), null);
+        recognizer = JavaWhisperRecognizer.load(model, new JavaWhisperRecognizer.JavaWhisperConfig(true, true,
+                dev.steno.engine.whisper.decode.DecodingOptions.greedy().withBeamSize(beams)), null);
         clip = WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(16000).samples();
         if (policy.startsWith("alignatt")) {
             AlignAttModel alignAtt = new JavaWhisperAlignAttModel(recognizer);
@@ -97,7 +102,8 @@ public class PolicyStepBenchmark {
                         prefill.equals("sequential"));
             }
             self[0] = new AlignAttPolicy(alignAtt, AlignAttConfig.builder()
-                    .language("en").audioMaxLenSeconds(window).shrinkEncoderWindow(!policy.endsWith("full")).build());
+                    .language("en").audioMaxLenSeconds(window).shrinkEncoderWindow(!policy.endsWith("full"))
+                    .beams(beams).build());
             streaming = self[0];
         } else {
             streaming = new LocalAgreementPolicy(recognizer, LocalAgreementConfig.builder().language("en")
@@ -119,7 +125,8 @@ public class PolicyStepBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         if (steps > 0) {
-            System.out.printf(java.util.Locale.ROOT, "%n[" + policy + " " + workload + " " + prefill + " %s %d s] per step: %.1f prefix tokens, %.1f new tokens,"
+            System.out.printf(java.util.Locale.ROOT, "%n[" + policy + " " + workload + " " + prefill + " beams " + beams
+                    + " %s %d s] per step: %.1f prefix tokens, %.1f new tokens,"
                     + " encode %.1f ms, decode %.1f ms (means over %d steps); stops %s%n", size, window,
                     prefixTokens / (double) steps, newTokens / (double) steps, encodeNanos / 1e6 / steps,
                     decodeNanos / 1e6 / steps, steps, stops);

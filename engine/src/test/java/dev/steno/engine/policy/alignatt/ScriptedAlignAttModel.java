@@ -37,8 +37,49 @@ final class ScriptedAlignAttModel implements AlignAttModel {
     record Emit(int token, int frame) {
     }
 
-    /** One step's script: the tokens in order (then end-of-text), and whether the window sounds like no speech. */
-    record Step(List<Emit> tokens, boolean noSpeech) {
+    /**
+     * One step's script: the tokens in order (then end-of-text), and whether the window sounds like no speech; or,
+     * when {@code tree} is set, a branching script for beam search (see {@link #thenTree()}).
+     */
+    record Step(List<Emit> tokens, boolean noSpeech, Map<String, Branch> tree) {
+    }
+
+    /** A node of a branching script: logits of the next tokens (others get {@value #UNSCRIPTED_LOGIT}) and the frame. */
+    record Branch(Map<Integer, Float> logits, int frame) {
+    }
+
+    /** Logit of every token a branch does not name: unlikely, but finite. */
+    static final float UNSCRIPTED_LOGIT = -10;
+
+    /**
+     * A branching script for the next step. Each node is keyed by the path of this step's tokens that leads to it
+     * (their texts concatenated, "" for the first token) and gives the logits of the next tokens and the frame the
+     * row predicting them attends to; a path without a node predicts end-of-text.
+     */
+    final class Tree {
+        private final Map<String, Branch> nodes = new HashMap<>();
+
+        /** The node after {@code path}: attention at {@code frame}, then pairs word, logit, word, logit, ... */
+        Tree at(String path, int frame, Object... wordLogitPairs) {
+            Map<Integer, Float> logits = new HashMap<>();
+            for (int i = 0; i < wordLogitPairs.length; i += 2) {
+                String w = (String) wordLogitPairs[i];
+                logits.put(w.equals("<eot>") ? eot : id(w), ((Number) wordLogitPairs[i + 1]).floatValue());
+            }
+            nodes.put(path, new Branch(logits, frame));
+            return this;
+        }
+
+        /** Adds the tree as the next step's script. */
+        ScriptedAlignAttModel done() {
+            script.add(new Step(List.of(), false, Map.copyOf(nodes)));
+            return ScriptedAlignAttModel.this;
+        }
+    }
+
+    /** Starts a branching script for the next step; {@link Tree#done()} adds it. */
+    Tree thenTree() {
+        return new Tree();
     }
 
     /** A vocabulary of these text tokens (e.g. " hello"); byte tokens can be added with {@link #byteToken}. */
@@ -78,7 +119,7 @@ final class ScriptedAlignAttModel implements AlignAttModel {
             int token = w instanceof Integer b ? byteToken(b) : id((String) w);
             tokens.add(new Emit(token, (Integer) wordFramePairs[i + 1]));
         }
-        script.add(new Step(tokens, false));
+        script.add(new Step(tokens, false, null));
         return this;
     }
 
@@ -86,7 +127,7 @@ final class ScriptedAlignAttModel implements AlignAttModel {
     ScriptedAlignAttModel thenNoSpeech(Object... wordFramePairs) {
         then(wordFramePairs);
         Step s = script.removeLast();
-        script.add(new Step(s.tokens(), true));
+        script.add(new Step(s.tokens(), true, null));
         return this;
     }
 
@@ -189,63 +230,107 @@ final class ScriptedAlignAttModel implements AlignAttModel {
 
     @Override
     public Decoder newDecoder() {
-        return new Decoder() {
-            private int frames;
-            private Step step;
-            private int emitted;
-            private int position;
-            private int lastRows;
-            private int lastFrame = -1;
+        return new ScriptedDecoder();
+    }
 
-            @Override
-            public void setAudio(EncodedAudio audio) {
-                frames = audio.frames();
-                step = script.isEmpty() ? new Step(List.of(), false) : script.poll();
-                emitted = 0;
-                position = 0;
-                feeds.add(new ArrayList<>());
-            }
+    /** Follows the script of the step its audio started; forks continue the same script. */
+    private final class ScriptedDecoder implements Decoder {
+        private int frames;
+        private Step step;
+        private int emitted;
+        private int position;
+        private int lastRows;
+        private int lastFrame = -1;
+        /** Branching scripts: whether the window was fed, and this step's tokens since. */
+        private boolean windowFed;
+        private String path = "";
 
-            @Override
-            public float[] feed(int[] tokens) {
-                feeds.getLast().add(tokens.clone());
-                position += tokens.length;
-                lastRows = tokens.length;
-                float[] logits = new float[vocabSize()];
-                if (tokens[tokens.length - 1] == sot()) {
-                    lastFrame = -1;
-                    if (step.noSpeech()) {
-                        logits[noSpeech()] = 30;
-                    }
-                    return logits;
-                }
-                if (emitted < step.tokens().size()) {
-                    Emit e = step.tokens().get(emitted++);
-                    logits[e.token()] = 10;
-                    lastFrame = e.frame();
-                } else {
-                    logits[eot] = 10;
-                    lastFrame = -1;
+        @Override
+        public void setAudio(EncodedAudio audio) {
+            windowFed = false;
+            path = "";
+            frames = audio.frames();
+            step = script.isEmpty() ? new Step(List.of(), false, null) : script.poll();
+            emitted = 0;
+            position = 0;
+            feeds.add(new ArrayList<>());
+        }
+
+        @Override
+        public float[] feed(int[] tokens) {
+            feeds.getLast().add(tokens.clone());
+            position += tokens.length;
+            lastRows = tokens.length;
+            float[] logits = new float[vocabSize()];
+            if (tokens[tokens.length - 1] == sot()) {
+                lastFrame = -1;
+                if (step.noSpeech()) {
+                    logits[noSpeech()] = 30;
                 }
                 return logits;
             }
-
-            @Override
-            public float[] attention(int head, int row) {
-                float[] a = new float[frames];
-                Arrays.fill(a, 1f / frames);
-                if (row == lastRows - 1 && lastFrame >= 0) {
-                    for (int f = lastFrame; f < Math.min(frames, lastFrame + BOX); f++) {
-                        a[f] += 0.5f / BOX;
-                    }
+            if (step.tree() != null) {
+                if (windowFed) {
+                    path += new String(vocab.get(tokens[0]), StandardCharsets.ISO_8859_1);
                 }
-                return a;
+                windowFed = true;
+                Branch b = step.tree().get(path);
+                Arrays.fill(logits, UNSCRIPTED_LOGIT);
+                if (b == null) {
+                    logits[eot] = 10;
+                    lastFrame = -1;
+                } else {
+                    b.logits().forEach((t, v) -> logits[t] = v);
+                    lastFrame = b.frame();
+                }
+                return logits;
             }
+            if (emitted < step.tokens().size()) {
+                Emit e = step.tokens().get(emitted++);
+                logits[e.token()] = 10;
+                lastFrame = e.frame();
+            } else {
+                logits[eot] = 10;
+                lastFrame = -1;
+            }
+            return logits;
+        }
 
-            @Override
-            public int position() {
-                return position;
+        @Override
+        public float[] attention(int head, int row) {
+            float[] a = new float[frames];
+            Arrays.fill(a, 1f / frames);
+            if (row == lastRows - 1 && lastFrame >= 0) {
+                for (int f = lastFrame; f < Math.min(frames, lastFrame + BOX); f++) {
+                    a[f] += 0.5f / BOX;
+                }
             }
-        };
+            return a;
+        }
+
+        @Override
+        public int position() {
+            return position;
+        }
+
+        @Override
+        public void copyFrom(Decoder other) {
+            ScriptedDecoder o = (ScriptedDecoder) other;
+            frames = o.frames;
+            step = o.step;
+            emitted = o.emitted;
+            position = o.position;
+            windowFed = o.windowFed;
+            path = o.path;
+            lastRows = 0;
+            lastFrame = -1;
+        }
+
+        @Override
+        public void releaseAudio() {
+            frames = 0;
+            step = null;
+            position = 0;
+        }
     }
 }

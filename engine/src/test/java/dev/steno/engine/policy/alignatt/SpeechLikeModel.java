@@ -119,69 +119,93 @@ final class SpeechLikeModel implements AlignAttModel {
 
     @Override
     public Decoder newDecoder() {
-        Decoder d = real.newDecoder();
-        return new Decoder() {
-            private int frames;
-            private int fedAfterTask;
-            private boolean afterTask;
-            private int lastRows;
-            private int realRows;
-            private int lastFrame = -1;
+        return new SpeechLikeDecoder(real.newDecoder());
+    }
 
-            @Override
-            public void setAudio(EncodedAudio audio) {
-                d.setAudio(audio);
-                frames = audio.frames();
-                afterTask = false;
-                fedAfterTask = 0;
+    /** The real decoder's compute, the transcript's outcome. */
+    private final class SpeechLikeDecoder implements Decoder {
+        private final Decoder d;
+        private int frames;
+        private int fedAfterTask;
+        private boolean afterTask;
+        private int lastRows;
+        private int realRows;
+        private int lastFrame = -1;
+
+        SpeechLikeDecoder(Decoder d) {
+            this.d = d;
+        }
+
+        @Override
+        public void setAudio(EncodedAudio audio) {
+            d.setAudio(audio);
+            frames = audio.frames();
+            afterTask = false;
+            fedAfterTask = 0;
+        }
+
+        @Override
+        public float[] feed(int[] tokens) {
+            float[] logits;
+            if (sequentialPrefill && tokens.length > 1) {
+                logits = null;
+                for (int t : tokens) {
+                    logits = d.feed(new int[] {t});
+                }
+            } else {
+                logits = d.feed(tokens);
             }
-
-            @Override
-            public float[] feed(int[] tokens) {
-                float[] logits;
-                if (sequentialPrefill && tokens.length > 1) {
-                    logits = null;
-                    for (int t : tokens) {
-                        logits = d.feed(new int[] {t});
-                    }
-                } else {
-                    logits = d.feed(tokens);
-                }
-                lastRows = tokens.length;
-                realRows = sequentialPrefill ? 1 : tokens.length;
-                if (tokens[tokens.length - 1] == sot()) {
-                    lastFrame = -1;
-                    return logits;
-                }
-                // the first feed after the start token carries the 3 task tokens, then committed and new tokens
-                fedAfterTask += afterTask ? tokens.length : tokens.length - 3;
-                afterTask = true;
-                double start = windowStart.getAsDouble();
-                long index = (long) Math.ceil(start * TOKENS_PER_SECOND - 1e-9) + fedAfterTask;
-                double time = index / TOKENS_PER_SECOND - start;
-                lastFrame = (int) Math.round(time / 0.02);
-                Arrays.fill(logits, 0f);
-                logits[wordAt(index)] = 100f;
+            lastRows = tokens.length;
+            realRows = sequentialPrefill ? 1 : tokens.length;
+            if (tokens[tokens.length - 1] == sot()) {
+                lastFrame = -1;
                 return logits;
             }
+            // the first feed after the start token carries the 3 task tokens, then committed and new tokens
+            fedAfterTask += afterTask ? tokens.length : tokens.length - 3;
+            afterTask = true;
+            double start = windowStart.getAsDouble();
+            long index = (long) Math.ceil(start * TOKENS_PER_SECOND - 1e-9) + fedAfterTask;
+            double time = index / TOKENS_PER_SECOND - start;
+            lastFrame = (int) Math.round(time / 0.02);
+            Arrays.fill(logits, 0f);
+            logits[wordAt(index)] = 100f;
+            return logits;
+        }
 
-            @Override
-            public float[] attention(int head, int row) {
-                float[] realRow = d.attention(head, Math.min(row, realRows - 1)); // read as the policy would
-                float[] a = new float[realRow.length];
-                Arrays.fill(a, 1f / frames);
-                if (row == lastRows - 1 && lastFrame >= 0) {
-                    for (int f = lastFrame; f < Math.min(frames, lastFrame + ScriptedAlignAttModel.BOX); f++) {
-                        a[f] += 0.5f / ScriptedAlignAttModel.BOX;
-                    }
+        @Override
+        public float[] attention(int head, int row) {
+            float[] realRow = d.attention(head, Math.min(row, realRows - 1)); // read as the policy would
+            float[] a = new float[realRow.length];
+            Arrays.fill(a, 1f / frames);
+            if (row == lastRows - 1 && lastFrame >= 0) {
+                for (int f = lastFrame; f < Math.min(frames, lastFrame + ScriptedAlignAttModel.BOX); f++) {
+                    a[f] += 0.5f / ScriptedAlignAttModel.BOX;
                 }
-                return a;
             }
+            return a;
+        }
 
-            @Override
-            public int position() {
-                return d.position();
-            }
-        };
+        @Override
+        public int position() {
+            return d.position();
+        }
+
+        @Override
+        public void copyFrom(Decoder other) {
+            SpeechLikeDecoder o = (SpeechLikeDecoder) other;
+            d.copyFrom(o.d);
+            frames = o.frames;
+            fedAfterTask = o.fedAfterTask;
+            afterTask = o.afterTask;
+            lastRows = 0;
+            realRows = 0;
+            lastFrame = -1;
+        }
+
+        @Override
+        public void releaseAudio() {
+            d.releaseAudio();
+        }
     }
 }
