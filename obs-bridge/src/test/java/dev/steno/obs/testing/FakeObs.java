@@ -126,6 +126,11 @@ public final class FakeObs implements AutoCloseable {
         }
     }
 
+    /** Stops the "stream" without telling anyone (the event got lost): the next SendStreamCaption gets 501. */
+    public void stopStreamingWithoutEvent() {
+        streaming = false;
+    }
+
     /** Drops every connection without a close handshake (OBS crashed or the network went away). */
     public void dropAll() {
         // close the TCP connections themselves, as a crashing OBS does (no close frame)
