@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * Whisper in Java (Vector API kernels) on the same ggml files as whisper.cpp, with access to every token and to
@@ -92,7 +93,12 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         }
     }
 
-    private JavaWhisperRecognizer(GgmlWhisperFile file, JavaWhisperConfig config, ParallelLoop par) throws IOException {
+    /** Workers started for this recogniser when the caller gave none; null otherwise. */
+    private final ForkJoinPool ownedPool;
+
+    private JavaWhisperRecognizer(GgmlWhisperFile file, JavaWhisperConfig config, ParallelLoop par,
+                                  ForkJoinPool ownedPool) throws IOException {
+        this.ownedPool = ownedPool;
         this.config = config;
         this.weights = WhisperWeights.load(file);
         this.encoder = new WhisperEncoder(weights, par);
@@ -107,12 +113,36 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
                 .heads().stream().map(h -> new int[] {h.layer(), h.head()}).toArray(int[][]::new);
     }
 
-    /** Loads and checks a ggml model; kernels run on {@code pool} (null: the common pool). */
+    /**
+     * Loads and checks a ggml model; kernels run on {@code pool}, or when it is null on workers of the recogniser's
+     * own (one per core but one: the calling thread works too), stopped by {@link #close()}.
+     */
     public static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, ForkJoinPool pool)
             throws IOException {
         GgmlWhisperFile file = GgmlWhisperFile.openComplete(model);
-        return new JavaWhisperRecognizer(file, config,
-                ParallelLoop.of(pool != null ? pool : ForkJoinPool.commonPool()));
+        ForkJoinPool owned = pool == null ? newWorkerPool() : null;
+        try {
+            return new JavaWhisperRecognizer(file, config, ParallelLoop.of(pool != null ? pool : owned), owned);
+        } catch (IOException | RuntimeException e) {
+            if (owned != null) {
+                owned.shutdownNow();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Kernel workers. Not the common pool: since JDK 19 its workers erase thread-locals after every task, and the
+     * kernels keep their scratch buffers in thread-locals, so each kernel call would allocate them anew (about 2 MB
+     * per streaming step of tiny, measured with JFR).
+     */
+    private static ForkJoinPool newWorkerPool() {
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        return new ForkJoinPool(workers, pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("steno-whisper-" + t.getPoolIndex());
+            return t;
+        }, null, false);
     }
 
     @Override
@@ -362,5 +392,8 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     @Override
     public void close() {
         // the weights are a memory-mapped file; the mapping goes with the garbage collector
+        if (ownedPool != null) {
+            ownedPool.shutdown();
+        }
     }
 }

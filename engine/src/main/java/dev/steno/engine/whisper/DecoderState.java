@@ -3,6 +3,7 @@ package dev.steno.engine.whisper;
 import dev.steno.engine.whisper.nn.Kernels;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The caches of one decoding: self-attention keys and values of the tokens so far (up to {@code n_text_ctx}), and
@@ -168,6 +169,20 @@ public final class DecoderState {
         return Arrays.copyOfRange(p, row * frames, (row + 1) * frames);
     }
 
+    /**
+     * As {@link #crossAttention(int, int, int)}, copying the weights of the first {@code count} frames into
+     * {@code into} instead of allocating (AlignAtt reads every row of every step).
+     */
+    public void crossAttention(int layer, int head, int row, float[] into, int count) {
+        float[] p = probs[layer][head];
+        if (p == null || row < 0 || row >= lastTokens) {
+            throw new IllegalStateException("no cross-attention recorded for layer " + layer + " head " + head
+                    + " row " + row);
+        }
+        Objects.checkFromIndexSize(0, count, frames);
+        System.arraycopy(p, row * frames, into, 0, count);
+    }
+
     /** Number of tokens of the last {@link #step} or {@link #prefill} call. */
     public int lastTokens() {
         return lastTokens;
@@ -210,7 +225,9 @@ public final class DecoderState {
         for (int[] lh : recorded) {
             float[] p = probs[lh[0]][lh[1]];
             if (p == null || p.length < n * frames) {
-                probs[lh[0]][lh[1]] = new float[Math.max(n, 4) * frames];
+                // grow by half at least: a streaming prefix grows a token or two per step
+                int grown = p == null ? 0 : (int) Math.min((long) ctx * frames, p.length + (long) p.length / 2);
+                probs[lh[0]][lh[1]] = new float[Math.max(Math.max(n, 4) * frames, grown)];
             }
         }
         // One team for the whole step: ~60 small kernel calls, each handed to spinning helpers in about a microsecond.
@@ -262,7 +279,8 @@ public final class DecoderState {
         if (n <= cap) {
             return;
         }
-        int c = Math.max(n, 8);
+        // grow by half at least (up to the context): a streaming prefix grows a token or two per step
+        int c = Math.max(n, Math.min(ctx, Math.max(8, cap + cap / 2)));
         x = new float[c * ns];
         h = new float[c * ns];
         q = new float[c * ns];

@@ -168,8 +168,8 @@ public final class LogMelSpectrogram {
         }
         int frames = n / HOP_LENGTH;
         float[] out = new float[nMels * frames];
-        float max = run(audio16k, true, frames, frames, out);
-        normalize(out, frames == 0 ? 0f : max);
+        float max = run(audio16k, n, true, frames, frames, out);
+        normalize(out, out.length, frames == 0 ? 0f : max);
         return out;
     }
 
@@ -187,22 +187,36 @@ public final class LogMelSpectrogram {
 
     /** {@link #computeWindow(float[], int)} flat, row-major {@code [mel * nFrames + frame]}. */
     public float[] computeWindowFlat(float[] audio16k, int nFrames) {
-        int n = audio16k.length;
+        // a negative count is refused by the call with the frame-count message
+        return computeWindowFlat(audio16k, audio16k.length, nFrames, new float[nMels * Math.max(0, nFrames)]);
+    }
+
+    /**
+     * As {@link #computeWindowFlat(float[], int)} for the first {@code length} samples, written into {@code out} (at
+     * least {@code n_mels * nFrames} values), so that a stream re-encoding its window every step allocates nothing.
+     *
+     * @return {@code out}
+     */
+    public float[] computeWindowFlat(float[] audio16k, int length, int nFrames, float[] out) {
+        java.util.Objects.checkFromIndexSize(0, length, audio16k.length);
+        int n = length;
         int total = paddedFrameCount(n);
         if (nFrames < 0 || nFrames > total) {
             throw new IllegalArgumentException("nFrames " + nFrames + " outside 0.." + total);
         }
+        if (out.length < nMels * nFrames) {
+            throw new IllegalArgumentException("out holds " + out.length + " values, needs " + nMels * nFrames);
+        }
         // frames at or past this one see only the zero padding; their value is log10(1e-10) = -10
         int audible = (int) Math.min(total, ((long) n + HALF + HOP_LENGTH - 1) / HOP_LENGTH);
-        float[] out = new float[nMels * nFrames];
-        float max = run(audio16k, false, audible, nFrames, out);
+        float max = run(audio16k, n, false, audible, nFrames, out);
         if (audible < total) {
             max = Math.max(max, ZERO_FRAME_LOG);
             for (int m = 0; m < nMels; m++) {
                 Arrays.fill(out, m * nFrames + Math.min(audible, nFrames), (m + 1) * nFrames, ZERO_FRAME_LOG);
             }
         }
-        normalize(out, max);
+        normalize(out, nMels * nFrames, max);
         return out;
     }
 
@@ -239,15 +253,15 @@ public final class LogMelSpectrogram {
      * Computes log10 mel values of frames {@code [0, computeFrames)}, storing those below {@code storeFrames} into
      * {@code out} (row stride {@code storeFrames}); returns their max ({@code -inf} when none).
      */
-    private float run(float[] audio, boolean reflectEnd, int computeFrames, int storeFrames, float[] out) {
+    private float run(float[] audio, int n, boolean reflectEnd, int computeFrames, int storeFrames, float[] out) {
         int tasks = (int) Math.min(threads, Math.max(1, computeFrames / MIN_FRAMES_PER_TASK));
         if (tasks <= 1) {
-            return runRange(audio, reflectEnd, 0, computeFrames, storeFrames, out);
+            return runRange(audio, n, reflectEnd, 0, computeFrames, storeFrames, out);
         }
         double[] maxes = IntStream.range(0, tasks).parallel().mapToDouble(task -> {
             int from = (int) ((long) computeFrames * task / tasks);
             int to = (int) ((long) computeFrames * (task + 1) / tasks);
-            return runRange(audio, reflectEnd, from, to, storeFrames, out);
+            return runRange(audio, n, reflectEnd, from, to, storeFrames, out);
         }).toArray();
         double max = Double.NEGATIVE_INFINITY;
         for (double v : maxes) {
@@ -256,7 +270,7 @@ public final class LogMelSpectrogram {
         return (float) max;
     }
 
-    private float runRange(float[] audio, boolean reflectEnd, int from, int to, int storeFrames, float[] out) {
+    private float runRange(float[] audio, int n, boolean reflectEnd, int from, int to, int storeFrames, float[] out) {
         double[] re = new double[HALF];
         double[] im = new double[HALF];
         double[] workRe = new double[HALF];
@@ -264,7 +278,6 @@ public final class LogMelSpectrogram {
         double[] power = new double[N_BINS];
         float[] frameLog = new float[nMels];
         float max = Float.NEGATIVE_INFINITY;
-        int n = audio.length;
         for (int t = from; t < to; t++) {
             int start = t * HOP_LENGTH - HALF;
             if (start >= 0 && start + N_FFT <= n) {
@@ -274,8 +287,8 @@ public final class LogMelSpectrogram {
                 }
             } else {
                 for (int k = 0; k < HALF; k++) {
-                    re[k] = sample(audio, start + 2 * k, reflectEnd) * window[2 * k];
-                    im[k] = sample(audio, start + 2 * k + 1, reflectEnd) * window[2 * k + 1];
+                    re[k] = sample(audio, n, start + 2 * k, reflectEnd) * window[2 * k];
+                    im[k] = sample(audio, n, start + 2 * k + 1, reflectEnd) * window[2 * k + 1];
                 }
             }
             powerSpectrum(re, im, workRe, workIm, power);
@@ -302,8 +315,7 @@ public final class LogMelSpectrogram {
     }
 
     /** Padded sample at audio index {@code i}: reflect before 0; past the end reflect or zero. */
-    private static float sample(float[] audio, int i, boolean reflectEnd) {
-        int n = audio.length;
+    private static float sample(float[] audio, int n, int i, boolean reflectEnd) {
         if (i < 0) {
             i = -i;
             return i < n ? audio[i] : 0f;
@@ -349,9 +361,9 @@ public final class LogMelSpectrogram {
         }
     }
 
-    private static void normalize(float[] logMel, float max) {
+    private static void normalize(float[] logMel, int count, float max) {
         float floor = max - 8.0f;
-        for (int i = 0; i < logMel.length; i++) {
+        for (int i = 0; i < count; i++) {
             float v = logMel[i];
             if (v < floor) {
                 v = floor;

@@ -194,6 +194,36 @@ class JavaWhisperDecodingTest {
     }
 
     @Test
+    void kernelWorkersKeepTheirScratchBuffersBetweenCalls() throws Exception {
+        // the recogniser's own workers (no pool given): a window encoded again and again allocates next to nothing on
+        // any thread; on the common pool, whose workers erase thread-locals, every call reallocated the scratch
+        try (JavaWhisperRecognizer r = load(tiny, DecodingOptions.greedy())) {
+            float[] audio = Arrays.copyOf(jfk, 16000 * 10);
+            JavaWhisperRecognizer.Parts p = r.parts();
+            int melFrames = LogMelSpectrogram.shrunkMelFrames(audio.length);
+            int frames = LogMelSpectrogram.encoderFrames(melFrames);
+            float[] spectrogram = p.mel().computeWindowFlat(audio, melFrames);
+            float[] out = new float[frames * p.encoder().width()];
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int i = 0; i < 30; i++) { // until the kernels are compiled (before, vectors are boxed objects)
+                p.encoder().encode(spectrogram, frames, out);
+            }
+            long perCall = Long.MAX_VALUE; // the quietest of four windows: other threads allocate now and then
+            for (int window = 0; window < 4; window++) {
+                long before = threads.getTotalThreadAllocatedBytes();
+                for (int i = 0; i < 5; i++) {
+                    p.encoder().encode(spectrogram, frames, out);
+                }
+                perCall = Math.min(perCall, (threads.getTotalThreadAllocatedBytes() - before) / 5);
+            }
+            long activations = (long) frames * p.encoder().width() * Float.BYTES;
+            System.out.println("encoder call: " + perCall + " B allocated on all threads");
+            assertTrue(perCall < activations, "allocated " + perCall + " B per call");
+        }
+    }
+
+    @Test
     void timestampsComeInMonotonePairsAndTimeTheSegments() throws Exception {
         float[] audio = Arrays.copyOf(jfk, 16000 * 8);
         for (DecodingOptions o : List.of(DecodingOptions.greedy().withTimestamps(true),

@@ -2,6 +2,7 @@ package dev.steno.engine.whisper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,6 +182,23 @@ class LogMelSpectrogramTest {
         float[] par = new LogMelSpectrogram(tiny, 8).computeWindowFlat(jfk, 3000);
         assertArrayEquals(seq, par);
         assertArrayEquals(new LogMelSpectrogram(tiny).computeFlat(jfk), new LogMelSpectrogram(tiny, 4).computeFlat(jfk));
+    }
+
+    @Test
+    void aPrefixOfABufferIntoAReusedArrayEqualsTheCopiedPrefix() {
+        LogMelSpectrogram mel = new LogMelSpectrogram(tiny);
+        float[] buffer = Arrays.copyOf(jfk, jfk.length + 16000);
+        Arrays.fill(buffer, jfk.length, buffer.length, 0.9f); // loud garbage past the length: must not leak in
+        float[] reused = new float[80 * 3000];
+        Arrays.fill(reused, 42f);
+        for (int length : new int[] {16000 * 3, 16000 * 5 + 77, jfk.length}) {
+            int frames = LogMelSpectrogram.shrunkMelFrames(length);
+            float[] want = mel.computeWindowFlat(Arrays.copyOf(jfk, length), frames);
+            assertSame(reused, mel.computeWindowFlat(buffer, length, frames, reused));
+            assertArrayEquals(want, Arrays.copyOf(reused, want.length), "length " + length);
+        }
+        assertThrows(IllegalArgumentException.class, () -> mel.computeWindowFlat(jfk, jfk.length, 3000, new float[10]));
+        assertThrows(IndexOutOfBoundsException.class, () -> mel.computeWindowFlat(jfk, jfk.length + 1, 10, reused));
     }
 
     @Test

@@ -59,8 +59,10 @@ public interface AlignAttModel {
      *
      * @param samples16k mono audio; the first {@code length} samples are used
      * @param fullWindow pad to Whisper's 30 s window instead of encoding only the frames the audio covers
+     * @param reuse      this stream's previous result, whose buffers may be overwritten (no decoder needs it once
+     *                   {@link Decoder#setAudio} returned), or null
      */
-    EncodedAudio encode(float[] samples16k, int length, boolean fullWindow);
+    EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse);
 
     /** A decoder with empty caches, for one stream. */
     Decoder newDecoder();
@@ -83,10 +85,10 @@ public interface AlignAttModel {
         float[] feed(int[] tokens);
 
         /**
-         * Cross-attention softmax weights of alignment head {@code head} for token {@code row} of the last
-         * {@link #feed}, one value per encoder frame of the current audio.
+         * Copies the cross-attention softmax weights of alignment head {@code head} for token {@code row} of the last
+         * {@link #feed}, for the first {@code frames} encoder frames of the current audio, into {@code into}.
          */
-        float[] attention(int head, int row);
+        void attention(int head, int row, float[] into, int frames);
 
         /** Tokens in the cache. */
         int position();

@@ -100,6 +100,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
     // per-step scratch, reused
     private final IntSeq sequence = new IntSeq();
+    private AlignAttModel.EncodedAudio encodedBuffers;
 
     /** Why a step ended. */
     public enum Stop {
@@ -299,7 +300,9 @@ public final class AlignAttPolicy implements StreamingPolicy {
         }
         samplesSinceDecode = 0;
         long t0 = System.nanoTime();
-        AlignAttModel.EncodedAudio encoded = model.encode(audio, audioLength, !config.shrinkEncoderWindow());
+        AlignAttModel.EncodedAudio encoded = model.encode(audio, audioLength, !config.shrinkEncoderWindow(),
+                encodedBuffers);
+        encodedBuffers = encoded;
         long t1 = System.nanoTime();
         contentFrames = Math.min(contentFrames, encoded.frames());
         Hypothesis root = beams.root();

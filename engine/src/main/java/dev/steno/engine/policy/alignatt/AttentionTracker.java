@@ -23,6 +23,10 @@ final class AttentionTracker {
     private float[] normalised = new float[0];
     private float[] filtered = new float[0];
     private float[] average = new float[0];
+    /** One row of one head, read from the decoder. */
+    private float[] row = new float[0];
+    /** Per head, the newest row: the one {@link #mostAttended} normalises. */
+    private float[][] lastRow = new float[0][];
     private final float[] window = new float[CrossAttentionAlignment.MEDIAN_FILTER_WIDTH];
 
     AttentionTracker(int heads) {
@@ -39,13 +43,7 @@ final class AttentionTracker {
         }
         frames = contentFrames;
         rows = 0;
-        if (sum.length != heads || sum[0].length < frames) {
-            sum = new double[heads][frames];
-            sumSq = new double[heads][frames];
-            normalised = new float[frames];
-            filtered = new float[frames];
-            average = new float[frames];
-        } else {
+        if (!ensure(frames)) {
             for (int h = 0; h < heads; h++) {
                 java.util.Arrays.fill(sum[h], 0, frames, 0);
                 java.util.Arrays.fill(sumSq[h], 0, frames, 0);
@@ -58,19 +56,28 @@ final class AttentionTracker {
         if (other.heads != heads) {
             throw new IllegalArgumentException("trackers of different head counts");
         }
-        if (sum.length != heads || sum[0].length < other.frames) {
-            sum = new double[heads][other.frames];
-            sumSq = new double[heads][other.frames];
-            normalised = new float[other.frames];
-            filtered = new float[other.frames];
-            average = new float[other.frames];
-        }
+        ensure(other.frames);
         frames = other.frames;
         rows = other.rows;
         for (int h = 0; h < heads; h++) {
             System.arraycopy(other.sum[h], 0, sum[h], 0, frames);
             System.arraycopy(other.sumSq[h], 0, sumSq[h], 0, frames);
         }
+    }
+
+    /** Grows the buffers to {@code n} frames; true when it allocated (then they are zero). */
+    private boolean ensure(int n) {
+        if (sum.length == heads && sum[0].length >= n) {
+            return false;
+        }
+        sum = new double[heads][n];
+        sumSq = new double[heads][n];
+        normalised = new float[n];
+        filtered = new float[n];
+        average = new float[n];
+        row = new float[n];
+        lastRow = new float[heads][n];
+        return true;
     }
 
     /** Rows added since {@link #start}. */
@@ -85,7 +92,8 @@ final class AttentionTracker {
     int addFeed(AlignAttModel.Decoder decoder, int count) {
         for (int r = 0; r < count; r++) {
             for (int h = 0; h < heads; h++) {
-                float[] a = decoder.attention(h, r);
+                float[] a = r == count - 1 ? lastRow[h] : row;
+                decoder.attention(h, r, a, frames);
                 double[] s = sum[h];
                 double[] q = sumSq[h];
                 for (int f = 0; f < frames; f++) {
@@ -96,13 +104,14 @@ final class AttentionTracker {
             }
             rows++;
         }
-        return mostAttended(decoder, count - 1);
+        return mostAttended();
     }
 
-    private int mostAttended(AlignAttModel.Decoder decoder, int row) {
+    /** The most-attended frame of the newest row. */
+    private int mostAttended() {
         java.util.Arrays.fill(average, 0, frames, 0f);
         for (int h = 0; h < heads; h++) {
-            float[] a = decoder.attention(h, row);
+            float[] a = lastRow[h];
             double[] s = sum[h];
             double[] q = sumSq[h];
             for (int f = 0; f < frames; f++) {

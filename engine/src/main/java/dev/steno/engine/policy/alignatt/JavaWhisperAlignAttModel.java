@@ -146,12 +146,20 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     }
 
     @Override
-    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow) {
-        float[] audio = Arrays.copyOf(samples16k, length);
+    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
-        float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
-        return new Encoded(encoder.encode(spectrogram, frames), frames);
+        Encoded e = reuse instanceof Encoded r ? r : new Encoded();
+        if (e.spectrogram.length < mel.nMels() * melFrames) {
+            e.spectrogram = new float[mel.nMels() * melFrames];
+        }
+        if (e.output.length < frames * encoder.width()) {
+            e.output = new float[frames * encoder.width()];
+        }
+        mel.computeWindowFlat(samples16k, length, melFrames, e.spectrogram);
+        encoder.encode(e.spectrogram, frames, e.output);
+        e.frames = frames;
+        return e;
     }
 
     @Override
@@ -159,7 +167,16 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         return new JavaDecoder(decoder.newState(), heads);
     }
 
-    private record Encoded(float[] output, int frames) implements EncodedAudio {
+    /** A window's log-mel and encoder output; buffers of the largest window seen, reused by the next encode. */
+    private static final class Encoded implements EncodedAudio {
+        private float[] spectrogram = new float[0];
+        private float[] output = new float[0];
+        private int frames;
+
+        @Override
+        public int frames() {
+            return frames;
+        }
     }
 
     private static final class JavaDecoder implements Decoder {
@@ -175,7 +192,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         @Override
         public void setAudio(EncodedAudio audio) {
             Encoded e = (Encoded) audio;
-            state.setAudio(e.output(), e.frames());
+            state.setAudio(e.output, e.frames);
         }
 
         @Override
@@ -184,8 +201,8 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         }
 
         @Override
-        public float[] attention(int head, int row) {
-            return state.crossAttention(heads[head][0], heads[head][1], row);
+        public void attention(int head, int row, float[] into, int frames) {
+            state.crossAttention(heads[head][0], heads[head][1], row, into, frames);
         }
 
         @Override

@@ -51,7 +51,8 @@ public final class Kernels {
     static float[] scratch(int slot, int size) {
         float[][] s = SCRATCH.get();
         if (s[slot].length < size) {
-            s[slot] = new float[size];
+            // grow by half at least: batch sizes creep up a little at a time in streaming
+            s[slot] = new float[Math.max(size, s[slot].length + s[slot].length / 2)];
         }
         return s[slot];
     }

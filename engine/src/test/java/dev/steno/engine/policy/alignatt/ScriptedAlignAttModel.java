@@ -222,7 +222,7 @@ final class ScriptedAlignAttModel implements AlignAttModel {
     }
 
     @Override
-    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow) {
+    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         encodedLengths.add(length);
         int frames = fullWindow ? 1500 : LogMelSpectrogram.encoderFrames(LogMelSpectrogram.shrunkMelFrames(length));
         return () -> frames;
@@ -297,15 +297,13 @@ final class ScriptedAlignAttModel implements AlignAttModel {
         }
 
         @Override
-        public float[] attention(int head, int row) {
-            float[] a = new float[frames];
-            Arrays.fill(a, 1f / frames);
+        public void attention(int head, int row, float[] into, int count) {
+            Arrays.fill(into, 0, count, 1f / frames);
             if (row == lastRows - 1 && lastFrame >= 0) {
-                for (int f = lastFrame; f < Math.min(frames, lastFrame + BOX); f++) {
-                    a[f] += 0.5f / BOX;
+                for (int f = lastFrame; f < Math.min(count, lastFrame + BOX); f++) {
+                    into[f] += 0.5f / BOX;
                 }
             }
-            return a;
         }
 
         @Override

@@ -113,8 +113,8 @@ final class SpeechLikeModel implements AlignAttModel {
     }
 
     @Override
-    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow) {
-        return real.encode(samples16k, length, fullWindow);
+    public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
+        return real.encode(samples16k, length, fullWindow, reuse);
     }
 
     @Override
@@ -174,16 +174,14 @@ final class SpeechLikeModel implements AlignAttModel {
         }
 
         @Override
-        public float[] attention(int head, int row) {
-            float[] realRow = d.attention(head, Math.min(row, realRows - 1)); // read as the policy would
-            float[] a = new float[realRow.length];
-            Arrays.fill(a, 1f / frames);
+        public void attention(int head, int row, float[] into, int count) {
+            d.attention(head, Math.min(row, realRows - 1), into, count); // read as the policy would, then replaced
+            Arrays.fill(into, 0, count, 1f / frames);
             if (row == lastRows - 1 && lastFrame >= 0) {
-                for (int f = lastFrame; f < Math.min(frames, lastFrame + ScriptedAlignAttModel.BOX); f++) {
-                    a[f] += 0.5f / ScriptedAlignAttModel.BOX;
+                for (int f = lastFrame; f < Math.min(count, lastFrame + ScriptedAlignAttModel.BOX); f++) {
+                    into[f] += 0.5f / ScriptedAlignAttModel.BOX;
                 }
             }
-            return a;
         }
 
         @Override
