@@ -211,7 +211,15 @@ class RealObsTest {
             }
             Thread.sleep(3000); // a few seconds of video carrying the caption
             client.request("StopStream").get(10, TimeUnit.SECONDS);
-            FakeObs.await(Duration.ofSeconds(30), () -> !client.streaming(), "stream stopped");
+            // the next test wants OBS idle: the output may still run after the stopping event
+            FakeObs.await(Duration.ofSeconds(30), () -> {
+                try {
+                    return !client.streaming() && !client.request("GetStreamStatus").get(5, TimeUnit.SECONDS)
+                            .path("outputActive").asBoolean(true);
+                } catch (Exception notYet) {
+                    return false;
+                }
+            }, "stream stopped");
         } finally {
             if (!ffmpeg.waitFor(30, TimeUnit.SECONDS)) {
                 ffmpeg.destroy();

@@ -147,15 +147,24 @@ class OverlayBrowserTest {
             Process chromium = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 int port = devToolsPort(chromium, log);
-                HttpResponse<String> targets = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/json/list")).build(), HttpResponse.BodyHandlers.ofString());
+                // DevTools listens before the first tab exists: ask until the overlay's page is listed
                 JsonNode page = null;
-                for (JsonNode t : JSON.readTree(targets.body())) {
-                    if (t.path("type").asText().equals("page") && t.path("url").asText().contains("/overlay")) {
-                        page = t;
+                String listed = "";
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (page == null && System.nanoTime() < deadline) {
+                    listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    for (JsonNode t : JSON.readTree(listed)) {
+                        if (t.path("type").asText().equals("page") && t.path("url").asText().contains("/overlay")) {
+                            page = t;
+                        }
+                    }
+                    if (page == null) {
+                        Thread.sleep(100);
                     }
                 }
-                assertTrue(page != null, "the overlay page is open: " + targets.body());
+                assertTrue(page != null, "the overlay page is open: " + listed);
                 try (DevTools devTools = DevTools.connect(URI.create(page.path("webSocketDebuggerUrl").asText()))) {
                     devTools.awaitEval("document.getElementById('committed').textContent", "Captions work.");
                     assertEquals("true", devTools.eval("document.getElementById('box').classList.contains('shown')"));

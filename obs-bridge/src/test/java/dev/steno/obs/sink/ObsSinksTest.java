@@ -125,9 +125,10 @@ class ObsSinksTest {
             // 100 updates in about a second: at most one per 200 ms (plus the first) reach OBS
             assertTrue(sets.size() <= seconds / 0.2 + 2, sets.size() + " updates in " + seconds + " s");
             assertTrue(sets.size() >= 3, "updates keep flowing while text changes: " + sets.size());
+            // arrival times: a delivery delay of one update shortens its gap, so only a clearly short gap fails
             for (int i = 1; i < sets.size(); i++) {
                 long gapMillis = (sets.get(i).nanos() - sets.get(i - 1).nanos()) / 1_000_000;
-                assertTrue(gapMillis >= 150, "gap of " + gapMillis + " ms between updates");
+                assertTrue(gapMillis >= 100, "gap of " + gapMillis + " ms between updates");
             }
         }
     }

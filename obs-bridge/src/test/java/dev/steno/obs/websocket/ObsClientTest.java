@@ -27,8 +27,9 @@ class ObsClientTest {
     }
 
     private static ObsClient.Options fast(FakeObs obs, String password) {
+        // fast reconnects; a heartbeat slow enough that a busy machine never misses a pong (no test relies on it)
         return new ObsClient.Options(obs.uri(), password, Duration.ofSeconds(2), Duration.ofMillis(50),
-                Duration.ofMillis(400), Duration.ofMillis(200));
+                Duration.ofMillis(400), Duration.ofSeconds(1));
     }
 
     @Test
