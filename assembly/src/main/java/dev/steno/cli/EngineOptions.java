@@ -102,7 +102,8 @@ final class EngineOptions {
     String initPrompt;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "CPU threads for inference; 0 picks one per core, at most 4 (default: ${DEFAULT-VALUE}).")
+            description = "CPU threads per inference call; 0 picks one per core (whisper.cpp: at most 4) "
+                    + "(default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--beams", paramLabel = "N", defaultValue = "1",
@@ -275,7 +276,7 @@ final class EngineOptions {
         SpeechRecognizer recognizer = backend.strip().equalsIgnoreCase("java")
                 ? dev.steno.engine.asr.JavaWhisperRecognizer.load(modelFile,
                         new dev.steno.engine.asr.JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true,
-                                javaDecoding()), null)
+                                javaDecoding()), threads)
                 : WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
         String lang = language();
         if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {

@@ -95,10 +95,12 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
 
     /** Workers started for this recogniser when the caller gave none; null otherwise. */
     private final ForkJoinPool ownedPool;
+    private final int parallelism;
 
     private JavaWhisperRecognizer(GgmlWhisperFile file, JavaWhisperConfig config, ParallelLoop par,
                                   ForkJoinPool ownedPool) throws IOException {
         this.ownedPool = ownedPool;
+        this.parallelism = par.parallelism();
         this.config = config;
         this.weights = WhisperWeights.load(file);
         this.encoder = new WhisperEncoder(weights, par);
@@ -115,14 +117,35 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
 
     /**
      * Loads and checks a ggml model; kernels run on {@code pool}, or when it is null on workers of the recogniser's
-     * own (one per core but one: the calling thread works too), stopped by {@link #close()}.
+     * own (one per core), stopped by {@link #close()}.
      */
     public static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, ForkJoinPool pool)
             throws IOException {
-        GgmlWhisperFile file = GgmlWhisperFile.openComplete(model);
-        ForkJoinPool owned = pool == null ? newWorkerPool() : null;
+        return pool != null ? load(model, config, ParallelLoop.of(pool), null) : load(model, config, 0);
+    }
+
+    /**
+     * Loads and checks a ggml model whose kernels run on {@code threads} threads, the calling thread included (its
+     * own workers, stopped by {@link #close()}); 0 means one per core.
+     *
+     * @throws IllegalArgumentException if {@code threads} is negative
+     */
+    public static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, int threads) throws IOException {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+        }
+        int total = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        if (total == 1) {
+            return load(model, config, ParallelLoop.serial(), null);
+        }
+        ForkJoinPool owned = newWorkerPool(total - 1); // the caller takes part in every kernel call
+        return load(model, config, ParallelLoop.of(owned), owned);
+    }
+
+    private static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, ParallelLoop par,
+                                              ForkJoinPool owned) throws IOException {
         try {
-            return new JavaWhisperRecognizer(file, config, ParallelLoop.of(pool != null ? pool : owned), owned);
+            return new JavaWhisperRecognizer(GgmlWhisperFile.openComplete(model), config, par, owned);
         } catch (IOException | RuntimeException e) {
             if (owned != null) {
                 owned.shutdownNow();
@@ -136,13 +159,17 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
      * kernels keep their scratch buffers in thread-locals, so each kernel call would allocate them anew (about 2 MB
      * per streaming step of tiny, measured with JFR).
      */
-    private static ForkJoinPool newWorkerPool() {
-        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    private static ForkJoinPool newWorkerPool(int workers) {
         return new ForkJoinPool(workers, pool -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
             t.setName("steno-whisper-" + t.getPoolIndex());
             return t;
         }, null, false);
+    }
+
+    /** Threads a kernel call runs on, the caller included. */
+    public int threads() {
+        return parallelism;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.steno.engine.asr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.audio.WavReader;
@@ -50,5 +51,23 @@ class JavaWhisperRecognizerTest {
             assertTrue(WhisperLanguages.CODES.contains(lang), lang);
             assertTrue(r.transcribe(RecognitionRequest.of(new float[0], "en")).segments().isEmpty());
         }
+    }
+
+    @Test
+    void runsOnTheThreadCountAskedForWithTheSameText() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("micro-threads.bin"), RandomGgmlWhisper.Config.MICRO, 5);
+        float[] audio = Arrays.copyOf(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples(), 16000 * 4);
+        var config = new JavaWhisperRecognizer.JavaWhisperConfig(true, true);
+        try (JavaWhisperRecognizer one = JavaWhisperRecognizer.load(model, config, 1);
+             JavaWhisperRecognizer three = JavaWhisperRecognizer.load(model, config, 3);
+             JavaWhisperRecognizer perCore = JavaWhisperRecognizer.load(model, config, 0)) {
+            assertEquals(1, one.threads());
+            assertEquals(3, three.threads());
+            assertEquals(Runtime.getRuntime().availableProcessors(), perCore.threads());
+            String serial = one.transcribe(RecognitionRequest.of(audio, "en")).segments().getFirst().text();
+            assertEquals(serial, three.transcribe(RecognitionRequest.of(audio, "en")).segments().getFirst().text());
+        }
+        assertThrows(IllegalArgumentException.class, () -> JavaWhisperRecognizer.load(model,
+                new JavaWhisperRecognizer.JavaWhisperConfig(true, true), -1));
     }
 }
