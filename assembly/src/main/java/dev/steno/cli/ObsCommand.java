@@ -138,6 +138,11 @@ final class ObsCommand implements Callable<Integer> {
                     + "A/53 caption SEI per picture to --sei-out.")
     Path seiIn;
 
+    @Option(names = "--video-fps", paramLabel = "FPS", defaultValue = "29.97",
+            description = "Frame rate of the --sei-in video: sets cc_count and paces the captions (above 30 fps a 608 "
+                    + "pair goes in every other picture) (default: ${DEFAULT-VALUE}).")
+    double videoFps;
+
     @Option(names = "--sei-out", paramLabel = "FILE",
             description = "Where the captioned H.264 goes (a file or named pipe read by e.g. ffmpeg -i PIPE -c copy "
                     + "-f flv rtmp://...).")
@@ -227,7 +232,8 @@ final class ObsCommand implements Callable<Integer> {
             }
             if (seiIn != null) {
                 dev.steno.obs.sink.SeiInjectionSink sei = new dev.steno.obs.sink.SeiInjectionSink(seiIn, seiOut,
-                        dev.steno.obs.cea608.Cea608Settings.defaults().withMode(cea608Mode).withChannel(cea608Channel));
+                        dev.steno.obs.cea608.Cea608Settings.defaults().withMode(cea608Mode).withChannel(cea608Channel)
+                                .withFrameRate(videoFps));
                 sei.start();
                 sinks.add(sei);
             }
@@ -337,6 +343,9 @@ final class ObsCommand implements Callable<Integer> {
         if ((seiIn == null) != (seiOut == null)) {
             throw new CommandLine.ParameterException(cl, "--sei-in and --sei-out go together: the H.264 to read and "
                     + "where its captioned copy goes");
+        }
+        if (!(videoFps >= 1 && videoFps <= 120)) {
+            throw new CommandLine.ParameterException(cl, "--video-fps must be 1..120 frames/s, not " + videoFps);
         }
         if ((obsCaptions || obsText) && !List.of("ws", "wss").contains(String.valueOf(obsUrl.getScheme()))) {
             throw new CommandLine.ParameterException(cl, "--obs-url must be a ws:// or wss:// URL, not '" + obsUrl + "'");

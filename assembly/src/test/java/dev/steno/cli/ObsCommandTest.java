@@ -32,7 +32,8 @@ class ObsCommandTest {
         CliRun run = CliRun.of("obs", "--help");
         assertEquals(0, run.exitCode(), run.toString());
         for (String flag : new String[] {"--source", "--obs-url", "--obs-password", "--obs-captions", "--obs-text",
-            "--overlay", "--srt", "--vtt", "--scc", "--cea608-mode", "--youtube-url", "--model", "OBS_WEBSOCKET_PASSWORD"}) {
+            "--overlay", "--srt", "--vtt", "--scc", "--cea608-mode", "--youtube-url", "--model", "OBS_WEBSOCKET_PASSWORD",
+            "--video-fps"}) {
             assertTrue(run.out().contains(flag), flag + " in\n" + run.out());
         }
     }
@@ -45,6 +46,10 @@ class ObsCommandTest {
         CliRun badSource = CliRun.of("obs", "--source", "radio", "--srt", "x.srt", "--model-path", model.toString());
         assertEquals(2, badSource.exitCode(), badSource.toString());
         assertTrue(badSource.err().contains("--source must be mic, stdin or browser"), badSource.err());
+        CliRun badRate = CliRun.of("obs", "--source", "stdin", "--sei-in", "in.h264", "--sei-out", "out.h264",
+                "--video-fps", "0", "--model-path", model.toString());
+        assertEquals(2, badRate.exitCode(), badRate.toString());
+        assertTrue(badRate.err().contains("--video-fps must be 1..120"), badRate.err());
     }
 
     @Test

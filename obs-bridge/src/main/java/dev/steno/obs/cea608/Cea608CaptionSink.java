@@ -173,6 +173,10 @@ public final class Cea608CaptionSink implements PairSource {
 
     @Override
     public synchronized int nextPair() {
+        if (frame % settings.framesPerPair() != 0) {
+            frame++; // above 30 fps: a frame without a 608 pair of its own
+            return PairBuffer.PADDING;
+        }
         if (out.queuedPairs() == 0) {
             refill();   // also when a lone character waits: the next word's space can share its pair
         }
@@ -208,7 +212,7 @@ public final class Cea608CaptionSink implements PairSource {
      * Counters of a sink.
      *
      * @param frames        pairs handed out (= video frames)
-     * @param paddingFrames of which padding
+     * @param paddingFrames of which idle padding (above 30 fps the frames that carry no pair by rule are not counted)
      * @param wordsQueued   committed words accepted
      * @param wordsSent     words fully on the wire
      * @param wordsDropped  words dropped because speech outran the channel
@@ -307,7 +311,7 @@ public final class Cea608CaptionSink implements PairSource {
                 pairs += captionCost(building);
             }
         }
-        return (long) Math.ceil(pairs);
+        return (long) Math.ceil(pairs) * settings.framesPerPair();
     }
 
     private static double cost(List<Glyph> glyphs) {

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param channel                  CC1 or CC2
  * @param mode                     roll-up (2, 3 or 4 rows at the bottom) or pop-on
- * @param frameRate                video frames per second; one byte pair leaves per frame (29.97 by default)
+ * @param frameRate                video frames per second (29.97 by default); one byte pair leaves per frame, or per
+ *                                 {@link #framesPerPair()} frames above 30 fps
  * @param maxDelaySeconds          the most channel time the not-yet-sent text may need; beyond it the oldest
  *                                 pending words (roll-up) or captions (pop-on) are dropped, so speech that outruns
  *                                 the channel is shortened instead of falling further and further behind
@@ -70,6 +71,14 @@ public record Cea608Settings(Channel channel, CaptionMode mode, double frameRate
     /** These settings with another pop-on hold time. */
     public Cea608Settings withPopOnHoldSeconds(double s) {
         return new Cea608Settings(channel, mode, frameRate, maxDelaySeconds, clearAfterSilenceSeconds, s);
+    }
+
+    /**
+     * Video frames per field-1 pair: 1 up to 30 fps, 2 above (59.94p carries a 608 pair on every other frame, as
+     * its cc_count of 10 implies), so the channel keeps 608's rate of about 30 pairs a second whatever the video.
+     */
+    public int framesPerPair() {
+        return frameRate > 30.5 ? 2 : 1;
     }
 
     /** {@code seconds} as a whole number of frames (at least 1). */

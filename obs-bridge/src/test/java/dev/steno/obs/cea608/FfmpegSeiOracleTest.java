@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +77,39 @@ class FfmpegSeiOracleTest {
             double lag = rowTimes.get(i) - committed.get(i);
             assertTrue(lag > -0.1 && lag < 0.7, container + ": row " + i + " shown " + lag + " s after its first word");
         }
+    }
+
+    @Test
+    void sixtyFramesASecondShowsTheSameRowsAtTheSameTimes() throws Exception {
+        // 59.94p: cc_count 10 and a 608 pair on every other picture, so the channel runs at 608's rate: FFmpeg's
+        // decoder shows the rows of the 29.97 fps stream at the same moments
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=black:s=320x240:r=60000/1001:d=12",
+                "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0", "-g", "60", "-f", "h264", "black60.h264");
+        Cea608Settings at60 = Cea608Settings.defaults().withClearAfterSilenceSeconds(2).withFrameRate(2 * FPS);
+        SpokenText speech = new SpokenText(new Cea608CaptionSink(at60), TEXT, 0.5, 3.0);
+        try (InputStream in = Files.newInputStream(dir.resolve("black60.h264"));
+             OutputStream out = Files.newOutputStream(dir.resolve("captioned60.h264"))) {
+            assertEquals(12 * 2 * FPS, new CaptionSeiInjector(speech, 2 * FPS).inject(in, out), 1.5, "pictures");
+        }
+        Map<String, Double> at30 = rowTimes("captioned.h264", "30000/1001", "rows30");
+        Map<String, Double> sixty = rowTimes("captioned60.h264", "60000/1001", "rows60");
+        assertEquals(List.copyOf(at30.keySet()), List.copyOf(sixty.keySet()), "the same rows");
+        // within a 60p frame: rows show at 608's pace (a pair per picture would bring each row about 33 ms sooner)
+        for (String row : at30.keySet()) {
+            assertEquals(at30.get(row), sixty.get(row), 0.012, "time of row '" + row + "'");
+        }
+    }
+
+    /** Each distinct bottom row FFmpeg decodes from a captioned H.264 stream, in order, with when it first shows. */
+    private static Map<String, Double> rowTimes(String h264, String rate, String name) throws Exception {
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-framerate", rate, "-i", h264, "-c", "copy", name + ".mp4");
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "movie=" + name + ".mp4[out0+subcc]",
+                "-map", "0:1", name + ".srt");
+        Map<String, Double> rows = new LinkedHashMap<>();
+        for (Ffmpeg.Cue c : Ffmpeg.srt(dir.resolve(name + ".srt"))) {
+            rows.putIfAbsent(c.bottom(), c.start());
+        }
+        return rows;
     }
 
     /** A live pipe: ffmpeg writes H.264 to us as it encodes, we write captioned H.264 to a second ffmpeg. */

@@ -70,6 +70,27 @@ class PacingTest {
     }
 
     @Test
+    void aboveThirtyFramesASecondEveryOtherFrameCarriesThePairs() {
+        // 59.94p: the same pairs, at 608's own rate, on the even frames; odd frames pad; delays in frames double
+        Cea608CaptionSink at30 = new Cea608CaptionSink(Cea608Settings.defaults());
+        Cea608CaptionSink at60 = new Cea608CaptionSink(Cea608Settings.defaults().withFrameRate(2 * FPS));
+        assertEquals(1, at30.settings().framesPerPair());
+        assertEquals(2, at60.settings().framesPerPair());
+        at30.commit(List.of(new Word(" Hello", 0, 1), new Word(" there", 1, 2)));
+        at60.commit(List.of(new Word(" Hello", 0, 1), new Word(" there", 1, 2)));
+        List<Integer> pairs30 = new ArrayList<>();
+        List<Integer> pairs60 = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pairs30.add(at30.nextPair());
+            pairs60.add(at60.nextPair());
+            assertEquals(0x8080, at60.nextPair(), "odd frame " + (2 * i + 1));
+        }
+        assertEquals(pairs30, pairs60, "the even frames carry exactly what 29.97 fps carries");
+        assertEquals(80, at60.stats().frames());
+        assertEquals(at30.stats().paddingFrames(), at60.stats().paddingFrames(), "rule frames are not idle padding");
+    }
+
+    @Test
     void conversationalSpeechIsSentCompleteWithShortDelay() {
         Recorder rec = new Recorder();
         Cea608CaptionSink sink = new Cea608CaptionSink(Cea608Settings.defaults(), rec);
