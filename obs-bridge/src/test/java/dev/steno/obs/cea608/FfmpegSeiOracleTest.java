@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.obs.sei.CaptionSeiInjector;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -97,6 +98,18 @@ class FfmpegSeiOracleTest {
         // within a 60p frame: rows show at 608's pace (a pair per picture would bring each row about 33 ms sooner)
         for (String row : at30.keySet()) {
             assertEquals(at30.get(row), sixty.get(row), 0.012, "time of row '" + row + "'");
+        }
+    }
+
+    @Test
+    void aStreamWithBFramesIsRefused() throws Exception {
+        Ffmpeg.run(dir, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=320x240:r=30000/1001:d=2",
+                "-c:v", "libx264", "-preset", "fast", "-bf", "2", "-f", "h264", "bframes.h264");
+        try (InputStream in = Files.newInputStream(dir.resolve("bframes.h264"));
+             OutputStream out = Files.newOutputStream(dir.resolve("bframes-captioned.h264"))) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> new CaptionSeiInjector(() -> 0x8080, FPS).inject(in, out));
+            assertTrue(e.getMessage().contains("B-frame") && e.getMessage().contains("-bf 0"), e.getMessage());
         }
     }
 
