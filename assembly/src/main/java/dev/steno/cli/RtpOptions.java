@@ -32,7 +32,8 @@ final class RtpOptions {
 
     @Option(names = "--rtp-map", paramLabel = "FILE",
             description = "JSON file of SSRC/port -> meeting and participant rules: {\"mappings\":[{\"meeting\":\"m\","
-                    + "\"participant\":\"alice\",\"ssrc\":\"0x11111111\",\"port\":5004}, ...]}.")
+                    + "\"participant\":\"alice\",\"ssrc\":\"0x11111111\",\"port\":5004}, ...]}; changes made through the REST "
+                    + "API are written back to it.")
     Path mapFile;
 
     @Option(names = "--rtp-srtp-key", paramLabel = "SUITE:BASE64",
@@ -82,6 +83,9 @@ final class RtpOptions {
             throw new CommandLine.ParameterException(cmd, "RTP: " + e.getMessage());
         }
         ParticipantMap map = mapFile == null ? new ParticipantMap() : ParticipantMap.load(mapFile);
+        if (mapFile != null) {
+            map.persistTo(mapFile); // REST changes survive a restart
+        }
         dev.steno.jitsi.rtp.ParticipantAudioSink sink = meetings.<dev.steno.jitsi.rtp.ParticipantAudioSink>map(
                 r -> new dev.steno.jitsi.rtp.MeetingAudioSink(r, language)).orElseGet(() -> {
                     System.getLogger(RtpOptions.class.getName()).log(System.Logger.Level.INFO,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
  */
 public final class ParticipantMap {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final System.Logger LOG = System.getLogger(ParticipantMap.class.getName());
 
     private volatile Map<String, RtpMapping> rules = Map.of();
     private final List<Consumer<ParticipantMap>> listeners = new CopyOnWriteArrayList<>();
@@ -123,12 +125,57 @@ public final class ParticipantMap {
         return o;
     }
 
-    /** All rules as {@code {"mappings":[...]}}. */
+    /** All rules as {@code {"mappings":[...]}}, without SRTP keys (what the REST API shows). */
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode arr = root.putArray("mappings");
         rules.values().forEach(m -> arr.add(toJson(m)));
         return root;
+    }
+
+    /**
+     * Keeps {@code file} in step with the map: after every change (REST API included) the rules, SRTP keys
+     * included, are written to it in the format {@link #load} reads, so a restart finds them. The file is replaced
+     * atomically; a failed write is logged and the map goes on serving.
+     */
+    public void persistTo(Path file) {
+        Objects.requireNonNull(file, "file");
+        Object writing = new Object();
+        // one write at a time, each of the snapshot current when it starts: the last one leaves the newest rules
+        onChange(m -> {
+            synchronized (writing) {
+                write(m, file);
+            }
+        });
+    }
+
+    /** Writes the rules, SRTP keys included, to {@code file} through a temporary file and an atomic rename. */
+    private static void write(ParticipantMap m, Path file) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("mappings");
+        for (RtpMapping rule : m.all()) {
+            ObjectNode o = toJson(rule);
+            if (rule.srtp() != null) {
+                o.put("srtp_crypto", rule.srtp().base64());
+            }
+            arr.add(o);
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not write the RTP map to " + file + ": " + e.getMessage()
+                    + " (the change holds until restart)");
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // nothing more to do: the warning above says the file is stale
+                }
+            }
+        }
     }
 
     /** Parses an SSRC given as a JSON number, a decimal string or a "0x" hex string. */
