@@ -45,7 +45,9 @@ public class AlignAttSoakBenchmark {
             AlignAttPolicy[] self = new AlignAttPolicy[1];
             AlignAttModel model = new SpeechLikeModel(new JavaWhisperAlignAttModel(recognizer),
                     () -> self[0].bufferStartSeconds(), RandomGgmlWhisper.Config.MICRO.nVocab());
-            self[0] = new AlignAttPolicy(model, AlignAttConfig.builder().language("en").build());
+            // -jvmArgsAppend -Dsteno.beams=3 soaks the beam search
+            self[0] = new AlignAttPolicy(model, AlignAttConfig.builder().language("en")
+                    .beams(Integer.getInteger("steno.beams", 1)).build());
             TranscriptionSession session = new TranscriptionSession(self[0], TranscriptLine.UNKNOWN_SPEAKER,
                     u -> { }, () -> 0);
             int position = 0;
