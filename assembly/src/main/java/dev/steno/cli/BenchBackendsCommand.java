@@ -1,5 +1,6 @@
 package dev.steno.cli;
 
+import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.asr.JavaWhisperRecognizer;
 import dev.steno.engine.asr.Recognition;
 import dev.steno.engine.asr.RecognitionRequest;
@@ -14,7 +15,6 @@ import dev.steno.engine.whisper.decode.DecodingOptions;
 import io.github.givimad.whisperjni.WhisperContext;
 import io.github.givimad.whisperjni.WhisperFullParams;
 import io.github.givimad.whisperjni.WhisperJNI;
-import io.github.givimad.whisperjni.WhisperSamplingStrategy;
 import io.github.givimad.whisperjni.WhisperState;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -201,19 +201,7 @@ final class BenchBackendsCommand implements Callable<Integer> {
             throw new IOException("whisper.cpp could not load " + modelFile);
         }
         WhisperState state = jni.initState(ctx);
-        WhisperFullParams p = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
-        p.nThreads = nThreads;
-        p.language = language;
-        p.noTimestamps = true;
-        p.singleSegment = true;
-        p.temperature = 0f;
-        p.temperatureInc = 0f;
-        p.suppressBlank = true;
-        p.suppressNonSpeechTokens = false;
-        p.noContext = true;
-        p.printProgress = false;
-        p.printTimestamps = false;
-        p.printRealtime = false;
+        WhisperFullParams p = WhisperCppRecognizer.referenceGreedyParams(language, nThreads);
         if (shrinkEncoderWindow) { // the same encoder frames as the Java backend
             p.audioCtx = LogMelSpectrogram.encoderFrames(LogMelSpectrogram.shrunkMelFrames(samples));
         }

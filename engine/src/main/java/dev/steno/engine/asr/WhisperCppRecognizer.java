@@ -133,6 +133,28 @@ public final class WhisperCppRecognizer implements SpeechRecognizer {
         }
     }
 
+    /**
+     * whisper.cpp's plain greedy decoding of one window: no timestamps, no temperature fallback, no context, blank
+     * start suppressed, non-speech tokens allowed, nothing printed. The setting in which the Java backend's text is
+     * proven equal to whisper.cpp's (equivalence test, {@code steno bench backends}, decoder benchmark).
+     */
+    public static WhisperFullParams referenceGreedyParams(String language, int threads) {
+        WhisperFullParams p = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
+        p.nThreads = threads;
+        p.language = language;
+        p.noTimestamps = true;
+        p.singleSegment = true;
+        p.temperature = 0f;
+        p.temperatureInc = 0f;
+        p.suppressBlank = true;
+        p.suppressNonSpeechTokens = false;
+        p.noContext = true;
+        p.printProgress = false;
+        p.printTimestamps = false;
+        p.printRealtime = false;
+        return p;
+    }
+
     private WhisperFullParams params(RecognitionRequest request, int samples) {
         WhisperFullParams p = new WhisperFullParams(
                 config.beamSize() > 1 ? WhisperSamplingStrategy.BEAN_SEARCH : WhisperSamplingStrategy.GREEDY);

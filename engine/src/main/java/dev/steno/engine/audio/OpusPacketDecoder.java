@@ -2,7 +2,6 @@ package dev.steno.engine.audio;
 
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -46,11 +45,8 @@ public final class OpusPacketDecoder {
     private static final long TIMESTAMP_LIMIT = 1L << 50;
 
     private final OpusDecoder decoder;
-    private final Resampler resampler = new Resampler(OPUS_RATE, OUTPUT_RATE);
-    private final AudioSink sink;
+    private final Opus16kOutput output;
     private final short[] pcm = new short[MAX_FRAME];
-    private final float[] wide = new float[MAX_FRAME];
-    private final float[] out = new float[resampler.maxOutput(MAX_FRAME)];
 
     private int preSkipLeft;
     /** 48 kHz samples decoded or inserted so far, the pre-skip included. */
@@ -60,7 +56,6 @@ public final class OpusPacketDecoder {
     private boolean timed;
     private int lastDuration = 960;
     private long packets;
-    private long delivered;
     private long concealed;
     private long silenced;
 
@@ -78,7 +73,7 @@ public final class OpusPacketDecoder {
         if (outputGainQ8 < Short.MIN_VALUE || outputGainQ8 > Short.MAX_VALUE) {
             throw new IllegalArgumentException("output gain must fit 16 bits, got " + outputGainQ8);
         }
-        this.sink = Objects.requireNonNull(sink, "sink");
+        this.output = new Opus16kOutput(sink);
         this.preSkipLeft = preSkip;
         try {
             decoder = new OpusDecoder(OPUS_RATE, 1);
@@ -120,13 +115,12 @@ public final class OpusPacketDecoder {
 
     /** Ends the stream: delivers the samples held back for the resampler's look-ahead. Use a new decoder afterwards. */
     public void end() {
-        int n = resampler.flush(out, 0);
-        deliver(n);
+        output.end();
     }
 
     /** Samples delivered so far, at 16 kHz. */
     public long samplesDelivered() {
-        return delivered;
+        return output.delivered();
     }
 
     /** 48 kHz samples filled by packet loss concealment. */
@@ -179,42 +173,19 @@ public final class OpusPacketDecoder {
 
     private void silence(int samples) {
         silenced += samples;
-        Arrays.fill(wide, 0f);
-        while (samples > 0) {
-            int n = Math.min(samples, MAX_FRAME);
-            emitWide(0, n);
-            samples -= n;
-        }
+        output.silence(samples - skip(samples));
     }
 
     private void emit(short[] s, int n) {
-        for (int i = 0; i < n; i++) {
-            wide[i] = s[i] * (1f / 32768f);
-        }
-        emitWide(0, n);
+        int drop = skip(n);
+        output.pcm(s, drop, n - drop);
     }
 
-    private void emitWide(int from, int n) {
+    /** Advances the position by {@code n} samples; returns how many of them the pre-skip drops. */
+    private int skip(int n) {
         position += n;
-        if (preSkipLeft > 0) {
-            int drop = Math.min(preSkipLeft, n);
-            preSkipLeft -= drop;
-            from += drop;
-            n -= drop;
-        }
-        if (n > 0) {
-            deliver(resampler.process(wide, from, n, out, 0));
-        }
-    }
-
-    private void deliver(int n) {
-        if (n > 0) {
-            // Decoded Opus and the resampler's ripple can overshoot full scale slightly; the sink is promised [-1, 1].
-            for (int i = 0; i < n; i++) {
-                out[i] = Math.clamp(out[i], -1f, 1f);
-            }
-            delivered += n;
-            sink.accept(out, 0, n);
-        }
+        int drop = Math.min(preSkipLeft, n);
+        preSkipLeft -= drop;
+        return drop;
     }
 }

@@ -139,9 +139,7 @@ public final class LocalAgreementPolicy implements StreamingPolicy {
 
     @Override
     public void reset(double newOffsetSeconds) {
-        if (!(newOffsetSeconds >= 0) || Double.isInfinite(newOffsetSeconds)) {
-            throw new IllegalArgumentException("offset must be finite and not negative: " + newOffsetSeconds);
-        }
+        StreamingPolicy.requireOffset(newOffsetSeconds);
         scrollOut(hypothesis.clear(newOffsetSeconds));
         audioLength = 0;
         bufferStartSample = Math.round(newOffsetSeconds * SR);

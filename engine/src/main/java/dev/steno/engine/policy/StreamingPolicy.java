@@ -71,4 +71,17 @@ public interface StreamingPolicy {
      * @param newOffsetSeconds absolute stream time of the next inserted sample, at least 0
      */
     void reset(double newOffsetSeconds);
+
+    /**
+     * Checks a {@link #reset} offset.
+     *
+     * @return {@code seconds}
+     * @throws IllegalArgumentException when it is negative, infinite or NaN
+     */
+    static double requireOffset(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("offset must be finite and not negative: " + seconds);
+        }
+        return seconds;
+    }
 }

@@ -9,7 +9,6 @@ import dev.steno.engine.testing.SharedFixtures;
 import io.github.givimad.whisperjni.WhisperContext;
 import io.github.givimad.whisperjni.WhisperFullParams;
 import io.github.givimad.whisperjni.WhisperJNI;
-import io.github.givimad.whisperjni.WhisperSamplingStrategy;
 import io.github.givimad.whisperjni.WhisperState;
 import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
@@ -33,19 +32,7 @@ class JavaWhisperEquivalenceTest {
         WhisperJNI.setLibraryLogger(m -> { });
         WhisperJNI jni = new WhisperJNI();
         try (WhisperContext ctx = jni.initNoState(model); WhisperState state = jni.initState(ctx)) {
-            WhisperFullParams p = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
-            p.nThreads = 2;
-            p.language = "en";
-            p.noTimestamps = true;
-            p.singleSegment = true;
-            p.temperature = 0f;
-            p.temperatureInc = 0f;
-            p.suppressBlank = true;
-            p.suppressNonSpeechTokens = false;
-            p.noContext = true;
-            p.printProgress = false;
-            p.printTimestamps = false;
-            p.printRealtime = false;
+            WhisperFullParams p = WhisperCppRecognizer.referenceGreedyParams("en", 2);
             int rc = jni.fullWithState(ctx, state, p, audio, audio.length);
             assertEquals(0, rc);
             StringBuilder text = new StringBuilder();

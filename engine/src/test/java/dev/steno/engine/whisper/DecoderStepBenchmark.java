@@ -1,5 +1,6 @@
 package dev.steno.engine.whisper;
 
+import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.asr.JavaWhisperSteps;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.testing.RandomGgmlWhisper;
@@ -8,7 +9,6 @@ import dev.steno.engine.whisper.nn.ParallelLoop;
 import io.github.givimad.whisperjni.WhisperContext;
 import io.github.givimad.whisperjni.WhisperFullParams;
 import io.github.givimad.whisperjni.WhisperJNI;
-import io.github.givimad.whisperjni.WhisperSamplingStrategy;
 import io.github.givimad.whisperjni.WhisperState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,19 +126,7 @@ public class DecoderStepBenchmark {
             decodeState = jni.initState(decodeCtx);
             eotCtx = jni.initNoState(eotModel);
             eotState = jni.initState(eotCtx);
-            params = new WhisperFullParams(WhisperSamplingStrategy.GREEDY);
-            params.nThreads = Runtime.getRuntime().availableProcessors();
-            params.language = "en";
-            params.noTimestamps = true;
-            params.singleSegment = true;
-            params.temperature = 0f;
-            params.temperatureInc = 0f;
-            params.suppressBlank = true;
-            params.suppressNonSpeechTokens = false;
-            params.noContext = true;
-            params.printProgress = false;
-            params.printTimestamps = false;
-            params.printRealtime = false;
+            params = WhisperCppRecognizer.referenceGreedyParams("en", Runtime.getRuntime().availableProcessors());
             jni.fullWithState(decodeCtx, decodeState, params, audio, audio.length);
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < jni.fullNSegmentsFromState(decodeState); i++) {

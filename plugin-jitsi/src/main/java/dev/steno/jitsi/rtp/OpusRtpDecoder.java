@@ -2,12 +2,11 @@ package dev.steno.jitsi.rtp;
 
 import dev.steno.engine.audio.AudioFormatException;
 import dev.steno.engine.audio.AudioSink;
+import dev.steno.engine.audio.Opus16kOutput;
 import dev.steno.engine.audio.Resampler;
 import io.github.jaredmdobson.concentus.OpusDecoder;
 import io.github.jaredmdobson.concentus.OpusException;
 import io.github.jaredmdobson.concentus.OpusPacketInfo;
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Decodes one RTP/Opus stream, in sequence order, to 16 kHz mono float audio whose length follows the RTP clock.
@@ -42,11 +41,8 @@ public final class OpusRtpDecoder {
     private static final int STEP = RTP_RATE / 400;
 
     private final OpusDecoder decoder;
-    private final Resampler resampler = new Resampler(RTP_RATE, OUTPUT_RATE);
-    private final AudioSink sink;
+    private final Opus16kOutput output;
     private final short[] pcm = new short[MAX_FRAME];
-    private final float[] wide = new float[MAX_FRAME];
-    private final float[] out = new float[resampler.maxOutput(MAX_FRAME)];
 
     private boolean started;
     /** Unwrapped RTP timestamp where the audio decoded so far ends. */
@@ -57,11 +53,10 @@ public final class OpusRtpDecoder {
     private long fecSamples;
     private long silenceSamples;
     private long resyncs;
-    private long delivered;
 
     /** A decoder delivering to {@code sink} (which must copy what it keeps). */
     public OpusRtpDecoder(AudioSink sink) {
-        this.sink = Objects.requireNonNull(sink, "sink");
+        this.output = new Opus16kOutput(sink);
         try {
             decoder = new OpusDecoder(RTP_RATE, 1);
         } catch (OpusException e) {
@@ -109,13 +104,12 @@ public final class OpusRtpDecoder {
 
     /** Delivers the resampler's held-back look-ahead; the decoder must not be used afterwards. */
     public void end() {
-        int n = resampler.flush(out, 0);
-        deliver(n);
+        output.end();
     }
 
     /** 16 kHz samples delivered. */
     public long samplesDelivered() {
-        return delivered;
+        return output.delivered();
     }
 
     /** 48 kHz samples decoded from packets. */
@@ -152,12 +146,7 @@ public final class OpusRtpDecoder {
         int silence = rest - conceal + concealTotal(conceal);
         if (silence > 0) {
             silenceSamples += silence;
-            Arrays.fill(pcm, (short) 0);
-            while (silence > 0) {
-                int n = Math.min(silence, MAX_FRAME);
-                emit(n);
-                silence -= n;
-            }
+            output.silence(silence);
         }
         if (fec > 0) {
             int n;
@@ -195,19 +184,6 @@ public final class OpusRtpDecoder {
     }
 
     private void emit(int n) {
-        for (int i = 0; i < n; i++) {
-            wide[i] = pcm[i] * (1f / 32768f);
-        }
-        deliver(resampler.process(wide, 0, n, out, 0));
-    }
-
-    private void deliver(int n) {
-        if (n > 0) {
-            for (int i = 0; i < n; i++) {
-                out[i] = Math.clamp(out[i], -1f, 1f);
-            }
-            delivered += n;
-            sink.accept(out, 0, n);
-        }
+        output.pcm(pcm, 0, n);
     }
 }

@@ -220,9 +220,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
     @Override
     public void reset(double newOffsetSeconds) {
-        if (!(newOffsetSeconds >= 0) || Double.isInfinite(newOffsetSeconds)) {
-            throw new IllegalArgumentException("offset must be finite and not negative: " + newOffsetSeconds);
-        }
+        StreamingPolicy.requireOffset(newOffsetSeconds);
         scrollWords(windowWords.size());
         audioLength = 0;
         samplesSinceDecode = 0;
