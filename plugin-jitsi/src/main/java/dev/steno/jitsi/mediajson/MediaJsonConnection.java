@@ -95,15 +95,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         s.setMaxTextMessageSize(Math.max(maxTextChars, 1 << 20));
         s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
         outbox = new Outbox(s, MAX_QUEUED);
-        try {
-            meeting = meetingSource.get();
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "refusing a bridge: " + e.getMessage());
-            s.close(org.eclipse.jetty.websocket.api.StatusCode.POLICY_VIOLATION, e.getMessage(), Callback.NOOP);
-            return;
-        }
-        LOG.log(System.Logger.Level.INFO, "videobridge {0} streams meeting {1}", s.getRemoteSocketAddress(),
-                meeting.id());
+        meeting = dev.steno.jitsi.ws.Sockets.openMeeting(s, meetingSource, "videobridge");
     }
 
     @Override

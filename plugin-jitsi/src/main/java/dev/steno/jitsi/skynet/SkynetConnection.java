@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
  * One Jigasi connection on {@code /streaming-whisper/ws/{id}} (or {@code /ws/{id}}), speaking skynet's protocol:
@@ -62,14 +61,7 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
     public void onWebSocketOpen(Session s) {
         s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
         outbox = new Outbox(s, MAX_QUEUED);
-        try {
-            meeting = meetingSource.get();
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "refusing a Jigasi connection: " + e.getMessage());
-            s.close(StatusCode.POLICY_VIOLATION, e.getMessage(), Callback.NOOP);
-            return;
-        }
-        LOG.log(System.Logger.Level.INFO, "Jigasi {0} streams meeting {1}", s.getRemoteSocketAddress(), meeting.id());
+        meeting = dev.steno.jitsi.ws.Sockets.openMeeting(s, meetingSource, "Jigasi");
     }
 
     @Override

@@ -77,11 +77,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
     public void onWebSocketOpen(Session s) {
         s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
         outbox = new Outbox(s, MAX_QUEUED);
-        try {
-            meeting = meetingSource.get();
-        } catch (IllegalArgumentException e) {
-            s.close(StatusCode.POLICY_VIOLATION, e.getMessage(), Callback.NOOP);
-        }
+        meeting = dev.steno.jitsi.ws.Sockets.openMeeting(s, meetingSource, "Vosk client");
     }
 
     @Override
