@@ -129,8 +129,8 @@ final class EngineOptions {
     boolean noVad;
 
     @Option(names = "--vad-model", paramLabel = "NAME", defaultValue = "silero-v6",
-            description = "Silero VAD model, downloaded once with checksum: silero-v5 or silero-v6 "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Silero VAD model: silero-v6 ships inside Steno (no download); silero-v5 is downloaded "
+                    + "once with checksum (default: ${DEFAULT-VALUE}).")
     String vadModel;
 
     @Option(names = "--vad-model-path", paramLabel = "FILE",
@@ -155,20 +155,27 @@ final class EngineOptions {
         return !noVac && !noVad;
     }
 
-    /** Loads the Silero model (downloading it once) when gating is on, else null. */
+    /**
+     * Loads the Silero model when gating is on, else null: {@code --vad-model-path} when given, else the bundled
+     * model for the default, else the named model (downloaded once).
+     */
     dev.steno.engine.vad.SileroVadModel loadVad() throws IOException {
         if (!vacEnabled()) {
             return null;
         }
-        Path file = vadModelPath;
-        if (file == null) {
-            var entry = dev.steno.engine.vad.VadModelCatalog.find(vadModel).orElseThrow(() ->
-                    new IllegalArgumentException("unknown --vad-model '" + vadModel + "': use silero-v5 or silero-v6"));
-            file = dev.steno.engine.vad.VadModelCatalog.ensure(entry, model.cache.store().cacheDir(),
-                    dev.steno.engine.model.ModelStore.defaultHttpClient());
-        } else if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--vad-model-path " + file + ": no such file");
+        if (vadModelPath != null) {
+            if (!java.nio.file.Files.isRegularFile(vadModelPath)) {
+                throw new IllegalArgumentException("--vad-model-path " + vadModelPath + ": no such file");
+            }
+            return dev.steno.engine.vad.SileroVadModel.load(vadModelPath);
         }
+        var entry = dev.steno.engine.vad.VadModelCatalog.find(vadModel).orElseThrow(() ->
+                new IllegalArgumentException("unknown --vad-model '" + vadModel + "': use silero-v5 or silero-v6"));
+        if (entry.equals(dev.steno.engine.vad.VadModelCatalog.BUNDLED)) {
+            return dev.steno.engine.vad.SileroVadModel.loadBundled();
+        }
+        Path file = dev.steno.engine.vad.VadModelCatalog.ensure(entry, model.cache.store().cacheDir(),
+                dev.steno.engine.model.ModelStore.defaultHttpClient());
         return dev.steno.engine.vad.SileroVadModel.load(file);
     }
 

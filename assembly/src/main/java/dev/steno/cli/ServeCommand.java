@@ -119,7 +119,8 @@ final class ServeCommand implements Callable<Integer> {
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
                     + "voice activity controller %s%n", modelFile.getFileName(), service.backendName(),
-                    engine.policyName(), workerCount, maxSessions, service.gated() ? "on" : "off");
+                    engine.policyName(), workerCount, maxSessions,
+                    service.gated() ? "on (Silero " + service.voiceActivitySource() + ")" : "off");
             long t0 = System.nanoTime();
             service.warmUp(warmup);
             err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -72,7 +72,7 @@ final class TranscribeCommand implements Callable<Integer> {
                     file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
                     recognizer.backendName(), engine.policyName());
             err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
-                    : "steno: voice activity controller: Silero " + vad.source().getFileName());
+                    : "steno: voice activity controller: Silero " + vad.source());
             var policies = engine.policyFactory(spec.commandLine(), recognizer);
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);
             TranscriptionSession[] session = new TranscriptionSession[1];

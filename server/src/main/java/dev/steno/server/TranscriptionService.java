@@ -212,6 +212,11 @@ public final class TranscriptionService implements AutoCloseable {
         return gating != null;
     }
 
+    /** Where the voice-activity model came from (a path, or the bundled file), or "off" without gating. */
+    public String voiceActivitySource() {
+        return gating == null ? "off" : gating.model().source();
+    }
+
     @Override
     public void close() {
         scheduler.close();

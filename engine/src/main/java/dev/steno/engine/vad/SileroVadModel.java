@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,9 +44,9 @@ public final class SileroVadModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final Signature signature;
-    private final Path source;
+    private final String source;
 
-    private SileroVadModel(OrtEnvironment env, OrtSession session, Signature signature, Path source) {
+    private SileroVadModel(OrtEnvironment env, OrtSession session, Signature signature, String source) {
         this.env = env;
         this.session = session;
         this.signature = signature;
@@ -65,6 +66,35 @@ public final class SileroVadModel implements AutoCloseable {
         if (!Files.isRegularFile(onnx)) {
             throw new NoSuchFileException(onnx.toString(), null, "Silero VAD model file not found");
         }
+        return create(onnx.toString(), (env, opts) -> env.createSession(onnx.toAbsolutePath().toString(), opts));
+    }
+
+    /**
+     * Loads the Silero VAD v6.2 model that ships inside the engine jar (MIT licence beside it), so voice activity
+     * works offline with no download. It is {@link VadModelCatalog#BUNDLED}: the same bytes as the official file.
+     *
+     * @throws IOException when the resource is missing from the class path (a broken build)
+     */
+    public static SileroVadModel loadBundled() throws IOException {
+        byte[] bytes;
+        try (InputStream in = SileroVadModel.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("the bundled Silero VAD model " + BUNDLED_RESOURCE + " is missing from the"
+                        + " class path; pass --vad-model-path FILE");
+            }
+            bytes = in.readAllBytes();
+        }
+        return create("bundled " + VadModelCatalog.BUNDLED.fileName(), (env, opts) -> env.createSession(bytes, opts));
+    }
+
+    /** Where the bundled model lives on the class path. */
+    static final String BUNDLED_RESOURCE = "/dev/steno/engine/vad/" + VadModelCatalog.BUNDLED.fileName();
+
+    private interface SessionOpener {
+        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions opts) throws OrtException;
+    }
+
+    private static SileroVadModel create(String source, SessionOpener opener) throws IOException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -72,18 +102,18 @@ public final class SileroVadModel implements AutoCloseable {
             opts.setInterOpNumThreads(1);
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(onnx.toAbsolutePath().toString(), opts);
+            session = opener.open(env, opts);
         } catch (OrtException e) {
-            throw new IOException("cannot load " + onnx + " as an ONNX model: " + e.getMessage(), e);
+            throw new IOException("cannot load " + source + " as an ONNX model: " + e.getMessage(), e);
         }
         Signature sig;
         try {
             sig = detectSignature(session.getInputNames());
         } catch (IllegalArgumentException e) {
             closeQuietly(session);
-            throw new IOException(onnx + ": " + e.getMessage(), e);
+            throw new IOException(source + ": " + e.getMessage(), e);
         }
-        return new SileroVadModel(env, session, sig, onnx);
+        return new SileroVadModel(env, session, sig, source);
     }
 
     /**
@@ -126,8 +156,8 @@ public final class SileroVadModel implements AutoCloseable {
         return signature;
     }
 
-    /** The file the model was loaded from. */
-    public Path source() {
+    /** Where the model came from: the file's path, or {@code bundled <file name>} for {@link #loadBundled()}. */
+    public String source() {
         return source;
     }
 

@@ -64,6 +64,11 @@ public final class VadModelCatalog {
             "silero_vad_v6.2.onnx");
     /** The default: v6.2 (slightly better than v5 on the AMI excerpts, equal on the synthetic dialogue). */
     public static final VadModelFile DEFAULT = SILERO_V6;
+    /**
+     * The file that ships inside the engine jar ({@link SileroVadModel#loadBundled()}): asking for it never
+     * downloads. Only one is bundled, to keep the jar small; v5 is still downloaded on request.
+     */
+    public static final VadModelFile BUNDLED = SILERO_V6;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -102,6 +102,28 @@ class SileroVadModelTest {
     }
 
     @Test
+    void theBundledModelIsTheOfficialV62FileAndScoresAsTheSharedCopy() throws Exception {
+        byte[] bytes;
+        try (var in = SileroVadModel.class.getResourceAsStream(SileroVadModel.BUNDLED_RESOURCE)) {
+            assertTrue(in != null, "resource " + SileroVadModel.BUNDLED_RESOURCE + " on the class path");
+            bytes = in.readAllBytes();
+        }
+        assertEquals(VadModelCatalog.BUNDLED.sizeBytes(), bytes.length);
+        assertEquals(VadModelCatalog.BUNDLED.sha256(), java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertTrue(SileroVadModel.class.getResource("/dev/steno/engine/vad/"
+                + VadModelCatalog.BUNDLED.fileName().replace(".onnx", ".LICENSE")) != null, "MIT licence beside it");
+
+        PcmAudio a = VadFixtures.audio("audio/synthetic/dialogue-a.wav", 16000);
+        try (SileroVadModel bundled = SileroVadModel.loadBundled()) {
+            assertEquals(SileroVadModel.Signature.V5, bundled.signature());
+            assertEquals("bundled silero_vad_v6.2.onnx", bundled.source());
+            assertArrayEquals(probabilities(VadFixtures.model("v6").newStream(16000), a.samples(), 200),
+                    probabilities(bundled.newStream(16000), a.samples(), 200));
+        }
+    }
+
+    @Test
     void concurrentStreamsOnOneModelMatchSequentialOnes() throws Exception {
         PcmAudio a = VadFixtures.audio("audio/ami/dev00.wav", 16000);
         SileroVadModel m = VadFixtures.model("v6");
