@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.sink.StreamCaptionSink;
@@ -12,7 +14,6 @@ import dev.steno.obs.sink.TextSourceSink;
 import dev.steno.obs.testing.FakeObs;
 import dev.steno.obs.websocket.ObsAuthenticationException;
 import dev.steno.obs.websocket.ObsClient;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -26,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The bridge against a real OBS 29 with obs-websocket 5, headless under Xvfb (test-peers.md): authentication with
  * the right and a wrong password, a text source created and updated, and SendStreamCaption's 501 while not streaming.
  */
+@Tag(SystemPrograms.TAG)
 class RealObsTest {
     private static final String PASSWORD = "supersecretpassword";
     @TempDir
@@ -45,14 +46,7 @@ class RealObsTest {
 
     @BeforeAll
     static void startObs() throws Exception {
-        boolean present = onPath("obs") && onPath("xvfb-run") && onPath("xauth");
-        if (!present) {
-            String message = "OBS Studio headless needs the Debian packages obs-studio xvfb xauth";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message + " (CI=true: they must be installed)");
-            }
-            Assumptions.abort(message);
-        }
+        SystemPrograms.requireOnPath("obs-studio xvfb xauth", "obs", "xvfb-run", "xauth");
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -112,15 +106,6 @@ class RealObsTest {
         }
     }
 
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static ObsClient client(String password) {
         return new ObsClient(new ObsClient.Options(URI.create("ws://127.0.0.1:" + port), password,
                 Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2)), timer);
@@ -173,13 +158,7 @@ class RealObsTest {
 
     @Test
     void nativeCaptionsReachTheStreamOnceItRuns() throws Exception {
-        if (!onPath("ffmpeg")) {
-            String message = "the RTMP listener needs the Debian package ffmpeg";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message + " (CI=true: it must be installed)");
-            }
-            Assumptions.abort(message);
-        }
+        SystemPrograms.requireOnPath("ffmpeg", "ffmpeg");
         int rtmpPort;
         try (ServerSocket s = new ServerSocket(0)) {
             rtmpPort = s.getLocalPort();

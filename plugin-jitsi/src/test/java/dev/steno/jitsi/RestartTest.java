@@ -3,6 +3,8 @@ package dev.steno.jitsi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.jitsi.meeting.MeetingTranscript;
@@ -36,6 +38,7 @@ class RestartTest {
     }
 
     @Test
+    @Tag(SystemPrograms.TAG)
     void postgresql() throws Exception {
         try (PostgresCluster pg = PostgresCluster.startOrSkip()) {
             String url = pg.newDatabase();

@@ -2,8 +2,9 @@ package dev.steno.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.testing.SharedFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * their absence fails the test ({@code .ci/run} installs them); elsewhere it is skipped with a message.
  * The screenshot is kept as {@code target/browser/asr-ui.png}.
  */
+@Tag(SystemPrograms.TAG)
 class BrowserUiTest {
     private static final Path SCRIPT_DIR = Path.of("src", "test", "browser");
 
@@ -32,27 +34,12 @@ class BrowserUiTest {
         return null;
     }
 
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Test
     void recordsFromAFakeMicrophoneAndShowsTheTranscript() throws Exception {
         String chromium = chromium();
-        boolean node = onPath("node") && onPath("npm");
-        boolean ci = "true".equals(System.getenv("CI"));
-        if (ci) {
-            assertTrue(chromium != null, "CI=true but Chromium is missing: apt-get install chromium");
-            assertTrue(node, "CI=true but node/npm are missing: apt-get install nodejs npm");
-        } else {
-            assumeTrue(chromium != null, "skipped: install Debian's 'chromium' package to run the browser test");
-            assumeTrue(node, "skipped: install 'nodejs' and 'npm' to run the browser test");
-        }
+        SystemPrograms.require(chromium != null, "Chromium", "chromium");
+        SystemPrograms.requireOnPath("nodejs npm", "node", "npm");
         run(List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"), SCRIPT_DIR, 300);
 
         Path out = Path.of("target", "browser");

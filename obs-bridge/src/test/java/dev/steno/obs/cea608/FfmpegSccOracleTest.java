@@ -3,6 +3,8 @@ package dev.steno.obs.cea608;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** FFmpeg's 608 decoder reads our SCC files back: the text we sent, on the bottom rows, at the paced times. */
+@Tag(SystemPrograms.TAG)
 class FfmpegSccOracleTest {
     /** Basic, special (è û ½ ♪ ¿) and extended (ü Ü « ») characters. */
     static final String TEXT = "Good morning everyone, thanks for joining the weekly planning call. The café serves "

@@ -3,6 +3,8 @@ package dev.steno.obs.cea608;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.obs.sei.CaptionSeiInjector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * MP4, FLV and MPEG-TS: FFmpeg's H.264 decoder finds the captions and its 608 decoder gives back our text, on the
  * bottom rows, at the paced times.
  */
+@Tag(SystemPrograms.TAG)
 class FfmpegSeiOracleTest {
     static final String TEXT = "Thanks. I would like to start with the release schedule for next month. Sure, the "
             + "build is green and the café is ready ♪";

@@ -3,6 +3,8 @@ package dev.steno.obs.cea608;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.sink.SeiInjectionSink;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The caption feed's words, through the SEI sink, come back out of FFmpeg's 608 decoder from the video. */
+@Tag(SystemPrograms.TAG)
 class SeiInjectionSinkTest {
     @TempDir
     Path dir;

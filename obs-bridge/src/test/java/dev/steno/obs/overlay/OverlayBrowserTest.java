@@ -3,6 +3,8 @@ package dev.steno.obs.overlay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The overlay page in headless Chromium, driven over the DevTools protocol from Java: the page's script shows the
  * captions it receives over its WebSocket, tentative words in italics, the box at the bottom, cleared on silence.
  */
+@Tag(SystemPrograms.TAG)
 class OverlayBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -124,13 +126,7 @@ class OverlayBrowserTest {
 
     @Test
     void theRealPageRendersLiveCaptions() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String message = "the overlay browser test needs the Debian package chromium";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message + " (CI=true: it must be installed)");
-            }
-            Assumptions.abort(message);
-        }
+        SystemPrograms.require(Files.isExecutable(CHROMIUM), "Chromium (" + CHROMIUM + ")", "chromium");
         OverlayExtension overlay = new OverlayExtension();
         try (TranscriptionService service = Services.of(new ScriptedRecognizer());
              StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service, new ServerMetrics(),

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.audio.WavReader;
 import java.io.File;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * GStreamer and FFmpeg each send a speech file as Opus RTP (two SSRCs, one port) through a proxy that drops 10 %,
  * reorders 10 % and duplicates 5 % of the datagrams: both participants' audio comes out whole and apart.
  */
+@Tag(SystemPrograms.TAG)
 class RealSendersTest {
     private static final long GST_SSRC = 0x11111111L;
     private static final long FFMPEG_SSRC = 1145324612L;
@@ -27,8 +30,9 @@ class RealSendersTest {
 
     @Test
     void twoSendersThroughALossyNetworkStayWholeAndApart() throws Exception {
-        SystemPrograms.require("gst-launch-1.0", "gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good");
-        SystemPrograms.require("ffmpeg", "ffmpeg");
+        SystemPrograms.requireOnPath("gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good",
+                "gst-launch-1.0");
+        SystemPrograms.requireOnPath("ffmpeg", "ffmpeg");
         // Two different recordings, 5 s and 3.5 s (the whole LibriSpeech clip).
         Path alice = dir.resolve("alice.wav");
         run(List.of("ffmpeg", "-v", "error", "-y", "-i", SpeechFixture.jfk().toString(), "-t", "5", alice.toString()));

@@ -1,10 +1,13 @@
 package dev.steno.jitsi.store;
 
+import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.jitsi.testing.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract on a real PostgreSQL server (a throwaway cluster; Debian package {@code postgresql}). */
+@Tag(SystemPrograms.TAG)
 class PostgresTranscriptStoreTest extends TranscriptStoreContract {
     private static PostgresCluster cluster;
     private String url;

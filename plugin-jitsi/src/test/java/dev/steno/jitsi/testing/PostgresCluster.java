@@ -1,7 +1,7 @@
 package dev.steno.jitsi.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.steno.engine.testing.SystemPrograms;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A throwaway PostgreSQL server for tests: initdb in a temporary directory, started with pg_ctl on a free loopback
@@ -55,14 +54,7 @@ public final class PostgresCluster implements AutoCloseable {
     /** Starts a cluster, or skips (fails under CI=true) when PostgreSQL is not installed. */
     public static PostgresCluster startOrSkip() throws Exception {
         Optional<Path> bin = binDir();
-        if (bin.isEmpty()) {
-            String message = "PostgreSQL server programs (initdb, pg_ctl) not found: install the Debian package "
-                    + "'postgresql'";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message);
-            }
-            Assumptions.abort(message);
-        }
+        SystemPrograms.require(bin.isPresent(), "PostgreSQL server programs (initdb, pg_ctl)", "postgresql");
         return new PostgresCluster(bin.get());
     }
 
