@@ -55,8 +55,6 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     private final LogitFilters filters;
     private final int[][] alignmentHeads;
     /** Gaps between the best and second-best logit at each step of the last call (tests: decoding is no tie-break). */
-    private volatile float[] lastMargins = new float[0];
-    private volatile TemperatureFallback.Result lastResult;
     /** Decoder states of finished calls, reused: a state holds n_text_ctx-sized caches (MBs), and beams need several. */
     private final ConcurrentLinkedQueue<DecoderState> idleStates = new ConcurrentLinkedQueue<>();
     /**
@@ -172,11 +170,29 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return parallelism;
     }
 
+    /**
+     * A transcription with how it was decoded.
+     *
+     * @param recognition what {@link #transcribe} returns
+     * @param decoding    the temperature-fallback attempt that was kept (its tokens, temperature, attempts); null
+     *                    when there was no audio to decode
+     * @param margins     the top-1/top-2 logit gap of every sequential decoding step, all attempts: how clear each
+     *                    greedy decision was (small gaps make two implementations' outputs diverge)
+     */
+    public record Report(Recognition recognition, TemperatureFallback.Result decoding, float[] margins) {
+    }
+
     @Override
     public Recognition transcribe(RecognitionRequest request) {
+        return transcribeReported(request).recognition();
+    }
+
+    /** As {@link #transcribe}, with the decoding details beside the result (diagnostics and equivalence checks). */
+    public Report transcribeReported(RecognitionRequest request) {
         float[] audio = request.audio();
         if (audio.length == 0) {
-            return new Recognition(List.of(), Optional.ofNullable(request.language()));
+            return new Report(new Recognition(List.of(), Optional.ofNullable(request.language())), null,
+                    new float[0]);
         }
         List<DecoderState> borrowed = new ArrayList<>();
         try {
@@ -190,7 +206,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         }
     }
 
-    private Recognition transcribe(RecognitionRequest request, float[] audio, List<DecoderState> borrowed) {
+    private Report transcribe(RecognitionRequest request, float[] audio, List<DecoderState> borrowed) {
         DecoderState state = stateFor(audio, borrow(borrowed));
         int frames = state.frames();
 
@@ -216,12 +232,12 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         int ctx = decoder.contextSize();
         TemperatureFallback.Result result = fallback.decode(new KvDecodingState(state, ctx), prompt.length, initial,
                 noSpeech, () -> new KvDecodingState(borrow(borrowed), ctx), observer);
-        lastMargins = Arrays.copyOf(margins, steps[0]);
-        lastResult = result;
+        float[] stepMargins = Arrays.copyOf(margins, steps[0]);
         double avgLogprob = result.avgLogprob();
         Optional<String> lang = Optional.ofNullable(language);
         if (NoSpeech.isSilence(noSpeech, avgLogprob, options.noSpeechThreshold(), options.logprobThreshold())) {
-            return new Recognition(List.of(), lang, noSpeech, avgLogprob, result.temperature());
+            return new Report(new Recognition(List.of(), lang, noSpeech, avgLogprob, result.temperature()), result,
+                    stepMargins);
         }
         int[] sampled = result.sequence().tokens();
         List<TimestampSegments.Span> spans = options.timestamps()
@@ -252,7 +268,8 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
                     : words(tokens, timings.subList(from, to), duration);
             segments.add(new Segment(span.start(), span.end(), text, words, avgLogprob, noSpeech));
         }
-        return new Recognition(segments, lang, noSpeech, avgLogprob, result.temperature());
+        return new Report(new Recognition(segments, lang, noSpeech, avgLogprob, result.temperature()), result,
+                stepMargins);
     }
 
     /** An idle decoder state (or a new one), recorded in {@code borrowed} to be given back after the call. */
@@ -280,11 +297,6 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         float[] encoded = encoder.encode(spectrogram, frames);
         state.setAudio(encoded, frames);
         return state;
-    }
-
-    /** The decoding result of the last call that decoded (for tests). */
-    TemperatureFallback.Result lastResult() {
-        return lastResult;
     }
 
     /** Most tokens per decoder state ({@code n_text_ctx}; for tests). */
@@ -384,11 +396,6 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
             }
         }
         return v[best] - second;
-    }
-
-    /** The top-1/top-2 logit gap of every sequential step of the last call, all attempts (for tests). */
-    float[] lastMargins() {
-        return lastMargins.clone();
     }
 
     /**

@@ -229,8 +229,9 @@ class JavaWhisperDecodingTest {
         for (DecodingOptions o : List.of(DecodingOptions.greedy().withTimestamps(true),
                 DecodingOptions.greedy().withTimestamps(true).withBeamSize(3))) {
             try (JavaWhisperRecognizer r = load(micro, o)) {
-                Recognition rec = r.transcribe(RecognitionRequest.of(audio, "en"));
-                int[] tokens = r.lastResult().sequence().tokens();
+                JavaWhisperRecognizer.Report report = r.transcribeReported(RecognitionRequest.of(audio, "en"));
+                Recognition rec = report.recognition();
+                int[] tokens = report.decoding().sequence().tokens();
                 WhisperTokenizer tok = r.tokenizer();
                 System.out.println("beam " + o.beamSize() + ": " + tok.decodeWithSpecials(tokens));
                 assertTrue(tok.isTimestamp(tokens[0]), "starts with a timestamp");
@@ -272,8 +273,9 @@ class JavaWhisperDecodingTest {
                 .withBestOf(2).withThresholds(2.4, Double.NaN, Double.NaN).withSeed(5);
         try (JavaWhisperRecognizer r = load(micro, o)) {
             float[] audio = Arrays.copyOf(jfk, 16000 * 3);
-            Recognition first = r.transcribe(RecognitionRequest.of(audio, "en"));
-            TemperatureFallback.Result res = r.lastResult();
+            JavaWhisperRecognizer.Report report = r.transcribeReported(RecognitionRequest.of(audio, "en"));
+            Recognition first = report.recognition();
+            TemperatureFallback.Result res = report.decoding();
             assertTrue(res.attempts() > 1, "fell back");
             assertEquals(DecodingOptions.FALLBACK_TEMPERATURES.get(res.attempts() - 1), res.temperature());
             assertEquals(res.temperature(), first.temperature());
@@ -315,10 +317,11 @@ class JavaWhisperDecodingTest {
         DecodingOptions silent = DecodingOptions.greedy().withTemperatures(DecodingOptions.FALLBACK_TEMPERATURES)
                 .withThresholds(2.4, 0.0, 0.0);
         try (JavaWhisperRecognizer r = load(micro, silent)) {
-            Recognition rec = r.transcribe(RecognitionRequest.of(audio, "en"));
+            JavaWhisperRecognizer.Report report = r.transcribeReported(RecognitionRequest.of(audio, "en"));
+            Recognition rec = report.recognition();
             assertTrue(rec.segments().isEmpty());
             assertTrue(rec.noSpeechProbability() > 0 && rec.avgLogprob() < 0);
-            assertEquals(1, r.lastResult().attempts(), "silence is not retried at higher temperatures");
+            assertEquals(1, report.decoding().attempts(), "silence is not retried at higher temperatures");
         }
     }
 

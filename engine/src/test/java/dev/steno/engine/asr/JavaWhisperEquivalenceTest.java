@@ -54,14 +54,15 @@ class JavaWhisperEquivalenceTest {
         String expected = whisperCpp(model, audio);
         try (JavaWhisperRecognizer javaWhisper = JavaWhisperRecognizer.load(model,
                 new JavaWhisperRecognizer.JavaWhisperConfig(false, false), ForkJoinPool.commonPool())) {
-            Recognition r = javaWhisper.transcribe(RecognitionRequest.of(audio, "en"));
+            JavaWhisperRecognizer.Report report = javaWhisper.transcribeReported(RecognitionRequest.of(audio, "en"));
+            Recognition r = report.recognition();
             String actual = String.join("", r.segments().stream().map(Segment::text).toList()).strip();
             System.out.println(config + " " + audioFile + ": whisper.cpp '" + expected + "' java '" + actual + "'");
             assertFalse(expected.isEmpty(), "the random model decodes some text");
             // Decoding must not be a tie-break lottery: the typical step has a clear winner. Over ~200 steps of a
             // random model some steps come close (printed); agreeing on those too means the two implementations'
             // logits agree more closely than the smallest margin.
-            float[] margins = javaWhisper.lastMargins();
+            float[] margins = report.margins();
             float[] sorted = margins.clone();
             java.util.Arrays.sort(sorted);
             float median = sorted[sorted.length / 2];

@@ -20,9 +20,10 @@ public final class JavaWhisperSteps {
     public static Decoded decode(Path model, float[] audio) throws Exception {
         try (JavaWhisperRecognizer r = JavaWhisperRecognizer.load(model,
                 new JavaWhisperRecognizer.JavaWhisperConfig(false, false), ForkJoinPool.commonPool())) {
-            Recognition rec = r.transcribe(RecognitionRequest.of(audio, "en"));
-            String text = String.join("", rec.segments().stream().map(Segment::text).toList()).strip();
-            return new Decoded(text, r.lastMargins().length);
+            JavaWhisperRecognizer.Report report = r.transcribeReported(RecognitionRequest.of(audio, "en"));
+            String text = String.join("", report.recognition().segments().stream().map(Segment::text).toList())
+                    .strip();
+            return new Decoded(text, report.margins().length);
         }
     }
 }
