@@ -350,28 +350,4 @@ class LogMelSpectrogramTest {
                 () -> new LogMelSpectrogram(new WhisperMelFilters(2, 200, new float[400])));
         assertThrows(IllegalArgumentException.class, () -> new LogMelSpectrogram(tiny, 0));
     }
-
-    @Test
-    void timing() {
-        float[] audio = new float[30 * 16000];
-        for (int i = 0; i < audio.length; i++) {
-            audio[i] = jfk[i % jfk.length];
-        }
-        LogMelSpectrogram seq = new LogMelSpectrogram(tiny);
-        int threads = Math.min(8, Runtime.getRuntime().availableProcessors());
-        LogMelSpectrogram par = new LogMelSpectrogram(tiny, threads);
-        double bestSeq = Double.MAX_VALUE;
-        double bestPar = Double.MAX_VALUE;
-        for (int round = 0; round < 20; round++) {
-            long t0 = System.nanoTime();
-            seq.computeWindowFlat(audio, 3000);
-            long t1 = System.nanoTime();
-            par.computeWindowFlat(audio, 3000);
-            long t2 = System.nanoTime();
-            bestSeq = Math.min(bestSeq, (t1 - t0) / 1e6);
-            bestPar = Math.min(bestPar, (t2 - t1) / 1e6);
-        }
-        System.out.printf("LogMel 30 s of audio -> 80 x 3000: %.2f ms on 1 thread, %.2f ms on %d threads (best of 20)%n",
-                bestSeq, bestPar, threads);
-    }
 }
