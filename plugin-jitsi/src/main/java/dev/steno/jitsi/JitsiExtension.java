@@ -1,5 +1,6 @@
 package dev.steno.jitsi;
 
+import dev.steno.server.http.ApiToken;
 import dev.steno.jitsi.auth.JwtVerifier;
 import dev.steno.jitsi.http.TranscriptHandler;
 import dev.steno.jitsi.mediajson.MediaJsonConnection;
@@ -11,7 +12,6 @@ import dev.steno.jitsi.vosk.VoskConnection;
 import dev.steno.jitsi.ws.Paths;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
-import dev.steno.server.asr.AsrConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
@@ -183,7 +183,7 @@ public final class JitsiExtension implements ServerExtension {
 
     private boolean serverTokenOk(ServerUpgradeRequest req, ServerUpgradeResponse resp, Callback cb) {
         String expected = serverConfig.apiToken();
-        if (expected == null || AsrConnection.tokenMatches(Paths.query(req, "token"),
+        if (expected == null || ApiToken.matches(Paths.query(req, "token"),
                 req.getHeaders().get(HttpHeader.AUTHORIZATION), expected)) {
             return true;
         }

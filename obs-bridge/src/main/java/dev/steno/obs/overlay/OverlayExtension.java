@@ -1,5 +1,6 @@
 package dev.steno.obs.overlay;
 
+import dev.steno.server.http.ApiToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.obs.caption.CaptionSink;
@@ -150,7 +151,7 @@ public final class OverlayExtension implements ServerExtension, CaptionSink {
             Map<String, List<String>> params = s.getUpgradeRequest().getParameterMap();
             if (c != null && c.apiToken() != null) {
                 List<String> token = params.get("token");
-                if (!AsrConnection.tokenMatches(token == null || token.isEmpty() ? null : token.get(0),
+                if (!ApiToken.matches(token == null || token.isEmpty() ? null : token.get(0),
                         s.getUpgradeRequest().getHeader("Authorization"), c.apiToken())) {
                     s.close(AsrConnection.CLOSE_UNAUTHORIZED, "invalid or missing token",
                             org.eclipse.jetty.websocket.api.Callback.NOOP);

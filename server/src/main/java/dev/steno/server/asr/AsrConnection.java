@@ -1,5 +1,6 @@
 package dev.steno.server.asr;
 
+import dev.steno.server.http.ApiToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.asr.WhisperLanguages;
@@ -71,7 +72,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     public void onWebSocketOpen(Session s) {
         this.session = s;
         Map<String, List<String>> params = s.getUpgradeRequest().getParameterMap();
-        if (config.apiToken() != null && !tokenMatches(param(params, "token"),
+        if (config.apiToken() != null && !ApiToken.matches(param(params, "token"),
                 s.getUpgradeRequest().getHeader("Authorization"), config.apiToken())) {
             refuse(CLOSE_UNAUTHORIZED, "invalid or missing token");
             return;
@@ -251,17 +252,6 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         Session s = session;
         s.sendText(err.toString(), Callback.from(() -> s.close(code, shortReason, Callback.NOOP),
                 e -> s.close(code, shortReason, Callback.NOOP)));
-    }
-
-    /** True when the query token or the bearer header equals {@code expected} (compared in constant time). */
-    public static boolean tokenMatches(String queryToken, String authorization, String expected) {
-        String given = queryToken;
-        if (given == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            given = authorization.substring(7).strip();
-        }
-        return given != null && java.security.MessageDigest.isEqual(
-                given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String param(Map<String, List<String>> params, String name) {

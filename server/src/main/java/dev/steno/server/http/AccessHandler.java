@@ -1,7 +1,6 @@
 package dev.steno.server.http;
 
 import dev.steno.server.ServerConfig;
-import dev.steno.server.asr.AsrConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
@@ -56,12 +55,8 @@ public final class AccessHandler extends Handler.Wrapper {
 
     private boolean authorized(Request request) {
         Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-        return tokenMatches(query.getValue("token"), request.getHeaders().get(HttpHeader.AUTHORIZATION),
+        return ApiToken.matches(query.getValue("token"), request.getHeaders().get(HttpHeader.AUTHORIZATION),
                 config.apiToken());
-    }
-
-    static boolean tokenMatches(String query, String authorization, String expected) {
-        return AsrConnection.tokenMatches(query, authorization, expected);
     }
 
     private boolean allowed(String origin) {
