@@ -29,7 +29,8 @@ import java.util.Objects;
  * stream that ends before its track list is an error, since nothing in it could be decoded.
  *
  * <p>Steady-state demuxing allocates nothing: packets are handed out as slices of an internal buffer. Instances are
- * not thread-safe. *
+ * not thread-safe.
+ *
  * <p>Why one file of over 600 lines: it is one push-parser state machine (element ID, size, payload, and where each
  * unknown-size master ends) whose states share one buffer and one byte offset. Split across classes, every state
  * change would have to pass that shared state around, and the byte-exact resumption after a split read would be
