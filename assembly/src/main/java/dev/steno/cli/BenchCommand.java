@@ -3,7 +3,6 @@ package dev.steno.cli;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.io.PrintWriter;
@@ -88,11 +87,10 @@ final class BenchCommand implements Runnable {
                     modelFile.getFileName(), workerCount, threads, seconds, engine.minChunkSize);
             out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s");
             for (int n : counts) {
-                ServerMetrics metrics = new ServerMetrics();
                 try (TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount,
-                        Math.max(n, 1), 60, metrics);
+                        Math.max(n, 1), 60);
                      StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true),
-                             service, metrics)) {
+                             service)) {
                     server.start();
                     service.warmUp(new float[16000]);
                     out.println(run(n, server.uri(), pcm, service.scheduler()));

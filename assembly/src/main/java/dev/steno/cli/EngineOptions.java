@@ -1,13 +1,27 @@
 package dev.steno.cli;
 
+import dev.steno.engine.asr.JavaWhisperRecognizer;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.Task;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.model.ModelResolver;
+import dev.steno.engine.model.ModelStore;
 import dev.steno.engine.policy.LocalAgreementConfig;
+import dev.steno.engine.policy.alignatt.AlignAttConfig;
+import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.stream.StreamCounters;
+import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.stream.StreamingPolicies;
+import dev.steno.engine.vad.SileroVadModel;
+import dev.steno.engine.vad.VadConfig;
+import dev.steno.engine.vad.VadModelCatalog;
+import dev.steno.engine.vad.VoiceGating;
+import dev.steno.engine.whisper.decode.DecodingOptions;
+import dev.steno.server.TranscriptionService;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -159,60 +173,58 @@ final class EngineOptions {
      * Loads the Silero model when gating is on, else null: {@code --vad-model-path} when given, else the bundled
      * model for the default, else the named model (downloaded once).
      */
-    dev.steno.engine.vad.SileroVadModel loadVad() throws IOException {
+    SileroVadModel loadVad() throws IOException {
         if (!vacEnabled()) {
             return null;
         }
         if (vadModelPath != null) {
-            if (!java.nio.file.Files.isRegularFile(vadModelPath)) {
+            if (!Files.isRegularFile(vadModelPath)) {
                 throw new IllegalArgumentException("--vad-model-path " + vadModelPath + ": no such file");
             }
-            return dev.steno.engine.vad.SileroVadModel.load(vadModelPath);
+            return SileroVadModel.load(vadModelPath);
         }
-        var entry = dev.steno.engine.vad.VadModelCatalog.find(vadModel).orElseThrow(() ->
+        var entry = VadModelCatalog.find(vadModel).orElseThrow(() ->
                 new IllegalArgumentException("unknown --vad-model '" + vadModel + "': use silero-v5 or silero-v6"));
-        if (entry.equals(dev.steno.engine.vad.VadModelCatalog.BUNDLED)) {
-            return dev.steno.engine.vad.SileroVadModel.loadBundled();
+        if (entry.equals(VadModelCatalog.BUNDLED)) {
+            return SileroVadModel.loadBundled();
         }
-        Path file = dev.steno.engine.vad.VadModelCatalog.ensure(entry, model.cache.store().cacheDir(),
-                dev.steno.engine.model.ModelStore.defaultHttpClient());
-        return dev.steno.engine.vad.SileroVadModel.load(file);
+        Path file = VadModelCatalog.ensure(entry, model.cache.store().cacheDir(), ModelStore.defaultHttpClient());
+        return SileroVadModel.load(file);
     }
 
-    /** The gating for sessions, or null when it is off. */
-    dev.steno.engine.session.VoiceGating gating(dev.steno.engine.vad.SileroVadModel vad) {
+    /** The gating for streams, or null when it is off. */
+    VoiceGating gating(SileroVadModel vad) {
         if (vad == null) {
             return null;
         }
-        return dev.steno.engine.session.VoiceGating.of(vad,
-                dev.steno.engine.vad.VadConfig.defaults().withMinSilenceSeconds(vadMinSilence), pauseSegmentationSeconds);
+        return VoiceGating.of(vad, VadConfig.defaults().withMinSilenceSeconds(vadMinSilence), pauseSegmentationSeconds);
     }
 
     /** Inference workers: {@code requested} when positive, else as many as the cores can feed. */
     int workers(int requested) {
-        return requested > 0 ? requested : dev.steno.engine.session.InferenceScheduler.defaultWorkers(
+        return requested > 0 ? requested : InferenceScheduler.defaultWorkers(
                 Runtime.getRuntime().availableProcessors(), whisperCppConfig(1).effectiveThreads());
     }
 
     /**
      * Loads the model (and the VAD model unless gating is off) and builds the shared service a server runs on: one
-     * recogniser with a decoding state per worker plus one for uploads, one bounded scheduler.
+     * recogniser with a decoding state per worker plus one for uploads, the policies over it, one bounded scheduler.
      */
-    dev.steno.server.TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
-                                                 double maxPendingSeconds, dev.steno.server.ServerMetrics metrics)
-            throws IOException {
+    TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
+                                 double maxPendingSeconds) throws IOException {
         SpeechRecognizer recognizer = loadRecognizer(modelFile, workerCount + 1);
-        dev.steno.engine.vad.SileroVadModel vad;
+        SileroVadModel vad;
+        StreamingPolicies policies;
         try {
+            policies = policies(cl, recognizer);
             vad = loadVad();
         } catch (IOException | RuntimeException e) {
             recognizer.close();
             throw e;
         }
-        var scheduler = new dev.steno.engine.session.InferenceScheduler(workerCount, maxSessions, System::nanoTime);
-        return new dev.steno.server.TranscriptionService(recognizer, new dev.steno.server.TranscriptionService.Settings(
-                policyConfig(cl), minChunkSize, maxPendingSeconds, simulStreaming() ? policyFactory(cl, recognizer)
-                : null), scheduler, metrics, gating(vad));
+        InferenceScheduler scheduler = new InferenceScheduler(workerCount, maxSessions, System::nanoTime);
+        return new TranscriptionService(new StreamService(policies, gating(vad), scheduler,
+                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()));
     }
 
     /** Checks the flags that picocli cannot check by type alone; call before any heavy work. */
@@ -224,13 +236,14 @@ final class EngineOptions {
             throw new CommandLine.ParameterException(cl, "--backend '" + backend
                     + "' is not available: use whisper.cpp or java");
         }
-        String policy = backendPolicy.strip().toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "localagreement", "local-agreement", "simulstreaming", "alignatt").contains(policy)) {
-            throw new CommandLine.ParameterException(cl, "--backend-policy '" + backendPolicy
-                    + "' is not available: use simulstreaming, localagreement or auto");
+        StreamingPolicies.Choice policy;
+        try {
+            policy = StreamingPolicies.Choice.parse(backendPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--backend-policy: " + e.getMessage());
         }
-        if (simulStreaming()) {
-            if (!backend.strip().equalsIgnoreCase("java")) {
+        if (policy == StreamingPolicies.Choice.SIMULSTREAMING || policy == StreamingPolicies.Choice.AUTO && javaBackend()) {
+            if (!javaBackend()) {
                 throw new CommandLine.ParameterException(cl, "--backend-policy simulstreaming needs --backend java: "
                         + "it reads the decoder's cross-attention, which whisper.cpp does not expose");
             }
@@ -272,18 +285,20 @@ final class EngineOptions {
     }
 
     /** The Java backend's decoding: --beams and the temperature fallback as for whisper.cpp, no timestamps. */
-    dev.steno.engine.whisper.decode.DecodingOptions javaDecoding() {
-        var options = dev.steno.engine.whisper.decode.DecodingOptions.greedy().withBeamSize(beams);
-        return noTemperatureFallback ? options
-                : options.withTemperatures(dev.steno.engine.whisper.decode.DecodingOptions.FALLBACK_TEMPERATURES);
+    DecodingOptions javaDecoding() {
+        var options = DecodingOptions.greedy().withBeamSize(beams);
+        return noTemperatureFallback ? options : options.withTemperatures(DecodingOptions.FALLBACK_TEMPERATURES);
+    }
+
+    private boolean javaBackend() {
+        return backend.strip().equalsIgnoreCase("java");
     }
 
     /** Loads the recogniser; English-only models refuse other languages here, before any audio is read. */
     SpeechRecognizer loadRecognizer(Path modelFile, int parallelCalls) throws IOException {
-        SpeechRecognizer recognizer = backend.strip().equalsIgnoreCase("java")
-                ? dev.steno.engine.asr.JavaWhisperRecognizer.load(modelFile,
-                        new dev.steno.engine.asr.JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true,
-                                javaDecoding()), threads)
+        SpeechRecognizer recognizer = javaBackend()
+                ? JavaWhisperRecognizer.load(modelFile,
+                        new JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true, javaDecoding()), threads)
                 : WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
         String lang = language();
         if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {
@@ -294,24 +309,14 @@ final class EngineOptions {
         return recognizer;
     }
 
-    /** True when the policy is SimulStreaming (AlignAtt). */
-    boolean simulStreaming() {
-        String p = backendPolicy.strip().toLowerCase(Locale.ROOT);
-        if (p.equals("auto")) {
-            return backend.strip().equalsIgnoreCase("java");
-        }
-        return p.equals("simulstreaming") || p.equals("alignatt");
-    }
-
-    /** The policy actually used, for logs ("simulstreaming" or "localagreement", with the beam width above 1). */
-    String policyName() {
-        String name = simulStreaming() ? "simulstreaming" : "localagreement";
-        return beams > 1 ? name + " (" + beams + " beams)" : name;
+    /** The beam width for logs: the policy's name with the width above 1. */
+    String policyName(StreamingPolicies policies) {
+        return beams > 1 ? policies.name() + " (" + beams + " beams)" : policies.name();
     }
 
     /** The AlignAtt settings from the flags. */
-    dev.steno.engine.policy.alignatt.AlignAttConfig alignAttConfig() {
-        return dev.steno.engine.policy.alignatt.AlignAttConfig.builder()
+    AlignAttConfig alignAttConfig() {
+        return AlignAttConfig.builder()
                 .language(language())
                 .task(Task.valueOf(task.strip().toUpperCase(Locale.ROOT)))
                 .frameThreshold(frameThreshold)
@@ -329,23 +334,16 @@ final class EngineOptions {
     }
 
     /**
-     * Builds a session's policy from the client's language (null: the configured one): SimulStreaming on the Java
-     * recogniser's model (weights shared), or LocalAgreement on the recogniser.
+     * The streams' policies over {@code recognizer}: SimulStreaming where the recogniser exposes its cross-attention
+     * and the flags allow it, else LocalAgreement.
      */
-    java.util.function.Function<String, dev.steno.engine.policy.StreamingPolicy> policyFactory(CommandLine cl,
-                                                                                            SpeechRecognizer recognizer) {
-        if (simulStreaming()) {
-            if (!(recognizer instanceof dev.steno.engine.asr.JavaWhisperRecognizer java)) {
-                throw new IllegalStateException("simulstreaming needs the java backend");
-            }
-            var model = new dev.steno.engine.policy.alignatt.JavaWhisperAlignAttModel(java);
-            var config = alignAttConfig();
-            return lang -> new dev.steno.engine.policy.alignatt.AlignAttPolicy(model,
-                    lang == null ? config : config.toBuilder().language(lang).build());
+    StreamingPolicies policies(CommandLine cl, SpeechRecognizer recognizer) {
+        try {
+            return StreamingPolicies.of(recognizer, StreamingPolicies.Choice.parse(backendPolicy), policyConfig(cl),
+                    alignAttConfig());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        LocalAgreementConfig config = policyConfig(cl);
-        return lang -> new dev.steno.engine.policy.LocalAgreementPolicy(recognizer,
-                lang == null ? config : config.toBuilder().language(lang).build());
     }
 
     LocalAgreementConfig policyConfig(CommandLine cl) {

@@ -1,6 +1,7 @@
 package dev.steno.cli;
 
 import dev.steno.obs.CaptionBridge;
+import dev.steno.obs.LiveSessionCaptions;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
 import dev.steno.obs.overlay.OverlayExtension;
@@ -14,7 +15,6 @@ import dev.steno.obs.source.PcmS16leSource;
 import dev.steno.obs.websocket.ObsAuthenticationException;
 import dev.steno.obs.websocket.ObsClient;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.io.InputStream;
@@ -199,10 +199,9 @@ final class ObsCommand implements Callable<Integer> {
         StenoServer srv = null;
         List<CaptionSink> sinks = new ArrayList<>();
         Path modelFile = engine.modelFile();
-        ServerMetrics metrics = new ServerMetrics();
         boolean browser = source.equals("browser");
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, engine.workers(0),
-                browser ? maxSessions : 1, 60, metrics);
+                browser ? maxSessions : 1, 60);
         try (service) {
             if (obsCaptions || obsText) {
                 obs = new ObsClient(ObsClient.Options.of(obsUrl, obsPassword), timer);
@@ -243,7 +242,7 @@ final class ObsCommand implements Callable<Integer> {
             feed = new CaptionFeed(sinks, Duration.ofMillis(Math.round(clearAfter * 1000)));
             if (overlayPage != null || browser) {
                 ServerConfig config = new ServerConfig(host, port, null, null, apiToken, List.of(), false, 1 << 20);
-                srv = new StenoServer(config, service, metrics,
+                srv = new StenoServer(config, service,
                         overlayPage == null ? List.of() : List.of(overlayPage));
                 srv.start();
                 server = srv;
@@ -278,7 +277,7 @@ final class ObsCommand implements Callable<Integer> {
 
     private void runSource(boolean browser, TranscriptionService service, CaptionFeed feed) throws Exception {
         if (browser) {
-            try (AutoCloseable following = CaptionBridge.followLiveSessions(service, feed)) {
+            try (AutoCloseable following = LiveSessionCaptions.follow(service.live(), feed)) {
                 Thread.currentThread().join(); // until interrupted
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
@@ -298,7 +297,7 @@ final class ObsCommand implements Callable<Integer> {
         }, "steno-obs-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            CaptionBridge.run(audio, service, engine.language(), feed);
+            CaptionBridge.run(audio, service.streams(), engine.language(), feed);
             feed.close(); // delivers what is queued and closes the files (idempotent; call() closes it again)
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();

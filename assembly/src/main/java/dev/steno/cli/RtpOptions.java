@@ -90,7 +90,7 @@ final class RtpOptions {
                 r -> new dev.steno.jitsi.rtp.MeetingAudioSink(r, language)).orElseGet(() -> {
                     System.getLogger(RtpOptions.class.getName()).log(System.Logger.Level.INFO,
                             "RTP participants' text is logged only; add --jitsi to keep meeting transcripts");
-                    return TranscribingSink.logging(service, language);
+                    return TranscribingSink.logging(service.streams(), language);
                 });
         return List.of(new RtpExtension(config, map, sink));
     }

@@ -2,7 +2,6 @@ package dev.steno.cli;
 
 import dev.steno.engine.audio.WavReader;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.io.PrintWriter;
@@ -109,17 +108,16 @@ final class ServeCommand implements Callable<Integer> {
         jitsiExtension.ifPresent(extensions::add);
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
-        ServerMetrics metrics = new ServerMetrics();
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
-                maxPendingSeconds, metrics);
+                maxPendingSeconds);
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
                 jitsiExtension.map(j -> j::registry)));
-        try (service; StenoServer s = new StenoServer(serverConfig, service, metrics, extensions)) {
+        try (service; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
                     + "voice activity controller %s%n", modelFile.getFileName(), service.backendName(),
-                    engine.policyName(), workerCount, maxSessions,
+                    engine.policyName(service.streams().policies()), workerCount, maxSessions,
                     service.gated() ? "on (Silero " + service.voiceActivitySource() + ")" : "off");
             long t0 = System.nanoTime();
             service.warmUp(warmup);

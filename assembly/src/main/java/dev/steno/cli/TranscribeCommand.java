@@ -3,11 +3,12 @@ package dev.steno.cli;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.PcmAudio;
 import dev.steno.engine.audio.WavReader;
-import dev.steno.engine.session.StreamSimulator;
-import dev.steno.engine.session.TranscriptionSession;
+import dev.steno.engine.stream.StreamBuilder;
+import dev.steno.engine.stream.StreamSimulator;
+import dev.steno.engine.stream.StreamingPolicies;
 import dev.steno.engine.transcript.TranscriptFormat;
-import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.engine.vad.SileroVadModel;
 import dev.steno.engine.transcript.Words;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -66,26 +67,18 @@ final class TranscribeCommand implements Callable<Integer> {
 
         Path modelFile = engine.modelFile();
         try (SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, 1);
-             dev.steno.engine.vad.SileroVadModel vad = engine.loadVad()) {
-            dev.steno.engine.session.VoiceGating gating = engine.gating(vad);
+             SileroVadModel vad = engine.loadVad()) {
+            StreamingPolicies policies = engine.policies(spec.commandLine(), recognizer);
             err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
                     file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
-                    recognizer.backendName(), engine.policyName());
+                    recognizer.backendName(), engine.policyName(policies));
             err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
                     : "steno: voice activity controller: Silero " + vad.source());
-            var policies = engine.policyFactory(spec.commandLine(), recognizer);
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);
-            TranscriptionSession[] session = new TranscriptionSession[1];
-            StreamSimulator.Result result = simulator.run(samples, wiring -> {
-                session[0] = new TranscriptionSession(policies.apply(null),
-                        TranscriptLine.UNKNOWN_SPEAKER, wiring.sink(), wiring.clockSeconds());
-                if (gating != null) {
-                    gating.apply(session[0]);
-                }
-                return session[0];
-            }, update -> printLive(update, err));
+            StreamBuilder stream = StreamBuilder.withPolicy(policies.create(null)).voiceActivity(engine.gating(vad));
+            StreamSimulator.Result result = simulator.run(samples, stream, update -> printLive(update, err));
 
-            String transcript = fmt.write(session[0].lines(), result.words());
+            String transcript = fmt.write(result.lines(), result.words());
             if (output != null) {
                 Files.writeString(output, transcript, StandardCharsets.UTF_8);
                 err.println("steno: transcript written to " + output);
@@ -94,7 +87,6 @@ final class TranscribeCommand implements Callable<Integer> {
                 out.flush();
             }
             printFigures(result, err);
-            session[0].close();
         }
         return 0;
     }

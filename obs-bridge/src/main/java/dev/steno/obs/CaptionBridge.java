@@ -1,16 +1,19 @@
 package dev.steno.obs;
 
-import dev.steno.engine.session.ScheduledSession;
 import dev.steno.engine.session.SessionListener;
+import dev.steno.engine.stream.LiveStream;
+import dev.steno.engine.stream.StreamService;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.source.AudioSource;
-import dev.steno.server.TranscriptionService;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 
-/** Connects audio to captions: a live source transcribed by the shared service, or the server's /asr sessions. */
+/**
+ * Connects a live audio source to captions: the source is transcribed as one stream of the engine's
+ * {@link StreamService}. Needs no server: a microphone captions OBS without Jetty on the class path.
+ */
 public final class CaptionBridge {
     private static final System.Logger LOG = System.getLogger(CaptionBridge.class.getName());
 
@@ -18,18 +21,19 @@ public final class CaptionBridge {
     }
 
     /**
-     * Transcribes {@code source} as one live session of {@code service} and feeds its captions to {@code feed}.
+     * Transcribes {@code source} as one live stream of {@code service} and feeds its captions to {@code feed}.
      * Blocks until the source ends (then the last words are committed and delivered) or fails.
      *
      * @param language ISO 639-1 code, or null for the service's default
      * @throws IOException when the audio source fails
      */
-    public static void run(AudioSource source, TranscriptionService service, String language, CaptionFeed feed)
+    public static void run(AudioSource source, StreamService service, String language, CaptionFeed feed)
             throws IOException, InterruptedException {
         Instant streamStart = Instant.now();
-        long t0 = System.nanoTime();
-        ScheduledSession session = service.open(language, update -> feed.accept(update, streamStart),
-                () -> (System.nanoTime() - t0) / 1e9, new SessionListener() {
+        LiveStream session = service.stream()
+                .language(language)
+                .listener(update -> feed.accept(update, streamStart))
+                .events(new SessionListener() {
                     @Override
                     public void onOverflow(double droppedSeconds) {
                         LOG.log(System.Logger.Level.WARNING, "transcription lags behind {0}: dropped {1} s of audio "
@@ -40,14 +44,13 @@ public final class CaptionBridge {
                     public void onError(Throwable error) {
                         LOG.log(System.Logger.Level.WARNING, "transcription step failed: " + error.getMessage());
                     }
-                }).orElseThrow(() -> new IllegalStateException("no transcription session available: the server "
+                })
+                .open()
+                .orElseThrow(() -> new IllegalStateException("no transcription session available: the server "
                         + "is at its maximum number of sessions"));
         LOG.log(System.Logger.Level.INFO, "captioning {0}", source.describe());
         try {
-            source.run((samples, off, len) -> {
-                session.addAudio(samples, off, len);
-                service.countAudio(len);
-            });
+            source.run(session::addAudio);
         } catch (IOException | RuntimeException e) {
             session.cancel();
             throw e;
@@ -61,13 +64,5 @@ public final class CaptionBridge {
             throw new IllegalStateException("transcription failed: " + e.getCause().getMessage(), e.getCause());
         }
         LOG.log(System.Logger.Level.INFO, "{0} ended", source.describe());
-    }
-
-    /**
-     * Shows the captions of every live {@code /asr} session of the server (a browser tab transcribing the streamer's
-     * microphone, for example). Closing the result stops following them.
-     */
-    public static AutoCloseable followLiveSessions(TranscriptionService service, CaptionFeed feed) {
-        return service.addLiveListener((id, streamStart, update) -> feed.accept(update, streamStart));
     }
 }

@@ -88,9 +88,9 @@ public final class JitsiExtension implements ServerExtension {
                 : config.jdbcUrl() != null ? JdbcTranscriptStore.open(config.jdbcUrl(), config.jdbcUser(),
                         config.jdbcPassword())
                 : JdbcTranscriptStore.sqlite(config.dataDir());
-        registry = new MeetingRegistry(wiring.service(), store);
+        registry = new MeetingRegistry(wiring.service().streams(), store);
         defaultLanguage = config.language() != null ? config.language()
-                : wiring.service().settings().policy().language();
+                : wiring.service().streams().policies().defaultLanguage();
         var ws = wiring.webSocket();
         if (config.mediaJsonPath() != null) {
             ws.addMapping("uri-template|" + config.mediaJsonPath() + "/{meetingId}", (req, resp, cb) -> {

@@ -1,30 +1,37 @@
 package dev.steno.server;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.steno.engine.stream.StreamCounters;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters the server exposes on {@code /metrics}; updated from many threads without locks. */
+/**
+ * What the server exposes on {@code /metrics} besides the scheduler's figures: the live streams' counters (kept by
+ * the engine's stream service for every ingest path) and the uploads. Updated from many threads without locks.
+ */
 public final class ServerMetrics {
-    final AtomicInteger activeSessions = new AtomicInteger();
-    final LongAdder sessionsTotal = new LongAdder();
-    final LongAdder rejectedSessions = new LongAdder();
-    final LongAdder audioMicros = new LongAdder();
+    private final StreamCounters streams;
     final LongAdder uploads = new LongAdder();
+    final LongAdder uploadMicros = new LongAdder();
+
+    /** Metrics over these stream counters. */
+    public ServerMetrics(StreamCounters streams) {
+        this.streams = streams;
+    }
 
     public int activeSessions() {
-        return activeSessions.get();
+        return streams.active();
     }
 
     public long rejectedSessions() {
-        return rejectedSessions.sum();
+        return streams.rejected();
     }
 
+    /** Seconds of audio received: live streams and uploads. */
     public double audioSeconds() {
-        return audioMicros.sum() / 1e6;
+        return streams.audioSeconds() + uploadMicros.sum() / 1e6;
     }
 
     public long sessionsTotalCount() {
-        return sessionsTotal.sum();
+        return streams.opened();
     }
 
     public long uploadsCount() {

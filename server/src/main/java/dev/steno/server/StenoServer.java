@@ -37,16 +37,16 @@ public final class StenoServer implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final List<ServerExtension> extensions;
 
-    public StenoServer(ServerConfig config, TranscriptionService service, ServerMetrics metrics) throws IOException {
-        this(config, service, metrics, List.of());
+    public StenoServer(ServerConfig config, TranscriptionService service) throws IOException {
+        this(config, service, List.of());
     }
 
     /**
      * A server with feature modules: each extension adds its endpoints now, is started after the server and closed
      * before it.
      */
-    public StenoServer(ServerConfig config, TranscriptionService service, ServerMetrics metrics,
-                       List<? extends ServerExtension> extensions) throws IOException {
+    public StenoServer(ServerConfig config, TranscriptionService service, List<? extends ServerExtension> extensions)
+            throws IOException {
         this.config = config;
         this.extensions = List.copyOf(extensions);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -87,7 +87,7 @@ public final class StenoServer implements AutoCloseable {
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
-        ApiHandler api = new ApiHandler(service, metrics, web);
+        ApiHandler api = new ApiHandler(service, service.metrics(), web);
         if (extensionHandlers.isEmpty()) {
             ws.setHandler(api);
         } else {

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Feature modules (the OBS bridge) hear the live /asr sessions' updates through the service. */
+/** Feature modules (the OBS bridge) follow the live /asr sessions' updates through the service. */
 class LiveListenerTest {
     record Heard(long session, Instant start, TranscriptUpdate update) {
     }
@@ -24,8 +24,8 @@ class LiveListenerTest {
         try (ServerFixture fx = ServerFixture.start()) {
             List<Heard> heard = new CopyOnWriteArrayList<>();
             Instant before = Instant.now();
-            AutoCloseable registration = fx.service.addLiveListener((id, start, u) -> heard.add(new Heard(id, start, u)));
-            fx.service.addLiveListener((id, start, u) -> {
+            AutoCloseable registration = fx.service.live().follow((id, start, u) -> heard.add(new Heard(id, start, u)));
+            fx.service.live().follow((id, start, u) -> {
                 throw new IllegalStateException("a broken listener must not break the session");
             });
             try (WsClient c = WsClient.connect(fx.ws("language=en"))) {

@@ -1,36 +1,35 @@
 package dev.steno.server;
 
+import dev.steno.engine.testing.TestStreams;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
-import dev.steno.engine.policy.LocalAgreementConfig;
-import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A real server on a free loopback port with whisper.cpp on a small random-weight model. */
 final class ServerFixture implements AutoCloseable {
     private static Path model;
 
     final ServerConfig config;
-    final ServerMetrics metrics = new ServerMetrics();
+    final ServerMetrics metrics;
     final TranscriptionService service;
     final StenoServer server;
 
     private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds) throws Exception {
-        this(config, maxSessions, maxPendingSeconds, java.util.List.of());
+        this(config, maxSessions, maxPendingSeconds, List.of());
     }
 
     private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds,
-                          java.util.List<ServerExtension> extensions) throws Exception {
+                          List<ServerExtension> extensions) throws Exception {
         this.config = config;
         // greedy without temperature fallback: fast and deterministic steps
         WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model(), new WhisperCppConfig(1, 3, 1, false, true));
-        InferenceScheduler scheduler = new InferenceScheduler(1, maxSessions, System::nanoTime);
-        service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
-                LocalAgreementConfig.builder().language("en").build(), 0.5, maxPendingSeconds), scheduler, metrics);
-        server = new StenoServer(config.withPort(0), service, metrics, extensions);
+        service = new TranscriptionService(TestStreams.localAgreement(recognizer, maxSessions, 0.5, maxPendingSeconds));
+        metrics = service.metrics();
+        server = new StenoServer(config.withPort(0), service, extensions);
         server.start();
         service.warmUp(new float[16000]);
     }
@@ -46,7 +45,7 @@ final class ServerFixture implements AutoCloseable {
     /** A server with these feature modules installed. */
     static ServerFixture withExtensions(ServerExtension... extensions) throws Exception {
         return new ServerFixture(ServerConfig.defaults().withPcmInput(true).withPort(0), 32, 60,
-                java.util.List.of(extensions));
+                List.of(extensions));
     }
 
     static synchronized Path model() throws Exception {

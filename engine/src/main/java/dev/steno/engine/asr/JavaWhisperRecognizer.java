@@ -398,19 +398,15 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return v[best] - second;
     }
 
-    /**
-     * The loaded model's parts, for code that decodes by itself (the AlignAtt policy) and should share the weights
-     * with this recogniser instead of loading them again.
-     *
-     * @param alignmentHeads {@code {layer, head}} pairs of the alignment heads
-     */
-    public record Parts(WhisperEncoder encoder, WhisperDecoder decoder, WhisperTokenizer tokenizer,
-                        LogMelSpectrogram mel, int[][] alignmentHeads, boolean multilingual) {
+    /** This recogniser's model parts, sharing its weights; see {@link WhisperModelParts}. */
+    public WhisperModelParts parts() {
+        return new WhisperModelParts(encoder, decoder, tokenizer, mel, alignmentHeads.clone(), multilingual);
     }
 
-    /** This recogniser's model parts; see {@link Parts}. */
-    public Parts parts() {
-        return new Parts(encoder, decoder, tokenizer, mel, alignmentHeads.clone(), multilingual);
+    /** The Java decoder's cross-attention can be read: its parts, for the AlignAtt policy. */
+    @Override
+    public Optional<WhisperModelParts> crossAttention() {
+        return Optional.of(parts());
     }
 
     @Override

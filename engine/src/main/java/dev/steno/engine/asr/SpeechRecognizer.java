@@ -1,5 +1,7 @@
 package dev.steno.engine.asr;
 
+import java.util.Optional;
+
 /**
  * A Whisper-style speech recogniser: audio in, timed words out.
  *
@@ -24,6 +26,15 @@ public interface SpeechRecognizer extends AutoCloseable {
 
     /** True when the model knows languages other than English (language detection and translation work). */
     boolean multilingual();
+
+    /**
+     * What a policy that decodes by itself needs (SimulStreaming's AlignAtt reads the decoder's cross-attention):
+     * the model's parts, sharing this recogniser's weights, when the backend exposes them; empty when it does not
+     * (whisper.cpp). Policies are chosen by this capability, not by the recogniser's class.
+     */
+    default Optional<WhisperModelParts> crossAttention() {
+        return Optional.empty();
+    }
 
     /** Frees the model. */
     @Override

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Runs the steps of every live {@link TranscriptionSession} on a fixed, small set of worker threads, so that the
+ * Runs the steps of every live stream ({@link Steppable}) on a fixed, small set of worker threads, so that the
  * number of inference calls in flight never exceeds what the machine (and the shared
  * {@link dev.steno.engine.asr.SpeechRecognizer}) can take, however many streams are connected.
  *
@@ -112,7 +112,7 @@ public final class InferenceScheduler implements AutoCloseable {
     }
 
     /** Registers a session with the default options and the given minimum chunk; see {@link SessionOptions#of}. */
-    public ScheduledSession register(TranscriptionSession session, double minChunkSeconds) {
+    public ScheduledSession register(Steppable session, double minChunkSeconds) {
         return register(session, SessionOptions.of(minChunkSeconds));
     }
 
@@ -122,7 +122,7 @@ public final class InferenceScheduler implements AutoCloseable {
      *
      * @throws RejectedExecutionException when the scheduler is closed or already has {@code maxSessions} sessions
      */
-    public ScheduledSession register(TranscriptionSession session, SessionOptions options) {
+    public ScheduledSession register(Steppable session, SessionOptions options) {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(options, "options");
         lock.lock();

@@ -11,11 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The thread-safe face of one {@link TranscriptionSession} registered with an {@link InferenceScheduler}: network
+ * The thread-safe face of one stream ({@link Steppable}) registered with an {@link InferenceScheduler}: network
  * threads push audio here, workers run the session's steps.
  *
  * <p><b>Ownership.</b> From registration until {@link #finished()} completes, the scheduler owns the
- * {@link TranscriptionSession}: only its workers call it, one step at a time. Once {@code finished()} has completed,
+ * stream: only its workers call it, one step at a time. Once {@code finished()} has completed,
  * however it completed, no worker touches the session again and its owner may read it (committed words, lines).
  *
  * <p><b>Audio.</b> {@link #addAudio} copies the samples into a pending queue under a short lock and returns; it never
@@ -29,7 +29,7 @@ import java.util.concurrent.RejectedExecutionException;
  * audio already handed to the session, are never affected.
  *
  * <p><b>Completion.</b> {@link #finished()} completes normally after {@link #endOfStream()} once the last audio went
- * through a step and {@link TranscriptionSession#finish()} published the final update; exceptionally with a
+ * through a step and {@link Steppable#finish()} published the final update; exceptionally with a
  * {@link CancellationException} after {@link #cancel()}, with the step's error after
  * {@link SessionOptions#maxConsecutiveFailures()} failed steps in a row, or with a
  * {@link RejectedExecutionException} when the scheduler is closed first. It completes on a worker thread or on the
@@ -58,7 +58,7 @@ public final class ScheduledSession {
     }
 
     private final InferenceScheduler scheduler;
-    private final TranscriptionSession session;
+    private final Steppable session;
     private final SessionOptions options;
     private final long minChunkSamples;
     private final long maxPendingSamples;
@@ -83,7 +83,7 @@ public final class ScheduledSession {
     private boolean unsteppedAudio;
     private int consecutiveFailures;
 
-    ScheduledSession(InferenceScheduler scheduler, TranscriptionSession session, SessionOptions options,
+    ScheduledSession(InferenceScheduler scheduler, Steppable session, SessionOptions options,
                      long sequence) {
         this.scheduler = scheduler;
         this.session = Objects.requireNonNull(session, "session");
@@ -139,7 +139,7 @@ public final class ScheduledSession {
     }
 
     /**
-     * Ends the stream: the audio still pending goes through a last step, then {@link TranscriptionSession#finish()}
+     * Ends the stream: the audio still pending goes through a last step, then {@link Steppable#finish()}
      * publishes the final update and {@link #finished()} completes. Later audio is refused. Calling it again, or
      * after the session is done, does nothing.
      */
@@ -212,11 +212,6 @@ public final class ScheduledSession {
         }
     }
 
-    /** The session; its owner may read it once {@link #finished()} has completed, see the class comment. */
-    public TranscriptionSession session() {
-        return session;
-    }
-
     /** The options the session was registered with. */
     public SessionOptions options() {
         return options;
@@ -262,7 +257,7 @@ public final class ScheduledSession {
         long start = scheduler.nanoTime();
         try {
             for (Chunk chunk : work) {
-                session.addAudio(chunk.samples, chunk.start, chunk.length());
+                session.accept(chunk.samples, chunk.start, chunk.length());
                 moved += chunk.length();
                 unsteppedAudio = true;
             }

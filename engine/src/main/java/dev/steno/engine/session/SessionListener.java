@@ -2,7 +2,7 @@ package dev.steno.engine.session;
 
 /**
  * Hears about trouble in one scheduled session, so the server can tell its client. Transcript updates do not come
- * through here: they go to the {@link TranscriptionSession}'s own sink.
+ * through here: they go to the stream's own listeners.
  *
  * <p>Callbacks must be quick and must not block: {@link #onOverflow} runs on the thread that called
  * {@link ScheduledSession#addAudio} (a network thread), {@link #onError} on an inference worker. An exception thrown

@@ -1,7 +1,6 @@
 /**
- * The per-stream pipeline that ties audio, a streaming policy and transcript updates together
- * ({@link dev.steno.engine.session.TranscriptionSession}), and the {@link dev.steno.engine.session.InferenceScheduler}
- * that runs the steps of all live streams on a few shared worker threads: network threads feed a
- * {@link dev.steno.engine.session.ScheduledSession}, workers step its session in turn.
+ * The {@link dev.steno.engine.session.InferenceScheduler} that runs the steps of all live streams on a few shared
+ * worker threads: network threads feed a {@link dev.steno.engine.session.ScheduledSession}, workers step its
+ * {@link dev.steno.engine.session.Steppable} stream in turn, oldest unheard audio first.
  */
 package dev.steno.engine.session;

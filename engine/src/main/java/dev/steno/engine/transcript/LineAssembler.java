@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups committed words into transcript lines: a line ends after a sentence, at a pause, or when it grows too long
- * to read as one subtitle. Committed lines never change; only the open line grows.
+ * Groups attributed words into transcript lines: a line ends when the speaker changes, after a sentence, at a pause,
+ * or when it grows too long to read as one subtitle. Committed lines never change; only the open line grows.
  */
 public final class LineAssembler {
     /** A pause at least this long between two words starts a new line. */
@@ -15,30 +15,36 @@ public final class LineAssembler {
     /** Lines longer than this (seconds) are closed at the next word boundary. */
     public static final double MAX_LINE_SECONDS = 7.0;
 
-    private final int speaker;
     private final List<TranscriptLine> closed = new ArrayList<>();
     private final List<Word> open = new ArrayList<>();
-
-    /** Lines attributed to {@code speaker} ({@link TranscriptLine#UNKNOWN_SPEAKER} without attribution). */
-    public LineAssembler(int speaker) {
-        this.speaker = speaker;
-    }
+    /** The open line's speaker; meaningless while it is empty. */
+    private int openSpeaker;
 
     /** Adds newly committed words, in order. */
-    public void add(List<Word> words) {
-        for (Word w : words) {
-            if (!open.isEmpty()) {
-                Word last = open.get(open.size() - 1);
-                boolean pause = w.start() - last.end() >= PAUSE_SECONDS;
-                boolean sentenceEnded = endsSentence(last.text());
-                boolean tooLong = Words.rawText(open).strip().length() + w.text().length() > MAX_LINE_CHARS
-                        || w.end() - open.get(0).start() > MAX_LINE_SECONDS;
-                if (pause || sentenceEnded || tooLong) {
-                    closeOpenLine();
-                }
-            }
-            open.add(w);
+    public void add(List<SpokenWord> words) {
+        for (SpokenWord w : words) {
+            add(w);
         }
+    }
+
+    /** Adds the next committed word. */
+    public void add(SpokenWord spoken) {
+        Word w = spoken.word();
+        if (!open.isEmpty()) {
+            Word last = open.get(open.size() - 1);
+            boolean otherSpeaker = spoken.speaker() != openSpeaker;
+            boolean pause = w.start() - last.end() >= PAUSE_SECONDS;
+            boolean sentenceEnded = endsSentence(last.text());
+            boolean tooLong = Words.rawText(open).strip().length() + w.text().length() > MAX_LINE_CHARS
+                    || w.end() - open.get(0).start() > MAX_LINE_SECONDS;
+            if (otherSpeaker || pause || sentenceEnded || tooLong) {
+                closeOpenLine();
+            }
+        }
+        if (open.isEmpty()) {
+            openSpeaker = spoken.speaker();
+        }
+        open.add(w);
     }
 
     /** Adds a silence line for a long pause; it closes the open line first. */
@@ -50,7 +56,7 @@ public final class LineAssembler {
     /** Closes the open line (end of stream or utterance). */
     public void closeOpenLine() {
         if (!open.isEmpty()) {
-            closed.add(new TranscriptLine(speaker, open.get(0).start(),
+            closed.add(new TranscriptLine(openSpeaker, open.get(0).start(),
                     Math.max(open.get(0).start(), open.get(open.size() - 1).end()), Words.rawText(open)));
             open.clear();
         }
@@ -62,7 +68,7 @@ public final class LineAssembler {
             return List.copyOf(closed);
         }
         List<TranscriptLine> all = new ArrayList<>(closed);
-        all.add(new TranscriptLine(speaker, open.get(0).start(),
+        all.add(new TranscriptLine(openSpeaker, open.get(0).start(),
                 Math.max(open.get(0).start(), open.get(open.size() - 1).end()), Words.rawText(open)));
         return all;
     }

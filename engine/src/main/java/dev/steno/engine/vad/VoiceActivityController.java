@@ -2,6 +2,8 @@ package dev.steno.engine.vad;
 
 import dev.steno.engine.audio.PcmAudio;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,8 +31,8 @@ import java.util.Objects;
  * speech segment at the end of the audio (or earlier, at last speech window plus pad). Events alternate, starting
  * with a start; every start is followed by exactly one end once {@link #end()} has been called.
  *
- * <p>Not thread-safe: one controller per stream, fed by one thread at a time. Events are delivered synchronously
- * from {@link #accept} and {@link #end()}.
+ * <p>Not thread-safe: one controller per stream, fed by one thread at a time. {@link #accept} and {@link #end()}
+ * return the events their audio decided, in stream order: arrays in, events out, nothing called back.
  */
 public final class VoiceActivityController implements AutoCloseable {
     /** Scores one window of new samples; the production implementation is {@link VadStream#probability}. */
@@ -44,7 +46,9 @@ public final class VoiceActivityController implements AutoCloseable {
     private final int window;
     private final int sampleRate;
     private final VadConfig config;
-    private final VadListener listener;
+    /** The events of the current call; handed out, then cleared at the start of the next call. */
+    private final List<VadEvent> events = new ArrayList<>();
+    private final List<VadEvent> eventsView = Collections.unmodifiableList(events);
     private final long padSamples;
     private final long minSilenceSamples;
 
@@ -66,21 +70,19 @@ public final class VoiceActivityController implements AutoCloseable {
      * @param model      the shared model
      * @param sampleRate 16000 or 8000
      * @param config     thresholds and durations
-     * @param listener   receives the events
      */
-    public VoiceActivityController(SileroVadModel model, int sampleRate, VadConfig config, VadListener listener) {
-        this(model.newStream(sampleRate), config, listener);
+    public VoiceActivityController(SileroVadModel model, int sampleRate, VadConfig config) {
+        this(model.newStream(sampleRate), config);
     }
 
-    private VoiceActivityController(VadStream stream, VadConfig config, VadListener listener) {
-        this(stream::probability, stream.windowSize(), stream.sampleRate(), config, listener, stream);
+    private VoiceActivityController(VadStream stream, VadConfig config) {
+        this(stream::probability, stream.windowSize(), stream.sampleRate(), config, stream);
     }
 
     VoiceActivityController(WindowScorer scorer, int windowSize, int sampleRate, VadConfig config,
-                            VadListener listener, AutoCloseable owned) {
+                            AutoCloseable owned) {
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.config = Objects.requireNonNull(config, "config");
-        this.listener = Objects.requireNonNull(listener, "listener");
         if (windowSize <= 0 || sampleRate <= 0) {
             throw new IllegalArgumentException("window size and sample rate must be positive");
         }
@@ -98,25 +100,26 @@ public final class VoiceActivityController implements AutoCloseable {
      * @param audio at 16000 or 8000 Hz
      */
     public static List<VadEvent> detect(SileroVadModel model, PcmAudio audio, VadConfig config) {
-        List<VadEvent> events = new ArrayList<>();
-        try (VoiceActivityController c = new VoiceActivityController(model, audio.sampleRate(), config,
-                events::add)) {
-            c.accept(audio.samples(), 0, audio.samples().length);
-            c.end();
+        List<VadEvent> all = new ArrayList<>();
+        try (VoiceActivityController c = new VoiceActivityController(model, audio.sampleRate(), config)) {
+            all.addAll(c.accept(audio.samples(), 0, audio.samples().length));
+            all.addAll(c.end());
         }
-        return events;
+        return all;
     }
 
     /**
      * Feeds the next samples of the stream; any length, including zero.
      *
+     * @return the events these samples decided, in order; a read-only view valid until the next call
      * @throws IllegalStateException after {@link #end()}
      */
-    public void accept(float[] samples, int off, int len) {
+    public List<VadEvent> accept(float[] samples, int off, int len) {
         Objects.checkFromIndexSize(off, len, samples.length);
         if (ended) {
             throw new IllegalStateException("the stream has ended");
         }
+        events.clear();
         int pos = off;
         int stop = off + len;
         samplesSeen += len;
@@ -126,7 +129,7 @@ public final class VoiceActivityController implements AutoCloseable {
             fill += n;
             pos += n;
             if (fill < window) {
-                return;
+                return eventsView;
             }
             fill = 0;
             step(scorer.probability(buf, 0), Long.MAX_VALUE);
@@ -140,30 +143,35 @@ public final class VoiceActivityController implements AutoCloseable {
             System.arraycopy(samples, pos, buf, 0, stop - pos);
             fill = stop - pos;
         }
+        return eventsView;
     }
 
-    /** Feeds a whole array. */
-    public void accept(float[] samples) {
-        accept(samples, 0, samples.length);
+    /** Feeds a whole array; see {@link #accept(float[], int, int)}. */
+    public List<VadEvent> accept(float[] samples) {
+        return accept(samples, 0, samples.length);
     }
 
     /**
      * Ends the stream: scores a final partial window (padded with zeros) and closes an open speech segment with a
      * {@link VadEvent.Kind#SPEECH_END} no later than the end of the audio. Further calls do nothing.
+     *
+     * @return the events the end decided (none on a further call); a read-only view valid until the next call
      */
-    public void end() {
+    public List<VadEvent> end() {
+        events.clear();
         if (ended) {
-            return;
+            return eventsView;
         }
         ended = true;
         if (fill > 0) {
-            java.util.Arrays.fill(buf, fill, window, 0f);
+            Arrays.fill(buf, fill, window, 0f);
             fill = 0;
             step(scorer.probability(buf, 0), samplesSeen);
         }
         if (speaking) {
             finish(samplesSeen);
         }
+        return eventsView;
     }
 
     /** One decision for the next window on the grid; {@code limit} caps offsets at the audio actually seen. */
@@ -177,7 +185,7 @@ public final class VoiceActivityController implements AutoCloseable {
                 long s = Math.max(Math.max(0, start - padSamples), lastEnd);
                 speaking = true;
                 lastSpeechEnd = end;
-                listener.onEvent(new VadEvent(VadEvent.Kind.SPEECH_START, s, sampleRate));
+                events.add(new VadEvent(VadEvent.Kind.SPEECH_START, s, sampleRate));
             }
         } else if (p >= config.offsetThreshold()) {
             lastSpeechEnd = end;
@@ -190,7 +198,7 @@ public final class VoiceActivityController implements AutoCloseable {
         long e = Math.min(lastSpeechEnd + padSamples, limit);
         speaking = false;
         lastEnd = e;
-        listener.onEvent(new VadEvent(VadEvent.Kind.SPEECH_END, e, sampleRate));
+        events.add(new VadEvent(VadEvent.Kind.SPEECH_END, e, sampleRate));
     }
 
     /** True while inside a speech segment (after a start, before its end), as of the last whole window. */

@@ -152,7 +152,7 @@ class JavaWhisperDecodingTest {
 
     /** Encoder output of {@code audio} with a shrunk window, as {@code stateFor} computes it. */
     private static float[] encode(JavaWhisperRecognizer r, float[] audio) {
-        JavaWhisperRecognizer.Parts p = r.parts();
+        WhisperModelParts p = r.parts();
         int melFrames = LogMelSpectrogram.shrunkMelFrames(audio.length);
         return p.encoder().encode(p.mel().computeWindowFlat(audio, melFrames), LogMelSpectrogram.encoderFrames(melFrames));
     }
@@ -199,7 +199,7 @@ class JavaWhisperDecodingTest {
         // any thread; on the common pool, whose workers erase thread-locals, every call reallocated the scratch
         try (JavaWhisperRecognizer r = load(tiny, DecodingOptions.greedy())) {
             float[] audio = Arrays.copyOf(jfk, 16000 * 10);
-            JavaWhisperRecognizer.Parts p = r.parts();
+            WhisperModelParts p = r.parts();
             int melFrames = LogMelSpectrogram.shrunkMelFrames(audio.length);
             int frames = LogMelSpectrogram.encoderFrames(melFrames);
             float[] spectrogram = p.mel().computeWindowFlat(audio, melFrames);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.asr.RecognitionException;
+import dev.steno.engine.stream.StreamBuilder;
+import dev.steno.engine.stream.TranscriptionStream;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +35,11 @@ class InferenceSchedulerTest {
     private static final long WAIT_S = 5;
 
     /** A session around {@code policy} whose updates land in {@code updates}. */
-    private static TranscriptionSession session(FakeStepPolicy policy, List<TranscriptUpdate> updates) {
-        return new TranscriptionSession(policy, -1, updates::add, () -> 0);
+    private static TranscriptionStream session(FakeStepPolicy policy, List<TranscriptUpdate> updates) {
+        return StreamBuilder.withPolicy(policy).listener(updates::add).clock(() -> 0).build();
     }
 
-    private static TranscriptionSession session(FakeStepPolicy policy) {
+    private static TranscriptionStream session(FakeStepPolicy policy) {
         return session(policy, new CopyOnWriteArrayList<>());
     }
 

@@ -52,7 +52,7 @@ public class VadBenchmark {
         PcmAudio a = WavReader.read(SharedFixtures.file("audio/synthetic/dialogue-a.wav")).resampledTo(16000);
         audio = a.samples();
         model = SileroVadModel.load(SharedFixtures.file("models/silero/silero_vad_" + version + ".onnx"));
-        controller = new VoiceActivityController(model, 16000, VadConfig.DEFAULT, e -> events++);
+        controller = new VoiceActivityController(model, 16000, VadConfig.DEFAULT);
     }
 
     @TearDown(Level.Trial)
@@ -67,7 +67,7 @@ public class VadBenchmark {
         if (pos + 16000 > audio.length) {
             pos = 0;
         }
-        controller.accept(audio, pos, 16000);
+        events += controller.accept(audio, pos, 16000).size();
         pos += 16000;
         return controller.isSpeaking();
     }

@@ -43,16 +43,16 @@ class VoiceActivityControllerLogicTest {
             }
             return k < script.length ? script[k] : 0f;
         };
-        try (VoiceActivityController c = new VoiceActivityController(scorer, W, RATE, cfg, events::add, null)) {
+        try (VoiceActivityController c = new VoiceActivityController(scorer, W, RATE, cfg, null)) {
             int pos = 0;
             int i = 0;
             while (pos < total) {
                 int n = Math.min(chunks[i++ % chunks.length], total - pos);
-                c.accept(audio, pos, n);
+                events.addAll(c.accept(audio, pos, n));
                 pos += n;
             }
             assertEquals(total, c.samplesSeen());
-            c.end();
+            events.addAll(c.end());
         }
         return events;
     }
@@ -122,19 +122,18 @@ class VoiceActivityControllerLogicTest {
     @Test
     void stateAccessorsAndEnd() {
         List<VadEvent> events = new ArrayList<>();
-        VoiceActivityController c = new VoiceActivityController((s, off) -> 0.9f, W, RATE, CFG,
-                events::add, null);
-        c.accept(new float[W - 1]);
+        VoiceActivityController c = new VoiceActivityController((s, off) -> 0.9f, W, RATE, CFG, null);
+        events.addAll(c.accept(new float[W - 1]));
         assertFalse(c.isSpeaking());
         assertEquals(W - 1, c.samplesSeen());
         assertEquals(0, c.samplesDecided());
-        c.accept(new float[2], 0, 2);
+        events.addAll(c.accept(new float[2], 0, 2));
         assertTrue(c.isSpeaking());
         assertEquals(List.of(start(0)), events);
-        c.end();
+        events.addAll(c.end());
         assertFalse(c.isSpeaking());
         assertEquals(List.of(start(0), end(W + 1)), events);
-        c.end();
+        assertTrue(c.end().isEmpty(), "a second end decides nothing");
         assertEquals(2, events.size());
         assertThrows(IllegalStateException.class, () -> c.accept(new float[1]));
     }

@@ -21,16 +21,16 @@ class VoiceActivityControllerTest {
 
     private static List<VadEvent> feed(SileroVadModel m, float[] audio, int rate, VadConfig cfg, Random chunks) {
         List<VadEvent> events = new ArrayList<>();
-        try (VoiceActivityController c = new VoiceActivityController(m, rate, cfg, events::add)) {
+        try (VoiceActivityController c = new VoiceActivityController(m, rate, cfg)) {
             int pos = 0;
             while (pos < audio.length) {
                 // 1 ms .. 2 s
                 int n = chunks == null ? audio.length
                         : Math.min(audio.length - pos, rate / 1000 + chunks.nextInt(2 * rate - rate / 1000 + 1));
-                c.accept(audio, pos, n);
+                events.addAll(c.accept(audio, pos, n));
                 pos += n;
             }
-            c.end();
+            events.addAll(c.end());
         }
         return events;
     }

@@ -1,5 +1,6 @@
 package dev.steno.obs.overlay;
 
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.testing.ScriptedRecognizer;
-import dev.steno.obs.testing.Services;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.awt.image.BufferedImage;
@@ -128,8 +127,8 @@ class OverlayBrowserTest {
     void theRealPageRendersLiveCaptions() throws Exception {
         SystemPrograms.require(Files.isExecutable(CHROMIUM), "Chromium (" + CHROMIUM + ")", "chromium");
         OverlayExtension overlay = new OverlayExtension();
-        try (TranscriptionService service = Services.of(new ScriptedRecognizer());
-             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service, new ServerMetrics(),
+        try (TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(new ScriptedRecognizer(), 4));
+             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service,
                      List.of(overlay))) {
             server.start();
             overlay.committed(new CommittedWords(0, List.of(new Word(" Captions", 0, 1), new Word(" work.", 1, 2)),

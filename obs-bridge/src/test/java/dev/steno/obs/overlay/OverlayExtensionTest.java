@@ -1,5 +1,6 @@
 package dev.steno.obs.overlay;
 
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,7 @@ import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.testing.FakeObs;
 import dev.steno.obs.testing.ScriptedRecognizer;
-import dev.steno.obs.testing.Services;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.net.URI;
@@ -78,8 +77,8 @@ class OverlayExtensionTest {
     @Test
     void pageIsServedAndFollowsCaptions() throws Exception {
         OverlayExtension overlay = new OverlayExtension();
-        try (TranscriptionService service = Services.of(new ScriptedRecognizer());
-             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service, new ServerMetrics(),
+        try (TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(new ScriptedRecognizer(), 4));
+             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service,
                      List.of(overlay))) {
             server.start();
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(server.uri().resolve("overlay?size=60&lines=3"))
@@ -118,9 +117,8 @@ class OverlayExtensionTest {
     @Test
     void withAnApiTokenThePageNeedsIt() throws Exception {
         OverlayExtension overlay = new OverlayExtension();
-        try (TranscriptionService service = Services.of(new ScriptedRecognizer());
-             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withApiToken("s3cret"), service,
-                     new ServerMetrics(), List.of(overlay))) {
+        try (TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(new ScriptedRecognizer(), 4));
+             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withApiToken("s3cret"), service, List.of(overlay))) {
             server.start();
             assertEquals(401, http.send(HttpRequest.newBuilder(server.uri().resolve("overlay")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());

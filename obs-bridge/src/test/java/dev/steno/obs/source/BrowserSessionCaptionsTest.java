@@ -1,16 +1,15 @@
 package dev.steno.obs.source;
 
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.steno.obs.CaptionBridge;
+import dev.steno.obs.LiveSessionCaptions;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.testing.FakeObs;
 import dev.steno.obs.testing.ScriptedRecognizer;
-import dev.steno.obs.testing.Services;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.net.URI;
@@ -45,11 +44,10 @@ class BrowserSessionCaptionsTest {
         };
         int words = 12;
         byte[] pcm = ScriptedRecognizer.pcm(ScriptedRecognizer.speak(1, words));
-        try (TranscriptionService service = Services.of(new ScriptedRecognizer());
-             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true), service,
-                     new ServerMetrics(), List.of());
+        try (TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(new ScriptedRecognizer(), 4));
+             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true), service, List.of());
              CaptionFeed feed = new CaptionFeed(List.of(recorder), Duration.ofSeconds(30));
-             AutoCloseable following = CaptionBridge.followLiveSessions(service, feed)) {
+             AutoCloseable following = LiveSessionCaptions.follow(service.live(), feed)) {
             server.start();
             CompletableFuture<Void> readyToStop = new CompletableFuture<>();
             URI asr = URI.create(server.uri().toString().replaceFirst("^http", "ws") + "asr?language=en");

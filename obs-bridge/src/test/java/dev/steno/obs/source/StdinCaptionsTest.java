@@ -1,5 +1,7 @@
 package dev.steno.obs.source;
 
+import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +12,6 @@ import dev.steno.obs.caption.CaptionSink;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.sink.SubtitleFileSink;
 import dev.steno.obs.testing.ScriptedRecognizer;
-import dev.steno.obs.testing.Services;
-import dev.steno.server.TranscriptionService;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -107,7 +107,7 @@ class StdinCaptionsTest {
             }
         };
         Path srt = dir.resolve("live.srt");
-        try (TranscriptionService service = Services.of(new ScriptedRecognizer())) {
+        try (StreamService service = TestStreams.localAgreement(new ScriptedRecognizer(), 4)) {
             CaptionFeed feed = new CaptionFeed(List.of(recorder, new SubtitleFileSink(srt, SubtitleFileSink.Format.SRT)),
                     Duration.ofSeconds(30));
             writer.start();
@@ -131,7 +131,7 @@ class StdinCaptionsTest {
 
     @Test
     void emptyInputEndsCleanly() throws Exception {
-        try (TranscriptionService service = Services.of(new ScriptedRecognizer())) {
+        try (StreamService service = TestStreams.localAgreement(new ScriptedRecognizer(), 4)) {
             List<String> calls = new CopyOnWriteArrayList<>();
             CaptionFeed feed = new CaptionFeed(List.of(new CaptionSink() {
                 @Override

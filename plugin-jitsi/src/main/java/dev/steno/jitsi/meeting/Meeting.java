@@ -1,7 +1,9 @@
 package dev.steno.jitsi.meeting;
 
-import dev.steno.engine.session.ScheduledSession;
+import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.session.SessionListener;
+import dev.steno.engine.speaker.FixedSpeaker;
+import dev.steno.engine.stream.LiveStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,10 +80,11 @@ public final class Meeting {
         double offset = Math.max(0, (now - startedMillis) / 1000.0);
         Participant p = new Participant(this, participantId, displayName, language, slot, offset,
                 listener == null ? ParticipantListener.NONE : listener);
-        long joinedNanos = System.nanoTime();
-        Optional<ScheduledSession> session = registry.service().open(whisperLanguage(language, p), slot.speaker(),
-                p::onUpdate,
-                () -> (System.nanoTime() - joinedNanos) / 1e9, new SessionListener() {
+        Optional<LiveStream> session = registry.service().stream()
+                .language(whisperLanguage(language, p))
+                .speaker(new FixedSpeaker(slot.speaker()))
+                .listener(p::onUpdate)
+                .events(new SessionListener() {
                     @Override
                     public void onOverflow(double droppedSeconds) {
                         LOG.log(System.Logger.Level.WARNING, "{0} lags: dropped {1} s of its oldest audio", p,
@@ -93,7 +96,8 @@ public final class Meeting {
                         LOG.log(System.Logger.Level.WARNING, "transcription step of " + p + " failed: "
                                 + error.getMessage());
                     }
-                });
+                })
+                .open();
         if (session.isEmpty()) {
             throw new NoCapacityException("the server is at its maximum number of sessions; participant "
                     + participantId + " of meeting " + id + " is not transcribed");
@@ -115,7 +119,7 @@ public final class Meeting {
         }
         String primary = requested.strip().split("[-_]", 2)[0];
         try {
-            return dev.steno.engine.asr.WhisperLanguages.parse(primary);
+            return WhisperLanguages.parse(primary);
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "{0} asked for language ''{1}'', which Whisper does not know; "
                     + "transcribing with the server default", who, requested);
@@ -157,9 +161,5 @@ public final class Meeting {
 
     long nowMillis() {
         return registry.nowMillis();
-    }
-
-    void countAudio(int samples16k) {
-        registry.service().countAudio(samples16k);
     }
 }

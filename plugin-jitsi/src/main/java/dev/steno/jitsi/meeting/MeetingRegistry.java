@@ -1,11 +1,12 @@
 package dev.steno.jitsi.meeting;
 
-import dev.steno.server.TranscriptionService;
+import dev.steno.engine.stream.StreamService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,23 +25,23 @@ public final class MeetingRegistry implements AutoCloseable {
     /** Longest meeting or participant id accepted. */
     public static final int MAX_ID_LENGTH = 200;
 
-    private final TranscriptionService service;
+    private final StreamService service;
     private final TranscriptStore store;
     private final LongSupplier clockMillis;
     private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
     /** Every active participant, also of meetings no longer in {@link #meetings} (evicted while a socket held them). */
-    private final java.util.Set<Participant> live = ConcurrentHashMap.newKeySet();
+    private final Set<Participant> live = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param service the shared engine (one model, one bounded scheduler)
+     * @param service the shared streams (one model, one bounded scheduler)
      * @param store   where transcripts are persisted; not closed by this registry
      */
-    public MeetingRegistry(TranscriptionService service, TranscriptStore store) {
+    public MeetingRegistry(StreamService service, TranscriptStore store) {
         this(service, store, System::currentTimeMillis);
     }
 
     /** As above with a wall clock of its own (epoch milliseconds), for tests. */
-    public MeetingRegistry(TranscriptionService service, TranscriptStore store, LongSupplier clockMillis) {
+    public MeetingRegistry(StreamService service, TranscriptStore store, LongSupplier clockMillis) {
         this.service = Objects.requireNonNull(service, "service");
         this.store = Objects.requireNonNull(store, "store");
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
@@ -131,7 +132,7 @@ public final class MeetingRegistry implements AutoCloseable {
         live.remove(p);
     }
 
-    TranscriptionService service() {
+    StreamService service() {
         return service;
     }
 

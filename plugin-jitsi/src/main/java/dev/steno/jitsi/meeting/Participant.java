@@ -1,7 +1,7 @@
 package dev.steno.jitsi.meeting;
 
 import dev.steno.engine.audio.Resampler;
-import dev.steno.engine.session.ScheduledSession;
+import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.transcript.Word;
@@ -30,7 +30,7 @@ public final class Participant {
     private final ParticipantListener listener;
     private final UtteranceTracker tracker;
     private final Object ingestLock = new Object();
-    private volatile ScheduledSession session;
+    private volatile LiveStream session;
     private volatile long samples16k;
     private volatile boolean ending;
     // guarded by ingestLock
@@ -50,7 +50,7 @@ public final class Participant {
         this.tracker = new UtteranceTracker(offsetSeconds, new StoreAndNotify());
     }
 
-    void attach(ScheduledSession s) {
+    void attach(LiveStream s) {
         this.session = s;
         s.finished().whenComplete((v, error) -> {
             meeting.left(this);
@@ -106,7 +106,6 @@ public final class Participant {
         boolean taken = session.addAudio(samples, offset, length);
         if (taken) {
             samples16k += length;
-            meeting.countAudio(length);
         }
         return taken;
     }
@@ -153,7 +152,7 @@ public final class Participant {
         session.cancel();
     }
 
-    /** Completes when the session is over; see {@link ScheduledSession#finished()}. */
+    /** Completes when the session is over; see {@link LiveStream#finished()}. */
     public CompletableFuture<Void> finished() {
         return session.finished();
     }

@@ -77,7 +77,7 @@ public class MediaJsonIngestBenchmark {
         }
         if (vad) {
             model = SileroVadModel.load(SharedFixtures.file("models/silero/silero_vad_v6.onnx"));
-            controller = new VoiceActivityController(model, 16_000, VadConfig.DEFAULT, e -> { });
+            controller = new VoiceActivityController(model, 16_000, VadConfig.DEFAULT);
         }
         decoder = new OpusPacketDecoder(0, 0, (s, off, len) -> {
             samples += len;

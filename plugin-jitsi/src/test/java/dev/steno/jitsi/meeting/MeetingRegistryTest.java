@@ -1,16 +1,14 @@
 package dev.steno.jitsi.meeting;
 
+import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steno.engine.policy.LocalAgreementConfig;
-import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.jitsi.store.JdbcTranscriptStore;
 import dev.steno.jitsi.testing.Audio;
 import dev.steno.jitsi.testing.ToneRecognizer;
-import dev.steno.server.ServerMetrics;
-import dev.steno.server.TranscriptionService;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,16 +24,14 @@ class MeetingRegistryTest {
     @TempDir
     Path dir;
 
-    private TranscriptionService service;
+    private StreamService service;
     private JdbcTranscriptStore store;
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private MeetingRegistry registry;
 
     @BeforeEach
     void setUp() {
-        service = new TranscriptionService(new ToneRecognizer(), new TranscriptionService.Settings(
-                LocalAgreementConfig.builder().language("en").build(), 0.5, 60),
-                new InferenceScheduler(1, 2, System::nanoTime), new ServerMetrics());
+        service = TestStreams.localAgreement(new ToneRecognizer(), 2);
         store = JdbcTranscriptStore.sqlite(dir);
         registry = new MeetingRegistry(service, store, clock::get);
     }

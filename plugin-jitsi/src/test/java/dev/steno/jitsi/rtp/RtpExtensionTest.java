@@ -1,15 +1,13 @@
 package dev.steno.jitsi.rtp;
 
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
-import dev.steno.engine.policy.LocalAgreementConfig;
-import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
 import java.net.InetSocketAddress;
@@ -43,17 +41,14 @@ class RtpExtensionTest {
     @Test
     void restApiMapsStreamsServesSdpAndThePortAnswersStun() throws Exception {
         Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
-        ServerMetrics metrics = new ServerMetrics();
         RecordingSink sink = new RecordingSink(1);
         RtpConfig config = RtpConfig.defaults().withPorts(List.of(0)).withAddresses("127.0.0.1", "192.0.2.10")
                 .withIdleTimeout(Duration.ofSeconds(30)).withWorkers(1);
         RtpExtension rtp = new RtpExtension(config, new ParticipantMap(), sink);
         try (WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model,
                 new WhisperCppConfig(1, 3, 1, false, true));
-             TranscriptionService service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
-                     LocalAgreementConfig.builder().language("en").build(), 0.5, 60),
-                     new InferenceScheduler(1, 4, System::nanoTime), metrics);
-             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service, metrics, List.of(rtp));
+             TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(recognizer, 4));
+             StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0), service, List.of(rtp));
              DatagramChannel tx = DatagramChannel.open()) {
             server.start();
             base = server.uri();

@@ -1,17 +1,15 @@
 package dev.steno.jitsi.rtp;
 
+import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steno.engine.policy.LocalAgreementConfig;
-import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.jitsi.meeting.MeetingRegistry;
 import dev.steno.jitsi.meeting.MeetingTranscript;
 import dev.steno.jitsi.store.JdbcTranscriptStore;
 import dev.steno.jitsi.testing.Audio;
 import dev.steno.jitsi.testing.ToneRecognizer;
-import dev.steno.server.ServerMetrics;
-import dev.steno.server.TranscriptionService;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -34,9 +32,7 @@ class RtpMeetingTest {
     @Test
     void twoSsrcsBecomeTwoSpeakersOfOneStoredMeeting() throws Exception {
         try (JdbcTranscriptStore store = JdbcTranscriptStore.sqlite(dir);
-             TranscriptionService service = new TranscriptionService(new ToneRecognizer(),
-                     new TranscriptionService.Settings(LocalAgreementConfig.builder().language("en").build(), 0.5, 60),
-                     new InferenceScheduler(1, 4, System::nanoTime), new ServerMetrics());
+             StreamService service = TestStreams.localAgreement(new ToneRecognizer(), 4);
              MeetingRegistry registry = new MeetingRegistry(service, store)) {
             MeetingAudioSink sink = new MeetingAudioSink(registry, null);
             ParticipantMap map = new ParticipantMap(List.of(

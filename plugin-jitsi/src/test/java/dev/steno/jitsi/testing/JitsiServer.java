@@ -1,10 +1,9 @@
 package dev.steno.jitsi.testing;
 
+import dev.steno.engine.testing.TestStreams;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
-import dev.steno.engine.policy.LocalAgreementConfig;
-import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.jitsi.JitsiConfig;
 import dev.steno.jitsi.JitsiExtension;
@@ -24,17 +23,16 @@ import java.util.List;
 public final class JitsiServer implements AutoCloseable {
     private static Path model;
 
-    public final ServerMetrics metrics = new ServerMetrics();
+    public final ServerMetrics metrics;
     public final TranscriptionService service;
     public final JitsiExtension jitsi;
     public final StenoServer server;
 
     private JitsiServer(SpeechRecognizer recognizer, JitsiConfig config, ServerConfig serverConfig) throws Exception {
-        InferenceScheduler scheduler = new InferenceScheduler(1, 16, System::nanoTime);
-        service = new TranscriptionService(recognizer, new TranscriptionService.Settings(
-                LocalAgreementConfig.builder().language("en").build(), 0.5, 60), scheduler, metrics);
+        service = new TranscriptionService(TestStreams.localAgreement(recognizer, 16));
+        metrics = service.metrics();
         jitsi = new JitsiExtension(config);
-        server = new StenoServer(serverConfig.withPort(0), service, metrics, List.of(jitsi));
+        server = new StenoServer(serverConfig.withPort(0), service, List.of(jitsi));
         server.start();
         service.warmUp(new float[16_000]);
     }

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.audio.AudioFormatException;
 import dev.steno.engine.audio.AutoDetectingDecoder;
-import dev.steno.engine.session.ScheduledSession;
 import dev.steno.engine.session.SessionListener;
-import dev.steno.engine.transcript.LagFigures;
+import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.TranscriptionService;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,11 +47,10 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private final ServerConfig config;
     private final ScheduledExecutorService ticker;
     private final long connectedNanos = System.nanoTime();
-    private final java.time.Instant connectedAt = java.time.Instant.now();
-    private final long liveId;
+    private final Instant connectedAt = Instant.now();
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile Session session;
-    private volatile ScheduledSession transcription;
+    private volatile LiveStream transcription;
     private volatile AsrState latest;
     private volatile boolean streamEnded;
     private volatile boolean finalPublished;
@@ -65,7 +64,6 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         this.service = service;
         this.config = config;
         this.ticker = ticker;
-        this.liveId = service.newLiveSessionId();
     }
 
     @Override
@@ -90,8 +88,12 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
             return;
         }
         encoder = new UpdateEncoder(mode.equals("diff"));
-        Optional<ScheduledSession> opened = service.open(language, this::onUpdate,
-                () -> (System.nanoTime() - connectedNanos) / 1e9, new SessionListener() {
+        Optional<LiveStream> opened = service.streams().stream()
+                .language(language)
+                .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
+                .listener(this::onUpdate)
+                .listener(service.live().listenerFor(connectedAt))
+                .events(new SessionListener() {
                     @Override
                     public void onOverflow(double droppedSeconds) {
                         LOG.log(System.Logger.Level.WARNING, "client {0} lags: dropped {1} s of its oldest audio",
@@ -102,7 +104,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
                     public void onError(Throwable error) {
                         LOG.log(System.Logger.Level.WARNING, "transcription step failed: " + error.getMessage());
                     }
-                });
+                })
+                .open();
         if (opened.isEmpty()) {
             refuse(StatusCode.TRY_AGAIN_LATER, "the server is at its maximum number of sessions; try again later");
             return;
@@ -112,15 +115,11 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
             if (error != null) {
                 AsrState last = latest;
                 String message = "transcription failed: " + rootMessage(error);
-                latest = last == null ? new AsrState(AsrState.ERROR, List.of(), "", LagFigures.NONE, message, false)
-                        : last.withError(message);
+                latest = last == null ? AsrState.failed(message) : last.withError(message);
             }
             finalPublished = true;
         });
-        decoder = new AutoDetectingDecoder((samples, off, len) -> {
-            transcription.addAudio(samples, off, len);
-            service.countAudio(len);
-        });
+        decoder = new AutoDetectingDecoder(transcription::addAudio);
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("type", "config");
         cfg.put("useAudioWorklet", config.pcmInput());
@@ -169,7 +168,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         if (tick != null) {
             tick.cancel(false);
         }
-        ScheduledSession t = transcription;
+        LiveStream t = transcription;
         if (t != null && !t.isDone()) {
             t.cancel();
         }
@@ -181,8 +180,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     }
 
     private void onUpdate(TranscriptUpdate update) {
-        latest = AsrState.of(AsrState.ACTIVE, update.lines(), update.tentativeText(), update.lag(), update.final_());
-        service.publishLive(liveId, connectedAt, update);
+        latest = AsrState.of(AsrState.ACTIVE, update);
     }
 
     /** Called by the shared ticker: send the newest state if it changed, then ready_to_stop once all is out. */
@@ -235,7 +233,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         if (tick != null) {
             tick.cancel(false);
         }
-        ScheduledSession t = transcription;
+        LiveStream t = transcription;
         if (t != null) {
             t.cancel();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.transcript.LagFigures;
 import dev.steno.engine.transcript.TranscriptLine;
+import dev.steno.engine.transcript.TranscriptUpdate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -15,12 +16,13 @@ import java.util.Objects;
  * @param status    {@code active_transcription}, {@code no_audio_detected} or {@code error}
  * @param lines     committed lines in protocol form
  * @param buffer    tentative text ({@code buffer_transcription})
+ * @param bufferDiarization committed text whose speaker is not known yet ({@code buffer_diarization})
  * @param lag       lag figures in seconds
  * @param error     error text when status is {@code error}, else null
  * @param lastLineOpen true while the last line may still grow (more words of the same sentence to come)
  */
-public record AsrState(String status, List<Line> lines, String buffer, LagFigures lag, String error,
-                       boolean lastLineOpen) {
+public record AsrState(String status, List<Line> lines, String buffer, String bufferDiarization, LagFigures lag,
+                       String error, boolean lastLineOpen) {
     public static final String ACTIVE = "active_transcription";
     public static final String NO_AUDIO = "no_audio_detected";
     public static final String ERROR = "error";
@@ -32,6 +34,7 @@ public record AsrState(String status, List<Line> lines, String buffer, LagFigure
         lines = List.copyOf(lines);
         Objects.requireNonNull(status, "status");
         buffer = buffer == null ? "" : buffer;
+        bufferDiarization = bufferDiarization == null ? "" : bufferDiarization;
     }
 
     /** A line as sent: times already formatted, so that equality means "same on the wire". */
@@ -54,13 +57,24 @@ public record AsrState(String status, List<Line> lines, String buffer, LagFigure
     /** Builds the state from the engine's lines; the last one stays open unless this is the final update. */
     public static AsrState of(String status, List<TranscriptLine> lines, String buffer, LagFigures lag,
                               boolean finalUpdate) {
-        return new AsrState(status, lines.stream().map(Line::of).toList(), buffer, lag, null,
+        return new AsrState(status, lines.stream().map(Line::of).toList(), buffer, "", lag, null,
                 !finalUpdate && !lines.isEmpty());
+    }
+
+    /** The state a stream's update shows: its lines, tentative text, text awaiting a speaker and lag. */
+    public static AsrState of(String status, TranscriptUpdate update) {
+        return new AsrState(status, update.lines().stream().map(Line::of).toList(), update.tentativeText(),
+                update.awaitingSpeakerText(), update.lag(), null, !update.final_() && !update.lines().isEmpty());
+    }
+
+    /** A session that failed before its first update. */
+    public static AsrState failed(String message) {
+        return new AsrState(ERROR, List.of(), "", "", LagFigures.NONE, message, false);
     }
 
     /** This state with an error. */
     public AsrState withError(String message) {
-        return new AsrState(ERROR, lines, "", lag, message, false);
+        return new AsrState(ERROR, lines, "", "", lag, message, false);
     }
 
     /**
@@ -73,7 +87,8 @@ public record AsrState(String status, List<Line> lines, String buffer, LagFigure
             return this;
         }
         Line open = lines.get(lines.size() - 1);
-        return new AsrState(status, lines.subList(0, lines.size() - 1), open.text() + buffer, lag, error, false);
+        return new AsrState(status, lines.subList(0, lines.size() - 1), open.text() + buffer, bufferDiarization, lag,
+                error, false);
     }
 
     /** Formats seconds as the protocol's {@code H:MM:SS.cc}. */
@@ -89,12 +104,12 @@ public record AsrState(String status, List<Line> lines, String buffer, LagFigure
             o.put("error", error);
         }
         o.put("buffer_transcription", buffer);
-        o.put("buffer_diarization", "");
+        o.put("buffer_diarization", bufferDiarization);
         o.put("buffer_translation", "");
         o.put("remaining_time_transcription", round(lag.transcription()));
         o.put("remaining_time_transcription_processing", round(lag.processing()));
         o.put("remaining_time_transcription_policy", round(lag.policy()));
-        o.put("remaining_time_diarization", 0.0);
+        o.put("remaining_time_diarization", round(lag.diarization()));
     }
 
     /** The full-mode message. */

@@ -1,6 +1,7 @@
 package dev.steno.engine.policy.alignatt;
 
 import dev.steno.engine.asr.JavaWhisperRecognizer;
+import dev.steno.engine.asr.WhisperModelParts;
 import dev.steno.engine.asr.Task;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.whisper.DecoderState;
@@ -34,7 +35,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     }
 
     /** A model over these parts. */
-    public JavaWhisperAlignAttModel(JavaWhisperRecognizer.Parts parts) {
+    public JavaWhisperAlignAttModel(WhisperModelParts parts) {
         Objects.requireNonNull(parts, "parts");
         this.encoder = parts.encoder();
         this.decoder = parts.decoder();

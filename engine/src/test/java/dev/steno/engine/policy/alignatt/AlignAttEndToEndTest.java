@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.asr.JavaWhisperRecognizer;
 import dev.steno.engine.audio.WavReader;
-import dev.steno.engine.session.StreamSimulator;
-import dev.steno.engine.session.TranscriptionSession;
+import dev.steno.engine.stream.StreamBuilder;
+import dev.steno.engine.stream.StreamSimulator;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
-import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.transcript.Word;
 import java.nio.file.Path;
@@ -55,18 +54,14 @@ class AlignAttEndToEndTest {
         AlignAttConfig config = AlignAttConfig.builder().language("en").audioMaxLenSeconds(audioMaxLen).beams(beams)
                 .build();
         List<TranscriptUpdate> updates = new ArrayList<>();
-        TranscriptionSession[] session = new TranscriptionSession[1];
-        StreamSimulator.Result result = new StreamSimulator(1.0, false, System::nanoTime).run(audio, wiring -> {
-            session[0] = new TranscriptionSession(new AlignAttPolicy(model, config), TranscriptLine.UNKNOWN_SPEAKER,
-                    wiring.sink(), wiring.clockSeconds());
-            return session[0];
-        }, updates::add);
+        StreamSimulator.Result result = new StreamSimulator(1.0, false, System::nanoTime).run(audio,
+                StreamBuilder.withPolicy(new AlignAttPolicy(model, config)), updates::add);
 
         List<Word> streamed = new ArrayList<>();
         for (TranscriptUpdate u : updates) {
             streamed.addAll(u.newlyCommitted());
         }
-        List<Word> committed = session[0].committedWords();
+        List<Word> committed = result.committed();
         assertEquals(committed, streamed, "the final transcript is the concatenation of the commits");
         assertEquals(committed, result.words());
         assertFalse(committed.isEmpty(), "a random model still decodes something");

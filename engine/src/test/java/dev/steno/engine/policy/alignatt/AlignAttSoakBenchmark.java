@@ -2,10 +2,10 @@ package dev.steno.engine.policy.alignatt;
 
 import dev.steno.engine.asr.JavaWhisperRecognizer;
 import dev.steno.engine.audio.WavReader;
-import dev.steno.engine.session.TranscriptionSession;
+import dev.steno.engine.stream.StreamBuilder;
+import dev.steno.engine.stream.TranscriptionStream;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
-import dev.steno.engine.transcript.TranscriptLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -48,14 +48,13 @@ public class AlignAttSoakBenchmark {
             // -jvmArgsAppend -Dsteno.beams=3 soaks the beam search
             self[0] = new AlignAttPolicy(model, AlignAttConfig.builder().language("en")
                     .beams(Integer.getInteger("steno.beams", 1)).build());
-            TranscriptionSession session = new TranscriptionSession(self[0], TranscriptLine.UNKNOWN_SPEAKER,
-                    u -> { }, () -> 0);
+            TranscriptionStream session = StreamBuilder.withPolicy(self[0]).clock(() -> 0).build();
             int position = 0;
             Runtime rt = Runtime.getRuntime();
             for (int second = 1; second <= 600; second++) {
                 for (int left = 16000; left > 0; ) {
                     int n = Math.min(left, clip.length - position);
-                    session.addAudio(clip, position, n);
+                    session.accept(clip, position, n);
                     position = (position + n) % clip.length;
                     left -= n;
                 }

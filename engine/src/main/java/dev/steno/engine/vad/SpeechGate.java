@@ -1,67 +1,42 @@
-package dev.steno.engine.session;
+package dev.steno.engine.vad;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Objects;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Lets only speech reach the recogniser, driven by voice-activity events, while keeping every timestamp on the
  * stream's absolute clock.
  *
- * <p>Audio arrives in any chunk size; a detector (Silero through {@code dev.steno.engine.vad}) reports speech start
- * and end at exact absolute sample offsets, some time after the audio itself. The gate therefore keeps the audio it
- * has not yet decided on, plus {@code preRoll} seconds, and tells its {@link Target}:
+ * <p>Audio arrives in any chunk size together with the {@link VadEvent}s a {@link VoiceActivityController} decided
+ * on it; a detector reports speech start and end at exact absolute sample offsets, some time after the audio itself.
+ * The gate therefore keeps the audio it has not yet decided on, plus {@code preRoll} seconds, and answers each call
+ * with {@link GateAction}s, in stream order:
  * <ul>
- *   <li>speech audio, from {@code preRoll} before a start until its end;</li>
- *   <li>a pause shorter than {@code resetPauseSeconds} between utterances as that many samples of silence, so the
+ *   <li>{@link GateAction.Speech}: speech audio, from {@code preRoll} before a start until its end;</li>
+ *   <li>{@link GateAction.Silence}: a pause shorter than {@code resetPauseSeconds} between utterances, so the
  *   recogniser's window keeps its timing;</li>
- *   <li>a longer pause as a jump: the recogniser's window restarts at the new absolute offset;</li>
- *   <li>a pause longer than {@code silenceLineSeconds} as a silence line;</li>
- *   <li>the end of each utterance, so the policy can finalise it.</li>
+ *   <li>{@link GateAction.Jump}: a longer pause; the recogniser's window restarts at the new absolute offset;</li>
+ *   <li>{@link GateAction.SilenceLine}: a pause longer than {@code silenceLineSeconds};</li>
+ *   <li>{@link GateAction.UtteranceEnd}: the end of each utterance, so the policy can finalise it.</li>
  * </ul>
- * Not thread-safe: the session that owns it calls it.
+ * Not thread-safe: the stream that owns it calls it.
  */
 public final class SpeechGate {
-    /** What the gate drives; the transcription session implements it. */
-    public interface Target {
-        /** Speech (or pre-roll) audio to transcribe. */
-        void speech(float[] samples, int offset, int length);
-
-        /** A short pause, fed to the recogniser as silence. */
-        void silence(int samples);
-
-        /** The recogniser's window restarts at this absolute sample offset (a long pause was skipped). */
-        void jumpTo(long absoluteSample);
-
-        /** An utterance ended: finalise it. */
-        void utteranceEnd();
-
-        /** A pause long enough to show as a line, from start to end (absolute samples). */
-        void silenceLine(long startSample, long endSample);
-    }
-
-    /** Feeds the detector that reports speech boundaries back through {@link #speechStarted}/{@link #speechEnded}. */
-    public interface Detector {
-        void accept(float[] samples, int offset, int length);
-
-        void end();
-
-        /** Frees what the detector holds (native model state); called once the session is done. */
-        default void close() {
-        }
-    }
-
-    private final Target target;
     private final int preRollSamples;
     private final long resetPauseSamples;
     private final long silenceLineSamples;
     private final int holdbackSamples;
-    private Detector detector;
+    /** The actions of the current call; handed out, then cleared at the start of the next call. */
+    private final List<GateAction> actions = new ArrayList<>();
+    private final List<GateAction> actionsView = Collections.unmodifiableList(actions);
 
     /** Undecided and pre-roll audio: samples [bufferStart, received). */
     private float[] buffer = new float[16000 * 4];
     private long bufferStart;
     private long received;
-    /** Where the target's clock stands: everything before was handed over as speech or silence, or jumped over. */
+    /** Where the recogniser's clock stands: everything before was handed over as speech or silence, or jumped over. */
     private long targetAt;
     private boolean speaking;
     /** Where the current utterance's voice starts (after its pre-roll). */
@@ -78,18 +53,12 @@ public final class SpeechGate {
      *                           the detector says even though it says so late; must cover the detector's decision
      *                           delay (minimum silence plus one window), or the end falls where the audio was
      */
-    public SpeechGate(Target target, int sampleRate, double preRollSeconds, double resetPauseSeconds,
-                      double silenceLineSeconds, double holdbackSeconds) {
-        this.target = Objects.requireNonNull(target, "target");
+    public SpeechGate(int sampleRate, double preRollSeconds, double resetPauseSeconds, double silenceLineSeconds,
+                      double holdbackSeconds) {
         this.holdbackSamples = (int) Math.round(holdbackSeconds * sampleRate);
         this.preRollSamples = (int) Math.round(preRollSeconds * sampleRate);
         this.resetPauseSamples = Math.round(resetPauseSeconds * sampleRate);
         this.silenceLineSamples = Math.round(silenceLineSeconds * sampleRate);
-    }
-
-    /** Connects the detector; it must call back into this gate synchronously from its own accept/end. */
-    public void attach(Detector d) {
-        this.detector = Objects.requireNonNull(d, "detector");
     }
 
     /** True between a speech start and its end. */
@@ -97,48 +66,71 @@ public final class SpeechGate {
         return speaking;
     }
 
-    /** Takes the next audio; events the detector raises are applied before the audio is passed on. */
-    public void accept(float[] samples, int offset, int length) {
+    /**
+     * Takes the next audio and the events the detector decided on it (those of the same call; they may point back
+     * into earlier audio, within the hold-back).
+     *
+     * @return what to do, in stream order; a read-only view valid until the next call
+     */
+    public List<GateAction> accept(float[] samples, int offset, int length, List<VadEvent> events) {
+        actions.clear();
         append(samples, offset, length);
-        detector.accept(samples, offset, length);
+        apply(events);
         // hand over nothing until some voice is past the hold-back: pre-roll and the detector's start pad alone
         // would make a step transcribe silence
         if (speaking && received - holdbackSamples > voicedFrom + holdbackSamples) {
             emitSpeech(received - holdbackSamples);
         }
         trim();
+        return actionsView;
     }
 
-    /** End of the stream: the detector closes an open utterance. */
-    public void end() {
-        detector.end();
+    /**
+     * End of the stream: applies the detector's last events (those of its own end) and closes an open utterance.
+     *
+     * @return what to do, in stream order; a read-only view valid until the next call
+     */
+    public List<GateAction> end(List<VadEvent> events) {
+        actions.clear();
+        apply(events);
         if (speaking) {
             speechEnded(received);
         }
+        return actionsView;
     }
 
-    /** Called by the detector: speech starts at this absolute sample. */
-    public void speechStarted(long sample) {
+    private void apply(List<VadEvent> events) {
+        for (VadEvent e : events) {
+            if (e.isStart()) {
+                speechStarted(e.sample());
+            } else {
+                speechEnded(e.sample());
+            }
+        }
+    }
+
+    /** Speech starts at this absolute sample. */
+    private void speechStarted(long sample) {
         if (speaking) {
             return;
         }
         long from = Math.max(Math.max(bufferStart, targetAt), sample - preRollSamples);
         if (sample - lastSpeechEnd > silenceLineSamples) {
-            target.silenceLine(lastSpeechEnd, sample);
+            actions.add(new GateAction.SilenceLine(lastSpeechEnd, sample));
         }
         long gap = from - targetAt;
         if (gap >= resetPauseSamples) {
-            target.jumpTo(from);
+            actions.add(new GateAction.Jump(from));
         } else if (gap > 0) {
-            target.silence((int) gap);
+            actions.add(new GateAction.Silence((int) gap));
         }
         targetAt = from;
         voicedFrom = sample;
         speaking = true;
     }
 
-    /** Called by the detector: speech ends at this absolute sample. */
-    public void speechEnded(long sample) {
+    /** Speech ends at this absolute sample. */
+    private void speechEnded(long sample) {
         if (!speaking) {
             return;
         }
@@ -146,14 +138,15 @@ public final class SpeechGate {
         emitSpeech(end);
         speaking = false;
         lastSpeechEnd = end;
-        target.utteranceEnd();
+        actions.add(new GateAction.UtteranceEnd(end));
     }
 
     private void emitSpeech(long upTo) {
         if (upTo <= targetAt) {
             return;
         }
-        target.speech(buffer, (int) (targetAt - bufferStart), (int) (upTo - targetAt));
+        int from = (int) (targetAt - bufferStart);
+        actions.add(new GateAction.Speech(Arrays.copyOfRange(buffer, from, from + (int) (upTo - targetAt))));
         targetAt = upTo;
     }
 
@@ -180,13 +173,6 @@ public final class SpeechGate {
             int used = (int) (received - bufferStart);
             System.arraycopy(buffer, drop, buffer, 0, used - drop);
             bufferStart = keepFrom;
-        }
-    }
-
-    /** Frees the detector. */
-    public void close() {
-        if (detector != null) {
-            detector.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.steno.engine.session;
+package dev.steno.engine.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +81,7 @@ class StreamSimulatorTest {
         StreamSimulator sim = new StreamSimulator(0.25, false, () -> fakeNanos.addAndGet(1_000_000));
         List<TranscriptUpdate> updates = new ArrayList<>();
         StreamSimulator.Result r = sim.run(new float[16000 * 5],
-                w -> new TranscriptionSession(policy, 0, w.sink(), w.clockSeconds()), updates::add);
+                StreamBuilder.withPolicy(policy), updates::add);
         assertEquals(20, r.steps());
         assertTrue(policy.stepSizes.stream().allMatch(s -> s == 4000), policy.stepSizes.toString());
         assertEquals(10, r.words().size());
@@ -104,7 +104,7 @@ class StreamSimulatorTest {
         AtomicLong fakeNanos = new AtomicLong();
         StreamSimulator sim = new StreamSimulator(0.1, true, () -> fakeNanos.addAndGet(800_000_000L));
         StreamSimulator.Result r = sim.run(new float[16000 * 4],
-                w -> new TranscriptionSession(policy, 0, w.sink(), w.clockSeconds()), u -> { });
+                StreamBuilder.withPolicy(policy), u -> { });
         assertTrue(policy.stepSizes.stream().allMatch(s -> s >= 1600), policy.stepSizes.toString());
         assertTrue(policy.stepSizes.stream().anyMatch(s -> s > 1600), "a slow step makes the next one bigger");
         assertEquals(64000, policy.stepSizes.stream().mapToInt(Integer::intValue).sum());

@@ -1,16 +1,15 @@
-package dev.steno.engine.session;
+package dev.steno.engine.stream;
 
 import dev.steno.engine.asr.SpeechRecognizer;
-import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.Word;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Streams recorded audio through a session as if it arrived live, and measures how late each word is committed.
+ * Streams recorded audio through a stream as if it arrived live, and measures how late each word is committed.
  *
  * <p>Two modes:
  * <ul>
@@ -41,9 +40,15 @@ public final class StreamSimulator {
         this.nanoClock = nanoClock;
     }
 
-    /** What a simulation measured. */
-    public record Result(double audioSeconds, double wallSeconds, List<Word> words, List<Double> commitLatencies,
-                         int steps) {
+    /**
+     * What a simulation measured.
+     *
+     * @param words     the words in the order the updates brought them into the lines
+     * @param committed every word the stream's policy committed, in order (the stream's own record)
+     * @param lines     the stream's lines at the end
+     */
+    public record Result(double audioSeconds, double wallSeconds, List<Word> words, List<Word> committed,
+                         List<TranscriptLine> lines, List<Double> commitLatencies, int steps) {
         /** Wall time per second of audio: below 1 is faster than real time. */
         public double realTimeFactor() {
             return audioSeconds > 0 ? wallSeconds / audioSeconds : 0;
@@ -64,33 +69,38 @@ public final class StreamSimulator {
     }
 
     /**
-     * Runs the whole audio through a session built by {@code sessionFactory}, which receives the session clock
-     * (seconds) and the sink to wire in.
+     * Runs the whole audio through a stream built by {@code builder}, to which the simulation adds its clock (seconds)
+     * and a listener of its own; the stream is closed at the end.
      *
-     * @param audio16k  the recording, 16 kHz mono
-     * @param sessionFactory builds the session from its clock and its sink
-     * @param listener  sees every update as it is published
+     * @param audio16k the recording, 16 kHz mono
+     * @param builder  assembles the stream (policy, voice activity, speaker stage, listeners)
+     * @param listener sees every update as it is published
      */
-    public Result run(float[] audio16k,
-                      Function<SessionWiring, TranscriptionSession> sessionFactory,
-                      Consumer<TranscriptUpdate> listener) {
+    public Result run(float[] audio16k, StreamBuilder builder, StreamListener listener) {
         int rate = SpeechRecognizer.SAMPLE_RATE;
         long startNanos = nanoClock.getAsLong();
         long[] fed = {0};
         List<Double> latencies = new ArrayList<>();
         List<Word> words = new ArrayList<>();
-        java.util.function.DoubleSupplier clock = realtime
+        DoubleSupplier clock = realtime
                 ? () -> (nanoClock.getAsLong() - startNanos) / 1e9
                 : () -> fed[0] / (double) rate;
-        Consumer<TranscriptUpdate> sink = update -> {
+        StreamListener measure = update -> {
             double now = clock.getAsDouble();
             for (Word w : update.newlyCommitted()) {
                 words.add(w);
                 latencies.add(Math.max(0, now - w.end()));
             }
-            listener.accept(update);
+            listener.onUpdate(update);
         };
-        TranscriptionSession session = sessionFactory.apply(new SessionWiring(clock, sink));
+        try (TranscriptionStream stream = builder.clock(clock).listener(measure).build()) {
+            return run(audio16k, stream, fed, startNanos, words, latencies);
+        }
+    }
+
+    private Result run(float[] audio16k, TranscriptionStream stream, long[] fed, long startNanos, List<Word> words,
+                       List<Double> latencies) {
+        int rate = SpeechRecognizer.SAMPLE_RATE;
         int chunk = Math.max(1, (int) Math.round(chunkSeconds * rate));
         int steps = 0;
         while (fed[0] < audio16k.length) {
@@ -106,18 +116,15 @@ public final class StreamSimulator {
             } else {
                 available = (int) Math.min(chunk, audio16k.length - fed[0]);
             }
-            session.addAudio(audio16k, (int) fed[0], available);
+            stream.accept(audio16k, (int) fed[0], available);
             fed[0] += available;
-            session.step();
+            stream.step();
             steps++;
         }
-        session.finish();
+        stream.finish();
         double wall = (nanoClock.getAsLong() - startNanos) / 1e9;
-        return new Result(audio16k.length / (double) rate, wall, words, latencies, steps);
-    }
-
-    /** What a session needs from the simulation: its clock and its sink. */
-    public record SessionWiring(java.util.function.DoubleSupplier clockSeconds, Consumer<TranscriptUpdate> sink) {
+        return new Result(audio16k.length / (double) rate, wall, words, stream.committedWords(), stream.lines(),
+                latencies, steps);
     }
 
     private static void sleepSeconds(double s) {

@@ -1,4 +1,4 @@
-package dev.steno.engine.session;
+package dev.steno.engine.vad;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,87 +11,81 @@ import org.junit.jupiter.api.Test;
 class SpeechGateTest {
     static final int SR = 16000;
 
-    /** Reports scripted speech intervals a little late, as a real detector does (one window, then min silence). */
-    static final class ScriptedDetector implements SpeechGate.Detector {
-        final SpeechGate gate;
+    /** Decides scripted speech intervals a little late, as a real detector does (one window, then min silence). */
+    static final class ScriptedDetector {
         final long[][] speech;
         long received;
         int next;
         boolean inSpeech;
 
-        ScriptedDetector(SpeechGate gate, long[][] speech) {
-            this.gate = gate;
+        ScriptedDetector(long[][] speech) {
             this.speech = speech;
         }
 
-        @Override
-        public void accept(float[] s, int off, int len) {
+        List<VadEvent> accept(int len) {
+            List<VadEvent> events = new ArrayList<>();
             received += len;
             while (next < speech.length) {
                 long[] iv = speech[next];
                 if (!inSpeech && received >= iv[0] + 512) {
-                    gate.speechStarted(iv[0]);
+                    events.add(new VadEvent(VadEvent.Kind.SPEECH_START, iv[0], SR));
                     inSpeech = true;
                 } else if (inSpeech && received >= iv[1] + 1600) {
-                    gate.speechEnded(iv[1]);
+                    events.add(new VadEvent(VadEvent.Kind.SPEECH_END, iv[1], SR));
                     inSpeech = false;
                     next++;
                 } else {
                     break;
                 }
             }
+            return events;
         }
 
-        @Override
-        public void end() {
-            if (inSpeech) {
-                gate.speechEnded(received);
-            }
+        List<VadEvent> end() {
+            return inSpeech ? List.of(new VadEvent(VadEvent.Kind.SPEECH_END, received, SR)) : List.of();
         }
     }
 
-    /** Records what the gate did, checking that every speech sample arrives at its own absolute time. */
-    static final class Recorder implements SpeechGate.Target {
+    /** Records what the gate decided, checking that every speech sample arrives at its own absolute time. */
+    static final class Recorder {
         final List<String> actions = new ArrayList<>();
         long clock;
         long speechSamples;
 
-        @Override
-        public void speech(float[] samples, int offset, int length) {
-            for (int i = 0; i < length; i++) {
-                assertEquals(clock + i, (long) samples[offset + i], "sample placed at its absolute time");
+        void apply(List<GateAction> decided) {
+            for (GateAction a : decided) {
+                switch (a) {
+                    case GateAction.Speech speech -> {
+                        float[] samples = speech.samples();
+                        for (int i = 0; i < samples.length; i++) {
+                            assertEquals(clock + i, (long) samples[i], "sample placed at its absolute time");
+                        }
+                        clock += samples.length;
+                        speechSamples += samples.length;
+                    }
+                    case GateAction.Silence silence -> {
+                        actions.add("silence " + silence.samples());
+                        clock += silence.samples();
+                    }
+                    case GateAction.Jump jump -> {
+                        actions.add("jump " + jump.sample());
+                        clock = jump.sample();
+                    }
+                    case GateAction.UtteranceEnd end -> {
+                        assertEquals(clock, end.sample(), "the utterance ends where its audio does");
+                        actions.add("end@" + clock);
+                    }
+                    case GateAction.SilenceLine line ->
+                            actions.add("silence-line " + line.startSample() + ".." + line.endSample());
+                }
             }
-            clock += length;
-            speechSamples += length;
-        }
-
-        @Override
-        public void silence(int samples) {
-            actions.add("silence " + samples);
-            clock += samples;
-        }
-
-        @Override
-        public void jumpTo(long absoluteSample) {
-            actions.add("jump " + absoluteSample);
-            clock = absoluteSample;
-        }
-
-        @Override
-        public void utteranceEnd() {
-            actions.add("end@" + clock);
-        }
-
-        @Override
-        public void silenceLine(long startSample, long endSample) {
-            actions.add("silence-line " + startSample + ".." + endSample);
         }
     }
 
     static Recorder run(long[][] speech, long total, Random chunks) {
         Recorder rec = new Recorder();
-        SpeechGate gate = new SpeechGate(rec, SR, 1.0, 5.0, 5.0, 0.25);
-        gate.attach(new ScriptedDetector(gate, speech));
+        SpeechGate gate = new SpeechGate(SR, 1.0, 5.0, 5.0, 0.25);
+        ScriptedDetector detector = new ScriptedDetector(speech);
         float[] ramp = new float[(int) total];
         for (int i = 0; i < ramp.length; i++) {
             ramp[i] = i; // exact in float up to 2^24 samples (17 minutes)
@@ -100,10 +94,10 @@ class SpeechGateTest {
         while (pos < ramp.length) {
             int n = chunks == null ? 640 : 16 + chunks.nextInt(SR * 2);
             n = Math.min(n, ramp.length - pos);
-            gate.accept(ramp, pos, n);
+            rec.apply(gate.accept(ramp, pos, n, detector.accept(n)));
             pos += n;
         }
-        gate.end();
+        rec.apply(gate.end(detector.end()));
         return rec;
     }
 

@@ -1,4 +1,4 @@
-package dev.steno.engine.session;
+package dev.steno.engine.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,7 @@ import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.vad.SileroVadModel;
 import dev.steno.engine.vad.VadConfig;
+import dev.steno.engine.vad.VoiceGating;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Silero VAD in front of a session, on the synthetic two-voice dialogue with known turns. */
+/** Silero VAD in front of a stream's policy, on the synthetic two-voice dialogue with known turns. */
 class VoiceGatingTest {
     /** Turns of dialogue-a.rttm: start, end (seconds). */
     static final double[][] TURNS = {{0.5, 4.753}, {5.353, 10.158}, {10.758, 15.062}, {15.662, 20.034},
@@ -105,20 +106,24 @@ class VoiceGatingTest {
         }
     }
 
+    private static TranscriptionStream gated(StreamingPolicy policy) {
+        return StreamBuilder.withPolicy(policy).voiceActivity(VoiceGating.of(vad, VadConfig.defaults(), 5.0))
+                .clock(() -> 0).build();
+    }
+
     private static RecordingPolicy run(Random chunks, List<TranscriptLine> linesOut) {
         RecordingPolicy policy = new RecordingPolicy();
-        TranscriptionSession session = new TranscriptionSession(policy, 0, u -> { }, () -> 0);
-        VoiceGating.of(vad, VadConfig.defaults(), 5.0).apply(session);
+        TranscriptionStream stream = gated(policy);
         int pos = 0;
         while (pos < dialogue.length) {
             int n = Math.min(dialogue.length - pos, chunks == null ? 16000 : 16 + chunks.nextInt(32000));
-            session.addAudio(dialogue, pos, n);
+            stream.accept(dialogue, pos, n);
             pos += n;
-            session.step();
+            stream.step();
         }
-        session.finish();
-        session.close();
-        linesOut.addAll(session.lines());
+        stream.finish();
+        stream.close();
+        linesOut.addAll(stream.lines());
         return policy;
     }
 
@@ -173,22 +178,21 @@ class VoiceGatingTest {
     @Test
     void silenceAndNoiseAloneCommitNothingAndCallNothing() {
         RecordingPolicy policy = new RecordingPolicy();
-        TranscriptionSession session = new TranscriptionSession(policy, 0, u -> { }, () -> 0);
-        VoiceGating.of(vad, VadConfig.defaults(), 5.0).apply(session);
+        TranscriptionStream stream = gated(policy);
         Random rnd = new Random(7);
         float[] noise = new float[16000];
         for (int s = 0; s < 20; s++) {
             for (int i = 0; i < noise.length; i++) {
                 noise[i] = s % 2 == 0 ? 0f : (float) (rnd.nextGaussian() * 0.01);
             }
-            session.addAudio(noise, 0, noise.length);
-            session.step();
+            stream.accept(noise, 0, noise.length);
+            stream.step();
         }
-        session.finish();
-        session.close();
+        stream.finish();
+        stream.close();
         assertTrue(policy.processedRms.isEmpty(), "the recogniser was never called");
         assertTrue(policy.utterances.isEmpty());
-        assertTrue(session.committedWords().isEmpty());
+        assertTrue(stream.committedWords().isEmpty());
     }
 
     @Test
@@ -198,22 +202,21 @@ class VoiceGatingTest {
         System.arraycopy(dialogue, 0, twice, 0, dialogue.length);
         System.arraycopy(dialogue, 0, twice, dialogue.length + 8 * 16000, dialogue.length);
         RecordingPolicy policy = new RecordingPolicy();
-        TranscriptionSession session = new TranscriptionSession(policy, 0, u -> { }, () -> 0);
-        VoiceGating.of(vad, VadConfig.defaults(), 5.0).apply(session);
+        TranscriptionStream stream = gated(policy);
         for (int pos = 0; pos < twice.length; pos += 16000) {
-            session.addAudio(twice, pos, Math.min(16000, twice.length - pos));
-            session.step();
+            stream.accept(twice, pos, Math.min(16000, twice.length - pos));
+            stream.step();
         }
-        session.finish();
-        List<TranscriptLine> silences = session.lines().stream().filter(TranscriptLine::isSilence).toList();
-        assertEquals(1, silences.size(), session.lines().toString());
+        stream.finish();
+        List<TranscriptLine> silences = stream.lines().stream().filter(TranscriptLine::isSilence).toList();
+        assertEquals(1, silences.size(), stream.lines().toString());
         assertTrue(silences.get(0).end() - silences.get(0).start() > 8, silences.toString());
         double offset = (dialogue.length + 8 * 16000) / 16000.0;
         double[] firstOfSecondCopy = policy.utterances.stream().filter(u -> u[0] > offset - 1.2).findFirst().orElseThrow();
         double[] firstOfFirstCopy = policy.utterances.get(0);
         // the second copy sits on a different 32 ms window grid, so decisions may move by a window or two
         assertEquals(firstOfFirstCopy[1] + offset, firstOfSecondCopy[1], 0.1, "absolute time survives the jump");
-        session.close();
+        stream.close();
     }
 
     private static String describe(RecordingPolicy p) {

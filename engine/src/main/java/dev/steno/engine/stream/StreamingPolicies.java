@@ -1,0 +1,122 @@
+package dev.steno.engine.stream;
+
+import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.asr.WhisperModelParts;
+import dev.steno.engine.policy.LocalAgreementConfig;
+import dev.steno.engine.policy.LocalAgreementPolicy;
+import dev.steno.engine.policy.StreamingPolicy;
+import dev.steno.engine.policy.alignatt.AlignAttConfig;
+import dev.steno.engine.policy.alignatt.AlignAttModel;
+import dev.steno.engine.policy.alignatt.AlignAttPolicy;
+import dev.steno.engine.policy.alignatt.JavaWhisperAlignAttModel;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds each stream's streaming policy over one shared recogniser, choosing the policy by what the recogniser can
+ * do: SimulStreaming (AlignAtt) needs to read the decoder's cross-attention ({@link SpeechRecognizer#crossAttention()}),
+ * LocalAgreement works with any recogniser. Thread-safe; one instance serves every stream of a model.
+ */
+public final class StreamingPolicies {
+    /** Which policy streams run. */
+    public enum Choice {
+        /** SimulStreaming when the recogniser exposes cross-attention, else LocalAgreement. */
+        AUTO,
+        /** SimulStreaming (AlignAtt): decode once, stop where attention reaches the end of the audio. */
+        SIMULSTREAMING,
+        /** LocalAgreement: re-transcribe the buffer, commit what two passes agree on. */
+        LOCALAGREEMENT;
+
+        /**
+         * Parses a command-line name: auto, simulstreaming (or alignatt), localagreement (or local-agreement).
+         *
+         * @throws IllegalArgumentException for any other name
+         */
+        public static Choice parse(String name) {
+            return switch (name.strip().toLowerCase(Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "simulstreaming", "alignatt" -> SIMULSTREAMING;
+                case "localagreement", "local-agreement" -> LOCALAGREEMENT;
+                default -> throw new IllegalArgumentException("policy '" + name
+                        + "' is not available: use simulstreaming, localagreement or auto");
+            };
+        }
+    }
+
+    private final SpeechRecognizer recognizer;
+    private final LocalAgreementConfig localAgreement;
+    private final AlignAttConfig alignAtt;
+    /** Null unless streams run SimulStreaming. */
+    private final AlignAttModel alignAttModel;
+
+    private StreamingPolicies(SpeechRecognizer recognizer, LocalAgreementConfig localAgreement,
+                              AlignAttConfig alignAtt, AlignAttModel alignAttModel) {
+        this.recognizer = recognizer;
+        this.localAgreement = localAgreement;
+        this.alignAtt = alignAtt;
+        this.alignAttModel = alignAttModel;
+    }
+
+    /**
+     * Policies over {@code recognizer}.
+     *
+     * @param localAgreement LocalAgreement's settings (used when the choice resolves to it)
+     * @param alignAtt       SimulStreaming's settings (used when the choice resolves to it)
+     * @throws IllegalArgumentException when SimulStreaming is asked for and the recogniser hides its cross-attention
+     */
+    public static StreamingPolicies of(SpeechRecognizer recognizer, Choice choice, LocalAgreementConfig localAgreement,
+                                       AlignAttConfig alignAtt) {
+        Objects.requireNonNull(recognizer, "recognizer");
+        Objects.requireNonNull(choice, "choice");
+        Objects.requireNonNull(localAgreement, "localAgreement");
+        Objects.requireNonNull(alignAtt, "alignAtt");
+        Optional<WhisperModelParts> parts = recognizer.crossAttention();
+        if (choice == Choice.SIMULSTREAMING && parts.isEmpty()) {
+            throw new IllegalArgumentException("simulstreaming reads the decoder's cross-attention, which the "
+                    + recognizer.backendName() + " backend does not expose: use --backend java or localagreement");
+        }
+        boolean simul = choice == Choice.SIMULSTREAMING || (choice == Choice.AUTO && parts.isPresent());
+        return new StreamingPolicies(recognizer, localAgreement, alignAtt,
+                simul ? new JavaWhisperAlignAttModel(parts.get()) : null);
+    }
+
+    /** LocalAgreement on {@code recognizer}, whatever it can do. */
+    public static StreamingPolicies localAgreement(SpeechRecognizer recognizer, LocalAgreementConfig config) {
+        return of(recognizer, Choice.LOCALAGREEMENT, config, AlignAttConfig.defaults());
+    }
+
+    /**
+     * A new policy for one stream.
+     *
+     * @param language ISO 639-1 code, or null for the configured language
+     */
+    public StreamingPolicy create(String language) {
+        if (alignAttModel != null) {
+            return new AlignAttPolicy(alignAttModel,
+                    language == null ? alignAtt : alignAtt.toBuilder().language(language).build());
+        }
+        return new LocalAgreementPolicy(recognizer,
+                language == null ? localAgreement : localAgreement.toBuilder().language(language).build());
+    }
+
+    /** True when streams run SimulStreaming. */
+    public boolean simulStreaming() {
+        return alignAttModel != null;
+    }
+
+    /** "simulstreaming" or "localagreement", for logs. */
+    public String name() {
+        return simulStreaming() ? "simulstreaming" : "localagreement";
+    }
+
+    /** The configured language, or null for detection. */
+    public String defaultLanguage() {
+        return simulStreaming() ? alignAtt.language() : localAgreement.language();
+    }
+
+    /** The recogniser the policies run on. */
+    public SpeechRecognizer recognizer() {
+        return recognizer;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.steno.engine.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steno.engine.asr.JavaWhisperRecognizer;
+import dev.steno.engine.asr.Recognition;
+import dev.steno.engine.asr.RecognitionRequest;
+import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.policy.LocalAgreementConfig;
+import dev.steno.engine.policy.LocalAgreementPolicy;
+import dev.steno.engine.policy.alignatt.AlignAttConfig;
+import dev.steno.engine.policy.alignatt.AlignAttPolicy;
+import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.testing.SharedFixtures;
+import dev.steno.engine.transcript.Word;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Policies chosen by what the recogniser can do; live streams opened, scheduled and counted by the service. */
+class StreamServiceTest {
+    @TempDir
+    static Path dir;
+    static JavaWhisperRecognizer java;
+
+    private static final LocalAgreementConfig LA = LocalAgreementConfig.builder().language("en").build();
+    private static final AlignAttConfig AA = AlignAttConfig.builder().language("en").build();
+
+    /** A recogniser whose decoder's cross-attention cannot be read, as whisper.cpp's. */
+    static final SpeechRecognizer OPAQUE = new SpeechRecognizer() {
+        @Override
+        public Recognition transcribe(RecognitionRequest request) {
+            throw new UnsupportedOperationException("not transcribed in these tests");
+        }
+
+        @Override
+        public String backendName() {
+            return "opaque";
+        }
+
+        @Override
+        public boolean multilingual() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void load() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("random-micro.bin"), RandomGgmlWhisper.Config.MICRO, 8);
+        java = JavaWhisperRecognizer.load(model, new JavaWhisperRecognizer.JavaWhisperConfig(true, true), null);
+    }
+
+    @AfterAll
+    static void close() {
+        java.close();
+    }
+
+    @Test
+    void autoRunsSimulStreamingWhereCrossAttentionCanBeReadAndLocalAgreementElsewhere() {
+        StreamingPolicies onJava = StreamingPolicies.of(java, StreamingPolicies.Choice.AUTO, LA, AA);
+        assertTrue(onJava.simulStreaming());
+        assertEquals("simulstreaming", onJava.name());
+        assertEquals("de", assertInstanceOf(AlignAttPolicy.class, onJava.create("de")).config().language());
+        assertEquals("en", assertInstanceOf(AlignAttPolicy.class, onJava.create(null)).config().language());
+
+        StreamingPolicies onOpaque = StreamingPolicies.of(OPAQUE, StreamingPolicies.Choice.AUTO, LA, AA);
+        assertFalse(onOpaque.simulStreaming());
+        assertInstanceOf(LocalAgreementPolicy.class, onOpaque.create("de"));
+        assertEquals("localagreement", onOpaque.name());
+
+        StreamingPolicies forced = StreamingPolicies.of(java, StreamingPolicies.Choice.LOCALAGREEMENT, LA, AA);
+        assertInstanceOf(LocalAgreementPolicy.class, forced.create(null));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamingPolicies.of(OPAQUE, StreamingPolicies.Choice.SIMULSTREAMING, LA, AA));
+        assertTrue(e.getMessage().contains("opaque") && e.getMessage().contains("cross-attention"), e.getMessage());
+    }
+
+    @Test
+    void choicesParseTheCommandLineNames() {
+        assertEquals(StreamingPolicies.Choice.SIMULSTREAMING, StreamingPolicies.Choice.parse(" AlignAtt"));
+        assertEquals(StreamingPolicies.Choice.LOCALAGREEMENT, StreamingPolicies.Choice.parse("local-agreement"));
+        assertEquals(StreamingPolicies.Choice.AUTO, StreamingPolicies.Choice.parse("auto"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamingPolicies.Choice.parse("greedy"));
+        assertTrue(e.getMessage().contains("'greedy'"), e.getMessage());
+    }
+
+    @Test
+    void liveStreamsRunTheClientsLanguageOnTheSchedulerAndAreCounted() throws Exception {
+        float[] audio = WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(16000).samples();
+        StreamCounters counters = new StreamCounters();
+        StreamingPolicies policies = StreamingPolicies.of(java, StreamingPolicies.Choice.AUTO, LA, AA);
+        // the service would close the shared recogniser: this one is closed after all tests
+        StreamService service = new StreamService(policies, null, new InferenceScheduler(1, 1, System::nanoTime),
+                new StreamService.Settings(1.0, 60), counters);
+        try {
+            List<Word> words = Collections.synchronizedList(new ArrayList<>());
+            LiveStream live = service.stream().language("de").listener(u -> words.addAll(u.newlyCommitted()))
+                    .open().orElseThrow();
+            assertEquals(1, counters.active());
+            Optional<LiveStream> second = service.stream().open();
+            assertTrue(second.isEmpty(), "the scheduler takes one stream");
+            assertEquals(1, counters.rejected());
+            for (int i = 0; i < audio.length; i += 16000) {
+                assertTrue(live.addAudio(audio, i, Math.min(16000, audio.length - i)));
+            }
+            live.endOfStream();
+            live.finished().get(60, TimeUnit.SECONDS);
+            assertFalse(live.addAudio(audio, 0, 100), "no audio after the end");
+            assertEquals(0, counters.active(), "counted out once finished");
+            assertEquals(1, counters.opened());
+            assertEquals(audio.length / 16000.0, counters.audioSeconds(), 1e-9, "the audio is counted once");
+            assertFalse(words.isEmpty(), "the AlignAtt stream committed words");
+            assertEquals(live.stream().committedWords(), words);
+            assertTrue(words.getLast().end() <= audio.length / 16000.0 + 0.5, "inside the recording: " + words.getLast());
+        } finally {
+            service.scheduler().close();
+        }
+    }
+}

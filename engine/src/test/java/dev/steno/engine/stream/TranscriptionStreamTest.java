@@ -1,0 +1,271 @@
+package dev.steno.engine.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.policy.PolicyStep;
+import dev.steno.engine.policy.StreamingPolicy;
+import dev.steno.engine.speaker.FixedSpeaker;
+import dev.steno.engine.speaker.SpeakerStage;
+import dev.steno.engine.speaker.UnknownSpeaker;
+import dev.steno.engine.testing.SharedFixtures;
+import dev.steno.engine.transcript.SpokenWord;
+import dev.steno.engine.transcript.TranscriptLine;
+import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.engine.transcript.Word;
+import dev.steno.engine.transcript.Words;
+import dev.steno.engine.vad.SileroVadModel;
+import dev.steno.engine.vad.VadConfig;
+import dev.steno.engine.vad.VadEvent;
+import dev.steno.engine.vad.VoiceGating;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleToIntFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's speaker stage: lines carry its speakers, and a stage that lags holds words back without loss. */
+class TranscriptionStreamTest {
+    private static final int SR = 16_000;
+    static SileroVadModel vad;
+
+    @BeforeAll
+    static void load() throws Exception {
+        vad = SileroVadModel.load(SharedFixtures.file("models/silero/silero_vad_v6.onnx"));
+    }
+
+    @AfterAll
+    static void close() {
+        vad.close();
+    }
+
+    /**
+     * One word per half second of audio on the absolute clock, committed a second after it ends, the rest when the
+     * utterance finishes.
+     */
+    static final class HalfSecondWords implements StreamingPolicy {
+        long clock;
+        long windowStart;
+        int emitted;
+        final List<Word> pending = new ArrayList<>();
+
+        @Override
+        public void insertAudio(float[] s, int off, int len) {
+            clock += len;
+            while ((clock - windowStart) / (SR / 2) > emitted) {
+                double start = (windowStart + (long) emitted * (SR / 2)) / (double) SR;
+                pending.add(new Word(" w" + Math.round(start * 10), start, start + 0.5));
+                emitted++;
+            }
+        }
+
+        @Override
+        public PolicyStep process() {
+            List<Word> commit = new ArrayList<>();
+            while (!pending.isEmpty() && pending.getFirst().end() <= clock / (double) SR - 1.0 + 1e-9) {
+                commit.add(pending.removeFirst());
+            }
+            return new PolicyStep(commit, pending);
+        }
+
+        @Override
+        public PolicyStep finish() {
+            List<Word> rest = new ArrayList<>(pending);
+            pending.clear();
+            windowStart = clock;
+            emitted = 0;
+            return new PolicyStep(rest, List.of());
+        }
+
+        @Override
+        public double bufferedSeconds() {
+            return (clock - windowStart) / (double) SR;
+        }
+
+        @Override
+        public double bufferStartSeconds() {
+            return windowStart / (double) SR;
+        }
+
+        @Override
+        public double committedEndSeconds() {
+            return windowStart / (double) SR;
+        }
+
+        @Override
+        public void reset(double newOffsetSeconds) {
+            pending.clear();
+            clock = Math.round(newOffsetSeconds * SR);
+            windowStart = clock;
+            emitted = 0;
+        }
+    }
+
+    /**
+     * A stage that knows a word's speaker only once it has heard {@code holdSeconds} of audio past the word's end,
+     * as a diarizer with a look-ahead would.
+     */
+    static final class LookAheadSpeaker implements SpeakerStage {
+        final double holdSeconds;
+        final DoubleToIntFunction speakerAt;
+        final ArrayDeque<Word> held = new ArrayDeque<>();
+        long heard;
+        int voiceEvents;
+
+        LookAheadSpeaker(double holdSeconds, DoubleToIntFunction speakerAt) {
+            this.holdSeconds = holdSeconds;
+            this.speakerAt = speakerAt;
+        }
+
+        @Override
+        public void accept(float[] samples16k, int offset, int length, List<VadEvent> voiceActivity) {
+            heard += length;
+            voiceEvents += voiceActivity.size();
+        }
+
+        @Override
+        public List<SpokenWord> attribute(List<Word> committed) {
+            held.addAll(committed);
+            List<SpokenWord> known = new ArrayList<>();
+            while (!held.isEmpty() && held.peek().end() + holdSeconds <= heard / (double) SR) {
+                Word w = held.poll();
+                known.add(new SpokenWord(w, speakerAt.applyAsInt(w.start())));
+            }
+            return known;
+        }
+
+        @Override
+        public List<SpokenWord> flush() {
+            List<SpokenWord> all = new ArrayList<>();
+            for (Word w : held) {
+                all.add(new SpokenWord(w, speakerAt.applyAsInt(w.start())));
+            }
+            held.clear();
+            return all;
+        }
+    }
+
+    private static List<TranscriptUpdate> run(TranscriptionStream stream, float[] audio, int chunk) {
+        List<TranscriptUpdate> updates = new ArrayList<>();
+        for (int pos = 0; pos < audio.length; pos += chunk) {
+            stream.accept(audio, pos, Math.min(chunk, audio.length - pos));
+            updates.add(stream.stepAndGet());
+        }
+        updates.add(stream.finishAndGet());
+        stream.close();
+        return updates;
+    }
+
+    private static String text(List<TranscriptLine> lines) {
+        StringBuilder b = new StringBuilder();
+        lines.forEach(l -> b.append(l.text()));
+        return b.toString();
+    }
+
+    @Test
+    void aLaggingStageHoldsWordsBackAndLosesNone() {
+        LookAheadSpeaker stage = new LookAheadSpeaker(1.5, t -> t < 2.5 ? 1 : 2);
+        TranscriptionStream stream = StreamBuilder.withPolicy(new HalfSecondWords()).speaker(stage)
+                .clock(() -> 0).build();
+        List<TranscriptUpdate> updates = run(stream, new float[5 * SR], SR / 4);
+
+        List<Word> joined = new ArrayList<>();
+        boolean sawHeld = false;
+        for (TranscriptUpdate u : updates) {
+            joined.addAll(u.newlyCommitted());
+            // every committed word is either in the lines or awaiting its speaker, never both, never neither
+            List<Word> committedSoFar = new ArrayList<>(joined);
+            committedSoFar.addAll(u.awaitingSpeaker());
+            assertEquals(Words.rawText(committedSoFar), text(u.lines()) + u.awaitingSpeakerText());
+            assertEquals(Words.rawText(joined), text(u.lines()));
+            if (!u.awaitingSpeaker().isEmpty()) {
+                sawHeld = true;
+                assertTrue(u.lag().diarization() > 0, "held words show as diarization lag: " + u.lag());
+                assertEquals(u.awaitingSpeakerText(), Words.rawText(u.awaitingSpeaker()));
+            } else {
+                assertEquals(0, u.lag().diarization());
+            }
+        }
+        assertTrue(sawHeld, "the stage held words back at some point");
+        TranscriptUpdate last = updates.getLast();
+        assertTrue(last.final_());
+        assertTrue(last.awaitingSpeaker().isEmpty(), "the end flushes every held word");
+        assertEquals(stream.committedWords(), joined, "each committed word joined the lines once, in order");
+        assertEquals(10, joined.size());
+        assertEquals(List.of(" w0 w5 w10 w15 w20", " w25 w30 w35 w40 w45"),
+                last.lines().stream().map(TranscriptLine::text).toList(), "a speaker change starts a line");
+        assertEquals(List.of(1, 2), last.lines().stream().map(TranscriptLine::speaker).toList());
+        assertEquals(0, stage.voiceEvents, "without voice activity the stage hears no events");
+    }
+
+    @Test
+    void utteranceBreaksAndSilenceLinesWaitForTheWordsBeforeThem() throws Exception {
+        float[] dialogue = WavReader.read(SharedFixtures.file("audio/synthetic/dialogue-a.wav")).resampledTo(SR)
+                .samples();
+        // the dialogue, 8 s of silence (a silence line), the dialogue again
+        float[] twice = new float[dialogue.length * 2 + 8 * SR];
+        System.arraycopy(dialogue, 0, twice, 0, dialogue.length);
+        System.arraycopy(dialogue, 0, twice, dialogue.length + 8 * SR, dialogue.length);
+        VoiceGating gating = VoiceGating.of(vad, VadConfig.defaults(), 5.0);
+
+        TranscriptUpdate direct = run(StreamBuilder.withPolicy(new HalfSecondWords()).voiceActivity(gating)
+                .speaker(new UnknownSpeaker()).clock(() -> 0).build(), twice, SR).getLast();
+        LookAheadSpeaker lagging = new LookAheadSpeaker(3.0, t -> 0);
+        List<TranscriptUpdate> held = run(StreamBuilder.withPolicy(new HalfSecondWords()).voiceActivity(gating)
+                .speaker(lagging).clock(() -> 0).build(), twice, SR);
+
+        assertTrue(direct.lines().stream().filter(l -> !l.isSilence()).count() >= 8,
+                "one line per utterance at least: " + direct.lines());
+        assertEquals(1, direct.lines().stream().filter(TranscriptLine::isSilence).count(), direct.lines().toString());
+        assertTrue(held.stream().anyMatch(u -> !u.awaitingSpeaker().isEmpty()), "the stage lagged");
+        assertEquals(direct.lines(), held.getLast().lines(),
+                "a lagging stage gives the same lines, breaks and silence line once it has caught up");
+        assertTrue(lagging.voiceEvents >= 2 * 5 * 2, "the stage heard every speech start and end");
+    }
+
+    @Test
+    void fixedAndUnknownSpeakersLabelEveryLine() {
+        TranscriptUpdate fixed = run(StreamBuilder.withPolicy(new HalfSecondWords()).speaker(new FixedSpeaker(3))
+                .clock(() -> 0).build(), new float[4 * SR], SR).getLast();
+        assertFalse(fixed.lines().isEmpty());
+        assertTrue(fixed.lines().stream().allMatch(l -> l.speaker() == 3), fixed.lines().toString());
+        TranscriptUpdate unknown = run(StreamBuilder.withPolicy(new HalfSecondWords()).clock(() -> 0).build(),
+                new float[4 * SR], SR).getLast();
+        assertTrue(unknown.lines().stream().allMatch(l -> l.speaker() == TranscriptLine.UNKNOWN_SPEAKER));
+        assertEquals(text(fixed.lines()), text(unknown.lines()));
+        assertThrows(IllegalArgumentException.class, () -> new FixedSpeaker(0));
+    }
+
+    @Test
+    void aStageThatReordersWordsIsRefused() {
+        SpeakerStage reversing = new SpeakerStage() {
+            @Override
+            public List<SpokenWord> attribute(List<Word> committed) {
+                return committed.reversed().stream().map(w -> new SpokenWord(w, 1)).toList();
+            }
+
+            @Override
+            public List<SpokenWord> flush() {
+                return List.of();
+            }
+        };
+        TranscriptionStream stream = StreamBuilder.withPolicy(new HalfSecondWords()).speaker(reversing)
+                .clock(() -> 0).build();
+        stream.accept(new float[4 * SR], 0, 4 * SR);
+        IllegalStateException e = assertThrows(IllegalStateException.class, stream::step);
+        assertTrue(e.getMessage().contains("out of order"), e.getMessage());
+    }
+
+    @Test
+    void audioAfterTheEndIsRefused() {
+        TranscriptionStream stream = StreamBuilder.withPolicy(new HalfSecondWords()).clock(() -> 0).build();
+        stream.finish();
+        assertThrows(IllegalStateException.class, () -> stream.accept(new float[1], 0, 1));
+        assertThrows(IllegalStateException.class, stream::finish);
+    }
+}
