@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.audio.AudioFormatException;
+import dev.steno.engine.audio.Concealment;
 import dev.steno.engine.audio.OpusPacketDecoder;
 import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.NoCapacityException;
@@ -58,7 +59,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         TagStream(String tag, ParticipantFeed feed) {
             this.tag = tag;
             this.feed = feed;
-            this.decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+            this.decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, feed::addAudio16k);
         }
 
         /** The participant was quiet too long: end its stream; the next packet starts a new one, decoded afresh. */
@@ -66,7 +67,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
             if (feed.isIdle()) {
                 decoder.end();
                 feed.endStream();
-                decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+                decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, feed::addAudio16k);
                 lastTimestamp = Long.MIN_VALUE;
             }
         }
