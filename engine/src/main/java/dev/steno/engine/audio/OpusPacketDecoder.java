@@ -5,74 +5,67 @@ import io.github.jaredmdobson.concentus.OpusException;
 import java.util.Objects;
 
 /**
- * Decodes a sequence of timestamped Opus packets to mono 16 kHz float audio that keeps the packets' timing.
+ * Decodes a sequence of timestamped Opus packets to mono 16 kHz float audio that keeps the packets' timing: the one
+ * Opus decoder of the WebSocket paths (WebM, the videobridge's media events) and of RTP.
  *
  * <p>Packets are decoded at 48 kHz straight to one channel (an Opus decoder may decode a stereo stream to mono; it
- * mixes the channels itself), the encoder's pre-skip is dropped from the start, and a {@link Resampler} converts to
- * 16 kHz. Output sample 0 is the first packet's first sample after the pre-skip; timestamps only serve to keep later
- * audio in place:
- * <ul>
- * <li>When a packet's timestamp lies more than half a frame after where the audio decoded so far ends (packets were
- *     lost or the sender paused), the gap is filled: the first {@value #MAX_CONCEALED_MS} ms with Opus packet loss
- *     concealment, which fades the last sound out naturally, the rest with silence.</li>
- * <li>A jump of more than {@value #MAX_GAP_MS} ms forward, or any jump backward, is taken as the sender's clock being
- *     reset rather than as lost audio: nothing is inserted and later timestamps are measured from that packet. This
- *     also keeps damaged timestamps from producing hours of silence.</li>
- * </ul>
+ * mixes the channels itself), the encoder's pre-skip is dropped from the start, and {@link Opus16kOutput} converts to
+ * 16 kHz. Opus could render at 16 kHz directly (cheaper), but Concentus 1.0.2 outputs (near) silence for hybrid-mode
+ * packets at rates below 48 kHz, and hybrid is what 32 kb/s voice senders use. Output sample 0 is the first packet's
+ * first sample after the pre-skip; timestamps only serve to keep later audio in place: a gap before a packet is
+ * filled, ignored or taken as a clock reset as the {@link Concealment} says. An empty packet stands for one the sender
+ * dropped (DTX or loss) and is concealed like one, for as long as the packet before it lasted.
  *
  * <p>Each call delivers what it could decode to the sink at once; the resampler holds back a few milliseconds of
  * look-ahead until {@link #end}. This class allocates nothing per packet; Concentus itself allocates about 11 KB of
  * short-lived temporaries per 20 ms packet, which the young generation absorbs. Instances are not thread-safe.
  */
 public final class OpusPacketDecoder {
-    /** The rate Opus decodes at. */
+    /** The rate Opus decodes at, and the clock of {@link #decodeAt} timestamps. */
     public static final int OPUS_RATE = 48_000;
     /** The rate of the output. */
     public static final int OUTPUT_RATE = 16_000;
     /** Passed as a timestamp when a packet directly follows the previous one (later frames of a laced block). */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
-    /** Longest gap filled by packet loss concealment; the rest of a longer gap is silence. */
-    public static final int MAX_CONCEALED_MS = 1000;
-    /** Longest forward timestamp jump that is filled at all. */
-    public static final int MAX_GAP_MS = 10_000;
 
-    /** 120 ms, the longest an Opus packet may last. */
-    private static final int MAX_FRAME = 5760;
-    /** Concealment must come in multiples of 2.5 ms. */
-    private static final int PLC_STEP = OPUS_RATE / 400;
+    private static final int MAX_FRAME = Opus16kOutput.MAX_FRAME;
     private static final int SAMPLES_PER_MS = OPUS_RATE / 1000;
     /** Far beyond any real timestamp, near enough to zero that multiplying by 48 cannot overflow. */
     private static final long TIMESTAMP_LIMIT = 1L << 50;
 
+    private final Concealment concealment;
     private final OpusDecoder decoder;
     private final Opus16kOutput output;
     private final short[] pcm = new short[MAX_FRAME];
 
     private int preSkipLeft;
-    /** 48 kHz samples decoded or inserted so far, the pre-skip included. */
-    private long position;
-    /** Timestamp (ms * 48) that position 0 corresponds to; valid once a timed packet arrived. */
-    private long origin;
     private boolean timed;
+    /** 48 kHz timestamp where the audio decoded or inserted so far ends; valid once a timed packet arrived. */
+    private long expected;
     private int lastDuration = 960;
     private long packets;
+    private long decoded;
     private long concealed;
+    private long fecDecoded;
     private long silenced;
+    private long resyncs;
 
     /**
      * A decoder for one Opus stream.
      *
+     * @param concealment  how gaps in the timestamps are filled
      * @param preSkip      48 kHz samples to drop from the start (the OpusHead pre-skip), 0 to 65535
      * @param outputGainQ8 gain in 1/256 dB (the OpusHead output gain), -32768 to 32767
      * @param sink         receives the 16 kHz samples; it must copy what it keeps
      */
-    public OpusPacketDecoder(int preSkip, int outputGainQ8, AudioSink sink) {
+    public OpusPacketDecoder(Concealment concealment, int preSkip, int outputGainQ8, AudioSink sink) {
         if (preSkip < 0 || preSkip > 0xFFFF) {
             throw new IllegalArgumentException("pre-skip must be 0 to 65535 samples, got " + preSkip);
         }
         if (outputGainQ8 < Short.MIN_VALUE || outputGainQ8 > Short.MAX_VALUE) {
             throw new IllegalArgumentException("output gain must fit 16 bits, got " + outputGainQ8);
         }
+        this.concealment = Objects.requireNonNull(concealment, "concealment");
         this.output = new Opus16kOutput(sink);
         this.preSkipLeft = preSkip;
         try {
@@ -84,20 +77,31 @@ public final class OpusPacketDecoder {
     }
 
     /**
-     * Decodes one packet.
+     * Decodes one packet with a millisecond timestamp.
      *
      * @param timestampMs the packet's start in milliseconds on the sender's clock, or {@link #NO_TIMESTAMP} when it
      *                    directly follows the previous packet
      * @throws AudioFormatException the packet is not valid Opus
      */
     public void decode(byte[] packet, int off, int len, long timestampMs) throws AudioFormatException {
+        decodeAt(packet, off, len, timestampMs == NO_TIMESTAMP ? NO_TIMESTAMP
+                : Math.clamp(timestampMs, -TIMESTAMP_LIMIT, TIMESTAMP_LIMIT) * SAMPLES_PER_MS);
+    }
+
+    /**
+     * Decodes one packet with a timestamp on the 48 kHz Opus clock, first filling any gap before it.
+     *
+     * @param timestamp the packet's start in 48 kHz samples on the sender's clock, or {@link #NO_TIMESTAMP} when it
+     *                  directly follows the previous packet
+     * @throws AudioFormatException the packet is not valid Opus
+     */
+    public void decodeAt(byte[] packet, int off, int len, long timestamp) throws AudioFormatException {
         Objects.checkFromIndexSize(off, len, packet.length);
-        if (timestampMs != NO_TIMESTAMP) {
-            align(Math.clamp(timestampMs, -TIMESTAMP_LIMIT, TIMESTAMP_LIMIT) * SAMPLES_PER_MS);
+        if (timestamp != NO_TIMESTAMP) {
+            align(timestamp, packet, off, len);
         }
         packets++;
         if (len == 0) {
-            // An empty packet stands for one the sender dropped (DTX or loss); conceal it like one.
             conceal(lastDuration);
             return;
         }
@@ -106,11 +110,12 @@ public final class OpusPacketDecoder {
             n = decoder.decode(packet, off, len, pcm, 0, MAX_FRAME, false);
         } catch (OpusException | RuntimeException e) {
             throw new AudioFormatException("Opus packet " + packets + " (" + len + " bytes"
-                    + (timestampMs == NO_TIMESTAMP ? "" : ", at " + timestampMs + " ms") + ") is not valid Opus: "
-                    + e.getMessage(), e);
+                    + (timestamp == NO_TIMESTAMP ? "" : ", at " + Math.floorDiv(timestamp, SAMPLES_PER_MS) + " ms")
+                    + ") is not valid Opus: " + e.getMessage(), e);
         }
         lastDuration = n;
-        emit(pcm, n);
+        decoded += n;
+        emit(n);
     }
 
     /** Ends the stream: delivers the samples held back for the resampler's look-ahead. Use a new decoder afterwards. */
@@ -118,14 +123,34 @@ public final class OpusPacketDecoder {
         output.end();
     }
 
+    /** Whether a timed packet has arrived, so that {@link #expectedTimestamp} means something. */
+    public boolean timed() {
+        return timed;
+    }
+
+    /** The 48 kHz timestamp at which the audio decoded so far ends: where a packet without loss would start. */
+    public long expectedTimestamp() {
+        return expected;
+    }
+
     /** Samples delivered so far, at 16 kHz. */
     public long samplesDelivered() {
         return output.delivered();
     }
 
-    /** 48 kHz samples filled by packet loss concealment. */
+    /** 48 kHz samples decoded from (non-empty) packets. */
+    public long decodedSamples() {
+        return decoded;
+    }
+
+    /** 48 kHz samples filled by packet loss concealment, for gaps and empty packets. */
     public long concealedSamples() {
         return concealed;
+    }
+
+    /** 48 kHz samples filled from the next packet's FEC data (or Concentus's concealment when it carries none). */
+    public long fecSamples() {
+        return fecDecoded;
     }
 
     /** 48 kHz samples of silence inserted for gaps too long to conceal. */
@@ -133,31 +158,56 @@ public final class OpusPacketDecoder {
         return silenced;
     }
 
-    private void align(long stamp) throws AudioFormatException {
+    /** Timestamp jumps taken as resets of the sender's clock. */
+    public long resyncs() {
+        return resyncs;
+    }
+
+    private void align(long stamp, byte[] packet, int off, int len) throws AudioFormatException {
         if (!timed) {
             timed = true;
-            origin = stamp - position;
+            expected = stamp;
             return;
         }
-        long gap = stamp - origin - position;
-        long tolerance = Math.max(lastDuration / 2, PLC_STEP);
-        if (gap > tolerance && gap <= (long) MAX_GAP_MS * SAMPLES_PER_MS) {
-            int fill = (int) gap;
-            int plc = Math.min(fill, MAX_CONCEALED_MS * SAMPLES_PER_MS) / PLC_STEP * PLC_STEP;
-            conceal(plc);
-            silence(fill - plc);
-        } else if (gap < -tolerance || gap > tolerance) {
-            // Backward, or too far forward to be lost audio: follow the sender's new clock.
-            origin = stamp - position;
+        long gap = stamp - expected;
+        switch (concealment.classify(gap, lastDuration)) {
+            case LOSS -> fill((int) gap, packet, off, len);
+            case RESET -> resyncs++;
+            case JITTER -> {
+                if (!concealment.exactTimestamps()) {
+                    return; // a rounded timestamp must not move the anchor, or its rounding would add up
+                }
+            }
+        }
+        // the packet starts where its timestamp says
+        expected = stamp;
+    }
+
+    private void fill(int gap, byte[] packet, int off, int len) throws AudioFormatException {
+        // LBRR in a packet covers the frame just before it; only SILK and hybrid packets (TOC config < 16) carry it.
+        int fec = concealment.fecSamples(gap, lastDuration, len > 0 && ((packet[off] & 0xFF) >>> 3) < 16);
+        int rest = gap - fec;
+        int plc = concealment.concealedSamples(rest);
+        conceal(plc);
+        silence(rest - plc);
+        if (fec > 0) {
+            int n;
+            try {
+                n = decoder.decode(packet, off, len, pcm, 0, fec, true);
+            } catch (OpusException | RuntimeException e) {
+                throw new AudioFormatException("Opus FEC decoding failed: " + e.getMessage(), e);
+            }
+            fecDecoded += n;
+            emit(n);
         }
     }
 
+    /** Conceals {@code samples} in frames as long as the last packet's; what concealment cannot fill is silence. */
     private void conceal(int samples) throws AudioFormatException {
         while (samples > 0) {
-            int n = Math.min(samples, 960);
             int got;
             try {
-                got = decoder.decode(null, 0, 0, pcm, 0, n, false);
+                got = decoder.decode(null, 0, 0, pcm, 0, Math.min(samples, lastDuration), false);
             } catch (OpusException | RuntimeException e) {
                 throw new AudioFormatException("Opus packet loss concealment failed: " + e.getMessage(), e);
             }
@@ -166,24 +216,26 @@ public final class OpusPacketDecoder {
                 return;
             }
             concealed += got;
-            emit(pcm, got);
+            emit(got);
             samples -= got;
         }
     }
 
     private void silence(int samples) {
-        silenced += samples;
-        output.silence(samples - skip(samples));
+        if (samples > 0) {
+            silenced += samples;
+            output.silence(samples - skip(samples));
+        }
     }
 
-    private void emit(short[] s, int n) {
+    private void emit(int n) {
         int drop = skip(n);
-        output.pcm(s, drop, n - drop);
+        output.pcm(pcm, drop, n - drop);
     }
 
-    /** Advances the position by {@code n} samples; returns how many of them the pre-skip drops. */
+    /** Advances the timeline by {@code n} samples; returns how many of them the pre-skip drops. */
     private int skip(int n) {
-        position += n;
+        expected += n;
         int drop = Math.min(preSkipLeft, n);
         preSkipLeft -= drop;
         return drop;

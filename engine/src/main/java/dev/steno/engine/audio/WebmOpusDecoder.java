@@ -26,7 +26,8 @@ public final class WebmOpusDecoder implements StreamingAudioDecoder {
         this.demuxer = new WebmDemuxer(new WebmDemuxer.Listener() {
             @Override
             public void track(OpusTrack track) {
-                opus = new OpusPacketDecoder(track.preSkip(), track.outputGainQ8(), WebmOpusDecoder.this.sink);
+                opus = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, track.preSkip(), track.outputGainQ8(),
+                        WebmOpusDecoder.this.sink);
             }
 
             @Override

@@ -8,7 +8,6 @@ import dev.steno.engine.policy.LocalAgreementConfig.BufferTrimming;
 import dev.steno.engine.transcript.Word;
 import dev.steno.engine.transcript.Words;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,9 +45,8 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one instance per stream. The recogniser may be shared.
  */
-public final class LocalAgreementPolicy implements StreamingPolicy {
-    private static final int SR = SpeechRecognizer.SAMPLE_RATE;
-    private static final int INITIAL_CAPACITY = SR * 4;
+public final class LocalAgreementPolicy extends WindowedPolicy {
+    private static final int INITIAL_CAPACITY = AudioWindow.SAMPLE_RATE * 4;
 
     private final SpeechRecognizer recognizer;
     private final LocalAgreementConfig config;
@@ -56,11 +54,6 @@ public final class LocalAgreementPolicy implements StreamingPolicy {
     /** Scrolled-out committed words, pruned to those the next prompt can still use. */
     private final List<Word> promptWords = new ArrayList<>();
 
-    private float[] audio = new float[INITIAL_CAPACITY];
-    private int audioLength;
-    // Sample-exact bookkeeping of the buffer start, so repeated cuts cannot drift away from the audio.
-    private long bufferStartSample;
-    private double committedEnd;
 
     /**
      * A policy starting at stream time 0.
@@ -69,6 +62,7 @@ public final class LocalAgreementPolicy implements StreamingPolicy {
      * @param config     the settings
      */
     public LocalAgreementPolicy(SpeechRecognizer recognizer, LocalAgreementConfig config) {
+        super(INITIAL_CAPACITY);
         this.recognizer = Objects.requireNonNull(recognizer, "recognizer");
         this.config = Objects.requireNonNull(config, "config");
         this.hypothesis = new HypothesisBuffer(config.confidenceValidation());
@@ -80,28 +74,17 @@ public final class LocalAgreementPolicy implements StreamingPolicy {
     }
 
     @Override
-    public void insertAudio(float[] samples16k, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, samples16k.length);
-        if (audioLength + length > audio.length) {
-            audio = Arrays.copyOf(audio, Math.max(audio.length * 2, audioLength + length));
-        }
-        System.arraycopy(samples16k, offset, audio, audioLength, length);
-        audioLength += length;
-    }
-
-    @Override
     public PolicyStep process() {
-        if (audioLength == 0) {
+        if (window().length() == 0) {
             return new PolicyStep(List.of(), hypothesis.complete());
         }
         double requestOffset = bufferStartSeconds();
-        RecognitionRequest request = new RecognitionRequest(Arrays.copyOf(audio, audioLength), prompt(),
-                config.language(), config.task());
+        RecognitionRequest request = new RecognitionRequest(window().copy(), prompt(), config.language(), config.task());
         Recognition recognition = recognizer.transcribe(request);
         hypothesis.insert(recognition.words(), requestOffset);
         List<Word> committed = hypothesis.flush();
         if (!committed.isEmpty()) {
-            committedEnd = Math.max(committedEnd, committed.getLast().end());
+            commitUpTo(committed.getLast().end());
         }
         trim(recognition, requestOffset, !committed.isEmpty());
         return new PolicyStep(committed, hypothesis.complete());
@@ -110,40 +93,19 @@ public final class LocalAgreementPolicy implements StreamingPolicy {
     @Override
     public PolicyStep finish() {
         List<Word> tail = hypothesis.complete();
-        bufferStartSample += audioLength;
-        audioLength = 0;
-        double end = bufferStartSeconds();
+        window().consumeAll();
+        commitUpTo(bufferStartSeconds());
         if (!tail.isEmpty()) {
-            end = Math.max(end, tail.getLast().end());
+            commitUpTo(tail.getLast().end());
         }
-        committedEnd = Math.max(committedEnd, end);
-        scrollOut(hypothesis.clear(committedEnd));
+        scrollOut(hypothesis.clear(committedEndSeconds()));
         scrollOut(tail);
         return new PolicyStep(tail, List.of());
     }
 
     @Override
-    public double bufferedSeconds() {
-        return audioLength / (double) SR;
-    }
-
-    @Override
-    public double bufferStartSeconds() {
-        return bufferStartSample / (double) SR;
-    }
-
-    @Override
-    public double committedEndSeconds() {
-        return committedEnd;
-    }
-
-    @Override
-    public void reset(double newOffsetSeconds) {
-        StreamingPolicy.requireOffset(newOffsetSeconds);
-        scrollOut(hypothesis.clear(newOffsetSeconds));
-        audioLength = 0;
-        bufferStartSample = Math.round(newOffsetSeconds * SR);
-        committedEnd = Math.max(committedEnd, newOffsetSeconds);
+    protected void restart(double offsetSeconds) {
+        scrollOut(hypothesis.clear(offsetSeconds));
     }
 
     /** The prompt the next {@link #process()} passes to the recogniser. */
@@ -220,17 +182,9 @@ public final class LocalAgreementPolicy implements StreamingPolicy {
     }
 
     private void cutAt(double time) {
-        long target = Math.round(time * SR);
-        long end = bufferStartSample + audioLength;
-        target = Math.min(target, end);
-        if (target <= bufferStartSample) {
-            return;
+        if (window().cutAt(time)) {
+            scrollOut(hypothesis.popCommitted(time));
         }
-        int drop = (int) (target - bufferStartSample);
-        System.arraycopy(audio, drop, audio, 0, audioLength - drop);
-        audioLength -= drop;
-        bufferStartSample = target;
-        scrollOut(hypothesis.popCommitted(time));
     }
 
     private void scrollOut(List<Word> words) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
 
 /** Ways to write a finished transcript: plain text, SubRip, WebVTT or JSON. */
 public enum TranscriptFormat {
@@ -46,28 +45,13 @@ public enum TranscriptFormat {
                     }
                 }
             }
-            case SRT -> {
-                int n = 0;
+            case SRT, VTT -> {
+                CueWriter cues = cueWriter();
+                out.append(cues.header());
                 for (TranscriptLine l : lines) {
-                    if (l.isSilence() || l.text().isBlank()) {
-                        continue;
+                    if (!l.isSilence() && !l.text().isBlank()) {
+                        cues.cue(out, l.start(), l.end(), CueWriter.speakerVoice(l.speaker()), l.text().strip());
                     }
-                    out.append(++n).append('\n')
-                            .append(timestamp(l.start(), ',')).append(" --> ").append(timestamp(l.end(), ','))
-                            .append('\n').append(l.text().strip()).append("\n\n");
-                }
-            }
-            case VTT -> {
-                out.append("WEBVTT\n\n");
-                for (TranscriptLine l : lines) {
-                    if (l.isSilence() || l.text().isBlank()) {
-                        continue;
-                    }
-                    out.append(timestamp(l.start(), '.')).append(" --> ").append(timestamp(l.end(), '.')).append('\n');
-                    if (l.speaker() > 0) {
-                        out.append("<v Speaker ").append(l.speaker()).append('>');
-                    }
-                    out.append(escapeVtt(l.text().strip())).append("\n\n");
                 }
             }
             case JSON -> out.append(json(lines, words));
@@ -75,16 +59,25 @@ public enum TranscriptFormat {
         return out.toString();
     }
 
-    /** {@code HH:MM:SS<sep>mmm}, as SRT (comma) and WebVTT (dot) write times. */
-    public static String timestamp(double seconds, char separator) {
-        long ms = Math.round(Math.max(0, seconds) * 1000);
-        return String.format(Locale.ROOT, "%02d:%02d:%02d%c%03d",
-                ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, separator, ms % 1000);
+    /**
+     * A new writer for this format's cues.
+     *
+     * @throws IllegalStateException for TXT and JSON, which have no cues
+     */
+    public CueWriter cueWriter() {
+        return switch (this) {
+            case SRT -> new CueWriter(CueWriter.Style.SRT);
+            case VTT -> new CueWriter(CueWriter.Style.VTT);
+            case TXT, JSON -> throw new IllegalStateException(this + " has no cues");
+        };
     }
 
-    private static String escapeVtt(String text) {
-        // cue text must not contain "-->" and treats "<" and "&" as markup (WebVTT spec, cue text)
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    /**
+     * {@code HH:MM:SS<sep>mmm}, as SRT (comma) and WebVTT (dot) write times; the {@link CueWriter}'s, offered here
+     * for callers that print times next to a transcript without writing cues.
+     */
+    public static String timestamp(double seconds, char separator) {
+        return CueWriter.timestamp(seconds, separator);
     }
 
     private static String json(List<TranscriptLine> lines, List<Word> words) {

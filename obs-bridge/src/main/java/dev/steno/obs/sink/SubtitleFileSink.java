@@ -1,6 +1,6 @@
 package dev.steno.obs.sink;
 
-import dev.steno.engine.transcript.TranscriptFormat;
+import dev.steno.engine.transcript.CueWriter;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CaptionSink;
 import dev.steno.obs.caption.CommittedWords;
@@ -33,20 +33,22 @@ public final class SubtitleFileSink implements CaptionSink {
     private final Path file;
     private final BufferedWriter out;
     private final List<Word> cue = new ArrayList<>();
+    private final CueWriter cues;
     private int cueSpeaker;
-    private int cueNumber;
 
     /** Creates (or truncates) the file and writes the header. */
     public SubtitleFileSink(Path file, Format format) throws IOException {
         this.file = file;
         this.format = format;
+        this.cues = new CueWriter(format == Format.VTT ? CueWriter.Style.VTT : CueWriter.Style.SRT);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        if (format == Format.VTT) {
-            out.write("WEBVTT\n\n");
+        String header = cues.header();
+        if (!header.isEmpty()) {
+            out.write(header);
             out.flush();
         }
     }
@@ -102,21 +104,7 @@ public final class SubtitleFileSink implements CaptionSink {
         double start = cue.get(0).start();
         double end = Math.max(cue.get(cue.size() - 1).end(), start + 0.001);
         String body = String.join("\n", LineWrapper.wrap(text(cue), LINE_CHARS));
-        StringBuilder s = new StringBuilder();
-        cueNumber++;
-        if (format == Format.SRT) {
-            s.append(cueNumber).append('\n')
-                    .append(TranscriptFormat.timestamp(start, ',')).append(" --> ")
-                    .append(TranscriptFormat.timestamp(end, ',')).append('\n')
-                    .append(body).append("\n\n");
-        } else {
-            s.append(TranscriptFormat.timestamp(start, '.')).append(" --> ")
-                    .append(TranscriptFormat.timestamp(end, '.')).append('\n');
-            if (cueSpeaker > 0) {
-                s.append("<v Speaker ").append(cueSpeaker).append('>');
-            }
-            s.append(escapeVtt(body)).append("\n\n");
-        }
+        StringBuilder s = cues.cue(new StringBuilder(), start, end, CueWriter.speakerVoice(cueSpeaker), body);
         cue.clear();
         try {
             out.write(s.toString());
@@ -135,11 +123,6 @@ public final class SubtitleFileSink implements CaptionSink {
             sb.append(w.bare());
         }
         return sb.toString();
-    }
-
-    private static String escapeVtt(String text) {
-        // cue text treats "<" and "&" as markup, and must never contain "-->" (WebVTT, cue text)
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override

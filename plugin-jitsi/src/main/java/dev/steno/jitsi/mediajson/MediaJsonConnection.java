@@ -1,25 +1,21 @@
 package dev.steno.jitsi.mediajson;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.audio.AudioFormatException;
+import dev.steno.engine.audio.Concealment;
 import dev.steno.engine.audio.OpusPacketDecoder;
 import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.NoCapacityException;
 import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantFeed;
-import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
-import dev.steno.jitsi.ws.Outbox;
+import dev.steno.jitsi.ws.MeetingSocket;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
@@ -32,20 +28,12 @@ import org.eclipse.jetty.websocket.api.Session;
  * oversized messages) is dropped with a logged reason; the connection and every other participant continue.
  * Closing the connection ends its participants: their last words are still committed and stored.
  */
-public final class MediaJsonConnection implements Session.Listener.AutoDemanding {
+public final class MediaJsonConnection extends MeetingSocket {
     private static final System.Logger LOG = System.getLogger(MediaJsonConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Outbound finals a bridge may leave unread before it is disconnected. */
-    private static final int MAX_QUEUED = 10_000;
 
-    private final Supplier<Meeting> meetingSource;
     private final String defaultLanguage;
     private final int maxTextChars;
     private final Map<String, TagStream> streams = new ConcurrentHashMap<>();
-    private final AtomicLong dropped = new AtomicLong();
-    private volatile Session session;
-    private volatile Outbox outbox;
-    private volatile Meeting meeting;
 
     /** One {@code tag}: an Opus stream of one participant. */
     private static final class TagStream {
@@ -58,7 +46,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         TagStream(String tag, ParticipantFeed feed) {
             this.tag = tag;
             this.feed = feed;
-            this.decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+            this.decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, feed::addAudio16k);
         }
 
         /** The participant was quiet too long: end its stream; the next packet starts a new one, decoded afresh. */
@@ -66,7 +54,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
             if (feed.isIdle()) {
                 decoder.end();
                 feed.endStream();
-                decoder = new OpusPacketDecoder(0, 0, feed::addAudio16k);
+                decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, feed::addAudio16k);
                 lastTimestamp = Long.MIN_VALUE;
             }
         }
@@ -83,39 +71,21 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
      * @param maxTextChars    longest event accepted
      */
     public MediaJsonConnection(Supplier<Meeting> meetingSource, String defaultLanguage, int maxTextChars) {
-        this.meetingSource = meetingSource;
+        super(meetingSource, "videobridge", "bad input from the bridge");
         this.defaultLanguage = defaultLanguage;
         this.maxTextChars = maxTextChars;
     }
 
     @Override
-    public void onWebSocketOpen(Session s) {
-        session = s;
+    protected void configure(Session s) {
         // take events up to 1 MiB ourselves, so that one over our own limit is dropped rather than ending the socket
         s.setMaxTextMessageSize(Math.max(maxTextChars, 1 << 20));
-        s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
-        outbox = new Outbox(s, MAX_QUEUED);
-        meeting = dev.steno.jitsi.ws.Sockets.openMeeting(s, meetingSource, "videobridge");
     }
 
     @Override
-    public void onWebSocketText(String message) {
-        if (meeting == null) {
-            return;
-        }
-        if (message.length() > maxTextChars) {
-            drop("an event of " + message.length() + " characters exceeds the limit of " + maxTextChars);
-            return;
-        }
-        JsonNode event;
-        try {
-            event = JSON.readTree(message);
-        } catch (JsonProcessingException e) {
-            drop("malformed JSON: " + e.getOriginalMessage());
-            return;
-        }
-        if (event == null || !event.isObject()) {
-            drop("an event must be a JSON object");
+    protected void text(String message) {
+        JsonNode event = jsonObject(message, maxTextChars, "an event");
+        if (event == null) {
             return;
         }
         String type = event.path("event").asText("");
@@ -125,7 +95,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
                 case "media" -> media(event.path("media"));
                 case "stop" -> stop(event);
                 case "ping" -> pong(event);
-                case "info" -> LOG.log(System.Logger.Level.DEBUG, "bridge info for meeting {0}: {1}", meeting.id(),
+                case "info" -> LOG.log(System.Logger.Level.DEBUG, "bridge info for meeting {0}: {1}", meeting().id(),
                         event.path("info"));
                 default -> drop("unknown event '" + type + "'");
             }
@@ -136,29 +106,16 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
     }
 
     @Override
-    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+    protected void binary(ByteBuffer payload) {
         drop("binary frames are not part of the mediajson protocol (" + payload.remaining() + " bytes)");
-        callback.succeed();
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    protected void closed() {
         for (TagStream t : streams.values()) {
             endStream(t);
         }
         streams.clear();
-        LOG.log(System.Logger.Level.INFO, "videobridge connection for meeting {0} closed ({1} {2}); {3} events "
-                + "dropped", meeting == null ? "?" : meeting.id(), statusCode, reason, dropped.get());
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "websocket error: " + cause);
-    }
-
-    /** Events dropped as bad input so far. */
-    public long droppedEvents() {
-        return dropped.get();
     }
 
     private void start(JsonNode start) {
@@ -192,7 +149,7 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         String name = start.path("customParameters").path("displayName").asText(null);
         ParticipantFeed feed;
         try {
-            feed = new ParticipantFeed(meeting, endpoint, name, lang, new Results(tag));
+            feed = new ParticipantFeed(meeting(), endpoint, name, lang, results((p, u) -> result(tag, p, u)));
             feed.participant(); // join now, so that a full server is reported at the start
         } catch (NoCapacityException | IllegalArgumentException e) {
             drop("start of tag " + tag + ": " + e.getMessage());
@@ -271,61 +228,34 @@ public final class MediaJsonConnection implements Session.Listener.AutoDemanding
         if (id != null) {
             pong.set("id", id);
         }
-        outbox.send(pong.toString());
+        outbox().send(pong.toString());
     }
 
     private void endStream(TagStream t) {
         t.end();
     }
 
-    /** Sends a participant's captions to the bridge. */
-    private final class Results implements ParticipantListener {
-        private final String tag;
-
-        Results(String tag) {
-            this.tag = tag;
+    /** A participant's caption for the bridge to relay. */
+    private String result(String tag, Participant p, Utterance u) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("type", "transcription-result");
+        r.put("event", "transcription-result");
+        r.put("is_interim", !u.isFinal());
+        r.put("message_id", u.messageId());
+        ObjectNode alt = r.putArray("transcript").addObject();
+        alt.put("text", u.text());
+        if (!Double.isNaN(u.confidence())) {
+            alt.put("confidence", Math.round(u.confidence() * 1000) / 1000.0);
         }
-
-        @Override
-        public void onInterim(Participant p, Utterance u) {
-            outbox.sendReplaceable(result(p, u), p.id());
+        ObjectNode participant = r.putObject("participant");
+        participant.put("id", p.id());
+        participant.put("tag", tag);
+        if (p.displayName() != null) {
+            participant.put("name", p.displayName());
         }
-
-        @Override
-        public void onFinal(Participant p, Utterance u) {
-            outbox.send(result(p, u));
-        }
-
-        private String result(Participant p, Utterance u) {
-            ObjectNode r = JSON.createObjectNode();
-            r.put("type", "transcription-result");
-            r.put("event", "transcription-result");
-            r.put("is_interim", !u.isFinal());
-            r.put("message_id", u.messageId());
-            ObjectNode alt = r.putArray("transcript").addObject();
-            alt.put("text", u.text());
-            if (!Double.isNaN(u.confidence())) {
-                alt.put("confidence", Math.round(u.confidence() * 1000) / 1000.0);
-            }
-            ObjectNode participant = r.putObject("participant");
-            participant.put("id", p.id());
-            participant.put("tag", tag);
-            if (p.displayName() != null) {
-                participant.put("name", p.displayName());
-            }
-            r.put("timestamp", System.currentTimeMillis());
-            r.put("language", firstNonBlank(p.language(), defaultLanguage, "en"));
-            return r.toString();
-        }
-    }
-
-    private void drop(String reason) {
-        long n = dropped.incrementAndGet();
-        // a flood of bad events must not flood the log: the first ten, then every thousandth
-        if (n <= 10 || n % 1000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "meeting {0}: dropped bad input from the bridge ({1} so far): {2}",
-                    meeting == null ? "?" : meeting.id(), n, reason);
-        }
+        r.put("timestamp", System.currentTimeMillis());
+        r.put("language", firstNonBlank(p.language(), defaultLanguage, "en"));
+        return r.toString();
     }
 
     private static Integer number(JsonNode n) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.transcript.CueWriter;
 import dev.steno.engine.transcript.TranscriptFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,7 @@ import java.io.UncheckedIOException;
 /**
  * Writes a {@link MeetingTranscript} in one of the engine's {@link TranscriptFormat}s, with the participant (display
  * name when known) as the speaker of every line: "Name: text" in TXT and SRT, a {@code <v Name>} voice tag in WebVTT,
- * participant fields in JSON. Times use the engine's timestamp writer.
+ * participant fields in JSON. Cues are written by the engine's {@link CueWriter}.
  */
 public final class MeetingTranscriptFormat {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -30,28 +31,16 @@ public final class MeetingTranscriptFormat {
                     }
                 }
             }
-            case SRT -> {
-                int n = 0;
+            case SRT, VTT -> {
+                boolean srt = format == TranscriptFormat.SRT;
+                CueWriter cues = format.cueWriter();
+                out.append(cues.header());
                 for (MeetingTranscript.Line l : t.lines()) {
-                    if (l.text().isBlank()) {
-                        continue;
+                    if (!l.text().isBlank()) {
+                        // SubRip has no voice markup: the speaker goes into the text, as in TXT
+                        cues.cue(out, l.start(), l.end(), l.speakerLabel(),
+                                srt ? l.speakerLabel() + ": " + l.text().strip() : l.text().strip());
                     }
-                    out.append(++n).append('\n')
-                            .append(TranscriptFormat.timestamp(l.start(), ',')).append(" --> ")
-                            .append(TranscriptFormat.timestamp(l.end(), ',')).append('\n')
-                            .append(l.speakerLabel()).append(": ").append(l.text().strip()).append("\n\n");
-                }
-            }
-            case VTT -> {
-                out.append("WEBVTT\n\n");
-                for (MeetingTranscript.Line l : t.lines()) {
-                    if (l.text().isBlank()) {
-                        continue;
-                    }
-                    out.append(TranscriptFormat.timestamp(l.start(), '.')).append(" --> ")
-                            .append(TranscriptFormat.timestamp(l.end(), '.')).append('\n')
-                            .append("<v ").append(escapeVtt(l.speakerLabel())).append('>')
-                            .append(escapeVtt(l.text().strip())).append("\n\n");
                 }
             }
             case JSON -> out.append(json(t));
@@ -111,10 +100,6 @@ public final class MeetingTranscriptFormat {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String escapeVtt(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static double round(double v) {

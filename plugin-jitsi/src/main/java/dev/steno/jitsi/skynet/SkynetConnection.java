@@ -1,22 +1,17 @@
 package dev.steno.jitsi.skynet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.audio.PcmS16leDecoder;
 import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.NoCapacityException;
 import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantFeed;
-import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
-import dev.steno.jitsi.ws.Outbox;
+import dev.steno.jitsi.ws.MeetingSocket;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * One Jigasi connection on {@code /streaming-whisper/ws/{id}} (or {@code /ws/{id}}), speaking skynet's protocol:
@@ -28,18 +23,12 @@ import org.eclipse.jetty.websocket.api.Session;
  * <p>Bad frames (short, without {@code |}, oversized, text frames) are dropped with a logged reason; the connection and
  * the other participants continue. Closing the connection ends its participants.
  */
-public final class SkynetConnection implements Session.Listener.AutoDemanding {
+public final class SkynetConnection extends MeetingSocket {
     private static final System.Logger LOG = System.getLogger(SkynetConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_QUEUED = 10_000;
 
-    private final Supplier<Meeting> meetingSource;
     private final String defaultLanguage;
     private final int maxFrameBytes;
     private final Map<String, Stream> participants = new ConcurrentHashMap<>();
-    private final AtomicLong dropped = new AtomicLong();
-    private volatile Outbox outbox;
-    private volatile Meeting meeting;
     /** Reused for every frame's PCM: Jetty delivers one frame of a connection at a time. */
     private byte[] scratch = new byte[0];
 
@@ -52,42 +41,21 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
      * @param maxFrameBytes   largest frame accepted (header included)
      */
     public SkynetConnection(Supplier<Meeting> meetingSource, String defaultLanguage, int maxFrameBytes) {
-        this.meetingSource = meetingSource;
+        super(meetingSource, "Jigasi", "a bad Jigasi frame");
         this.defaultLanguage = defaultLanguage;
         this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
-    public void onWebSocketOpen(Session s) {
-        s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
-        outbox = new Outbox(s, MAX_QUEUED);
-        meeting = dev.steno.jitsi.ws.Sockets.openMeeting(s, meetingSource, "Jigasi");
-    }
-
-    @Override
-    public void onWebSocketBinary(ByteBuffer frame, Callback callback) {
-        try {
-            if (meeting != null) {
-                frame(frame);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Jigasi frame failed", e);
-            drop("frame failed: " + e.getMessage());
-        } finally {
-            callback.succeed();
-        }
-    }
-
-    private void frame(ByteBuffer frame) {
+    protected void binary(ByteBuffer frame) {
         int n = frame.remaining();
         if (n == 1 && frame.get(frame.position()) == 0) {
-            LOG.log(System.Logger.Level.INFO, "Jigasi ended meeting {0}''s {1} participant stream(s)", meeting.id(),
+            LOG.log(System.Logger.Level.INFO, "Jigasi ended meeting {0}''s {1} participant stream(s)", meeting().id(),
                     participants.size());
             endAll();
             return;
         }
-        if (n > maxFrameBytes) {
-            drop("frame of " + n + " bytes exceeds the limit of " + maxFrameBytes);
+        if (!frameFits(n, maxFrameBytes)) {
             return;
         }
         SkynetHeader header;
@@ -102,7 +70,8 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
             String lang = header.language() != null ? header.language() : defaultLanguage;
             ParticipantFeed feed;
             try {
-                feed = new ParticipantFeed(meeting, header.participantId(), null, lang, new Results());
+                feed = new ParticipantFeed(meeting(), header.participantId(), null, lang,
+                        results(SkynetConnection::result));
             } catch (IllegalArgumentException e) {
                 drop(e.getMessage());
                 return;
@@ -125,20 +94,13 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketText(String message) {
+    protected void text(String message) {
         drop("text frames are not part of the skynet protocol: send 60-byte header + PCM as binary frames");
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    protected void closed() {
         endAll();
-        LOG.log(System.Logger.Level.INFO, "Jigasi connection for meeting {0} closed ({1} {2}); {3} frames dropped",
-                meeting == null ? "?" : meeting.id(), statusCode, reason, dropped.get());
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "websocket error: " + cause);
     }
 
     private void endAll() {
@@ -146,19 +108,6 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
             s.feed().endStream();
         }
         participants.clear();
-    }
-
-    /** Sends results in skynet's shape. */
-    private final class Results implements ParticipantListener {
-        @Override
-        public void onInterim(Participant p, Utterance u) {
-            outbox.sendReplaceable(result(p, u), p.id());
-        }
-
-        @Override
-        public void onFinal(Participant p, Utterance u) {
-            outbox.send(result(p, u));
-        }
     }
 
     /** A skynet result message. */
@@ -183,13 +132,5 @@ public final class SkynetConnection implements Session.Listener.AutoDemanding {
             return Math.round(u.confidence() * 1000) / 1000.0;
         }
         return u.isFinal() ? 1.0 : 0.5;
-    }
-
-    private void drop(String reason) {
-        long n = dropped.incrementAndGet();
-        if (n <= 10 || n % 1000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "meeting {0}: dropped a bad Jigasi frame ({1} so far): {2}",
-                    meeting == null ? "?" : meeting.id(), n, reason);
-        }
     }
 }

@@ -1,8 +1,6 @@
 package dev.steno.jitsi.vosk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.audio.PcmS16leDecoder;
@@ -14,12 +12,10 @@ import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantFeed;
 import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
-import dev.steno.jitsi.ws.Outbox;
+import dev.steno.jitsi.ws.MeetingSocket;
+import dev.steno.jitsi.ws.Paths;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
@@ -31,22 +27,15 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * <p>Bad input (malformed JSON, unknown messages, a bad sample rate, oversized frames) is dropped with a logged
  * reason and the stream continues.
  */
-public final class VoskConnection implements Session.Listener.AutoDemanding {
-    private static final System.Logger LOG = System.getLogger(VoskConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_QUEUED = 10_000;
+public final class VoskConnection extends MeetingSocket {
     /** What vosk-server assumes without a config message. */
     static final int DEFAULT_RATE = 16_000;
 
-    private final Supplier<Meeting> meetingSource;
     private final String participantId;
     private final String displayName;
     private final String language;
     private final int maxFrameBytes;
     private final int maxTextChars;
-    private final AtomicLong dropped = new AtomicLong();
-    private volatile Outbox outbox;
-    private volatile Meeting meeting;
     private int sampleRate = DEFAULT_RATE;
     private ParticipantFeed feed;
     private PcmS16leDecoder decoder;
@@ -65,7 +54,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
      */
     public VoskConnection(Supplier<Meeting> meetingSource, String participantId, String displayName, String language,
                           int maxFrameBytes, int maxTextChars) {
-        this.meetingSource = meetingSource;
+        super(meetingSource, "Vosk client", "bad input");
         this.participantId = participantId;
         this.displayName = displayName;
         this.language = language;
@@ -74,31 +63,12 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketOpen(Session s) {
-        s.setIdleTimeout(dev.steno.jitsi.ws.Sockets.IDLE_TIMEOUT);
-        outbox = new Outbox(s, MAX_QUEUED);
-        meeting = dev.steno.jitsi.ws.Sockets.openMeeting(s, meetingSource, "Vosk client");
-    }
-
-    @Override
-    public void onWebSocketText(String message) {
-        if (meeting == null) {
+    protected void text(String message) {
+        JsonNode m = jsonObject(message, maxTextChars, "a message");
+        if (m == null) {
             return;
         }
-        if (message.length() > maxTextChars) {
-            drop("a message of " + message.length() + " characters exceeds the limit of " + maxTextChars);
-            return;
-        }
-        JsonNode m;
-        try {
-            m = JSON.readTree(message);
-        } catch (JsonProcessingException e) {
-            drop("malformed JSON: " + e.getOriginalMessage());
-            return;
-        }
-        if (m == null || !m.isObject()) {
-            drop("a message must be a JSON object");
-        } else if (m.has("config")) {
+        if (m.has("config")) {
             config(m.get("config"));
         } else if (m.has("eof")) {
             end();
@@ -125,15 +95,11 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketBinary(ByteBuffer frame, Callback callback) {
+    protected void binary(ByteBuffer frame) {
+        if (ended || !frameFits(frame.remaining(), maxFrameBytes)) {
+            return;
+        }
         try {
-            if (meeting == null || ended) {
-                return;
-            }
-            if (frame.remaining() > maxFrameBytes) {
-                drop("frame of " + frame.remaining() + " bytes exceeds the limit of " + maxFrameBytes);
-                return;
-            }
             if (feed == null && !join()) {
                 return;
             }
@@ -146,26 +112,21 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
             decoder.push(scratch, 0, n);
         } catch (NoCapacityException e) {
             drop(e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "vosk frame failed", e);
-            drop("frame failed: " + e.getMessage());
-        } finally {
-            callback.succeed();
         }
     }
 
     private boolean join() {
         try {
-            feed = new ParticipantFeed(meeting, participantId, displayName, language, new Results());
+            feed = new ParticipantFeed(meeting(), participantId, displayName, language, new Results());
             feed.participant();
         } catch (NoCapacityException e) {
             drop(e.getMessage());
-            outbox.closeAfterFlush(StatusCode.TRY_AGAIN_LATER, "the server is at its maximum number of sessions");
+            outbox().closeAfterFlush(StatusCode.TRY_AGAIN_LATER, "the server is at its maximum number of sessions");
             ended = true;
             return false;
         } catch (IllegalArgumentException e) {
             drop(e.getMessage());
-            outbox.closeAfterFlush(StatusCode.POLICY_VIOLATION, dev.steno.jitsi.ws.Paths.closeReason(e.getMessage()));
+            outbox().closeAfterFlush(StatusCode.POLICY_VIOLATION, Paths.closeReason(e.getMessage()));
             ended = true;
             return false;
         }
@@ -196,8 +157,8 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
         ended = true;
         Participant last = feed == null ? null : feed.current();
         if (last == null) {
-            outbox.send("{\"text\":\"\"}");
-            outbox.closeAfterFlush(StatusCode.NORMAL, "eof");
+            outbox().send("{\"text\":\"\"}");
+            outbox().closeAfterFlush(StatusCode.NORMAL, "eof");
             return;
         }
         eofStream = last; // once it has ended, everything is sent and the socket closes
@@ -206,21 +167,17 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
         }
         feed.endStream();
         if (last.isDone()) {
-            outbox.closeAfterFlush(StatusCode.NORMAL, "eof"); // it ended before we marked it (closing twice is a no-op)
+            // it ended before we marked it (closing twice is a no-op)
+            outbox().closeAfterFlush(StatusCode.NORMAL, "eof");
         }
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    protected void closed() {
         if (feed != null && !ended) {
             ended = true;
             feed.endStream();
         }
-    }
-
-    @Override
-    public void onWebSocketError(Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, "websocket error: " + cause);
     }
 
     /** Vosk's partial and final messages; times relative to this socket's audio. */
@@ -229,7 +186,7 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
         public void onInterim(Participant p, Utterance u) {
             ObjectNode m = JSON.createObjectNode();
             m.put("partial", u.text());
-            outbox.sendReplaceable(m.toString(), "partial");
+            outbox().sendReplaceable(m.toString(), "partial");
         }
 
         @Override
@@ -244,23 +201,20 @@ public final class VoskConnection implements Session.Listener.AutoDemanding {
                 o.put("word", w.bare());
             }
             m.put("text", u.text());
-            outbox.send(m.toString());
+            outbox().send(m.toString());
         }
 
         @Override
         public void onEnded(Participant p, Throwable error) {
             if (ended && p == eofStream) {
-                outbox.closeAfterFlush(StatusCode.NORMAL, "eof");
+                outbox().closeAfterFlush(StatusCode.NORMAL, "eof");
             }
         }
     }
 
-    private void drop(String reason) {
-        long n = dropped.incrementAndGet();
-        if (n <= 10 || n % 1000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "vosk client {0}: dropped bad input ({1} so far): {2}",
-                    participantId, n, reason);
-        }
+    @Override
+    protected String dropSubject() {
+        return "vosk client " + participantId;
     }
 
     private static double parse(String s) {

@@ -1,2 +1,2 @@
-/** What the Jitsi WebSocket entry points share: bounded outbound queues and path helpers. */
+/** What the Jitsi WebSocket entry points share: the meeting-socket skeleton, bounded outbound queues, path helpers. */
 package dev.steno.jitsi.ws;

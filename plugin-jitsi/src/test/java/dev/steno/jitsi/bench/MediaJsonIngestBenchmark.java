@@ -3,6 +3,7 @@ package dev.steno.jitsi.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.audio.AudioFormatException;
+import dev.steno.engine.audio.Concealment;
 import dev.steno.engine.audio.OpusPacketDecoder;
 import dev.steno.engine.audio.PcmAudio;
 import dev.steno.engine.audio.WavReader;
@@ -79,7 +80,7 @@ public class MediaJsonIngestBenchmark {
             model = SileroVadModel.load(SharedFixtures.file("models/silero/silero_vad_v6.onnx"));
             controller = new VoiceActivityController(model, 16_000, VadConfig.DEFAULT);
         }
-        decoder = new OpusPacketDecoder(0, 0, (s, off, len) -> {
+        decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, (s, off, len) -> {
             samples += len;
             if (controller != null) {
                 controller.accept(s, off, len);

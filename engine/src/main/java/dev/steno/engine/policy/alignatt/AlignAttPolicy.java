@@ -1,7 +1,8 @@
 package dev.steno.engine.policy.alignatt;
 
+import dev.steno.engine.policy.AudioWindow;
 import dev.steno.engine.policy.PolicyStep;
-import dev.steno.engine.policy.StreamingPolicy;
+import dev.steno.engine.policy.WindowedPolicy;
 import dev.steno.engine.transcript.Word;
 import dev.steno.engine.whisper.CrossAttentionAlignment;
 import dev.steno.engine.whisper.TokenWords;
@@ -61,9 +62,9 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one instance per stream. The model may be shared.
  */
-public final class AlignAttPolicy implements StreamingPolicy {
+public final class AlignAttPolicy extends WindowedPolicy {
     private static final System.Logger LOG = System.getLogger(AlignAttPolicy.class.getName());
-    private static final int SR = 16_000;
+    private static final int SR = AudioWindow.SAMPLE_RATE;
     /** Audio samples per encoder frame (20 ms). */
     static final int SAMPLES_PER_FRAME = 320;
     /** Copies of an n-gram that count as a decoding loop. */
@@ -88,13 +89,9 @@ public final class AlignAttPolicy implements StreamingPolicy {
     private final List<WindowWord> windowWords = new ArrayList<>();
     private int windowTokenCount;
 
-    private float[] audio = new float[SR * 4];
-    private int audioLength;
-    private long windowStartSample;
     private long samplesSinceDecode;
     private int lastAttendFrame;
     private String detectedLanguage;
-    private double committedEnd;
     private List<Word> tentative = List.of();
     private StepStats lastStep = new StepStats(0, 0, 0, Stop.SKIPPED, 0, 0);
 
@@ -146,6 +143,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
      * @throws IllegalArgumentException when the static prompt leaves no room in the decoder context
      */
     public AlignAttPolicy(AlignAttModel model, AlignAttConfig config) {
+        super(SR * 4);
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         this.beams = new Beams(model, config.beams());
@@ -167,14 +165,9 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
     @Override
     public void insertAudio(float[] samples16k, int offset, int length) {
-        Objects.checkFromIndexSize(offset, length, samples16k.length);
-        if (audioLength + length > audio.length) {
-            audio = Arrays.copyOf(audio, Math.max(audio.length * 2, audioLength + length));
-        }
-        System.arraycopy(samples16k, offset, audio, audioLength, length);
-        audioLength += length;
+        super.insertAudio(samples16k, offset, length);
         samplesSinceDecode += length;
-        if (audioLength > maxWindowSamples() + 10L * SR) {
+        if (window().length() > maxWindowSamples() + 10L * SR) {
             trimWindow(); // steps are rare: keep memory bounded anyway
         }
     }
@@ -182,7 +175,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
     @Override
     public PolicyStep process() {
         trimWindow();
-        if (audioLength == 0 || samplesSinceDecode < Math.round(config.minChunkSeconds() * SR)) {
+        if (window().length() == 0 || samplesSinceDecode < Math.round(config.minChunkSeconds() * SR)) {
             lastStep = new StepStats(0, 0, 0, Stop.SKIPPED, 0, 0);
             return new PolicyStep(List.of(), tentative);
         }
@@ -192,42 +185,22 @@ public final class AlignAttPolicy implements StreamingPolicy {
     @Override
     public PolicyStep finish() {
         trimWindow();
-        List<Word> out = audioLength > 0 ? decode(true).committed() : List.of();
-        windowStartSample += audioLength;
-        audioLength = 0;
+        List<Word> out = window().length() > 0 ? decode(true).committed() : List.of();
+        window().consumeAll();
         samplesSinceDecode = 0;
         lastAttendFrame = 0;
         scrollWords(windowWords.size());
         tentative = List.of();
-        committedEnd = Math.max(committedEnd, bufferStartSeconds());
+        commitUpTo(bufferStartSeconds());
         return new PolicyStep(out, List.of());
     }
 
     @Override
-    public double bufferedSeconds() {
-        return audioLength / (double) SR;
-    }
-
-    @Override
-    public double bufferStartSeconds() {
-        return windowStartSample / (double) SR;
-    }
-
-    @Override
-    public double committedEndSeconds() {
-        return committedEnd;
-    }
-
-    @Override
-    public void reset(double newOffsetSeconds) {
-        StreamingPolicy.requireOffset(newOffsetSeconds);
+    protected void restart(double offsetSeconds) {
         scrollWords(windowWords.size());
-        audioLength = 0;
         samplesSinceDecode = 0;
         lastAttendFrame = 0;
         tentative = List.of();
-        windowStartSample = Math.round(newOffsetSeconds * SR);
-        committedEnd = Math.max(committedEnd, newOffsetSeconds);
     }
 
     /** What the last {@link #process()} or {@link #finish()} did. */
@@ -246,7 +219,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
 
     /** Applies the window limits: audio length, and room in the decoder context for the window's tokens. */
     private void trimWindow() {
-        long excess = audioLength - maxWindowSamples();
+        long excess = window().length() - maxWindowSamples();
         if (excess > 0) {
             dropAudio((int) excess);
             double start = bufferStartSeconds();
@@ -260,20 +233,14 @@ public final class AlignAttPolicy implements StreamingPolicy {
         while (!windowWords.isEmpty() && fixed + windowTokenCount > model.contextSize()) {
             scrollWords(1);
             if (!windowWords.isEmpty()) {
-                long cut = Math.round(windowWords.getFirst().start() * SR) - windowStartSample;
-                dropAudio((int) Math.max(0, Math.min(audioLength, cut)));
+                long cut = Math.round(windowWords.getFirst().start() * SR) - window().startSample();
+                dropAudio((int) Math.max(0, Math.min(window().length(), cut)));
             }
         }
     }
 
     private void dropAudio(int samples) {
-        if (samples <= 0) {
-            return;
-        }
-        System.arraycopy(audio, samples, audio, 0, audioLength - samples);
-        audioLength -= samples;
-        windowStartSample += samples;
-        lastAttendFrame -= samples / SAMPLES_PER_FRAME;
+        lastAttendFrame -= window().dropFront(samples) / SAMPLES_PER_FRAME;
     }
 
     /** Moves the oldest {@code count} window words into the scrolling context. */
@@ -291,15 +258,15 @@ public final class AlignAttPolicy implements StreamingPolicy {
     }
 
     private PolicyStep decode(boolean isLast) {
-        int contentFrames = audioLength / SAMPLES_PER_FRAME;
-        if (contentFrames < 1 || audioLength < Math.round(config.audioMinLenSeconds() * SR)) {
+        int contentFrames = window().length() / SAMPLES_PER_FRAME;
+        if (contentFrames < 1 || window().length() < Math.round(config.audioMinLenSeconds() * SR)) {
             lastStep = new StepStats(0, 0, 0, Stop.TOO_SHORT, 0, 0);
             return new PolicyStep(List.of(), tentative);
         }
         samplesSinceDecode = 0;
         long t0 = System.nanoTime();
-        AlignAttModel.EncodedAudio encoded = model.encode(audio, audioLength, !config.shrinkEncoderWindow(),
-                encodedBuffers);
+        AlignAttModel.EncodedAudio encoded = model.encode(window().samples(), window().length(),
+                !config.shrinkEncoderWindow(), encodedBuffers);
         encodedBuffers = encoded;
         long t1 = System.nanoTime();
         contentFrames = Math.min(contentFrames, encoded.frames());
@@ -347,7 +314,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
         int newStart = task.length + windowTokenCount;
 
         // 3. token by token (one beam: greedy) under the stop rules, which follow the best hypothesis
-        int audioCap = Math.max(MIN_TOKEN_CAP, (int) Math.ceil(audioLength / (double) SR * TOKEN_CAP_PER_SECOND));
+        int audioCap = Math.max(MIN_TOKEN_CAP, (int) Math.ceil(window().length() / (double) SR * TOKEN_CAP_PER_SECOND));
         int cap = Math.min(audioCap - windowTokenCount, ctx - decoder.position());
         int threshold = isLast ? AlignAttConfig.LAST_FRAME_THRESHOLD : config.frameThreshold();
         int count = 0;
@@ -418,7 +385,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
         int commitCount = keepLast ? spans.size() : Math.max(0, spans.size() - 1);
         List<Word> committed = new ArrayList<>(commitCount);
         List<Word> pending = new ArrayList<>(spans.size() - commitCount);
-        double previousEnd = committedEnd;
+        double previousEnd = committedEndSeconds();
         int tokenFrom = 0;
         for (int w = 0; w < spans.size(); w++) {
             TokenWords.WordSpan s = spans.get(w);
@@ -443,7 +410,7 @@ public final class AlignAttPolicy implements StreamingPolicy {
                 windowWords.add(new WindowWord(Arrays.copyOfRange(newTokens, tokenFrom, tokenTo), start));
                 windowTokenCount += tokenTo - tokenFrom;
                 tokenFrom = tokenTo;
-                committedEnd = end;
+                commitUpTo(end); // later than every earlier word's end
             } else {
                 pending.add(word);
             }
