@@ -6,6 +6,7 @@ import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.stream.StreamBuilder;
 import dev.steno.engine.stream.StreamSimulator;
 import dev.steno.engine.stream.StreamingPolicies;
+import dev.steno.engine.transcript.CueWriter;
 import dev.steno.engine.transcript.TranscriptFormat;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.vad.SileroVadModel;
@@ -96,8 +97,8 @@ final class TranscribeCommand implements Callable<Integer> {
             return;
         }
         var words = update.newlyCommitted();
-        err.printf(Locale.ROOT, "[%s -> %s] %s%n", TranscriptFormat.timestamp(words.get(0).start(), '.'),
-                TranscriptFormat.timestamp(words.get(words.size() - 1).end(), '.'), Words.text(words));
+        err.printf(Locale.ROOT, "[%s -> %s] %s%n", CueWriter.timestamp(words.get(0).start(), '.'),
+                CueWriter.timestamp(words.get(words.size() - 1).end(), '.'), Words.text(words));
         err.flush();
     }
 

@@ -72,14 +72,6 @@ public enum TranscriptFormat {
         };
     }
 
-    /**
-     * {@code HH:MM:SS<sep>mmm}, as SRT (comma) and WebVTT (dot) write times; the {@link CueWriter}'s, offered here
-     * for callers that print times next to a transcript without writing cues.
-     */
-    public static String timestamp(double seconds, char separator) {
-        return CueWriter.timestamp(seconds, separator);
-    }
-
     private static String json(List<TranscriptLine> lines, List<Word> words) {
         ObjectNode root = JSON_MAPPER.createObjectNode();
         StringBuilder text = new StringBuilder();
