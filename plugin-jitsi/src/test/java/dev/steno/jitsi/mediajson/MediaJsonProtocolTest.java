@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.audio.PcmAudio;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.jitsi.JitsiConfig;
 import dev.steno.jitsi.testing.Audio;
 import dev.steno.jitsi.testing.JitsiServer;
 import dev.steno.jitsi.testing.TestSocket;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -171,14 +173,10 @@ class MediaJsonProtocolTest {
         }
     }
 
-    static void waitUntilIdle(JitsiServer server, String meeting) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (server.jitsi.registry().active(meeting).map(m -> !m.participants().isEmpty()).orElse(true)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("participants of " + meeting + " did not end");
-            }
-            Thread.sleep(20);
-        }
+    static void waitUntilIdle(JitsiServer server, String meeting) throws Exception {
+        Await.until(Duration.ofSeconds(20),
+                () -> server.jitsi.registry().active(meeting).map(m -> m.participants().isEmpty()).orElse(false),
+                () -> "participants of " + meeting + " did not end");
     }
 
     private static int words(StringBuilder s) {
