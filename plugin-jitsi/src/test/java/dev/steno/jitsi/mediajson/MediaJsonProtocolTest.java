@@ -59,6 +59,10 @@ class MediaJsonProtocolTest {
             assertEquals("{\"event\":\"pong\",\"id\":7}", ws.texts.poll(5, java.util.concurrent.TimeUnit.SECONDS));
             long tsA = 4_294_000_000L; // close to the 32-bit wrap: timestamps must keep counting across it
             for (int i = 0; i < a.size(); i++) {
+                if (i == a.size() - 25) {
+                    // interim results come while the stream runs: the last half second waits until one did
+                    ws.awaitArrived(t -> t.contains("\"is_interim\":true"), Duration.ofSeconds(20));
+                }
                 int chunkA = (65_500 + i) & 0xFFFF; // the sequence number wraps too
                 ws.text(media(tagA, seq++, chunkA, (tsA + 960L * i) & 0xFFFF_FFFFL, a.get(i)));
                 ws.text(media(tagB, seq++, 1000 + i, 268_460 + 960L * i, b.get(i)));
