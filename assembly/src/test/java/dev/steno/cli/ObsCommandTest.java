@@ -37,14 +37,15 @@ class ObsCommandTest {
 
     @Test
     void withoutAnyOutputItSaysWhichOnesExist() {
-        CliRun run = CliRun.of("obs", "--source", "stdin", "--model-path", MODEL.path().toString());
+        String model = MODEL.path().toString();
+        CliRun run = CliRun.of("obs", "--source", "stdin", "--model-path", model);
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.err().contains("choose at least one caption output"), run.err());
-        CliRun badSource = CliRun.of("obs", "--source", "radio", "--srt", "x.srt", "--model-path", MODEL.path().toString());
+        CliRun badSource = CliRun.of("obs", "--source", "radio", "--srt", "x.srt", "--model-path", model);
         assertEquals(2, badSource.exitCode(), badSource.toString());
         assertTrue(badSource.err().contains("--source must be mic, stdin or browser"), badSource.err());
         CliRun badRate = CliRun.of("obs", "--source", "stdin", "--sei-in", "in.h264", "--sei-out", "out.h264",
-                "--video-fps", "0", "--model-path", MODEL.path().toString());
+                "--video-fps", "0", "--model-path", model);
         assertEquals(2, badRate.exitCode(), badRate.toString());
         assertTrue(badRate.err().contains("--video-fps must be 1..120"), badRate.err());
     }

@@ -141,8 +141,9 @@ class OverlayBrowserTest {
                 // DevTools listens before the first tab exists: ask until the overlay's page is listed
                 HttpClient http = HttpClient.newHttpClient();
                 URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
+                HttpRequest request = HttpRequest.newBuilder(list).build();
                 String listed = Await.until(Duration.ofSeconds(30),
-                        () -> http.send(HttpRequest.newBuilder(list).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body(),
                         body -> overlayPage(body) != null, body -> "the overlay page is open: " + body);
                 JsonNode page = overlayPage(listed);
                 try (DevTools devTools = DevTools.connect(URI.create(page.path("webSocketDebuggerUrl").asText()))) {
