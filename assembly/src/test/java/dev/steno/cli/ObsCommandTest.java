@@ -5,27 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.testing.RandomModelFile;
 import dev.steno.engine.testing.SharedFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code steno obs}: flags, errors, and a stdin pipeline to live subtitle files with a random-weight model. */
 class ObsCommandTest {
+    @RegisterExtension
+    static final RandomModelFile MODEL = new RandomModelFile("ggml-micro.bin", RandomGgmlWhisper.Config.MICRO, 9);
     @TempDir
     static Path dir;
-    static Path model;
-
-    @BeforeAll
-    static void generateModel() throws Exception {
-        model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 9);
-    }
 
     @Test
     void helpExplainsSourcesAndOutputs() {
@@ -40,14 +37,15 @@ class ObsCommandTest {
 
     @Test
     void withoutAnyOutputItSaysWhichOnesExist() {
-        CliRun run = CliRun.of("obs", "--source", "stdin", "--model-path", model.toString());
+        String model = MODEL.path().toString();
+        CliRun run = CliRun.of("obs", "--source", "stdin", "--model-path", model);
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.err().contains("choose at least one caption output"), run.err());
-        CliRun badSource = CliRun.of("obs", "--source", "radio", "--srt", "x.srt", "--model-path", model.toString());
+        CliRun badSource = CliRun.of("obs", "--source", "radio", "--srt", "x.srt", "--model-path", model);
         assertEquals(2, badSource.exitCode(), badSource.toString());
         assertTrue(badSource.err().contains("--source must be mic, stdin or browser"), badSource.err());
         CliRun badRate = CliRun.of("obs", "--source", "stdin", "--sei-in", "in.h264", "--sei-out", "out.h264",
-                "--video-fps", "0", "--model-path", model.toString());
+                "--video-fps", "0", "--model-path", model);
         assertEquals(2, badRate.exitCode(), badRate.toString());
         assertTrue(badRate.err().contains("--video-fps must be 1..120"), badRate.err());
     }
@@ -70,7 +68,7 @@ class ObsCommandTest {
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute("--source", "stdin", "--srt", srt.toString(), "--vtt", vtt.toString(), "--scc", scc.toString(),
-                "--model-path", model.toString(), "--language", "en", "--no-vad", "--threads", "1",
+                "--model-path", MODEL.path().toString(), "--language", "en", "--no-vad", "--threads", "1",
                 "--no-temperature-fallback");
         assertEquals(0, code, err.toString());
         assertTrue(err.toString().contains("captions to srt"), err.toString());

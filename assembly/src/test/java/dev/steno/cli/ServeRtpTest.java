@@ -4,36 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.testing.RandomModelFile;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.jitsi.rtp.RtpOpusPacketizer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code steno serve --rtp-ports --rtp-map}: RTP from each mapped SSRC becomes a live session of its participant. */
 class ServeRtpTest {
+    @RegisterExtension
+    static final RandomModelFile MODEL = new RandomModelFile("ggml-micro.bin", RandomGgmlWhisper.Config.MICRO, 9);
     @TempDir
     Path dir;
 
     @Test
     void eachMappedRtpStreamOpensASessionForItsParticipant() throws Exception {
-        Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 9);
         Path map = Files.writeString(dir.resolve("rtp.json"),
                 "{\"mappings\":[{\"meeting\":\"standup\",\"participant\":\"alice\",\"ssrc\":\"0x11111111\"},"
                         + "{\"meeting\":\"standup\",\"participant\":\"bob\",\"ssrc\":\"0x22222222\"}]}");
@@ -41,17 +39,9 @@ class ServeRtpTest {
         try (DatagramSocket probe = new DatagramSocket(0)) {
             udp = probe.getLocalPort();
         }
-        ServeCommand serve = new ServeCommand();
-        CommandLine cl = new CommandLine(serve);
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        Thread t = new Thread(() -> cl.execute("--port", "0", "--model-path", model.toString(), "--threads", "1",
-                "--language", "en", "--no-vad", "--rtp-ports", Integer.toString(udp), "--rtp-bind", "127.0.0.1",
-                "--rtp-map", map.toString(), "--rtp-idle-timeout", "1"));
-        t.setDaemon(true);
-        t.start();
-        try {
-            assertTrue(serve.started.await(60, TimeUnit.SECONDS), "server started: " + err);
+        try (BackgroundServe serve = BackgroundServe.start("--port", "0", "--model-path", MODEL.path().toString(),
+                "--threads", "1", "--language", "en", "--no-vad", "--rtp-ports", Integer.toString(udp),
+                "--rtp-bind", "127.0.0.1", "--rtp-map", map.toString(), "--rtp-idle-timeout", "1")) {
             float[] speech = WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(48_000).samples();
             List<byte[]> alice = RtpOpusPacketizer.encode(Arrays.copyOf(speech, 48_000 * 2), 0x11111111L, 111, 0,
                     0, 32_000, false);
@@ -61,25 +51,15 @@ class ServeRtpTest {
                 for (int i = 0; i < alice.size(); i++) {
                     tx.send(ByteBuffer.wrap(alice.get(i)), new InetSocketAddress("127.0.0.1", udp));
                     tx.send(ByteBuffer.wrap(bob.get(i)), new InetSocketAddress("127.0.0.1", udp));
-                    Thread.sleep(5);
+                    Thread.sleep(5); // paced at 4x real time, so the receive buffer keeps up
                 }
             }
-            HttpClient http = HttpClient.newHttpClient();
-            URI metrics = serve.server.uri().resolve("/metrics");
-            String body = "";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline && !body.contains("steno_sessions_total 2")) {
-                body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-                Thread.sleep(100);
-            }
-            assertTrue(body.contains("steno_sessions_total 2"), "one engine session each for alice and bob: " + body);
-            HttpResponse<String> mappings = http.send(HttpRequest.newBuilder(serve.server.uri()
-                    .resolve("/rtp/mappings")).build(), HttpResponse.BodyHandlers.ofString());
+            Await.until(Duration.ofSeconds(20), () -> serve.get("/metrics").body(),
+                    body -> body.contains("steno_sessions_total 2"),
+                    body -> "one engine session each for alice and bob: " + body);
+            HttpResponse<String> mappings = serve.get("/rtp/mappings");
             assertEquals(200, mappings.statusCode());
             assertTrue(mappings.body().contains("\"participant\":\"alice\""), mappings.body());
-        } finally {
-            t.interrupt();
-            t.join(15_000);
         }
     }
 }

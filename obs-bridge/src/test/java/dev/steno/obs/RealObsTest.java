@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Tag;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.sink.StreamCaptionSink;
 import dev.steno.obs.sink.TextSourceSink;
-import dev.steno.obs.testing.FakeObs;
 import dev.steno.obs.websocket.ObsAuthenticationException;
 import dev.steno.obs.websocket.ObsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,19 +72,16 @@ class RealObsTest {
         pb.directory(home.toFile());
         pb.redirectErrorStream(true).redirectOutput(home.resolve("obs.log").toFile());
         obs = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (true) {
-            try {
-                new Socket("127.0.0.1", port).close();
-                break;
-            } catch (java.io.IOException notYet) {
-                if (!obs.isAlive() || System.nanoTime() > deadline) {
-                    String log = Files.exists(home.resolve("obs.log")) ? Files.readString(home.resolve("obs.log")) : "";
-                    stopObs();
-                    throw new AssertionError("OBS did not open obs-websocket on port " + port + ":\n" + log);
-                }
-                Thread.sleep(200);
+        try {
+            Await.until(Duration.ofSeconds(45), () -> !obs.isAlive() || accepts(port), () -> "OBS to start");
+            if (!obs.isAlive()) {
+                throw new AssertionError("OBS exited");
             }
+        } catch (AssertionError e) {
+            String log = Files.exists(home.resolve("obs.log")) ? Files.readString(home.resolve("obs.log")) : "";
+            stopObs();
+            throw new AssertionError("OBS did not open obs-websocket on port " + port + " (" + e.getMessage() + "):\n"
+                    + log, e);
         }
         timer = Executors.newSingleThreadScheduledExecutor();
     }
@@ -132,27 +131,28 @@ class RealObsTest {
                     new Word(" from", 0.5, 0.8), new Word(" Steno.", 0.8, 1.2)), Instant.now());
             text.committed(words);
             captions.committed(words);
-            FakeObs.await(Duration.ofSeconds(10), () -> {
+            Await.until(Duration.ofSeconds(10), () -> {
                 try {
                     return client.request("GetInputSettings", "inputName", "Steno Test").get(5, TimeUnit.SECONDS)
                             .path("inputSettings").path("text").asText().equals("Hello from Steno.");
                 } catch (Exception notYet) {
                     return false;
                 }
-            }, "the text source to show the caption");
+            }, () -> "the text source to show the caption");
             String kind = client.request("GetInputSettings", "inputName", "Steno Test").get(5, TimeUnit.SECONDS)
                     .path("inputKind").asText();
             assertEquals("text_ft2_source_v2", kind);
-            FakeObs.await(Duration.ofSeconds(10), captions::paused, "SendStreamCaption paused by 501 (not streaming)");
+            Await.until(Duration.ofSeconds(10), captions::paused,
+                    () -> "SendStreamCaption paused by 501 (not streaming)");
             text.partial("and more");
-            FakeObs.await(Duration.ofSeconds(10), () -> {
+            Await.until(Duration.ofSeconds(10), () -> {
                 try {
                     return client.request("GetInputSettings", "inputName", "Steno Test").get(5, TimeUnit.SECONDS)
                             .path("inputSettings").path("text").asText().equals("Hello from Steno. and more");
                 } catch (Exception notYet) {
                     return false;
                 }
-            }, "the partial text");
+            }, () -> "the partial text");
         }
     }
 
@@ -168,14 +168,15 @@ class RealObsTest {
                 "-timeout", "60", "-i", "rtmp://127.0.0.1:" + rtmpPort + "/live/test", "-c", "copy", flv.toString())
                 .redirectErrorStream(true).redirectOutput(home.resolve("ffmpeg.log").toFile()).start();
         // OBS gives up at once on a refused connection, and a probing connect would use up ffmpeg's one listen
-        FakeObs.await(Duration.ofSeconds(20), () -> listening(rtmpPort), "ffmpeg to listen on RTMP port " + rtmpPort);
+        Await.until(Duration.ofSeconds(20), () -> listening(rtmpPort),
+                () -> "ffmpeg to listen on RTMP port " + rtmpPort);
         try (ObsClient client = client(PASSWORD)) {
             client.start().get(10, TimeUnit.SECONDS);
             StreamCaptionSink captions = new StreamCaptionSink(client, 2);
             CommittedWords words = new CommittedWords(0, List.of(new Word(" HELLO", 0, 0.5),
                     new Word(" STENO", 0.5, 1)), Instant.now());
             captions.committed(words); // not streaming yet: 501, paused
-            FakeObs.await(Duration.ofSeconds(10), captions::paused, "paused before the stream starts");
+            Await.until(Duration.ofSeconds(10), captions::paused, () -> "paused before the stream starts");
 
             client.request("SetStreamServiceSettings", "streamServiceType", "rtmp_custom", "streamServiceSettings",
                     ObsClient.data("server", "rtmp://127.0.0.1:" + rtmpPort + "/live", "key", "test"))
@@ -183,22 +184,25 @@ class RealObsTest {
             client.request("StartStream").get(10, TimeUnit.SECONDS);
             // StreamStateChanged(outputActive=true) makes the sink send the held caption again
             try {
-                FakeObs.await(Duration.ofSeconds(30), () -> client.streaming() && !captions.paused(), "streaming");
+                Await.until(Duration.ofSeconds(30), () -> client.streaming() && !captions.paused(), () -> "streaming");
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + " (streaming=" + client.streaming() + ", paused="
                         + captions.paused() + ")\n" + logTails(), e);
             }
-            Thread.sleep(3000); // a few seconds of video carrying the caption
+            // video carrying the caption until ffmpeg has written it (it writes the stream as it arrives)
+            Await.until(Duration.ofSeconds(30),
+                    () -> Files.exists(flv) && captionText(Files.readAllBytes(flv)).contains("HELLO STENO"),
+                    () -> "the caption in the received stream\n" + logTails());
             client.request("StopStream").get(10, TimeUnit.SECONDS);
             // the next test wants OBS idle: the output may still run after the stopping event
-            FakeObs.await(Duration.ofSeconds(30), () -> {
+            Await.until(Duration.ofSeconds(30), () -> {
                 try {
                     return !client.streaming() && !client.request("GetStreamStatus").get(5, TimeUnit.SECONDS)
                             .path("outputActive").asBoolean(true);
                 } catch (Exception notYet) {
                     return false;
                 }
-            }, "stream stopped");
+            }, () -> "stream stopped");
         } finally {
             if (!ffmpeg.waitFor(30, TimeUnit.SECONDS)) {
                 ffmpeg.destroy();
@@ -209,6 +213,15 @@ class RealObsTest {
         assertTrue(stream.length > 1000, "ffmpeg received the stream: " + Files.readString(home.resolve("ffmpeg.log")));
         String text = captionText(stream);
         assertTrue(text.contains("HELLO STENO"), "caption bytes in the stream's A/53 SEI: '" + text + "'");
+    }
+
+    /** Whether a connection to the local port is accepted. */
+    private static boolean accepts(int port) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /** Whether a local TCP socket listens on the port, read from the kernel's socket tables without connecting. */
@@ -223,7 +236,7 @@ class RealObsTest {
                         return true;
                     }
                 }
-            } catch (java.io.IOException noSuchTable) {
+            } catch (IOException noSuchTable) {
                 // no IPv6 table on this kernel: the other one decides
             }
         }
@@ -231,11 +244,16 @@ class RealObsTest {
     }
 
     /** The last lines OBS and ffmpeg wrote, so a failure in CI says what the peers saw. */
-    private static String logTails() throws java.io.IOException {
+    private static String logTails() {
         StringBuilder out = new StringBuilder();
         for (String name : List.of("obs.log", "ffmpeg.log")) {
             Path log = home.resolve(name);
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(none)");
+            List<String> lines;
+            try {
+                lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(none)");
+            } catch (IOException | UncheckedIOException e) {
+                lines = List.of("(unreadable: " + e + ")");
+            }
             out.append("--- ").append(name).append(" ---\n")
                     .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()))).append('\n');
         }

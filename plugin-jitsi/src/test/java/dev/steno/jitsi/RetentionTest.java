@@ -2,9 +2,11 @@ package dev.steno.jitsi;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.store.JdbcTranscriptStore;
 import dev.steno.jitsi.testing.JitsiServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +26,8 @@ class RetentionTest {
             s.saveLine("recent", "a", 1, 0, 0, 1, " new", now - TimeUnit.DAYS.toMillis(1));
         }
         try (JitsiServer server = JitsiServer.withTones(JitsiConfig.defaults(dir).withRetentionDays(7))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            String list;
-            do {
-                list = server.get("/meetings").body();
-            } while (list.contains("\"stale\"") && System.nanoTime() < deadline);
-            assertTrue(!list.contains("\"stale\""), "idle 9 days, retention 7: deleted: " + list);
+            String list = Await.until(Duration.ofSeconds(10), () -> server.get("/meetings").body(),
+                    body -> !body.contains("\"stale\""), body -> "idle 9 days, retention 7: deleted: " + body);
             assertTrue(list.contains("\"recent\""), list);
         }
     }

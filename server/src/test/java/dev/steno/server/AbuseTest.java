@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -145,10 +147,8 @@ class AbuseTest {
              WsClient a = WsClient.connect(fx.ws(""));
              WsClient b = WsClient.connect(fx.ws(""))) {
             // a client has its 101 before the server counts the session: let both count before the third comes
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (fx.metrics.activeSessions() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(10), () -> fx.metrics.activeSessions() >= 2,
+                    () -> "both sessions counted: " + fx.metrics.activeSessions());
             assertEquals(2, fx.metrics.activeSessions());
             try (WsClient c = WsClient.connect(fx.ws(""))) {
                 assertEquals(1013, c.closeCode.get(10, TimeUnit.SECONDS));

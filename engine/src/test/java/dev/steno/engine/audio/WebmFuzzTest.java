@@ -1,5 +1,6 @@
 package dev.steno.engine.audio;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,6 +8,7 @@ import dev.steno.engine.testing.SharedFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -14,11 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random damage to the two browser fixtures, pushed in random chunks: the decoders may only end normally or
- * throw {@link AudioFormatException}, and must do either quickly. Failures print the seed to replay.
+ * throw {@link AudioFormatException}, must never hang, and the audio they make of damage stays bounded. Failures print
+ * the seed to replay.
  */
 class WebmFuzzTest {
     private static final int CASES = 2000;
-    private static final long CASE_LIMIT_NANOS = 1_000_000_000L;
+    /** A watchdog for a hang, not a speed limit: a case takes milliseconds, the slowest of 2000 well under 1 s. */
+    private static final Duration HANG = Duration.ofSeconds(60);
 
     static byte[] mutate(byte[] original, Random r) {
         byte[] data = original;
@@ -67,7 +71,7 @@ class WebmFuzzTest {
     }
 
     @Test
-    void damagedStreamsFailCleanlyAndQuickly() throws IOException {
+    void damagedStreamsFailCleanlyAndNeverHang() throws IOException {
         byte[][] fixtures = {
             Files.readAllBytes(SharedFixtures.file("audio/browser/ffmpeg-jfk.webm")),
             Files.readAllBytes(SharedFixtures.file("audio/browser/mediarecorder-jfk-3s.webm")),
@@ -92,17 +96,19 @@ class WebmFuzzTest {
             StreamingAudioDecoder decoder = seed % 4 < 2 ? new WebmOpusDecoder(sink) : new AutoDetectingDecoder(sink);
             delivered[0] = 0;
             long t0 = System.nanoTime();
-            String outcome;
-            try {
-                DecodedAudio.push(decoder, input, r, 1 + r.nextInt(5000));
-                outcome = "ended normally";
-            } catch (AudioFormatException e) {
-                outcome = category(e.getMessage());
-            } catch (Throwable t) {
-                t.printStackTrace();
-                fail("seed " + seed + " (" + input.length + " bytes): " + t, t);
-                return;
-            }
+            int chunk = 1 + r.nextInt(5000);
+            int caseSeed = seed;
+            String outcome = assertTimeoutPreemptively(HANG, () -> {
+                try {
+                    DecodedAudio.push(decoder, input, r, chunk);
+                    return "ended normally";
+                } catch (AudioFormatException e) {
+                    return category(e.getMessage());
+                } catch (Throwable t) {
+                    t.printStackTrace();
+                    return fail("seed " + caseSeed + " (" + input.length + " bytes): " + t, t);
+                }
+            }, () -> "seed " + caseSeed + " (" + input.length + " bytes) hangs");
             long took = System.nanoTime() - t0;
             if (took > slowest) {
                 slowest = took;
@@ -115,8 +121,6 @@ class WebmFuzzTest {
         System.out.printf("fuzz: %d cases in %.1f s, slowest %.1f ms (seed %d), most audio from one case %.1f s%n",
                 CASES, total, slowest / 1e6, slowestSeed, maxSamples / 16000.0);
         outcomes.forEach((k, v) -> System.out.printf("  %5d  %s%n", v, k));
-        assertTrue(slowest < CASE_LIMIT_NANOS, "seed " + slowestSeed + " took " + slowest / 1e6 + " ms");
-        assertTrue(total < 300, "fuzzing took " + total + " s");
         // Gaps are filled for at most 10 s each, so damage cannot make the audio balloon.
         assertTrue(maxSamples < 16000L * 60, "a case produced " + maxSamples / 16000.0 + " s");
     }

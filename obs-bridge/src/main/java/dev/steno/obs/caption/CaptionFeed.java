@@ -44,21 +44,28 @@ public final class CaptionFeed implements AutoCloseable {
      * @param silenceTimeout quiet time after which displays are cleared
      */
     public CaptionFeed(List<? extends CaptionSink> sinks, Duration silenceTimeout) {
-        this(sinks, silenceTimeout, System::nanoTime);
+        this(sinks, silenceTimeout, Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "steno-captions");
+            t.setDaemon(true);
+            return t;
+        }), System::nanoTime);
     }
 
-    CaptionFeed(List<? extends CaptionSink> sinks, Duration silenceTimeout, LongSupplier nanoTime) {
+    /**
+     * @param thread   runs the deliveries and the silence check; it must run one task at a time, and the feed owns it
+     *                 from now on ({@link #close()} shuts it down)
+     * @param nanoTime the clock of the silence timeout
+     */
+    CaptionFeed(List<? extends CaptionSink> sinks, Duration silenceTimeout, ScheduledExecutorService thread,
+                LongSupplier nanoTime) {
         this.sinks = List.copyOf(sinks);
         this.silenceNanos = silenceTimeout.toNanos();
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         if (silenceNanos <= 0) {
+            thread.shutdown();
             throw new IllegalArgumentException("the silence timeout must be positive, was " + silenceTimeout);
         }
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "steno-captions");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Objects.requireNonNull(thread, "thread");
         long period = Math.max(50, Math.min(250, silenceTimeout.toMillis() / 4));
         thread.scheduleAtFixedRate(this::checkSilence, period, period, TimeUnit.MILLISECONDS);
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * Subtitles burnt into the picture through an OBS text source: {@code SetInputSettings} with the last N lines of M
@@ -64,10 +65,20 @@ public final class TextSourceSink implements CaptionSink, ObsClient.Listener {
     private boolean ready;
     private boolean preparing;
 
+    /** @param timer runs the throttled updates (shared, owned by the caller) */
     public TextSourceSink(ObsClient obs, Options options, ScheduledExecutorService timer) {
+        this(obs, options, timer, System::nanoTime);
+    }
+
+    /**
+     * @param timer     runs the throttled updates (shared, owned by the caller)
+     * @param nanoClock the clock that spaces the updates, the timer's own time base ({@link System#nanoTime} for a
+     *                  real executor)
+     */
+    public TextSourceSink(ObsClient obs, Options options, ScheduledExecutorService timer, LongSupplier nanoClock) {
         this.obs = obs;
         this.options = options;
-        this.throttle = new Throttle(options.minInterval().toNanos(), timer, System::nanoTime, this::flush);
+        this.throttle = new Throttle(options.minInterval().toNanos(), timer, nanoClock, this::flush);
         obs.addListener(this);
         if (obs.identified()) {
             identified();

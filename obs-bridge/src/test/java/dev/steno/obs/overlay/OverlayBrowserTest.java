@@ -4,11 +4,12 @@ import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Tag;
-import dev.steno.engine.testing.SystemPrograms;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.testing.Await;
+import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.testing.ScriptedRecognizer;
@@ -24,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,16 +89,8 @@ class OverlayBrowserTest {
 
         /** Evaluates until the expression yields {@code expected}, up to 10 s. */
         void awaitEval(String expression, String expected) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            String last = null;
-            while (System.nanoTime() < deadline) {
-                last = eval(expression);
-                if (expected.equals(last)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError(expression + " was '" + last + "', expected '" + expected + "'");
+            Await.until(Duration.ofSeconds(10), () -> eval(expression), expected::equals,
+                    last -> expression + " was '" + last + "', expected '" + expected + "'");
         }
 
         @Override
@@ -143,23 +138,13 @@ class OverlayBrowserTest {
             try {
                 int port = devToolsPort(chromium, log);
                 // DevTools listens before the first tab exists: ask until the overlay's page is listed
-                JsonNode page = null;
-                String listed = "";
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (page == null && System.nanoTime() < deadline) {
-                    listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                    for (JsonNode t : JSON.readTree(listed)) {
-                        if (t.path("type").asText().equals("page") && t.path("url").asText().contains("/overlay")) {
-                            page = t;
-                        }
-                    }
-                    if (page == null) {
-                        Thread.sleep(100);
-                    }
-                }
-                assertTrue(page != null, "the overlay page is open: " + listed);
+                HttpClient http = HttpClient.newHttpClient();
+                URI list = URI.create("http://127.0.0.1:" + port + "/json/list");
+                HttpRequest request = HttpRequest.newBuilder(list).build();
+                String listed = Await.until(Duration.ofSeconds(30),
+                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()).body(),
+                        body -> overlayPage(body) != null, body -> "the overlay page is open: " + body);
+                JsonNode page = overlayPage(listed);
                 try (DevTools devTools = DevTools.connect(URI.create(page.path("webSocketDebuggerUrl").asText()))) {
                     devTools.awaitEval("document.getElementById('committed').textContent", "Captions work.");
                     assertEquals("true", devTools.eval("document.getElementById('box').classList.contains('shown')"));
@@ -195,20 +180,30 @@ class OverlayBrowserTest {
         }
     }
 
+    /** The DevTools target of the overlay's page in a {@code /json/list} answer, or null while there is none. */
+    private static JsonNode overlayPage(String listed) {
+        try {
+            for (JsonNode t : JSON.readTree(listed)) {
+                if (t.path("type").asText().equals("page") && t.path("url").asText().contains("/overlay")) {
+                    return t;
+                }
+            }
+            return null;
+        } catch (JsonProcessingException notJson) {
+            return null;
+        }
+    }
+
     private static int devToolsPort(Process chromium, Path log) throws Exception {
         Pattern listening = Pattern.compile("DevTools listening on ws://127\\.0\\.0\\.1:(\\d+)/");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(Files.readString(log));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            if (!chromium.isAlive()) {
-                break;
-            }
-            Thread.sleep(100);
+        String seen = Await.until(Duration.ofSeconds(30), () -> Files.readString(log),
+                text -> listening.matcher(text).find() || !chromium.isAlive(),
+                text -> "chromium did not open its DevTools port:\n" + text);
+        Matcher m = listening.matcher(seen);
+        if (!m.find()) {
+            throw new AssertionError("chromium exited before it opened its DevTools port:\n" + seen);
         }
-        throw new AssertionError("chromium did not open its DevTools port:\n" + Files.readString(log));
+        return Integer.parseInt(m.group(1));
     }
 
     /** Rows in [from, to) whose pixel left of centre is dark (the black box; the page is white elsewhere). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.testing.FakeObs;
@@ -95,7 +96,7 @@ class OverlayExtensionTest {
             assertEquals("state", state.path("type").asText());
             assertEquals("Earlier", state.path("committed").asText(), "a page that connects late sees the text");
             assertEquals("and more", state.path("partial").asText());
-            FakeObs.await(Duration.ofSeconds(5), () -> overlay.viewers() == 1, "one viewer");
+            Await.until(Duration.ofSeconds(5), () -> overlay.viewers() == 1, () -> "one viewer");
 
             overlay.committed(new CommittedWords(2, List.of(new Word(" Hello", 1, 1.5), new Word(" world.", 1.5, 2)),
                     Instant.EPOCH));
@@ -110,7 +111,7 @@ class OverlayExtensionTest {
             overlay.silence();
             assertEquals("clear", first.next().path("type").asText());
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-            FakeObs.await(Duration.ofSeconds(5), () -> overlay.viewers() == 0, "viewer gone");
+            Await.until(Duration.ofSeconds(5), () -> overlay.viewers() == 0, () -> "viewer gone");
         }
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.testing.Await;
+import dev.steno.engine.testing.ManualScheduler;
 import dev.steno.engine.transcript.Word;
 import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.testing.FakeObs;
@@ -44,6 +46,18 @@ class ObsSinksTest {
         return new CommittedWords(speaker, list, Instant.EPOCH);
     }
 
+    /**
+     * The stream captions the sink sent before now: a request sent after them on the same connection is answered only
+     * after OBS handled every earlier one, so what is missing then was never sent.
+     */
+    private static List<String> captionsSentUpToAMarker(ObsClient client, FakeObs obs) throws Exception {
+        client.request("GetVersion").get(5, TimeUnit.SECONDS);
+        List<FakeObs.Received> received = obs.drain();
+        assertEquals("GetVersion", received.getLast().type(), "the marker is the last request");
+        return received.stream().filter(r -> r.type().equals("SendStreamCaption"))
+                .map(r -> r.data().path("captionText").asText()).toList();
+    }
+
     @Test
     void streamCaptionsPauseOn501ResumeWhenStreamingDedupAndClear() throws Exception {
         try (FakeObs obs = new FakeObs(); ObsClient client = connect(obs)) {
@@ -51,11 +65,10 @@ class ObsSinksTest {
             sink.committed(words(0, "not streaming yet"));
             // OBS is not streaming: the sink pauses, whether the client's GetStreamStatus told it first or OBS
             // answered this caption with 501
-            FakeObs.await(Duration.ofSeconds(5), sink::paused, "paused while not streaming");
+            Await.until(Duration.ofSeconds(5), sink::paused, () -> "paused while not streaming");
+            obs.drain(); // the first caption, if it was sent before the sink knew: its 501 answer paused the sink
             sink.committed(words(0, "still not"));
-            Thread.sleep(200);
-            assertTrue(obs.drain().stream().noneMatch(r -> r.type().equals("SendStreamCaption")
-                    && r.data().path("captionText").asText().contains("still")), "no requests while paused");
+            assertEquals(List.of(), captionsSentUpToAMarker(client, obs), "no requests while paused");
 
             obs.setStreaming(true); // StreamStateChanged: the current caption is sent again
             assertEquals("not streaming yet still not",
@@ -73,14 +86,12 @@ class ObsSinksTest {
             sink.silence();
             assertEquals("", obs.next("SendStreamCaption").data().path("captionText").asText(), "cleared on silence");
             sink.silence();
-            Thread.sleep(200);
-            assertTrue(obs.drain().stream().noneMatch(r -> r.type().equals("SendStreamCaption")),
-                    "identical captions are sent once");
+            assertEquals(List.of(), captionsSentUpToAMarker(client, obs), "identical captions are sent once");
 
             obs.stopStreamingWithoutEvent(); // the client still believes OBS streams: OBS answers 501
             sink.committed(words(0, "lost"));
             assertEquals("lost", obs.next("SendStreamCaption").data().path("captionText").asText());
-            FakeObs.await(Duration.ofSeconds(5), sink::paused, "paused after 501 OutputNotRunning");
+            Await.until(Duration.ofSeconds(5), sink::paused, () -> "paused after 501 OutputNotRunning");
         }
     }
 
@@ -97,39 +108,41 @@ class ObsSinksTest {
 
             sink.committed(words(0, "one two three four five six seven"));
             sink.partial("eight nine");
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
-                    .equals("five six seven eight\nnine"), "reflowed text with the partial");
+            Await.until(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .equals("five six seven eight\nnine"), () -> "reflowed text with the partial");
             assertEquals("five six seven eight\nnine", sink.wantedText());
             sink.silence();
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
-                    .isEmpty(), "cleared after silence");
+            Await.until(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .isEmpty(), () -> "cleared after silence");
         }
     }
 
+    /**
+     * The sink's throttle runs on a manual scheduler, whose virtual clock the test moves 10 ms per partial: which
+     * updates reach OBS is then exact, not a measurement of arrival gaps.
+     */
     @Test
     void textSourceUpdatesAreThrottledToFivePerSecond() throws Exception {
+        ManualScheduler throttleTimer = new ManualScheduler();
         try (FakeObs obs = new FakeObs(); ObsClient client = connect(obs)) {
             TextSourceSink sink = new TextSourceSink(client, new TextSourceSink.Options("Subtitles", null, 3, 30, 40,
-                    Duration.ofMillis(200), true), timer);
+                    Duration.ofMillis(200), true), throttleTimer, throttleTimer::nanoTime);
             obs.next("CreateInput");
-            obs.drain();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < 100; i++) {
+            // once the source is set up the sink shows its (empty) text: that first update is due at once
+            Await.until(Duration.ofSeconds(5), () -> !throttleTimer.pending().isEmpty(), () -> "the source set up");
+            throttleTimer.runDue();
+            assertEquals("", obs.next("SetInputSettings").data().path("inputSettings").path("text").asText());
+            for (int i = 0; i < 100; i++) { // 100 texts in one second
                 sink.partial("word" + i);
-                Thread.sleep(10);
+                throttleTimer.advance(Duration.ofMillis(10));
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
-                    .equals("word99"), "the newest text arrives");
-            List<FakeObs.Received> sets = obs.drain().stream().filter(r -> r.type().equals("SetInputSettings")).toList();
-            // 100 updates in about a second: at most one per 200 ms (plus the first) reach OBS
-            assertTrue(sets.size() <= seconds / 0.2 + 2, sets.size() + " updates in " + seconds + " s");
-            assertTrue(sets.size() >= 3, "updates keep flowing while text changes: " + sets.size());
-            // arrival times: a delivery delay of one update shortens its gap, so only a clearly short gap fails
-            for (int i = 1; i < sets.size(); i++) {
-                long gapMillis = (sets.get(i).nanos() - sets.get(i - 1).nanos()) / 1_000_000;
-                assertTrue(gapMillis >= 100, "gap of " + gapMillis + " ms between updates");
-            }
+            Await.until(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .equals("word99"), () -> "the newest text arrives");
+            List<String> sent = obs.drain().stream().filter(r -> r.type().equals("SetInputSettings"))
+                    .map(r -> r.data().path("inputSettings").path("text").asText()).toList();
+            // one update per 200 ms, each with the newest text of its moment; the last text is never lost
+            assertEquals(List.of("word19", "word39", "word59", "word79", "word99"), sent);
+            assertEquals(List.of(), throttleTimer.pending(), "nothing more to send");
         }
     }
 
@@ -143,8 +156,8 @@ class ObsSinksTest {
                     Duration.ofMillis(50), false), timer);
             sink.committed(words(0, "hello"));
             sink.partial("tentative words are hidden");
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Mine").path("settings").path("text").asText()
-                    .equals("hello"), "committed text only");
+            Await.until(Duration.ofSeconds(5), () -> obs.input("Mine").path("settings").path("text").asText()
+                    .equals("hello"), () -> "committed text only");
             assertFalse(obs.streaming());
             assertTrue(obs.drain().stream().noneMatch(r -> r.type().equals("CreateInput")), "not created twice");
         }
@@ -157,14 +170,14 @@ class ObsSinksTest {
                     Duration.ofMillis(50), true), timer);
             obs.next("CreateInput");
             sink.committed(words(0, "before"));
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
-                    .equals("before"), "text before the drop");
+            Await.until(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .equals("before"), () -> "text before the drop");
             obs.dropAll();
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.identifies.get() == 2, "reconnected");
+            Await.until(Duration.ofSeconds(5), () -> obs.identifies.get() == 2, () -> "reconnected");
             obs.next("GetInputSettings"); // the sink checks its source again after reconnecting
             sink.committed(words(0, "after"));
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
-                    .equals("before after"), "text after the reconnection");
+            Await.until(Duration.ofSeconds(5), () -> obs.input("Subtitles").path("settings").path("text").asText()
+                    .equals("before after"), () -> "text after the reconnection");
         }
     }
 }

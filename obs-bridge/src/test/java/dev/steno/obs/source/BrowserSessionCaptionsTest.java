@@ -3,6 +3,7 @@ package dev.steno.obs.source;
 import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.steno.engine.testing.Await;
 import dev.steno.obs.LiveSessionCaptions;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
@@ -68,8 +69,8 @@ class BrowserSessionCaptionsTest {
             ws.sendBinary(ByteBuffer.allocate(0), true).get(5, TimeUnit.SECONDS);
             readyToStop.get(30, TimeUnit.SECONDS);
             String expected = IntStream.rangeClosed(1, words).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
-            FakeObs.await(Duration.ofSeconds(5), () -> committed.stream().mapToInt(c -> c.words().size()).sum() == words,
-                    "all words delivered");
+            Await.until(Duration.ofSeconds(5), () -> committed.stream().mapToInt(c -> c.words().size()).sum() == words,
+                    () -> "all words delivered");
             assertEquals(expected, committed.stream().map(CommittedWords::text).collect(Collectors.joining(" ")));
             ws.abort();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.testing.Await;
 import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -78,18 +80,26 @@ class StdinCaptionsTest {
         byte[] pcm = ScriptedRecognizer.pcm(ScriptedRecognizer.speak(1, words));
         PipedOutputStream ffmpeg = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(ffmpeg, 1 << 16);
+        List<CommittedWords> committed = new CopyOnWriteArrayList<>();
+        List<String> partials = new CopyOnWriteArrayList<>();
+        AtomicReference<Exception> writerFailed = new AtomicReference<>();
         Thread writer = new Thread(() -> {
             try (ffmpeg) {
+                int lastSecond = (pcm.length - 32_000) / 3200 * 3200;
                 for (int off = 0; off < pcm.length; off += 3200) { // 100 ms of audio every 10 ms: 10x real time
+                    if (off == lastSecond) {
+                        // captions come while the stream runs: the last second (two words) waits until some did
+                        Await.until(Duration.ofSeconds(30), () -> !committed.isEmpty()
+                                && partials.stream().anyMatch(p -> !p.isEmpty()),
+                                () -> "a commit and a partial before the end of the stream: " + committed + partials);
+                    }
                     ffmpeg.write(pcm, off, Math.min(3200, pcm.length - off));
                     Thread.sleep(10);
                 }
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                writerFailed.set(e);
             }
         });
-        List<CommittedWords> committed = new CopyOnWriteArrayList<>();
-        List<String> partials = new CopyOnWriteArrayList<>();
         CaptionSink recorder = new CaptionSink() {
             @Override
             public String name() {
@@ -115,9 +125,13 @@ class StdinCaptionsTest {
             feed.close();
         }
         writer.join();
+        if (writerFailed.get() != null) {
+            throw writerFailed.get();
+        }
         String expected = IntStream.rangeClosed(1, words).mapToObj(i -> "w" + i).collect(Collectors.joining(" "));
         assertEquals(expected, committed.stream().map(CommittedWords::text).collect(Collectors.joining(" ")),
                 "every word committed once, in order");
+        // committed while streaming (before the last second was sent, see the writer) and at the end
         assertTrue(committed.size() > 1, "committed while streaming, not only at the end: " + committed.size());
         assertTrue(partials.stream().anyMatch(p -> !p.isEmpty()), "tentative text was shown");
         assertEquals(0.0, committed.get(0).start(), 1e-6, "stream time starts with the audio");

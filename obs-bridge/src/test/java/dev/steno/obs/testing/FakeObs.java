@@ -34,8 +34,8 @@ public final class FakeObs implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request as received, with the time it arrived. */
-    public record Received(String type, JsonNode data, long nanos) {
+    /** A request as received. */
+    public record Received(String type, JsonNode data) {
     }
 
     private final Server jetty = new Server();
@@ -208,7 +208,6 @@ public final class FakeObs implements AutoCloseable {
         private void answer(JsonNode d) {
             String type = d.path("requestType").asText();
             JsonNode data = d.path("requestData");
-            long arrived = System.nanoTime();
             ObjectNode result = JSON.createObjectNode();
             int code = 100;
             String comment = null;
@@ -297,23 +296,11 @@ public final class FakeObs implements AutoCloseable {
             if (code == 100 && !result.isEmpty()) {
                 r.set("responseData", result);
             }
-            requests.add(new Received(type, data, arrived)); // after its effect, so tests see both together
+            requests.add(new Received(type, data)); // after its effect, so tests see both together
             session.sendText(msg.toString(), Callback.NOOP);
             if (code == 100 && (type.equals("StartStream") || type.equals("StopStream"))) {
                 setStreaming(type.equals("StartStream"));
             }
-        }
-    }
-
-    /** Waits until the condition holds, up to the timeout. */
-    public static void await(Duration timeout, java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
         }
     }
 }

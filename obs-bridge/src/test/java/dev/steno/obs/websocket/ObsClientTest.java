@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.steno.engine.testing.Await;
+import dev.steno.engine.testing.ManualScheduler;
 import dev.steno.obs.testing.FakeObs;
 import java.time.Duration;
 import java.util.List;
@@ -69,19 +71,31 @@ class ObsClientTest {
         }
     }
 
+    /** The client's reconnections go through its timer: on a manual one, a retry would be a task that is scheduled. */
     @Test
     void wrongPasswordFailsForGoodWithClose4009() throws Exception {
-        try (FakeObs obs = new FakeObs(); ObsClient client = new ObsClient(fast(obs, "wrong"), timer)) {
+        ManualScheduler manual = new ManualScheduler();
+        List<String> disconnects = new CopyOnWriteArrayList<>();
+        try (FakeObs obs = new FakeObs(); ObsClient client = new ObsClient(fast(obs, "wrong"), manual)) {
+            client.addListener(new ObsClient.Listener() {
+                @Override
+                public void disconnected(String reason, boolean permanent) {
+                    disconnects.add(permanent ? "permanently" : "for now");
+                }
+            });
             ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> client.start().get(5, TimeUnit.SECONDS));
             ObsAuthenticationException auth = assertInstanceOf(ObsAuthenticationException.class, failed.getCause());
             assertEquals(4009, auth.closeCode());
             assertTrue(auth.getMessage().contains("refused the password"), auth.getMessage());
-            Thread.sleep(500); // several backoff periods: a refused password must not be retried
-            assertEquals(1, obs.authFailures.get());
+            Await.until(Duration.ofSeconds(5), () -> !disconnects.isEmpty(), () -> "the disconnection event");
             ExecutionException request = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> client.request("GetVersion").get(5, TimeUnit.SECONDS));
             assertInstanceOf(ObsAuthenticationException.class, request.getCause());
+            manual.advance(Duration.ofSeconds(10)); // many backoff periods: a refused password must not be retried
+            assertEquals(List.of("permanently"), disconnects);
+            assertEquals(0, manual.oneShotsScheduled(), "no reconnection was scheduled");
+            assertEquals(1, obs.authFailures.get());
         }
     }
 
@@ -106,11 +120,11 @@ class ObsClientTest {
             });
             obs.setStreaming(true); // already streaming when we connect: learnt from GetStreamStatus
             client.start().get(5, TimeUnit.SECONDS);
-            FakeObs.await(Duration.ofSeconds(5), client::streaming, "initial stream status");
+            Await.until(Duration.ofSeconds(5), client::streaming, () -> "initial stream status");
             obs.setStreaming(false);
-            FakeObs.await(Duration.ofSeconds(5), () -> !client.streaming(), "StreamStateChanged false");
+            Await.until(Duration.ofSeconds(5), () -> !client.streaming(), () -> "StreamStateChanged false");
             client.request("StartStream").get(5, TimeUnit.SECONDS);
-            FakeObs.await(Duration.ofSeconds(5), client::streaming, "StreamStateChanged true");
+            Await.until(Duration.ofSeconds(5), client::streaming, () -> "StreamStateChanged true");
             assertEquals(List.of(true, false, true), states);
             client.request("SendStreamCaption", "captionText", "now it works").get(5, TimeUnit.SECONDS);
         }
@@ -133,8 +147,8 @@ class ObsClientTest {
             });
             client.start().get(5, TimeUnit.SECONDS);
             obs.dropAll();
-            FakeObs.await(Duration.ofSeconds(5), () -> obs.identifies.get() == 2, "second Identify");
-            FakeObs.await(Duration.ofSeconds(5), client::identified, "identified again");
+            Await.until(Duration.ofSeconds(5), () -> obs.identifies.get() == 2, () -> "second Identify");
+            Await.until(Duration.ofSeconds(5), client::identified, () -> "identified again");
             assertEquals("linux", client.request("GetVersion").get(5, TimeUnit.SECONDS).path("platform").asText());
             assertEquals(List.of("identified", "disconnected", "identified"), events);
         }
@@ -148,18 +162,34 @@ class ObsClientTest {
         }
         ObsClient.Options options = new ObsClient.Options(java.net.URI.create("ws://127.0.0.1:" + port),
                 FakeObs.PASSWORD, Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(200));
-        try (ObsClient client = new ObsClient(options, timer)) {
+        ManualScheduler manual = new ManualScheduler();
+        try (ObsClient client = new ObsClient(options, manual)) {
             var started = client.start();
-            Thread.sleep(300);
-            assertFalse(started.isDone(), "still waiting for OBS");
+            // each refused attempt schedules the next on the timer, the backoff doubling up to its maximum
+            for (long backoff : new long[] {50, 100, 200, 200}) {
+                Duration retry = Await.until(Duration.ofSeconds(10), () -> nextRetry(manual), r -> r != null,
+                        r -> "a retry after " + backoff + " ms: " + manual.pending());
+                assertEquals(Duration.ofMillis(backoff), retry);
+                assertFalse(started.isDone(), "still waiting for OBS");
+                manual.advance(retry);
+            }
             ExecutionException notConnected = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                     () -> client.request("GetVersion").get(5, TimeUnit.SECONDS));
             assertTrue(notConnected.getCause().getMessage().contains("not connected"), notConnected.getCause().getMessage());
             try (FakeObs obs = new FakeObs(port)) {
+                Duration retry = Await.until(Duration.ofSeconds(10), () -> nextRetry(manual), r -> r != null,
+                        r -> "the next retry: " + manual.pending());
+                manual.advance(retry);
                 started.get(5, TimeUnit.SECONDS);
                 assertEquals(1, obs.identifies.get());
             }
         }
+    }
+
+    /** When the one-shot task on the manual timer (the scheduled reconnection) falls due, or null when none waits. */
+    private static Duration nextRetry(ManualScheduler manual) {
+        return manual.pending().stream().filter(p -> !p.periodic()).map(ManualScheduler.Pending::dueIn).findFirst()
+                .orElse(null);
     }
 
     @Test

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,15 +32,21 @@ class JwtVerifierTest {
         assertDoesNotThrow(() -> verifier().verify(SIGNER.jigasi("kid1")));
     }
 
+    /** The verifier's clock stands still: expiry is checked against it, not against the machine's time. */
     @Test
     void refusesWithAReason() throws Exception {
-        JwtVerifier v = verifier();
-        long soon = System.currentTimeMillis() + 60_000;
+        long now = 1_767_225_600_000L; // 2026-01-01T00:00:00Z, a whole second as JWT times are
+        Path pem = SIGNER.writePublicPem(dir.resolve("k.pem"));
+        JwtVerifier v = new JwtVerifier(Map.of("kid1", JwtVerifier.readPem(pem)), "jitsi", "jigasi",
+                Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC));
+        long soon = now + 60_000;
         assertReason(v, null, "no token");
         assertReason(v, "not-a-jwt", "not a signed JWT");
         assertReason(v, SIGNER.jigasi("kid2"), "no public key for kid 'kid2'");
         assertReason(v, OTHER.jigasi("kid1"), "signature does not verify");
-        assertReason(v, SIGNER.sign("kid1", "jigasi", "jitsi", System.currentTimeMillis() - 120_000), "expired");
+        assertReason(v, SIGNER.sign("kid1", "jigasi", "jitsi", now - 61_000), "expired");
+        assertDoesNotThrow(() -> v.verify(SIGNER.sign("kid1", "jigasi", "jitsi", now - 60_000)),
+                "a minute of clock skew is tolerated");
         assertReason(v, SIGNER.sign("kid1", "mallory", "jitsi", soon), "issuer is 'mallory'");
         assertReason(v, SIGNER.sign("kid1", "jigasi", "other", soon), "does not include 'jitsi'");
         // alg=none and HS256 tokens are refused however they are built

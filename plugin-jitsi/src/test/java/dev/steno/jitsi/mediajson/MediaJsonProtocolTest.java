@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.audio.PcmAudio;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.jitsi.JitsiConfig;
 import dev.steno.jitsi.testing.Audio;
 import dev.steno.jitsi.testing.JitsiServer;
 import dev.steno.jitsi.testing.TestSocket;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -57,6 +59,10 @@ class MediaJsonProtocolTest {
             assertEquals("{\"event\":\"pong\",\"id\":7}", ws.texts.poll(5, java.util.concurrent.TimeUnit.SECONDS));
             long tsA = 4_294_000_000L; // close to the 32-bit wrap: timestamps must keep counting across it
             for (int i = 0; i < a.size(); i++) {
+                if (i == a.size() - 25) {
+                    // interim results come while the stream runs: the last half second waits until one did
+                    ws.awaitArrived(t -> t.contains("\"is_interim\":true"), Duration.ofSeconds(20));
+                }
                 int chunkA = (65_500 + i) & 0xFFFF; // the sequence number wraps too
                 ws.text(media(tagA, seq++, chunkA, (tsA + 960L * i) & 0xFFFF_FFFFL, a.get(i)));
                 ws.text(media(tagB, seq++, 1000 + i, 268_460 + 960L * i, b.get(i)));
@@ -171,14 +177,10 @@ class MediaJsonProtocolTest {
         }
     }
 
-    static void waitUntilIdle(JitsiServer server, String meeting) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (server.jitsi.registry().active(meeting).map(m -> !m.participants().isEmpty()).orElse(true)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("participants of " + meeting + " did not end");
-            }
-            Thread.sleep(20);
-        }
+    static void waitUntilIdle(JitsiServer server, String meeting) throws Exception {
+        Await.until(Duration.ofSeconds(20),
+                () -> server.jitsi.registry().active(meeting).map(m -> m.participants().isEmpty()).orElse(false),
+                () -> "participants of " + meeting + " did not end");
     }
 
     private static int words(StringBuilder s) {

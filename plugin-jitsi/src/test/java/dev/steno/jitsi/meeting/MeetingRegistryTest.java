@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.store.JdbcTranscriptStore;
 import dev.steno.jitsi.testing.Audio;
 import dev.steno.jitsi.testing.ToneRecognizer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -71,11 +73,9 @@ class MeetingRegistryTest {
         ann.finished().get(20, TimeUnit.SECONDS);
         bob.finished().get(20, TimeUnit.SECONDS);
         assertEquals(3.4, bob.receivedSeconds(), 1e-3, "48 kHz resampled to 16 kHz, nothing lost");
-        long deadline = System.nanoTime() + 5_000_000_000L; // leaving runs just after finished() completes
-        while (!m.participants().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(m.participants().isEmpty(), "ended participants leave the meeting");
+        // leaving runs just after finished() completes
+        Await.until(Duration.ofSeconds(5), () -> m.participants().isEmpty(),
+                () -> "ended participants leave the meeting: " + m.participants());
         assertEquals(List.of("alpha alpha", "bravo bravo"),
                 List.of(String.join(" ", finals.stream().filter(f -> f.startsWith("ann:")).map(f -> f.substring(4))
                                 .toList()),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
@@ -116,15 +117,7 @@ class RtpExtensionTest {
     }
 
     private String awaitBody(String path, String needle) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = call("GET", path, null).body();
-            if (body.contains(needle)) {
-                return body;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(path + " never contained " + needle + ": " + body);
+        return Await.until(Duration.ofSeconds(10), () -> call("GET", path, null).body(), body -> body.contains(needle),
+                body -> path + " never contained " + needle + ": " + body);
     }
 }

@@ -5,6 +5,7 @@ import dev.steno.engine.testing.TestStreams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.meeting.MeetingRegistry;
 import dev.steno.jitsi.meeting.MeetingTranscript;
 import dev.steno.jitsi.store.JdbcTranscriptStore;
@@ -60,12 +61,10 @@ class RtpMeetingTest {
                     Thread.sleep(20); // real time, as a media server sends
                 }
                 // the idle timeout ends both streams; their participants finish and leave the meeting
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                while (System.nanoTime() < deadline && (sink.activeFeeds() > 0
-                        || !registry.meeting("standup").participants().isEmpty())) {
-                    Thread.sleep(20);
-                }
-                assertEquals(0, sink.activeFeeds(), "idle RTP streams end their participants");
+                Await.until(Duration.ofSeconds(30), () -> sink.activeFeeds() == 0
+                        && registry.meeting("standup").participants().isEmpty(),
+                        () -> "idle RTP streams end their participants: " + sink.activeFeeds() + " feeds, "
+                                + registry.meeting("standup").participants());
             } finally {
                 rtp.close();
             }

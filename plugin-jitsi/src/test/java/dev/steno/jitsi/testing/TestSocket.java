@@ -2,6 +2,7 @@ package dev.steno.jitsi.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -113,6 +114,14 @@ public final class TestSocket implements AutoCloseable {
                 return n;
             }
         }
+    }
+
+    /**
+     * Waits until a message matching {@code raw} has arrived, without taking any: {@link #await} still sees them all.
+     * For a test that holds back input until the server has answered part of it.
+     */
+    public void awaitArrived(Predicate<String> raw, Duration max) throws Exception {
+        Await.until(max, () -> texts.stream().anyMatch(raw), () -> "no matching message arrived; queued: " + texts);
     }
 
     /** Every message taken by {@link #await} so far, raw. */

@@ -9,6 +9,7 @@ import dev.steno.jitsi.JitsiConfig;
 import dev.steno.jitsi.testing.Audio;
 import dev.steno.jitsi.testing.JitsiServer;
 import dev.steno.jitsi.testing.TestSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,10 @@ class VoskProtocolTest {
             ws.text("{\"config\" : {\"sample_rate\" : 48000.0 }}");
             byte[] pcm = Audio.s16le(Audio.bursts(48_000, 1100, 3, 0.5, 1.2)); // charlie x3 at 0, 1.7, 3.4 s
             for (int at = 0; at < pcm.length; at += 48_000) { // 500 ms chunks, as Jigasi sends
+                if (at + 48_000 >= pcm.length) {
+                    // partials come while the stream runs: the last chunk waits until one did
+                    ws.awaitArrived(t -> t.contains("\"partial\""), Duration.ofSeconds(20));
+                }
                 ws.binary(Arrays.copyOfRange(pcm, at, Math.min(pcm.length, at + 48_000)));
                 if (at == 96_000) {
                     ws.text("{\"config\" : {\"sample_rate\" : ");   // malformed: dropped
