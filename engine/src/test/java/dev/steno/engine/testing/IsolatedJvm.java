@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
@@ -66,6 +67,12 @@ public final class IsolatedJvm {
      */
     public static Result run(Class<?> main, Predicate<Path> keep, Duration longest, String... args)
             throws IOException, InterruptedException {
+        return run(main, keep, Map.of(), longest, args);
+    }
+
+    /** As {@link #run(Class, Predicate, Duration, String...)} with these environment variables set in the child. */
+    public static Result run(Class<?> main, Predicate<Path> keep, Map<String, String> environment, Duration longest,
+                             String... args) throws IOException, InterruptedException {
         List<String> cp = testClassPath().stream().filter(keep).map(Path::toString).toList();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -73,7 +80,9 @@ public final class IsolatedJvm {
                 "-Dsteno.shared=" + System.getProperty("steno.shared", ""),
                 "-cp", String.join(File.pathSeparator, cp), main.getName()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         // read while it runs, so a chatty child never blocks on a full pipe
         byte[][] out = new byte[1][];
         Thread reader = Thread.ofVirtual().start(() -> {
