@@ -14,7 +14,6 @@ import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -270,36 +269,5 @@ class WebmOpusDecoderTest {
         AudioFormatException empty = assertThrows(AudioFormatException.class,
                 () -> DecodedAudio.decodeWebm(new byte[0], null, 0));
         assertEquals("empty stream: no WebM data was received", empty.getMessage());
-    }
-
-    @Test
-    void throughputAndAllocation() throws IOException {
-        byte[] webm = bytes(FFMPEG);
-        float[] sum = new float[1];
-        AudioSink sink = (s, off, len) -> sum[0] += s[off];
-        for (int i = 0; i < 5; i++) {
-            DecodedAudio.push(new WebmOpusDecoder(sink), webm, null, 0);
-        }
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        int runs = 20;
-        long bytesBefore = threads.getCurrentThreadAllocatedBytes();
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            WebmOpusDecoder d = new WebmOpusDecoder(sink);
-            // 100 ms timeslices, as the browser sends them: about 420 bytes each for this file.
-            for (int off = 0; off < webm.length; off += 420) {
-                d.push(webm, off, Math.min(420, webm.length - off));
-            }
-            d.end();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long allocated = threads.getCurrentThreadAllocatedBytes() - bytesBefore;
-        double audioSeconds = runs * 11.0;
-        System.out.printf("WebM/Opus decode: %.1f s of audio in %.3f s, %.0fx real time (real-time factor %.4f); "
-                + "%.1f KiB allocated per second of audio, decoder setup included%n",
-                audioSeconds, seconds, audioSeconds / seconds, seconds / audioSeconds,
-                allocated / audioSeconds / 1024);
-        assertTrue(sum[0] == sum[0], "sink saw numbers");
     }
 }
