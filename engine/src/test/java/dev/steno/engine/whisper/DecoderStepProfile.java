@@ -1,9 +1,12 @@
 package dev.steno.engine.whisper;
 
 import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.whisper.nn.F16Matrix;
+import dev.steno.engine.whisper.nn.F32Matrix;
 import dev.steno.engine.whisper.nn.Kernels;
 import dev.steno.engine.whisper.nn.Matrix;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.Q8Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,6 +40,15 @@ public final class DecoderStepProfile {
         }
         Arrays.sort(t);
         return t[reps / 2] / 1e3;
+    }
+
+    /** Bytes a weight takes in memory, q8_0's block scale included. */
+    static double bytesPerValue(Matrix m) {
+        return switch (m) {
+            case Q8Matrix q -> 34.0 / 32;
+            case F16Matrix h -> 2;
+            case F32Matrix f -> 4;
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -108,8 +120,8 @@ public final class DecoderStepProfile {
             embQ[i] = (byte) (i * 31);
         }
         Arrays.fill(embS, 0.001f);
-        Matrix[] ms = {b.attn().query(), b.mlp().fc1(), b.mlp().fc2(), emb, Matrix.ofF32(embF32, emb.rows(), ns),
-            Matrix.ofQ8(embQ, embS, emb.rows(), ns)};
+        Matrix[] ms = {b.attn().query(), b.mlp().fc1(), b.mlp().fc2(), emb, new F32Matrix(embF32, emb.rows(), ns),
+            new Q8Matrix(embQ, embS, emb.rows(), ns)};
         String[] names = {"proj " + ns + "x" + ns, "fc1", "fc2", "vocab f16", "vocab f32", "vocab q8_0"};
         for (int i = 0; i < ms.length; i++) {
             Matrix m = ms[i];
@@ -122,7 +134,7 @@ public final class DecoderStepProfile {
                 } else {
                     us = medianUs(() -> Kernels.matmul(p, x, 1, m, null, y), reps);
                 }
-                double gbs = (double) m.rows() * m.cols() * (m.q8() ? 34.0 / 32 : m.half() ? 2 : 4) / (us * 1e3);
+                double gbs = (double) m.rows() * m.cols() * bytesPerValue(m) / (us * 1e3);
                 System.out.printf("%-14s %s %8.1f us %6.1f GB/s%n", names[i], p == null ? "team  " : "serial", us,
                         gbs);
             }

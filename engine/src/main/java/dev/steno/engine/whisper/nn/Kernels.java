@@ -1,7 +1,6 @@
 package dev.steno.engine.whisper.nn;
 
 import java.util.function.IntConsumer;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -84,17 +83,16 @@ public final class Kernels {
             int o0 = p * NR;
             int cols = Math.min(NR, out - o0);
             float[] packed = scratch(0, in * NR);
-            pack(w, o0, cols, packed);
+            w.pack(o0, cols, packed);
+            zeroTail(packed, in, cols);
             gemmPanel(x, 0, in, n, in, packed, 0, cols, bias, o0, y, o0, out);
         });
     }
 
     /** Weights (multiply-adds) below which a matrix-vector product runs on the calling thread alone. */
     static final int GEMV_SERIAL_WORK = 1 << 17;
-    /** Output rows per matrix-vector task at least (a multiple of {@link #GEMV_ROWS}). */
+    /** Output rows per matrix-vector task at least (a multiple of {@link Matrix#GEMV_ROWS}). */
     static final int GEMV_MIN_CHUNK = 64;
-    /** Weight rows one pass of the matrix-vector kernel dots with the same input vector. */
-    static final int GEMV_ROWS = 4;
     /**
      * Matrix-vector tasks per thread: one, so that each thread reads its share as four long streams (more, shorter
      * tasks would balance better but cut the streams the prefetcher needs; a decoder step is memory bound).
@@ -103,9 +101,9 @@ public final class Kernels {
 
     /**
      * Matrix-vector products for {@code n < MR} input rows (a decoder step): memory bound, so the weights are read
-     * once, straight from their f16 or f32 array, and widened in registers ({@link #widenHalf}); each pass dots
-     * {@link #GEMV_ROWS} weight rows with one input vector so that its loads are shared. Output rows are split into
-     * chunks for the parallel loop only when the product is large enough to repay a task hand-off.
+     * once, straight from their storage, and widened in registers ({@link Matrix#gemvRange}); each pass dots
+     * {@link Matrix#GEMV_ROWS} weight rows with one input vector so that its loads are shared. Output rows are split
+     * into chunks for the parallel loop only when the product is large enough to repay a task hand-off.
      */
     static void matvec(ParallelLoop par, float[] x, int n, Matrix w, float[] bias, float[] y) {
         int in = w.cols();
@@ -117,7 +115,7 @@ public final class Kernels {
         }
         int tasks = par.parallelism() * GEMV_TASKS_PER_THREAD;
         int chunk = Math.max(GEMV_MIN_CHUNK, (out + tasks - 1) / tasks);
-        chunk = (chunk + GEMV_ROWS - 1) / GEMV_ROWS * GEMV_ROWS;
+        chunk = (chunk + Matrix.GEMV_ROWS - 1) / Matrix.GEMV_ROWS * Matrix.GEMV_ROWS;
         GemvJob job = GEMV_JOB.get();
         job.x = x;
         job.n = n;
@@ -140,193 +138,7 @@ public final class Kernels {
         int in = w.cols();
         int out = w.rows();
         for (int i = 0; i < n; i++) {
-            if (w.q8()) {
-                gemvQ8(x, i * in, w.q8, w.q8Scale, in, bias, y, i * out, from, to);
-            } else if (w.half()) {
-                gemvHalf(x, i * in, w.f16, in, bias, y, i * out, from, to);
-            } else {
-                gemvFloat(x, i * in, w.f32, in, bias, y, i * out, from, to);
-            }
-        }
-    }
-
-    /** {@code y[yo + o] = bias[o] + sum_k x[xo + k] * w[o*in + k]} for o in {@code [from, to)}, binary16 weights. */
-    static void gemvHalf(float[] x, int xo, short[] w, int in, float[] bias, float[] y, int yo, int from, int to) {
-        int kv = in - in % L;
-        // Four row streams a quarter of the range apart, each read front to back: the hardware prefetcher follows
-        // long streams, not four short rows side by side (which left each row waiting on memory latency).
-        int st = (to - from) / GEMV_ROWS;
-        for (int o = from; o < from + st; o++) {
-            int w0 = o * in;
-            int w1 = w0 + st * in;
-            int w2 = w1 + st * in;
-            int w3 = w2 + st * in;
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            for (int k = 0; k < kv; k += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xo + k);
-                c0 = widenHalf(w, w0 + k).fma(xv, c0);
-                c1 = widenHalf(w, w1 + k).fma(xv, c1);
-                c2 = widenHalf(w, w2 + k).fma(xv, c2);
-                c3 = widenHalf(w, w3 + k).fma(xv, c3);
-            }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            float s1 = c1.reduceLanes(VectorOperators.ADD);
-            float s2 = c2.reduceLanes(VectorOperators.ADD);
-            float s3 = c3.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) {
-                float xk = x[xo + k];
-                s0 += xk * Float.float16ToFloat(w[w0 + k]);
-                s1 += xk * Float.float16ToFloat(w[w1 + k]);
-                s2 += xk * Float.float16ToFloat(w[w2 + k]);
-                s3 += xk * Float.float16ToFloat(w[w3 + k]);
-            }
-            if (bias != null) {
-                s0 += bias[o];
-                s1 += bias[o + st];
-                s2 += bias[o + 2 * st];
-                s3 += bias[o + 3 * st];
-            }
-            y[yo + o] = s0;
-            y[yo + o + st] = s1;
-            y[yo + o + 2 * st] = s2;
-            y[yo + o + 3 * st] = s3;
-        }
-        for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            int w0 = o * in;
-            FloatVector c0 = FloatVector.zero(S);
-            for (int k = 0; k < kv; k += L) {
-                c0 = widenHalf(w, w0 + k).fma(FloatVector.fromArray(S, x, xo + k), c0);
-            }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) {
-                s0 += x[xo + k] * Float.float16ToFloat(w[w0 + k]);
-            }
-            y[yo + o] = bias == null ? s0 : s0 + bias[o];
-        }
-    }
-
-    /**
-     * As {@link #gemvHalf} for q8_0 weights ({@code in} a multiple of 32): per block, the int8 values are widened to
-     * float in registers and dotted with x, and the block's sum is scaled once; four rows share the x loads.
-     */
-    static void gemvQ8(float[] x, int xo, byte[] q, float[] scale, int in, float[] bias, float[] y, int yo,
-                       int from, int to) {
-        int blocks = in / Matrix.Q8_BLOCK;
-        int st = (to - from) / GEMV_ROWS; // four long row streams, as in gemvHalf
-        for (int o = from; o < from + st; o++) {
-            int w0 = o * in;
-            int b0 = w0 / Matrix.Q8_BLOCK;
-            int sb = st * blocks;
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            for (int blk = 0; blk < blocks; blk++) {
-                int k0 = blk * Matrix.Q8_BLOCK;
-                FloatVector p0 = FloatVector.zero(S);
-                FloatVector p1 = FloatVector.zero(S);
-                FloatVector p2 = FloatVector.zero(S);
-                FloatVector p3 = FloatVector.zero(S);
-                for (int k = k0; k < k0 + Matrix.Q8_BLOCK; k += L) {
-                    FloatVector xv = FloatVector.fromArray(S, x, xo + k);
-                    p0 = widenQ8(q, w0 + k).fma(xv, p0);
-                    p1 = widenQ8(q, w0 + st * in + k).fma(xv, p1);
-                    p2 = widenQ8(q, w0 + 2 * st * in + k).fma(xv, p2);
-                    p3 = widenQ8(q, w0 + 3 * st * in + k).fma(xv, p3);
-                }
-                c0 = p0.fma(FloatVector.broadcast(S, scale[b0 + blk]), c0);
-                c1 = p1.fma(FloatVector.broadcast(S, scale[b0 + sb + blk]), c1);
-                c2 = p2.fma(FloatVector.broadcast(S, scale[b0 + 2 * sb + blk]), c2);
-                c3 = p3.fma(FloatVector.broadcast(S, scale[b0 + 3 * sb + blk]), c3);
-            }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            float s1 = c1.reduceLanes(VectorOperators.ADD);
-            float s2 = c2.reduceLanes(VectorOperators.ADD);
-            float s3 = c3.reduceLanes(VectorOperators.ADD);
-            if (bias != null) {
-                s0 += bias[o];
-                s1 += bias[o + st];
-                s2 += bias[o + 2 * st];
-                s3 += bias[o + 3 * st];
-            }
-            y[yo + o] = s0;
-            y[yo + o + st] = s1;
-            y[yo + o + 2 * st] = s2;
-            y[yo + o + 3 * st] = s3;
-        }
-        for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            int w0 = o * in;
-            int b0 = w0 / Matrix.Q8_BLOCK;
-            FloatVector c0 = FloatVector.zero(S);
-            for (int blk = 0; blk < blocks; blk++) {
-                int k0 = blk * Matrix.Q8_BLOCK;
-                FloatVector p0 = FloatVector.zero(S);
-                for (int k = k0; k < k0 + Matrix.Q8_BLOCK; k += L) {
-                    p0 = widenQ8(q, w0 + k).fma(FloatVector.fromArray(S, x, xo + k), p0);
-                }
-                c0 = p0.fma(FloatVector.broadcast(S, scale[b0 + blk]), c0);
-            }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            y[yo + o] = bias == null ? s0 : s0 + bias[o];
-        }
-    }
-
-    /** {@code L} int8 values at {@code q[off]}, widened to float in registers. */
-    static FloatVector widenQ8(byte[] q, int off) {
-        return (FloatVector) ByteVector.fromArray(SB, q, off).convertShape(VectorOperators.B2F, S, 0);
-    }
-
-    /** As {@link #gemvHalf} for single-precision weights. */
-    static void gemvFloat(float[] x, int xo, float[] w, int in, float[] bias, float[] y, int yo, int from, int to) {
-        int kv = in - in % L;
-        // Four row streams a quarter of the range apart, each read front to back: the hardware prefetcher follows
-        // long streams, not four short rows side by side (which left each row waiting on memory latency).
-        int st = (to - from) / GEMV_ROWS;
-        for (int o = from; o < from + st; o++) {
-            int w0 = o * in;
-            int w1 = w0 + st * in;
-            int w2 = w1 + st * in;
-            int w3 = w2 + st * in;
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            for (int k = 0; k < kv; k += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xo + k);
-                c0 = FloatVector.fromArray(S, w, w0 + k).fma(xv, c0);
-                c1 = FloatVector.fromArray(S, w, w1 + k).fma(xv, c1);
-                c2 = FloatVector.fromArray(S, w, w2 + k).fma(xv, c2);
-                c3 = FloatVector.fromArray(S, w, w3 + k).fma(xv, c3);
-            }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            float s1 = c1.reduceLanes(VectorOperators.ADD);
-            float s2 = c2.reduceLanes(VectorOperators.ADD);
-            float s3 = c3.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) {
-                float xk = x[xo + k];
-                s0 += xk * w[w0 + k];
-                s1 += xk * w[w1 + k];
-                s2 += xk * w[w2 + k];
-                s3 += xk * w[w3 + k];
-            }
-            if (bias != null) {
-                s0 += bias[o];
-                s1 += bias[o + st];
-                s2 += bias[o + 2 * st];
-                s3 += bias[o + 3 * st];
-            }
-            y[yo + o] = s0;
-            y[yo + o + st] = s1;
-            y[yo + o + 2 * st] = s2;
-            y[yo + o + 3 * st] = s3;
-        }
-        for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            int w0 = o * in;
-            float s0 = dot(x, xo, w, w0, in);
-            y[yo + o] = bias == null ? s0 : s0 + bias[o];
+            w.gemvRange(x, i * in, bias, y, i * out, from, to);
         }
     }
 
@@ -339,38 +151,6 @@ public final class Kernels {
     static FloatVector widenHalf(short[] w, int off) {
         IntVector bits = (IntVector) ShortVector.fromArray(SH, w, off).convertShape(VectorOperators.S2I, SI, 0);
         return bits.lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
-    }
-
-    /** Packs rows {@code o0 .. o0+cols-1} of {@code w}, transposed and widened: {@code dst[k*NR + j] = w[o0+j][k]}. */
-    static void pack(Matrix w, int o0, int cols, float[] dst) {
-        int in = w.cols();
-        if (w.q8()) {
-            byte[] q = w.q8;
-            float[] sc = w.q8Scale;
-            for (int j = 0; j < cols; j++) {
-                int base = (o0 + j) * in;
-                for (int k = 0, d = j; k < in; k++, d += NR) {
-                    dst[d] = q[base + k] * sc[(base + k) / Matrix.Q8_BLOCK];
-                }
-            }
-        } else if (w.half()) {
-            short[] s = w.f16;
-            for (int j = 0; j < cols; j++) {
-                int base = (o0 + j) * in;
-                for (int k = 0, d = j; k < in; k++, d += NR) {
-                    dst[d] = Float.float16ToFloat(s[base + k]);
-                }
-            }
-        } else {
-            float[] f = w.f32;
-            for (int j = 0; j < cols; j++) {
-                int base = (o0 + j) * in;
-                for (int k = 0, d = j; k < in; k++, d += NR) {
-                    dst[d] = f[base + k];
-                }
-            }
-        }
-        zeroTail(dst, in, cols);
     }
 
     /** Packs {@code dst[k*NR + j] = src[off + (o0+j)*rowStride + k*colStride]} for j below cols, k below in. */

@@ -56,7 +56,7 @@ class DecoderStepKernelsTest {
             float[] x = KernelsTest.rand(r, n * in, 1);
             float[] wv = KernelsTest.rand(r, out * in, 0.5);
             float[] bias = KernelsTest.rand(r, out, 1);
-            for (Matrix w : new Matrix[] {Matrix.ofF32(wv, out, in), Matrix.ofF16(KernelsTest.toF16(wv), out, in)}) {
+            for (Matrix w : new Matrix[] {new F32Matrix(wv, out, in), new F16Matrix(KernelsTest.toF16(wv), out, in)}) {
                 for (float[] b : new float[][] {bias, null}) {
                     float[] ref = KernelsTest.refMatmul(x, n, w, b);
                     for (int loop = 0; loop < 3; loop++) {
@@ -71,7 +71,7 @@ class DecoderStepKernelsTest {
                         }
                         double d = KernelsTest.maxDiff(y, ref, n * out);
                         assertTrue(d < 1e-5 * Math.sqrt(in) + 1e-6, "shape " + n + "x" + in + "->" + out
-                                + " half=" + w.half() + " bias=" + (b != null) + " loop " + loop + " diff " + d);
+                                + " half=" + (w instanceof F16Matrix) + " bias=" + (b != null) + " loop " + loop + " diff " + d);
                         assertEquals(42f, y[n * out], "wrote past the output");
                     }
                 }

@@ -67,8 +67,8 @@ public class KernelBenchmark {
         v = KernelsTest.rand(r, T * NS, 1);
         out = new float[T * NS];
         logits = new float[VOCAB];
-        square = Matrix.ofF16(KernelsTest.toF16(KernelsTest.rand(r, NS * NS, 1)), NS, NS);
-        vocabulary = Matrix.ofF16(KernelsTest.toF16(KernelsTest.rand(r, VOCAB * NS, 1)), VOCAB, NS);
+        square = new F16Matrix(KernelsTest.toF16(KernelsTest.rand(r, NS * NS, 1)), NS, NS);
+        vocabulary = new F16Matrix(KernelsTest.toF16(KernelsTest.rand(r, VOCAB * NS, 1)), VOCAB, NS);
     }
 
     @TearDown

@@ -65,14 +65,14 @@ class KernelsTest {
             float[] x = rand(r, n * in, 1);
             float[] wv = rand(r, out * in, 0.5);
             float[] bias = rand(r, out, 1);
-            for (Matrix w : new Matrix[] {Matrix.ofF32(wv, out, in), Matrix.ofF16(toF16(wv), out, in)}) {
+            for (Matrix w : new Matrix[] {new F32Matrix(wv, out, in), new F16Matrix(toF16(wv), out, in)}) {
                 for (float[] b : new float[][] {bias, null}) {
                     float[] y = new float[n * out + 3];
                     y[n * out] = 42f;
                     Kernels.matmul(PAR, x, n, w, b, y);
                     float[] ref = refMatmul(x, n, w, b);
                     double d = maxDiff(y, ref, n * out);
-                    assertTrue(d < 1e-4 * Math.sqrt(in), "shape " + n + "x" + in + "->" + out + " half=" + w.half()
+                    assertTrue(d < 1e-4 * Math.sqrt(in), "shape " + n + "x" + in + "->" + out + " half=" + (w instanceof F16Matrix)
                             + " diff " + d);
                     assertEquals(42f, y[n * out], "wrote past the output");
                 }
