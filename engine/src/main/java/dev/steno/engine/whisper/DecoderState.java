@@ -1,7 +1,10 @@
 package dev.steno.engine.whisper;
 
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.MatMul;
+import dev.steno.engine.whisper.nn.MultiHeadAttention;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.VectorMath;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -22,7 +25,7 @@ public final class DecoderState {
     private final int nHead;
     private final int ctx;
     private final int layers;
-    private final Kernels.AttentionScratch scratch = new Kernels.AttentionScratch();
+    private final MultiHeadAttention.AttentionScratch scratch = new MultiHeadAttention.AttentionScratch();
     /** Per layer: keys transposed, value c of position t at {@code c*ctx + t}. */
     private final float[][] selfK;
     /** Per layer: values, position t at {@code t*ns}. */
@@ -91,23 +94,23 @@ public final class DecoderState {
         float[] tmp = crossTmp;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
-            Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
+            MatMul.matmul(par, encoderOutput, frames, c.key(), null, tmp);
             short[] kt = cross.keys[l];
             int f = frames;
-            Kernels.forRange(par, ns, 16, (from, to) -> {
+            par.forRange(ns, 16, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
                     for (int t = 0; t < f; t++) {
                         kt[ch * f + t] = Float.floatToFloat16(tmp[t * ns + ch]);
                     }
                 }
             });
-            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
+            MatMul.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
             short[] vl = cross.values[l];
             int d = ns / nHead;
-            Kernels.forRange(par, frames, 64, (from, to) -> {
+            par.forRange(frames, 64, (from, to) -> {
                 for (int t = from; t < to; t++) {
                     for (int hd = 0; hd < nHead; hd++) {
-                        Kernels.toHalf(tmp, t * ns + hd * d, vl, (hd * f + t) * d, d);
+                        VectorMath.toHalf(tmp, t * ns + hd * d, vl, (hd * f + t) * d, d);
                     }
                 }
             });
@@ -220,7 +223,7 @@ public final class DecoderState {
                 throw new IllegalArgumentException("token " + t + " outside the vocabulary");
             }
             w.tokenEmbedding.row(t, x, i * ns);
-            Kernels.add(w.decoderPositions, (p0 + i) * ns, x, i * ns, ns);
+            VectorMath.add(w.decoderPositions, (p0 + i) * ns, x, i * ns, ns);
         }
         for (int[] lh : recorded) {
             float[] p = probs[lh[0]][lh[1]];
@@ -245,10 +248,10 @@ public final class DecoderState {
         for (int l = 0; l < layers; l++) {
             WhisperWeights.DecoderBlock b = w.decoderBlocks[l];
             WhisperWeights.Attention at = b.attn();
-            Kernels.layerNorm(par, x, n, ns, at.lnWeight(), at.lnBias(), h);
-            Kernels.matmul(par, h, n, at.query(), at.queryBias(), q);
-            Kernels.matmul(par, h, n, at.key(), null, k);
-            Kernels.matmul(par, h, n, at.value(), at.valueBias(), v);
+            Norms.layerNorm(par, x, n, ns, at.lnWeight(), at.lnBias(), h);
+            MatMul.matmul(par, h, n, at.query(), at.queryBias(), q);
+            MatMul.matmul(par, h, n, at.key(), null, k);
+            MatMul.matmul(par, h, n, at.value(), at.valueBias(), v);
             float[] kc = selfK[l];
             for (int i = 0; i < n; i++) {
                 for (int c = 0; c < ns; c++) {
@@ -256,23 +259,23 @@ public final class DecoderState {
                 }
             }
             System.arraycopy(v, 0, selfV[l], p0 * ns, n * ns);
-            Kernels.attention(par, nHead, d, q, ns, n, kc, 1, ctx, selfV[l], ns, p0 + n, p0, a, ns, null, scratch);
-            Kernels.matmul(par, a, n, at.out(), at.outBias(), h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            MultiHeadAttention.attention(par, nHead, d, q, ns, n, kc, 1, ctx, selfV[l], ns, p0 + n, p0, a, ns, null, scratch);
+            MatMul.matmul(par, a, n, at.out(), at.outBias(), h);
+            VectorMath.add(h, 0, x, 0, n * ns);
 
             WhisperWeights.Attention ca = b.cross();
-            Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
-            Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            Kernels.attentionHalf(par, nHead, d, q, ns, n, cross.keys[l], cross.values[l], frames, a, ns,
+            Norms.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
+            MatMul.matmul(par, h, n, ca.query(), ca.queryBias(), q);
+            MultiHeadAttention.attentionHalf(par, nHead, d, q, ns, n, cross.keys[l], cross.values[l], frames, a, ns,
                     probs[l]);
-            Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            MatMul.matmul(par, a, n, ca.out(), ca.outBias(), h);
+            VectorMath.add(h, 0, x, 0, n * ns);
 
             b.mlp().addTo(par, x, n, ns, h, m);
         }
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
-        Kernels.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
-        Kernels.matmul(par, last, 1, w.tokenEmbedding, null, logits);
+        Norms.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
+        MatMul.matmul(par, last, 1, w.tokenEmbedding, null, logits);
     }
 
     private void ensure(int n) {

@@ -1,11 +1,14 @@
 package dev.steno.engine.whisper;
 
+import dev.steno.engine.whisper.nn.Activations;
 import dev.steno.engine.whisper.nn.F16Matrix;
 import dev.steno.engine.whisper.nn.F32Matrix;
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.Matrix;
-import dev.steno.engine.whisper.nn.Q8Matrix;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.Q8Matrix;
+import dev.steno.engine.whisper.nn.VectorMath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,11 +34,11 @@ public final class WhisperWeights {
          * {@code n} rows of {@code ns} values; {@code h} ({@code n*ns}) and {@code m} ({@code n*4*ns}) are scratch.
          */
         void addTo(ParallelLoop par, float[] x, int n, int ns, float[] h, float[] m) {
-            Kernels.layerNorm(par, x, n, ns, lnWeight, lnBias, h);
-            Kernels.matmul(par, h, n, fc1, fc1Bias, m);
-            Kernels.gelu(par, m, n * 4 * ns);
-            Kernels.matmul(par, m, n, fc2, fc2Bias, h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            Norms.layerNorm(par, x, n, ns, lnWeight, lnBias, h);
+            MatMul.matmul(par, h, n, fc1, fc1Bias, m);
+            Activations.gelu(par, m, n * 4 * ns);
+            MatMul.matmul(par, m, n, fc2, fc2Bias, h);
+            VectorMath.add(h, 0, x, 0, n * ns);
         }
     }
 

@@ -3,8 +3,10 @@ package dev.steno.engine.whisper;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.whisper.nn.F16Matrix;
 import dev.steno.engine.whisper.nn.F32Matrix;
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.Matrix;
+import dev.steno.engine.whisper.nn.MultiHeadAttention;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import dev.steno.engine.whisper.nn.Q8Matrix;
 import java.nio.file.Files;
@@ -129,10 +131,10 @@ public final class DecoderStepProfile {
                 double us;
                 if (p == null) {
                     try (ParallelLoop.Team team = par.team()) {
-                        us = medianUs(() -> Kernels.matmul(team, x, 1, m, null, y), reps);
+                        us = medianUs(() -> MatMul.matmul(team, x, 1, m, null, y), reps);
                     }
                 } else {
-                    us = medianUs(() -> Kernels.matmul(p, x, 1, m, null, y), reps);
+                    us = medianUs(() -> MatMul.matmul(p, x, 1, m, null, y), reps);
                 }
                 double gbs = (double) m.rows() * m.cols() * bytesPerValue(m) / (us * 1e3);
                 System.out.printf("%-14s %s %8.1f us %6.1f GB/s%n", names[i], p == null ? "team  " : "serial", us,
@@ -143,16 +145,16 @@ public final class DecoderStepProfile {
         float[] k = new float[frames * ns];
         float[] v = new float[frames * ns];
         float[] out = new float[ns];
-        Kernels.AttentionScratch ws = new Kernels.AttentionScratch();
+        MultiHeadAttention.AttentionScratch ws = new MultiHeadAttention.AttentionScratch();
         for (ParallelLoop p : new ParallelLoop[] {ParallelLoop.serial(), null}) {
             double us;
             if (p == null) {
                 try (ParallelLoop.Team team = par.team()) {
-                    us = medianUs(() -> Kernels.attention(team, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames,
+                    us = medianUs(() -> MultiHeadAttention.attention(team, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames,
                             -1, out, ns, null, ws), reps);
                 }
             } else {
-                us = medianUs(() -> Kernels.attention(p, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames, -1,
+                us = medianUs(() -> MultiHeadAttention.attention(p, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames, -1,
                         out, ns, null, ws), reps);
             }
             System.out.printf("cross-attn 1x%d %s %8.1f us %6.1f GB/s%n", frames, p == null ? "team  " : "serial", us,
@@ -160,7 +162,7 @@ public final class DecoderStepProfile {
         }
         float[] g = new float[ns];
         System.out.printf("layerNorm      serial %8.1f us%n",
-                medianUs(() -> Kernels.layerNorm(ParallelLoop.serial(), x, 1, ns, g, g, y), reps));
+                medianUs(() -> Norms.layerNorm(ParallelLoop.serial(), x, 1, ns, g, g, y), reps));
         try (ParallelLoop.Team team = par.team()) {
             System.out.printf("empty forEach  team   %8.2f us%n", medianUs(() -> team.forEach(2, i -> { }), reps));
         }

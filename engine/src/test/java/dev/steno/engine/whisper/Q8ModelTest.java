@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.whisper.nn.Matrix;
-import dev.steno.engine.whisper.nn.Q8Matrix;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.Q8Matrix;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.steno.engine.whisper.nn;
 
-import static dev.steno.engine.whisper.nn.Kernels.L;
-import static dev.steno.engine.whisper.nn.Kernels.NR;
-import static dev.steno.engine.whisper.nn.Kernels.S;
-import static dev.steno.engine.whisper.nn.Kernels.widenHalf;
+import static dev.steno.engine.whisper.nn.MatMul.NR;
+import static dev.steno.engine.whisper.nn.VectorMath.L;
+import static dev.steno.engine.whisper.nn.VectorMath.S;
+import static dev.steno.engine.whisper.nn.VectorMath.widenHalf;
 
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;

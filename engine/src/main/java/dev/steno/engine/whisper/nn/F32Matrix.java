@@ -1,8 +1,8 @@
 package dev.steno.engine.whisper.nn;
 
-import static dev.steno.engine.whisper.nn.Kernels.L;
-import static dev.steno.engine.whisper.nn.Kernels.NR;
-import static dev.steno.engine.whisper.nn.Kernels.S;
+import static dev.steno.engine.whisper.nn.MatMul.NR;
+import static dev.steno.engine.whisper.nn.VectorMath.L;
+import static dev.steno.engine.whisper.nn.VectorMath.S;
 
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
@@ -80,7 +80,7 @@ public final class F32Matrix extends Matrix {
             y[yo + o + 3 * st] = s3;
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            float s0 = Kernels.dot(x, xo, w, o * in, in);
+            float s0 = VectorMath.dot(x, xo, w, o * in, in);
             y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
     }

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  *
  * <p>Each type owns the two kernels that read its storage: {@link #gemvRange}, the matrix-vector product of a decoder
  * step (memory bound, so the weights are read once and widened in registers), and {@link #pack}, which widens one
- * panel for the blocked product of {@link Kernels#matmul}. The product dispatches on the type once per range or
+ * panel for the blocked product of {@link MatMul#matmul}. The product dispatches on the type once per range or
  * panel; the loops inside stay specialised to one storage type.
  *
  * <p>The data is copied from the mapped file into the heap: the Vector API of Java 21 reads heap arrays (its
@@ -61,7 +61,7 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
 
     /**
      * Packs rows {@code o0 .. o0+n-1}, transposed and widened: {@code dst[k*NR + j] = w[o0+j][k]} for j below n and
-     * k below {@link #cols()}, with {@code NR} = {@link Kernels#NR}; columns n and up of the panel are left as they
+     * k below {@link #cols()}, with {@code NR} = {@link MatMul#NR}; columns n and up of the panel are left as they
      * are.
      */
     abstract void pack(int o0, int n, float[] dst);

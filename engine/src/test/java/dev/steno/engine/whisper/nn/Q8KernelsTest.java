@@ -74,10 +74,10 @@ class Q8KernelsTest {
                 y[n * out] = 42f;
                 if (loop == 2) {
                     try (ParallelLoop.Team team = ParallelLoop.of(POOL).team()) {
-                        Kernels.matmul(team, x, n, w, bias, y);
+                        MatMul.matmul(team, x, n, w, bias, y);
                     }
                 } else {
-                    Kernels.matmul(loop == 0 ? ParallelLoop.serial() : ParallelLoop.of(POOL), x, n, w, bias, y);
+                    MatMul.matmul(loop == 0 ? ParallelLoop.serial() : ParallelLoop.of(POOL), x, n, w, bias, y);
                 }
                 double d = KernelsTest.maxDiff(y, ref, n * out);
                 assertTrue(d < 1e-5 * Math.sqrt(in) + 1e-6, "shape " + n + "x" + in + "->" + out + " loop " + loop
