@@ -1,10 +1,14 @@
 package dev.steno.engine.whisper;
 
 import dev.steno.engine.whisper.nn.Activations;
+import dev.steno.engine.whisper.nn.AttentionScratch;
+import dev.steno.engine.whisper.nn.HeadLayout;
+import dev.steno.engine.whisper.nn.KeyValueView;
 import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.MultiHeadAttention;
 import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.RowView;
 import dev.steno.engine.whisper.nn.VectorMath;
 import java.util.Objects;
 
@@ -20,9 +24,9 @@ public final class WhisperEncoder {
     private final WhisperWeights w;
     private final ParallelLoop par;
     private final int nState;
-    private final int nHead;
+    private final HeadLayout heads;
     private final int nMels;
-    private final MultiHeadAttention.AttentionScratch attnScratch = new MultiHeadAttention.AttentionScratch();
+    private final AttentionScratch attnScratch = new AttentionScratch();
     private int capacity;
     private float[] cols1;
     private float[] conv1;
@@ -34,6 +38,10 @@ public final class WhisperEncoder {
     private float[] v;
     private float[] a;
     private float[] m;
+    /** Views of {@code q}, of {@code k} and {@code v}, and of {@code a} for the attention, remade with them. */
+    private RowView queries;
+    private KeyValueView keysValues;
+    private RowView context;
 
     /** An encoder over {@code weights}, running its kernels on {@code par}. */
     public WhisperEncoder(WhisperWeights weights, ParallelLoop par) {
@@ -41,7 +49,7 @@ public final class WhisperEncoder {
         this.par = Objects.requireNonNull(par, "par");
         WhisperHyperParams hp = weights.hparams();
         this.nState = hp.nAudioState();
-        this.nHead = hp.nAudioHead();
+        this.heads = new HeadLayout(hp.nAudioHead(), nState / hp.nAudioHead());
         this.nMels = hp.nMels();
     }
 
@@ -124,7 +132,7 @@ public final class WhisperEncoder {
             MatMul.matmul(par, h, frames, at.query(), at.queryBias(), q);
             MatMul.matmul(par, h, frames, at.key(), null, k);
             MatMul.matmul(par, h, frames, at.value(), at.valueBias(), v);
-            MultiHeadAttention.attention(par, nHead, ns / nHead, q, ns, frames, k, ns, 1, v, ns, frames, -1, a, ns, null,
+            MultiHeadAttention.attention(par, heads, queries, frames, keysValues, frames, -1, context, null,
                     attnScratch);
             MatMul.matmul(par, a, frames, at.out(), at.outBias(), h);
             VectorMath.add(h, 0, x, 0, frames * ns);
@@ -148,6 +156,9 @@ public final class WhisperEncoder {
         v = new float[frames * ns];
         a = new float[frames * ns];
         m = new float[frames * 4 * ns];
+        queries = new RowView(q, ns);
+        keysValues = new KeyValueView(k, ns, 1, v, ns);
+        context = new RowView(a, ns);
         capacity = frames;
     }
 }

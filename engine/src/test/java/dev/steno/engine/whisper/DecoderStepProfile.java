@@ -1,14 +1,18 @@
 package dev.steno.engine.whisper;
 
 import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.whisper.nn.AttentionScratch;
 import dev.steno.engine.whisper.nn.F16Matrix;
 import dev.steno.engine.whisper.nn.F32Matrix;
+import dev.steno.engine.whisper.nn.HeadLayout;
+import dev.steno.engine.whisper.nn.KeyValueView;
 import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.Matrix;
 import dev.steno.engine.whisper.nn.MultiHeadAttention;
 import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import dev.steno.engine.whisper.nn.Q8Matrix;
+import dev.steno.engine.whisper.nn.RowView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -145,17 +149,21 @@ public final class DecoderStepProfile {
         float[] k = new float[frames * ns];
         float[] v = new float[frames * ns];
         float[] out = new float[ns];
-        MultiHeadAttention.AttentionScratch ws = new MultiHeadAttention.AttentionScratch();
+        AttentionScratch ws = new AttentionScratch();
+        HeadLayout heads = new HeadLayout(nh, ns / nh);
+        RowView queries = new RowView(q, ns);
+        RowView output = new RowView(out, ns);
+        KeyValueView keys = new KeyValueView(k, 1, frames, v, ns);
         for (ParallelLoop p : new ParallelLoop[] {ParallelLoop.serial(), null}) {
             double us;
             if (p == null) {
                 try (ParallelLoop.Team team = par.team()) {
-                    us = medianUs(() -> MultiHeadAttention.attention(team, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames,
-                            -1, out, ns, null, ws), reps);
+                    us = medianUs(() -> MultiHeadAttention.attention(team, heads, queries, 1, keys, frames, -1, output,
+                            null, ws), reps);
                 }
             } else {
-                us = medianUs(() -> MultiHeadAttention.attention(p, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames, -1,
-                        out, ns, null, ws), reps);
+                us = medianUs(() -> MultiHeadAttention.attention(p, heads, queries, 1, keys, frames, -1, output, null,
+                        ws), reps);
             }
             System.out.printf("cross-attn 1x%d %s %8.1f us %6.1f GB/s%n", frames, p == null ? "team  " : "serial", us,
                     2.0 * frames * ns * 4 / (us * 1e3));

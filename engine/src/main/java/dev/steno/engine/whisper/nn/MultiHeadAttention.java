@@ -24,33 +24,33 @@ public final class MultiHeadAttention {
     private MultiHeadAttention() {
     }
 
-    /** Reusable packing buffers of {@link #attention}; one per caller (not shared between threads). */
-    public static final class AttentionScratch {
-        float[] packedK = new float[0];
-        float[] packedV = new float[0];
-    }
-
     /**
-     * Multi-head scaled dot-product attention: for each head h and query i,
-     * {@code out[i][h*d + e] = sum_t softmax_t(q_i . k_t / sqrt(d)) v[t][h*d + e]}.
-     *
-     * <p>Query i is {@code q[i*qStride + h*d + e]}; key t's value e of head h is
-     * {@code k[t*kTStride + (h*d + e)*kDStride]} (a key cache may be stored either way round); value t is
-     * {@code v[t*vTStride + h*d + e]}.
+     * Multi-head scaled dot-product attention of {@code nq} queries over {@code nk} keys: for each head h and query
+     * i, {@code out[i][h*d + e] = sum_t softmax_t(q_i . k_t / sqrt(d)) v[t][h*d + e]}, with query i's channels in row
+     * i of {@code queries} and the output in row i of {@code output}.
      *
      * @param causalFrom a negative value for no mask, else query i sees keys {@code t <= causalFrom + i}
      * @param probs      {@code null}, or per head {@code null} or an array of {@code nq*nk} that receives the
      *                   softmax weights (masked keys get 0)
      */
-    public static void attention(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
-                                 float[] k, int kTStride, int kDStride, float[] v, int vTStride, int nk,
-                                 int causalFrom, float[] out, int outStride, float[][] probs, AttentionScratch ws) {
-        float scale = (float) (1.0 / Math.sqrt(dHead));
+    public static void attention(ParallelLoop par, HeadLayout heads, RowView queries, int nq, KeyValueView kv,
+                                 int nk, int causalFrom, RowView output, float[][] probs, AttentionScratch ws) {
         if (nq < MR) {
-            attentionFew(par, nHead, dHead, q, qStride, nq, k, kTStride, kDStride, v, vTStride, nk, causalFrom,
-                    out, outStride, probs, scale);
+            attentionFew(par, heads, queries, nq, kv, nk, causalFrom, output, probs);
             return;
         }
+        int nHead = heads.nHead();
+        int dHead = heads.dHead();
+        float scale = heads.scale();
+        float[] q = queries.data();
+        int qStride = queries.stride();
+        float[] k = kv.keys();
+        int kTStride = kv.keyTimeStride();
+        int kDStride = kv.keyChannelStride();
+        float[] v = kv.values();
+        int vTStride = kv.valueTimeStride();
+        float[] out = output.data();
+        int outStride = output.stride();
         int kPanels = (nk + NR - 1) / NR;
         int headK = kPanels * NR * dHead;
         int vPanels = (dHead + NR - 1) / NR;
@@ -105,33 +105,32 @@ public final class MultiHeadAttention {
     }
 
     /**
-     * Attention of {@code nq} queries over keys and values kept as binary16 (a decoder's cross-attention cache, as
-     * whisper.cpp keeps it: half the bytes to stream per token): for each head h and query i,
-     * {@code out[i*outStride + h*d + e] = sum_t softmax_t(q_i . k_t / sqrt(d)) v_t[h*d + e]}, with key t's channel c at
-     * {@code kT[c*nk + t]} (transposed, so that the scores vectorise over time) and value t's channel e of head h at
-     * {@code v[(h*nk + t)*d + e]} (head-major). Either way a head's keys and its values are each one contiguous
-     * block, read front to back: a step is memory bound, and long sequential streams are what the prefetcher keeps
-     * up with. Heads run in parallel; the queries of a head reuse its keys and values from cache.
+     * Attention of {@code nq} queries over {@code nk} keys and values kept as binary16 (a decoder's cross-attention
+     * cache, as whisper.cpp keeps it: half the bytes to stream per token): for each head h and query i,
+     * {@code out[i][h*d + e] = sum_t softmax_t(q_i . k_t / sqrt(d)) v_t[h*d + e]}. The keys are transposed (so that
+     * the scores vectorise over time) and the values head-major ({@link HalfKeyValueView}): either way a head's keys
+     * and its values are each one contiguous block, read front to back. A step is memory bound, and long sequential
+     * streams are what the prefetcher keeps up with. Heads run in parallel; the queries of a head reuse its keys and
+     * values from cache.
      *
      * @param probs {@code null}, or per head {@code null} or an array of {@code nq*nk} that receives the weights
      */
-    public static void attentionHalf(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
-                                     short[] kT, short[] v, int nk, float[] out, int outStride,
-                                     float[][] probs) {
+    public static void attentionHalf(ParallelLoop par, HeadLayout heads, RowView queries, int nq,
+                                     HalfKeyValueView kv, int nk, RowView output, float[][] probs) {
         HalfAttentionJob job = HALF_ATTENTION_JOB.get();
-        job.dHead = dHead;
-        job.q = q;
-        job.qStride = qStride;
+        job.dHead = heads.dHead();
+        job.q = queries.data();
+        job.qStride = queries.stride();
         job.nq = nq;
-        job.kT = kT;
-        job.v = v;
+        job.kT = kv.keys();
+        job.v = kv.values();
         job.nk = nk;
-        job.out = out;
-        job.outStride = outStride;
+        job.out = output.data();
+        job.outStride = output.stride();
         job.probs = probs;
-        job.scale = (float) (1.0 / Math.sqrt(dHead));
+        job.scale = heads.scale();
         try {
-            par.forEach(nHead, job);
+            par.forEach(heads.nHead(), job);
         } finally {
             job.q = null;
             job.kT = null;
@@ -141,24 +140,32 @@ public final class MultiHeadAttention {
         }
     }
 
-    private static void attentionFew(ParallelLoop par, int nHead, int dHead, float[] q, int qStride, int nq,
-                                     float[] k, int kTStride, int kDStride, float[] v, int vTStride, int nk,
-                                     int causalFrom, float[] out, int outStride, float[][] probs, float scale) {
-        if ((long) nk * dHead * nq < 32768 || par.parallelism() <= 1) {
+    /** {@link #attention} of fewer than {@link MatMul#MR} queries: each query's scores and sum directly. */
+    private static void attentionFew(ParallelLoop par, HeadLayout heads, RowView queries, int nq, KeyValueView kv,
+                                     int nk, int causalFrom, RowView output, float[][] probs) {
+        if ((long) nk * heads.dHead() * nq < 32768 || par.parallelism() <= 1) {
             // a decoder step's self-attention: too small to hand off (and no task object to allocate)
-            for (int h = 0; h < nHead; h++) {
-                attendFew(h, dHead, q, qStride, nq, k, kTStride, kDStride, v, vTStride, nk, causalFrom, out,
-                        outStride, probs, scale);
+            for (int h = 0; h < heads.nHead(); h++) {
+                attendFew(h, heads, queries, nq, kv, nk, causalFrom, output, probs);
             }
             return;
         }
-        par.forEach(nHead, h -> attendFew(h, dHead, q, qStride, nq, k, kTStride, kDStride, v, vTStride, nk,
-                causalFrom, out, outStride, probs, scale));
+        par.forEach(heads.nHead(), h -> attendFew(h, heads, queries, nq, kv, nk, causalFrom, output, probs));
     }
 
-    private static void attendFew(int h, int dHead, float[] q, int qStride, int nq, float[] k, int kTStride,
-                                  int kDStride, float[] v, int vTStride, int nk, int causalFrom, float[] out,
-                                  int outStride, float[][] probs, float scale) {
+    private static void attendFew(int h, HeadLayout heads, RowView queries, int nq, KeyValueView kv, int nk,
+                                  int causalFrom, RowView output, float[][] probs) {
+        int dHead = heads.dHead();
+        float scale = heads.scale();
+        float[] q = queries.data();
+        int qStride = queries.stride();
+        float[] k = kv.keys();
+        int kTStride = kv.keyTimeStride();
+        int kDStride = kv.keyChannelStride();
+        float[] v = kv.values();
+        int vTStride = kv.valueTimeStride();
+        float[] out = output.data();
+        int outStride = output.stride();
         float[] s = Scratch.get(Scratch.SCORES, nk);
         for (int i = 0; i < nq; i++) {
             int len = causalFrom < 0 ? nk : Math.min(nk, causalFrom + i + 1);

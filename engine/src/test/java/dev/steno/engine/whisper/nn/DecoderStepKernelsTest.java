@@ -71,7 +71,8 @@ class DecoderStepKernelsTest {
                         }
                         double d = KernelsTest.maxDiff(y, ref, n * out);
                         assertTrue(d < 1e-5 * Math.sqrt(in) + 1e-6, "shape " + n + "x" + in + "->" + out
-                                + " half=" + (w instanceof F16Matrix) + " bias=" + (b != null) + " loop " + loop + " diff " + d);
+                                + " half=" + (w instanceof F16Matrix) + " bias=" + (b != null) + " loop " + loop
+                                + " diff " + d);
                         assertEquals(42f, y[n * out], "wrote past the output");
                     }
                 }
@@ -101,7 +102,8 @@ class DecoderStepKernelsTest {
             probs[nh - 1] = new float[nq * nk];
             float[] out = new float[nq * ns];
             try (ParallelLoop.Team team = ParallelLoop.of(POOL).team()) {
-                MultiHeadAttention.attentionHalf(team, nh, d, q, ns, nq, kT, vh, nk, out, ns, probs);
+                MultiHeadAttention.attentionHalf(team, new HeadLayout(nh, d), new RowView(q, ns), nq,
+                        new HalfKeyValueView(kT, vh), nk, new RowView(out, ns), probs);
             }
             for (int h = 0; h < nh; h++) {
                 for (int i = 0; i < nq; i++) {

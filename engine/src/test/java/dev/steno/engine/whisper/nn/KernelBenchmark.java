@@ -52,7 +52,12 @@ public class KernelBenchmark {
     private float[] logits;
     private Matrix square;
     private Matrix vocabulary;
-    private final MultiHeadAttention.AttentionScratch scratch = new MultiHeadAttention.AttentionScratch();
+    private final AttentionScratch scratch = new AttentionScratch();
+    private final HeadLayout heads = new HeadLayout(6, 64);
+    private RowView queries;
+    private RowView output;
+    private KeyValueView encoderKeys;
+    private KeyValueView transposedKeys;
 
     @Setup
     public void setUp() {
@@ -67,6 +72,10 @@ public class KernelBenchmark {
         v = KernelsTest.rand(r, T * NS, 1);
         out = new float[T * NS];
         logits = new float[VOCAB];
+        queries = new RowView(q, NS);
+        output = new RowView(out, NS);
+        encoderKeys = new KeyValueView(k, NS, 1, v, NS);
+        transposedKeys = new KeyValueView(k, 1, T, v, NS);
         square = new F16Matrix(KernelsTest.toF16(KernelsTest.rand(r, NS * NS, 1)), NS, NS);
         vocabulary = new F16Matrix(KernelsTest.toF16(KernelsTest.rand(r, VOCAB * NS, 1)), VOCAB, NS);
     }
@@ -102,14 +111,14 @@ public class KernelBenchmark {
     /** Encoder self-attention: 1500 queries against 1500 keys, 6 heads of 64. */
     @Benchmark
     public float[] attentionEncoder() {
-        MultiHeadAttention.attention(par, 6, 64, q, NS, T, k, NS, 1, v, NS, T, -1, out, NS, null, scratch);
+        MultiHeadAttention.attention(par, heads, queries, T, encoderKeys, T, -1, output, null, scratch);
         return out;
     }
 
     /** Decoder cross-attention: one query against 1500 keys (keys transposed), 6 heads of 64. */
     @Benchmark
     public float[] attentionDecoderStep() {
-        MultiHeadAttention.attention(par, 6, 64, q, NS, 1, k, 1, T, v, NS, T, -1, out, NS, null, scratch);
+        MultiHeadAttention.attention(par, heads, queries, 1, transposedKeys, T, -1, output, null, scratch);
         return out;
     }
 

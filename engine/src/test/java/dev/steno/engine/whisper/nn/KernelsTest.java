@@ -72,8 +72,8 @@ class KernelsTest {
                     MatMul.matmul(PAR, x, n, w, b, y);
                     float[] ref = refMatmul(x, n, w, b);
                     double d = maxDiff(y, ref, n * out);
-                    assertTrue(d < 1e-4 * Math.sqrt(in), "shape " + n + "x" + in + "->" + out + " half=" + (w instanceof F16Matrix)
-                            + " diff " + d);
+                    assertTrue(d < 1e-4 * Math.sqrt(in), "shape " + n + "x" + in + "->" + out + " half="
+                            + (w instanceof F16Matrix) + " diff " + d);
                     assertEquals(42f, y[n * out], "wrote past the output");
                 }
             }
@@ -199,8 +199,9 @@ class KernelsTest {
                         float[] ref = refAttention(nHead, d, q, nq, k, kt, kd, v, nk, causal, refProbs);
                         float[][] probs = {null, new float[nq * nk], null};
                         float[] out = new float[nq * ns];
-                        MultiHeadAttention.attention(PAR, nHead, d, q, ns, nq, k, kt, kd, v, ns, nk, causal, out, ns, probs,
-                                new MultiHeadAttention.AttentionScratch());
+                        MultiHeadAttention.attention(PAR, new HeadLayout(nHead, d), new RowView(q, ns), nq,
+                                new KeyValueView(k, kt, kd, v, ns), nk, causal, new RowView(out, ns), probs,
+                                new AttentionScratch());
                         String what = "nq=" + nq + " nk=" + nk + " causal=" + causal + " t=" + transposed;
                         assertTrue(maxDiff(out, ref, out.length) < 1e-5, what + " " + maxDiff(out, ref, out.length));
                         assertTrue(maxDiff(probs[1], refProbs[1], nq * nk) < 1e-6, what);
