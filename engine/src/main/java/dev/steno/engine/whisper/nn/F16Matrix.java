@@ -74,16 +74,7 @@ public final class F16Matrix extends Matrix {
                 s2 += xk * Float.float16ToFloat(w[w2 + k]);
                 s3 += xk * Float.float16ToFloat(w[w3 + k]);
             }
-            if (bias != null) {
-                s0 += bias[o];
-                s1 += bias[o + st];
-                s2 += bias[o + 2 * st];
-                s3 += bias[o + 3 * st];
-            }
-            y[yo + o] = s0;
-            y[yo + o + st] = s1;
-            y[yo + o + 2 * st] = s2;
-            y[yo + o + 3 * st] = s3;
+            storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
             int w0 = o * in;

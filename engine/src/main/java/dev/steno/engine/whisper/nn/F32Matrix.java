@@ -68,16 +68,7 @@ public final class F32Matrix extends Matrix {
                 s2 += xk * w[w2 + k];
                 s3 += xk * w[w3 + k];
             }
-            if (bias != null) {
-                s0 += bias[o];
-                s1 += bias[o + st];
-                s2 += bias[o + 2 * st];
-                s3 += bias[o + 3 * st];
-            }
-            y[yo + o] = s0;
-            y[yo + o + st] = s1;
-            y[yo + o + 2 * st] = s2;
-            y[yo + o + 3 * st] = s3;
+            storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
             float s0 = VectorMath.dot(x, xo, w, o * in, in);

@@ -66,6 +66,23 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
      */
     abstract void pack(int o0, int n, float[] dst);
 
+    /**
+     * Stores the sums of one pass of {@link #gemvRange}, output rows {@code o}, {@code o+st}, {@code o+2st} and
+     * {@code o+3st}, each plus its bias ({@code bias} may be null).
+     */
+    static void storeRows(float[] y, int yo, float[] bias, int o, int st, float s0, float s1, float s2, float s3) {
+        if (bias != null) {
+            s0 += bias[o];
+            s1 += bias[o + st];
+            s2 += bias[o + 2 * st];
+            s3 += bias[o + 3 * st];
+        }
+        y[yo + o] = s0;
+        y[yo + o + st] = s1;
+        y[yo + o + 2 * st] = s2;
+        y[yo + o + 3 * st] = s3;
+    }
+
     /** A little-endian view of {@code data} from its position (the caller's buffer keeps its position and order). */
     static ByteBuffer littleEndian(ByteBuffer data) {
         return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);

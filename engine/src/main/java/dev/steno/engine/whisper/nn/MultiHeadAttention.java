@@ -42,15 +42,6 @@ public final class MultiHeadAttention {
         int nHead = heads.nHead();
         int dHead = heads.dHead();
         float scale = heads.scale();
-        float[] q = queries.data();
-        int qStride = queries.stride();
-        float[] k = kv.keys();
-        int kTStride = kv.keyTimeStride();
-        int kDStride = kv.keyChannelStride();
-        float[] v = kv.values();
-        int vTStride = kv.valueTimeStride();
-        float[] out = output.data();
-        int outStride = output.stride();
         int kPanels = (nk + NR - 1) / NR;
         int headK = kPanels * NR * dHead;
         int vPanels = (dHead + NR - 1) / NR;
@@ -68,11 +59,11 @@ public final class MultiHeadAttention {
             int p = task % (kPanels + vPanels);
             if (p < kPanels) {
                 int t0 = p * NR;
-                packStrided(k, h * dHead * kDStride, kTStride, kDStride, t0, Math.min(NR, nk - t0), dHead,
-                        pk, h * headK + p * NR * dHead);
+                packStrided(kv.keys(), h * dHead * kv.keyChannelStride(), kv.keyTimeStride(), kv.keyChannelStride(),
+                        t0, Math.min(NR, nk - t0), dHead, pk, h * headK + p * NR * dHead);
             } else {
                 int e0 = (p - kPanels) * NR;
-                packStrided(v, h * dHead, 1, vTStride, e0, Math.min(NR, dHead - e0), nk,
+                packStrided(kv.values(), h * dHead, 1, kv.valueTimeStride(), e0, Math.min(NR, dHead - e0), nk,
                         pv, h * headV + (p - kPanels) * NR * nk);
             }
         });
@@ -85,9 +76,8 @@ public final class MultiHeadAttention {
             float[] s = Scratch.get(Scratch.SCORES, qb * nk);
             for (int p = 0; p < kPanels; p++) {
                 int t0 = p * NR;
-                gemmPanel(q, i0 * qStride + h * dHead, qStride, rows, dHead, pk, h * headK + p * NR * dHead,
-                        Math.min(NR, nk - t0),
-                        null, 0, s, t0, nk);
+                gemmPanel(queries.data(), i0 * queries.stride() + h * dHead, queries.stride(), rows, dHead,
+                        pk, h * headK + p * NR * dHead, Math.min(NR, nk - t0), null, 0, s, t0, nk);
             }
             for (int r = 0; r < rows; r++) {
                 int len = causalFrom < 0 ? nk : Math.min(nk, causalFrom + i0 + r + 1);
@@ -99,7 +89,7 @@ public final class MultiHeadAttention {
             for (int p = 0; p < vPanels; p++) {
                 int e0 = p * NR;
                 gemmPanel(s, 0, nk, rows, nk, pv, h * headV + p * NR * nk, Math.min(NR, dHead - e0),
-                        null, 0, out, i0 * outStride + h * dHead + e0, outStride);
+                        null, 0, output.data(), i0 * output.stride() + h * dHead + e0, output.stride());
             }
         });
     }

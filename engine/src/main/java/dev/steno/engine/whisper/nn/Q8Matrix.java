@@ -110,16 +110,7 @@ public final class Q8Matrix extends Matrix {
             float s1 = c1.reduceLanes(VectorOperators.ADD);
             float s2 = c2.reduceLanes(VectorOperators.ADD);
             float s3 = c3.reduceLanes(VectorOperators.ADD);
-            if (bias != null) {
-                s0 += bias[o];
-                s1 += bias[o + st];
-                s2 += bias[o + 2 * st];
-                s3 += bias[o + 3 * st];
-            }
-            y[yo + o] = s0;
-            y[yo + o + st] = s1;
-            y[yo + o + 2 * st] = s2;
-            y[yo + o + 3 * st] = s3;
+            storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
             int w0 = o * in;
