@@ -1,7 +1,15 @@
 package dev.steno.engine.whisper;
 
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.AttentionScratch;
+import dev.steno.engine.whisper.nn.HalfKeyValueView;
+import dev.steno.engine.whisper.nn.HeadLayout;
+import dev.steno.engine.whisper.nn.KeyValueView;
+import dev.steno.engine.whisper.nn.MatMul;
+import dev.steno.engine.whisper.nn.MultiHeadAttention;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.RowView;
+import dev.steno.engine.whisper.nn.VectorMath;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -19,14 +27,16 @@ public final class DecoderState {
     private final WhisperWeights w;
     private final ParallelLoop par;
     private final int ns;
-    private final int nHead;
+    private final HeadLayout heads;
     private final int ctx;
     private final int layers;
-    private final Kernels.AttentionScratch scratch = new Kernels.AttentionScratch();
+    private final AttentionScratch scratch = new AttentionScratch();
     /** Per layer: keys transposed, value c of position t at {@code c*ctx + t}. */
     private final float[][] selfK;
     /** Per layer: values, position t at {@code t*ns}. */
     private final float[][] selfV;
+    /** Per layer: {@link #selfK} and {@link #selfV} as the attention reads them. */
+    private final KeyValueView[] selfViews;
     /**
      * Per layer: cross keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}),
      * binary16 as whisper.cpp keeps them: every step streams them all, so half the bytes is most of their cost.
@@ -45,6 +55,9 @@ public final class DecoderState {
     private float[] v;
     private float[] a;
     private float[] m;
+    /** Views of {@code q} and {@code a} for the attention, remade with them. */
+    private RowView queries;
+    private RowView context;
     private float[] last;
     private int[][] recorded = new int[0][];
     /** Per layer, per head: null, or the weights of the last call's tokens ({@code lastTokens * frames}). */
@@ -57,14 +70,18 @@ public final class DecoderState {
         this.par = d.par;
         WhisperHyperParams hp = w.hparams();
         this.ns = hp.nTextState();
-        this.nHead = hp.nTextHead();
+        this.heads = new HeadLayout(hp.nTextHead(), ns / hp.nTextHead());
         this.ctx = hp.nTextCtx();
         this.layers = hp.nTextLayer();
         this.selfK = new float[layers][ctx * ns];
         this.selfV = new float[layers][ctx * ns];
+        this.selfViews = new KeyValueView[layers];
+        for (int l = 0; l < layers; l++) {
+            selfViews[l] = new KeyValueView(selfK[l], 1, ctx, selfV[l], ns);
+        }
         this.logits = new float[hp.nVocab()];
         this.last = new float[ns];
-        this.probs = new float[layers][nHead][];
+        this.probs = new float[layers][heads.nHead()][];
     }
 
     /**
@@ -91,23 +108,24 @@ public final class DecoderState {
         float[] tmp = crossTmp;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
-            Kernels.matmul(par, encoderOutput, frames, c.key(), null, tmp);
-            short[] kt = cross.keys[l];
+            MatMul.matmul(par, encoderOutput, frames, c.key(), null, tmp);
+            short[] kt = cross.views[l].keys();
             int f = frames;
-            Kernels.forRange(par, ns, 16, (from, to) -> {
+            par.forRange(ns, 16, (from, to) -> {
                 for (int ch = from; ch < to; ch++) {
                     for (int t = 0; t < f; t++) {
                         kt[ch * f + t] = Float.floatToFloat16(tmp[t * ns + ch]);
                     }
                 }
             });
-            Kernels.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
-            short[] vl = cross.values[l];
-            int d = ns / nHead;
-            Kernels.forRange(par, frames, 64, (from, to) -> {
+            MatMul.matmul(par, encoderOutput, frames, c.value(), c.valueBias(), tmp);
+            short[] vl = cross.views[l].values();
+            int nHead = heads.nHead();
+            int d = heads.dHead();
+            par.forRange(frames, 64, (from, to) -> {
                 for (int t = from; t < to; t++) {
                     for (int hd = 0; hd < nHead; hd++) {
-                        Kernels.toHalf(tmp, t * ns + hd * d, vl, (hd * f + t) * d, d);
+                        VectorMath.toHalf(tmp, t * ns + hd * d, vl, (hd * f + t) * d, d);
                     }
                 }
             });
@@ -145,12 +163,12 @@ public final class DecoderState {
      */
     public void recordCrossAttention(int[][] layerHeads) {
         for (int[] lh : layerHeads) {
-            if (lh.length != 2 || lh[0] < 0 || lh[0] >= layers || lh[1] < 0 || lh[1] >= nHead) {
+            if (lh.length != 2 || lh[0] < 0 || lh[0] >= layers || lh[1] < 0 || lh[1] >= heads.nHead()) {
                 throw new IllegalArgumentException("bad layer/head " + Arrays.toString(lh));
             }
         }
         recorded = layerHeads.clone();
-        probs = new float[layers][nHead][];
+        probs = new float[layers][heads.nHead()][];
         lastTokens = 0;
     }
 
@@ -220,7 +238,7 @@ public final class DecoderState {
                 throw new IllegalArgumentException("token " + t + " outside the vocabulary");
             }
             w.tokenEmbedding.row(t, x, i * ns);
-            Kernels.add(w.decoderPositions, (p0 + i) * ns, x, i * ns, ns);
+            VectorMath.add(w.decoderPositions, (p0 + i) * ns, x, i * ns, ns);
         }
         for (int[] lh : recorded) {
             float[] p = probs[lh[0]][lh[1]];
@@ -241,14 +259,13 @@ public final class DecoderState {
 
     /** Runs the {@code n} embedded tokens in {@code x} through every block and the logits projection. */
     private void layers(ParallelLoop par, int n, int p0) {
-        int d = ns / nHead;
         for (int l = 0; l < layers; l++) {
             WhisperWeights.DecoderBlock b = w.decoderBlocks[l];
             WhisperWeights.Attention at = b.attn();
-            Kernels.layerNorm(par, x, n, ns, at.lnWeight(), at.lnBias(), h);
-            Kernels.matmul(par, h, n, at.query(), at.queryBias(), q);
-            Kernels.matmul(par, h, n, at.key(), null, k);
-            Kernels.matmul(par, h, n, at.value(), at.valueBias(), v);
+            Norms.layerNorm(par, x, n, ns, at.lnWeight(), at.lnBias(), h);
+            MatMul.matmul(par, h, n, at.query(), at.queryBias(), q);
+            MatMul.matmul(par, h, n, at.key(), null, k);
+            MatMul.matmul(par, h, n, at.value(), at.valueBias(), v);
             float[] kc = selfK[l];
             for (int i = 0; i < n; i++) {
                 for (int c = 0; c < ns; c++) {
@@ -256,23 +273,22 @@ public final class DecoderState {
                 }
             }
             System.arraycopy(v, 0, selfV[l], p0 * ns, n * ns);
-            Kernels.attention(par, nHead, d, q, ns, n, kc, 1, ctx, selfV[l], ns, p0 + n, p0, a, ns, null, scratch);
-            Kernels.matmul(par, a, n, at.out(), at.outBias(), h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            MultiHeadAttention.attention(par, heads, queries, n, selfViews[l], p0 + n, p0, context, null, scratch);
+            MatMul.matmul(par, a, n, at.out(), at.outBias(), h);
+            VectorMath.add(h, 0, x, 0, n * ns);
 
             WhisperWeights.Attention ca = b.cross();
-            Kernels.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
-            Kernels.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            Kernels.attentionHalf(par, nHead, d, q, ns, n, cross.keys[l], cross.values[l], frames, a, ns,
-                    probs[l]);
-            Kernels.matmul(par, a, n, ca.out(), ca.outBias(), h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            Norms.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
+            MatMul.matmul(par, h, n, ca.query(), ca.queryBias(), q);
+            MultiHeadAttention.attentionHalf(par, heads, queries, n, cross.views[l], frames, context, probs[l]);
+            MatMul.matmul(par, a, n, ca.out(), ca.outBias(), h);
+            VectorMath.add(h, 0, x, 0, n * ns);
 
             b.mlp().addTo(par, x, n, ns, h, m);
         }
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
-        Kernels.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
-        Kernels.matmul(par, last, 1, w.tokenEmbedding, null, logits);
+        Norms.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
+        MatMul.matmul(par, last, 1, w.tokenEmbedding, null, logits);
     }
 
     private void ensure(int n) {
@@ -288,6 +304,8 @@ public final class DecoderState {
         v = new float[c * ns];
         a = new float[c * ns];
         m = new float[c * 4 * ns];
+        queries = new RowView(q, ns);
+        context = new RowView(a, ns);
         cap = c;
     }
 
@@ -298,17 +316,17 @@ public final class DecoderState {
      * states that read them; {@link #setAudio} overwrites them in place only when it is the last holder.
      */
     private static final class CrossCache {
-        /** Per layer: keys transposed ({@code c*frames + t}). */
-        final short[][] keys;
-        /** Per layer: values head-major ({@code (h*frames + t)*d + e}). */
-        final short[][] values;
+        /** Per layer: keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}). */
+        final HalfKeyValueView[] views;
         /** Frames the buffers can hold. */
         final int capacity;
         int holders = 1;
 
         CrossCache(int layers, int capacity, int ns) {
-            this.keys = new short[layers][capacity * ns];
-            this.values = new short[layers][capacity * ns];
+            this.views = new HalfKeyValueView[layers];
+            for (int l = 0; l < layers; l++) {
+                this.views[l] = new HalfKeyValueView(new short[capacity * ns], new short[capacity * ns]);
+            }
             this.capacity = capacity;
         }
     }

@@ -1,7 +1,15 @@
 package dev.steno.engine.whisper;
 
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.Activations;
+import dev.steno.engine.whisper.nn.AttentionScratch;
+import dev.steno.engine.whisper.nn.HeadLayout;
+import dev.steno.engine.whisper.nn.KeyValueView;
+import dev.steno.engine.whisper.nn.MatMul;
+import dev.steno.engine.whisper.nn.MultiHeadAttention;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.RowView;
+import dev.steno.engine.whisper.nn.VectorMath;
 import java.util.Objects;
 
 /**
@@ -16,9 +24,9 @@ public final class WhisperEncoder {
     private final WhisperWeights w;
     private final ParallelLoop par;
     private final int nState;
-    private final int nHead;
+    private final HeadLayout heads;
     private final int nMels;
-    private final Kernels.AttentionScratch attnScratch = new Kernels.AttentionScratch();
+    private final AttentionScratch attnScratch = new AttentionScratch();
     private int capacity;
     private float[] cols1;
     private float[] conv1;
@@ -30,6 +38,10 @@ public final class WhisperEncoder {
     private float[] v;
     private float[] a;
     private float[] m;
+    /** Views of {@code q}, of {@code k} and {@code v}, and of {@code a} for the attention, remade with them. */
+    private RowView queries;
+    private KeyValueView keysValues;
+    private RowView context;
 
     /** An encoder over {@code weights}, running its kernels on {@code par}. */
     public WhisperEncoder(WhisperWeights weights, ParallelLoop par) {
@@ -37,7 +49,7 @@ public final class WhisperEncoder {
         this.par = Objects.requireNonNull(par, "par");
         WhisperHyperParams hp = weights.hparams();
         this.nState = hp.nAudioState();
-        this.nHead = hp.nAudioHead();
+        this.heads = new HeadLayout(hp.nAudioHead(), nState / hp.nAudioHead());
         this.nMels = hp.nMels();
     }
 
@@ -77,7 +89,7 @@ public final class WhisperEncoder {
         int ns = nState;
         // conv1 (k=3, pad 1) as a product with an im2col copy: row t holds mel[c][t+kk-1] at c*3+kk.
         int w1 = 3 * nMels;
-        Kernels.forRange(par, melFrames, 64, (from, to) -> {
+        par.forRange(melFrames, 64, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int row = t * w1;
                 for (int c = 0; c < nMels; c++) {
@@ -88,11 +100,11 @@ public final class WhisperEncoder {
                 }
             }
         });
-        Kernels.matmul(par, cols1, melFrames, w.conv1, w.conv1Bias, conv1);
-        Kernels.gelu(par, conv1, melFrames * ns);
+        MatMul.matmul(par, cols1, melFrames, w.conv1, w.conv1Bias, conv1);
+        Activations.gelu(par, conv1, melFrames * ns);
         // conv2 (k=3, stride 2, pad 1): output frame t reads conv1 frames 2t-1, 2t, 2t+1.
         int w2 = 3 * ns;
-        Kernels.forRange(par, frames, 16, (from, to) -> {
+        par.forRange(frames, 16, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int row = t * w2;
                 for (int kk = 0; kk < 3; kk++) {
@@ -110,23 +122,23 @@ public final class WhisperEncoder {
                 }
             }
         });
-        Kernels.matmul(par, cols2, frames, w.conv2, w.conv2Bias, x);
-        Kernels.gelu(par, x, frames * ns);
-        Kernels.add(w.encoderPositions, 0, x, 0, frames * ns);
+        MatMul.matmul(par, cols2, frames, w.conv2, w.conv2Bias, x);
+        Activations.gelu(par, x, frames * ns);
+        VectorMath.add(w.encoderPositions, 0, x, 0, frames * ns);
 
         for (WhisperWeights.EncoderBlock b : w.encoderBlocks) {
             WhisperWeights.Attention at = b.attn();
-            Kernels.layerNorm(par, x, frames, ns, at.lnWeight(), at.lnBias(), h);
-            Kernels.matmul(par, h, frames, at.query(), at.queryBias(), q);
-            Kernels.matmul(par, h, frames, at.key(), null, k);
-            Kernels.matmul(par, h, frames, at.value(), at.valueBias(), v);
-            Kernels.attention(par, nHead, ns / nHead, q, ns, frames, k, ns, 1, v, ns, frames, -1, a, ns, null,
+            Norms.layerNorm(par, x, frames, ns, at.lnWeight(), at.lnBias(), h);
+            MatMul.matmul(par, h, frames, at.query(), at.queryBias(), q);
+            MatMul.matmul(par, h, frames, at.key(), null, k);
+            MatMul.matmul(par, h, frames, at.value(), at.valueBias(), v);
+            MultiHeadAttention.attention(par, heads, queries, frames, keysValues, frames, -1, context, null,
                     attnScratch);
-            Kernels.matmul(par, a, frames, at.out(), at.outBias(), h);
-            Kernels.add(h, 0, x, 0, frames * ns);
+            MatMul.matmul(par, a, frames, at.out(), at.outBias(), h);
+            VectorMath.add(h, 0, x, 0, frames * ns);
             b.mlp().addTo(par, x, frames, ns, h, m);
         }
-        Kernels.layerNorm(par, x, frames, ns, w.lnPostWeight, w.lnPostBias, out);
+        Norms.layerNorm(par, x, frames, ns, w.lnPostWeight, w.lnPostBias, out);
     }
 
     private void ensure(int frames) {
@@ -144,6 +156,9 @@ public final class WhisperEncoder {
         v = new float[frames * ns];
         a = new float[frames * ns];
         m = new float[frames * 4 * ns];
+        queries = new RowView(q, ns);
+        keysValues = new KeyValueView(k, ns, 1, v, ns);
+        context = new RowView(a, ns);
         capacity = frames;
     }
 }

@@ -1,16 +1,22 @@
 package dev.steno.engine.whisper;
 
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.Activations;
+import dev.steno.engine.whisper.nn.F16Matrix;
+import dev.steno.engine.whisper.nn.F32Matrix;
+import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.Matrix;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.Q8Matrix;
+import dev.steno.engine.whisper.nn.VectorMath;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Every tensor of a ggml Whisper model, loaded for the Java inference. f16 matrices stay f16 ({@link Matrix} widens
- * them inside the kernels); f32 stays f32; vectors (biases, layer-norm parameters, positional embeddings) are float.
- * Quantised models are not supported yet.
+ * Every tensor of a ggml Whisper model, loaded for the Java inference. Matrices keep their storage type (a
+ * {@link Matrix} of f32, f16 or q8_0, widened inside the kernels); vectors (biases, layer-norm parameters,
+ * positional embeddings) are float. Other quantisations are not supported.
  *
  * <p>Matrices follow ggml's layout: a tensor with {@code ne = [in, out]} is {@code out} rows of {@code in} values.
  * The convolutions ({@code ne = [3, in_channels, out_channels]}) become {@code out_channels} rows of
@@ -28,11 +34,11 @@ public final class WhisperWeights {
          * {@code n} rows of {@code ns} values; {@code h} ({@code n*ns}) and {@code m} ({@code n*4*ns}) are scratch.
          */
         void addTo(ParallelLoop par, float[] x, int n, int ns, float[] h, float[] m) {
-            Kernels.layerNorm(par, x, n, ns, lnWeight, lnBias, h);
-            Kernels.matmul(par, h, n, fc1, fc1Bias, m);
-            Kernels.gelu(par, m, n * 4 * ns);
-            Kernels.matmul(par, m, n, fc2, fc2Bias, h);
-            Kernels.add(h, 0, x, 0, n * ns);
+            Norms.layerNorm(par, x, n, ns, lnWeight, lnBias, h);
+            MatMul.matmul(par, h, n, fc1, fc1Bias, m);
+            Activations.gelu(par, m, n * 4 * ns);
+            MatMul.matmul(par, m, n, fc2, fc2Bias, h);
+            VectorMath.add(h, 0, x, 0, n * ns);
         }
     }
 
@@ -124,10 +130,12 @@ public final class WhisperWeights {
 
     private static Matrix matrix(GgmlWhisperFile f, String name, int rows, int cols, int ne0) throws IOException {
         GgmlTensorInfo t = info(f, name, (long) rows * cols, ne0);
-        if (t.type() == GgmlType.Q8_0) {
-            return Matrix.readQ8(f.tensorData(t), rows, cols);
-        }
-        return Matrix.read(f.tensorData(t), t.type() == GgmlType.F16, rows, cols);
+        return switch (t.type()) {
+            case Q8_0 -> Q8Matrix.read(f.tensorData(t), rows, cols);
+            case F16 -> F16Matrix.read(f.tensorData(t), rows, cols);
+            case F32 -> F32Matrix.read(f.tensorData(t), rows, cols);
+            default -> throw new IllegalStateException("info() admits f32, f16 and q8_0 only, not " + t.type());
+        };
     }
 
     private static float[] vector(GgmlWhisperFile f, String name, int n) throws IOException {

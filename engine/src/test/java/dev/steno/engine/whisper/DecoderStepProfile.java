@@ -1,9 +1,18 @@
 package dev.steno.engine.whisper;
 
 import dev.steno.engine.testing.RandomGgmlWhisper;
-import dev.steno.engine.whisper.nn.Kernels;
+import dev.steno.engine.whisper.nn.AttentionScratch;
+import dev.steno.engine.whisper.nn.F16Matrix;
+import dev.steno.engine.whisper.nn.F32Matrix;
+import dev.steno.engine.whisper.nn.HeadLayout;
+import dev.steno.engine.whisper.nn.KeyValueView;
+import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.Matrix;
+import dev.steno.engine.whisper.nn.MultiHeadAttention;
+import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
+import dev.steno.engine.whisper.nn.Q8Matrix;
+import dev.steno.engine.whisper.nn.RowView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,6 +46,15 @@ public final class DecoderStepProfile {
         }
         Arrays.sort(t);
         return t[reps / 2] / 1e3;
+    }
+
+    /** Bytes a weight takes in memory, q8_0's block scale included. */
+    static double bytesPerValue(Matrix m) {
+        return switch (m) {
+            case Q8Matrix q -> 34.0 / 32;
+            case F16Matrix h -> 2;
+            case F32Matrix f -> 4;
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -108,8 +126,8 @@ public final class DecoderStepProfile {
             embQ[i] = (byte) (i * 31);
         }
         Arrays.fill(embS, 0.001f);
-        Matrix[] ms = {b.attn().query(), b.mlp().fc1(), b.mlp().fc2(), emb, Matrix.ofF32(embF32, emb.rows(), ns),
-            Matrix.ofQ8(embQ, embS, emb.rows(), ns)};
+        Matrix[] ms = {b.attn().query(), b.mlp().fc1(), b.mlp().fc2(), emb, new F32Matrix(embF32, emb.rows(), ns),
+            new Q8Matrix(embQ, embS, emb.rows(), ns)};
         String[] names = {"proj " + ns + "x" + ns, "fc1", "fc2", "vocab f16", "vocab f32", "vocab q8_0"};
         for (int i = 0; i < ms.length; i++) {
             Matrix m = ms[i];
@@ -117,12 +135,12 @@ public final class DecoderStepProfile {
                 double us;
                 if (p == null) {
                     try (ParallelLoop.Team team = par.team()) {
-                        us = medianUs(() -> Kernels.matmul(team, x, 1, m, null, y), reps);
+                        us = medianUs(() -> MatMul.matmul(team, x, 1, m, null, y), reps);
                     }
                 } else {
-                    us = medianUs(() -> Kernels.matmul(p, x, 1, m, null, y), reps);
+                    us = medianUs(() -> MatMul.matmul(p, x, 1, m, null, y), reps);
                 }
-                double gbs = (double) m.rows() * m.cols() * (m.q8() ? 34.0 / 32 : m.half() ? 2 : 4) / (us * 1e3);
+                double gbs = (double) m.rows() * m.cols() * bytesPerValue(m) / (us * 1e3);
                 System.out.printf("%-14s %s %8.1f us %6.1f GB/s%n", names[i], p == null ? "team  " : "serial", us,
                         gbs);
             }
@@ -131,24 +149,28 @@ public final class DecoderStepProfile {
         float[] k = new float[frames * ns];
         float[] v = new float[frames * ns];
         float[] out = new float[ns];
-        Kernels.AttentionScratch ws = new Kernels.AttentionScratch();
+        AttentionScratch ws = new AttentionScratch();
+        HeadLayout heads = new HeadLayout(nh, ns / nh);
+        RowView queries = new RowView(q, ns);
+        RowView output = new RowView(out, ns);
+        KeyValueView keys = new KeyValueView(k, 1, frames, v, ns);
         for (ParallelLoop p : new ParallelLoop[] {ParallelLoop.serial(), null}) {
             double us;
             if (p == null) {
                 try (ParallelLoop.Team team = par.team()) {
-                    us = medianUs(() -> Kernels.attention(team, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames,
-                            -1, out, ns, null, ws), reps);
+                    us = medianUs(() -> MultiHeadAttention.attention(team, heads, queries, 1, keys, frames, -1, output,
+                            null, ws), reps);
                 }
             } else {
-                us = medianUs(() -> Kernels.attention(p, nh, ns / nh, q, ns, 1, k, 1, frames, v, ns, frames, -1,
-                        out, ns, null, ws), reps);
+                us = medianUs(() -> MultiHeadAttention.attention(p, heads, queries, 1, keys, frames, -1, output, null,
+                        ws), reps);
             }
             System.out.printf("cross-attn 1x%d %s %8.1f us %6.1f GB/s%n", frames, p == null ? "team  " : "serial", us,
                     2.0 * frames * ns * 4 / (us * 1e3));
         }
         float[] g = new float[ns];
         System.out.printf("layerNorm      serial %8.1f us%n",
-                medianUs(() -> Kernels.layerNorm(ParallelLoop.serial(), x, 1, ns, g, g, y), reps));
+                medianUs(() -> Norms.layerNorm(ParallelLoop.serial(), x, 1, ns, g, g, y), reps));
         try (ParallelLoop.Team team = par.team()) {
             System.out.printf("empty forEach  team   %8.2f us%n", medianUs(() -> team.forEach(2, i -> { }), reps));
         }

@@ -5,136 +5,86 @@ import java.nio.ByteOrder;
 
 /**
  * A weight matrix of {@code rows} rows of {@code cols} values, row-major, as ggml stores a 2-D tensor with
- * {@code ne = [cols, rows]} (a PyTorch Linear weight {@code [out, in]}). Half-precision weights stay half precision
- * ({@code short[]} of IEEE binary16 bits, half the memory) and are widened to float inside the kernels;
- * single-precision weights are a {@code float[]}; q8_0 weights stay int8 with one scale per 32 values.
+ * {@code ne = [cols, rows]} (a PyTorch Linear weight {@code [out, in]}), in one of three storage types:
+ * {@link F32Matrix} (single precision), {@link F16Matrix} (IEEE binary16 bits, half the memory) and {@link Q8Matrix}
+ * (ggml's q8_0: int8 values with one scale per 32). The values stay in their storage type and are widened to float
+ * inside the kernels.
+ *
+ * <p>Each type owns the two kernels that read its storage: {@link #gemvRange}, the matrix-vector product of a decoder
+ * step (memory bound, so the weights are read once and widened in registers), and {@link #pack}, which widens one
+ * panel for the blocked product of {@link MatMul#matmul}. The product dispatches on the type once per range or
+ * panel; the loops inside stay specialised to one storage type.
  *
  * <p>The data is copied from the mapped file into the heap: the Vector API of Java 21 reads heap arrays (its
  * MemorySegment access is a preview API there).
  */
-public final class Matrix {
+public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
+    /**
+     * Weight rows one pass of {@link #gemvRange} dots with the same input vector: four row streams a quarter of the
+     * range apart, each read front to back, because the hardware prefetcher follows long streams, not four short
+     * rows side by side (which left each row waiting on memory latency).
+     */
+    static final int GEMV_ROWS = 4;
+
     private final int rows;
     private final int cols;
-    /** Values per q8_0 block (ggml's QK8_0). */
-    public static final int Q8_BLOCK = 32;
-    final short[] f16;
-    final float[] f32;
-    /** q8_0: the int8 values, row-major; value i is {@code q8[i] * q8Scale[i / 32]}. */
-    final byte[] q8;
-    final float[] q8Scale;
 
-    private Matrix(int rows, int cols, short[] f16, float[] f32, byte[] q8, float[] q8Scale) {
-        long n = (long) rows * cols;
-        long len = f16 != null ? f16.length : f32 != null ? f32.length : q8.length;
-        if (rows <= 0 || cols <= 0 || n != len) {
+    Matrix(int rows, int cols, int length) {
+        if (rows <= 0 || cols <= 0 || (long) rows * cols != length) {
             throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
-        }
-        if (q8 != null && (cols % Q8_BLOCK != 0 || q8Scale.length != n / Q8_BLOCK)) {
-            throw new IllegalArgumentException("q8_0 matrix " + rows + "x" + cols + " needs rows of whole "
-                    + Q8_BLOCK + "-value blocks and one scale per block");
         }
         this.rows = rows;
         this.cols = cols;
-        this.f16 = f16;
-        this.f32 = f32;
-        this.q8 = q8;
-        this.q8Scale = q8Scale;
-    }
-
-    /** Wraps single-precision values (not copied). */
-    public static Matrix ofF32(float[] data, int rows, int cols) {
-        return new Matrix(rows, cols, null, data, null, null);
-    }
-
-    /** Wraps binary16 bit patterns (not copied). */
-    public static Matrix ofF16(short[] data, int rows, int cols) {
-        return new Matrix(rows, cols, data, null, null, null);
-    }
-
-    /**
-     * Wraps q8_0 values (not copied): value i is {@code quants[i] * scales[i / 32]}; {@code cols} must be a multiple of
-     * 32.
-     */
-    public static Matrix ofQ8(byte[] quants, float[] scales, int rows, int cols) {
-        return new Matrix(rows, cols, null, null, quants, scales);
-    }
-
-    /**
-     * Reads {@code rows * cols} values in ggml's q8_0 blocks (an f16 scale, then 32 int8) from {@code data}'s
-     * position; the scales are widened to float (an eighth of a byte per value).
-     */
-    public static Matrix readQ8(ByteBuffer data, int rows, int cols) {
-        if (cols % Q8_BLOCK != 0) {
-            throw new IllegalArgumentException("q8_0 rows of " + cols + " values are not whole blocks");
-        }
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int n = Math.multiplyExact(rows, cols);
-        byte[] q = new byte[n];
-        float[] scale = new float[n / Q8_BLOCK];
-        for (int blk = 0; blk < scale.length; blk++) {
-            scale[blk] = Float.float16ToFloat(b.getShort());
-            b.get(q, blk * Q8_BLOCK, Q8_BLOCK);
-        }
-        return ofQ8(q, scale, rows, cols);
-    }
-
-    /** Reads {@code rows * cols} little-endian values of the given precision from {@code data}'s position. */
-    public static Matrix read(ByteBuffer data, boolean half, int rows, int cols) {
-        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int n = Math.multiplyExact(rows, cols);
-        if (half) {
-            short[] s = new short[n];
-            b.asShortBuffer().get(s);
-            return ofF16(s, rows, cols);
-        }
-        float[] f = new float[n];
-        b.asFloatBuffer().get(f);
-        return ofF32(f, rows, cols);
     }
 
     /** Number of rows (outputs of a Linear layer). */
-    public int rows() {
+    public final int rows() {
         return rows;
     }
 
     /** Number of columns (inputs of a Linear layer). */
-    public int cols() {
+    public final int cols() {
         return cols;
     }
 
-    /** Whether the values are stored as binary16. */
-    public boolean half() {
-        return f16 != null;
-    }
-
-    /** Whether the values are stored as q8_0 blocks. */
-    public boolean q8() {
-        return q8 != null;
-    }
-
     /** One value, widened (dequantised) to float. */
-    public float get(int r, int c) {
-        int i = r * cols + c;
-        if (q8 != null) {
-            return q8[i] * q8Scale[i / Q8_BLOCK];
-        }
-        return f16 != null ? Float.float16ToFloat(f16[i]) : f32[i];
-    }
+    public abstract float get(int r, int c);
 
     /** Copies row {@code r}, widened to float, into {@code dst} at {@code off}. */
-    public void row(int r, float[] dst, int off) {
-        int base = r * cols;
-        if (q8 != null) {
-            for (int c = 0; c < cols; c++) {
-                dst[off + c] = q8[base + c] * q8Scale[(base + c) / Q8_BLOCK];
-            }
-        } else if (f16 != null) {
-            short[] s = f16;
-            for (int c = 0; c < cols; c++) {
-                dst[off + c] = Float.float16ToFloat(s[base + c]);
-            }
-        } else {
-            System.arraycopy(f32, base, dst, off, cols);
+    public abstract void row(int r, float[] dst, int off);
+
+    /**
+     * {@code y[yo + o] = bias[o] + sum_k x[xo + k] * w[o][k]} for o in {@code [from, to)} ({@code bias} may be null):
+     * one input row against a range of output rows, in {@link #GEMV_ROWS} long row streams.
+     */
+    abstract void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to);
+
+    /**
+     * Packs rows {@code o0 .. o0+n-1}, transposed and widened: {@code dst[k*NR + j] = w[o0+j][k]} for j below n and
+     * k below {@link #cols()}, with {@code NR} = {@link MatMul#NR}; columns n and up of the panel are left as they
+     * are.
+     */
+    abstract void pack(int o0, int n, float[] dst);
+
+    /**
+     * Stores the sums of one pass of {@link #gemvRange}, output rows {@code o}, {@code o+st}, {@code o+2st} and
+     * {@code o+3st}, each plus its bias ({@code bias} may be null).
+     */
+    static void storeRows(float[] y, int yo, float[] bias, int o, int st, float s0, float s1, float s2, float s3) {
+        if (bias != null) {
+            s0 += bias[o];
+            s1 += bias[o + st];
+            s2 += bias[o + 2 * st];
+            s3 += bias[o + 3 * st];
         }
+        y[yo + o] = s0;
+        y[yo + o + st] = s1;
+        y[yo + o + 2 * st] = s2;
+        y[yo + o + 3 * st] = s3;
+    }
+
+    /** A little-endian view of {@code data} from its position (the caller's buffer keeps its position and order). */
+    static ByteBuffer littleEndian(ByteBuffer data) {
+        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -19,6 +19,24 @@ public interface ParallelLoop {
      */
     void forEach(int tasks, IntConsumer body);
 
+    /** Runs {@code body(from, to)} over {@code [0, n)} in chunks of about {@code grain}, in parallel. */
+    default void forRange(int n, int grain, RangeBody body) {
+        int tasks = Math.max(1, Math.min(parallelism() * 4, (n + grain - 1) / grain));
+        if (tasks == 1) {
+            body.run(0, n);
+            return;
+        }
+        int chunk = (n + tasks - 1) / tasks;
+        forEach(tasks, t -> body.run(t * chunk, Math.min(n, (t + 1) * chunk)));
+    }
+
+    /** A range task of {@link #forRange}. */
+    @FunctionalInterface
+    interface RangeBody {
+        /** Processes {@code [from, to)}. */
+        void run(int from, int to);
+    }
+
     /**
      * Opens a loop for a burst of many small calls (a decoder step runs ~60 kernels of 10-500 us each): the default
      * just runs them on this loop; {@link #of(ForkJoinPool)} keeps helper tasks spinning on the pool between the calls

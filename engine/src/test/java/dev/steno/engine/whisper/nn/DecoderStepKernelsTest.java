@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The matrix-vector kernel of decoder steps (fewer than {@link Kernels#MR} input rows) against a scalar reference in
+ * The matrix-vector kernel of decoder steps (fewer than {@link MatMul#MR} input rows) against a scalar reference in
  * double precision, for f32 and f16 weights, sizes that leave vector and 4-row tails, and serial, pooled and team
  * loops; the in-register binary16 widening against {@link Float#float16ToFloat} for every finite value; and the
  * attention over a binary16 cross-attention cache against a scalar reference on the same (rounded) keys and values.
@@ -28,10 +28,10 @@ class DecoderStepKernelsTest {
         for (int i = 0; i < all.length; i++) {
             all[i] = (short) i;
         }
-        int l = Kernels.L;
+        int l = VectorMath.L;
         float[] out = new float[l];
         for (int off = 0; off < all.length; off += l) {
-            Kernels.widenHalf(all, off).intoArray(out, 0);
+            VectorMath.widenHalf(all, off).intoArray(out, 0);
             for (int j = 0; j < l; j++) {
                 short h = all[off + j];
                 if ((h & 0x7c00) == 0x7c00) {
@@ -56,7 +56,7 @@ class DecoderStepKernelsTest {
             float[] x = KernelsTest.rand(r, n * in, 1);
             float[] wv = KernelsTest.rand(r, out * in, 0.5);
             float[] bias = KernelsTest.rand(r, out, 1);
-            for (Matrix w : new Matrix[] {Matrix.ofF32(wv, out, in), Matrix.ofF16(KernelsTest.toF16(wv), out, in)}) {
+            for (Matrix w : new Matrix[] {new F32Matrix(wv, out, in), new F16Matrix(KernelsTest.toF16(wv), out, in)}) {
                 for (float[] b : new float[][] {bias, null}) {
                     float[] ref = KernelsTest.refMatmul(x, n, w, b);
                     for (int loop = 0; loop < 3; loop++) {
@@ -64,14 +64,15 @@ class DecoderStepKernelsTest {
                         y[n * out] = 42f;
                         if (loop == 2) {
                             try (ParallelLoop.Team team = pooled.team()) {
-                                Kernels.matmul(team, x, n, w, b, y);
+                                MatMul.matmul(team, x, n, w, b, y);
                             }
                         } else {
-                            Kernels.matmul(loop == 0 ? ParallelLoop.serial() : pooled, x, n, w, b, y);
+                            MatMul.matmul(loop == 0 ? ParallelLoop.serial() : pooled, x, n, w, b, y);
                         }
                         double d = KernelsTest.maxDiff(y, ref, n * out);
                         assertTrue(d < 1e-5 * Math.sqrt(in) + 1e-6, "shape " + n + "x" + in + "->" + out
-                                + " half=" + w.half() + " bias=" + (b != null) + " loop " + loop + " diff " + d);
+                                + " half=" + (w instanceof F16Matrix) + " bias=" + (b != null) + " loop " + loop
+                                + " diff " + d);
                         assertEquals(42f, y[n * out], "wrote past the output");
                     }
                 }
@@ -101,7 +102,8 @@ class DecoderStepKernelsTest {
             probs[nh - 1] = new float[nq * nk];
             float[] out = new float[nq * ns];
             try (ParallelLoop.Team team = ParallelLoop.of(POOL).team()) {
-                Kernels.attentionHalf(team, nh, d, q, ns, nq, kT, vh, nk, out, ns, probs);
+                MultiHeadAttention.attentionHalf(team, new HeadLayout(nh, d), new RowView(q, ns), nq,
+                        new HalfKeyValueView(kT, vh), nk, new RowView(out, ns), probs);
             }
             for (int h = 0; h < nh; h++) {
                 for (int i = 0; i < nq; i++) {

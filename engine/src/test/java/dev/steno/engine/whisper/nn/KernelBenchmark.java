@@ -52,7 +52,12 @@ public class KernelBenchmark {
     private float[] logits;
     private Matrix square;
     private Matrix vocabulary;
-    private final Kernels.AttentionScratch scratch = new Kernels.AttentionScratch();
+    private final AttentionScratch scratch = new AttentionScratch();
+    private final HeadLayout heads = new HeadLayout(6, 64);
+    private RowView queries;
+    private RowView output;
+    private KeyValueView encoderKeys;
+    private KeyValueView transposedKeys;
 
     @Setup
     public void setUp() {
@@ -67,8 +72,12 @@ public class KernelBenchmark {
         v = KernelsTest.rand(r, T * NS, 1);
         out = new float[T * NS];
         logits = new float[VOCAB];
-        square = Matrix.ofF16(KernelsTest.toF16(KernelsTest.rand(r, NS * NS, 1)), NS, NS);
-        vocabulary = Matrix.ofF16(KernelsTest.toF16(KernelsTest.rand(r, VOCAB * NS, 1)), VOCAB, NS);
+        queries = new RowView(q, NS);
+        output = new RowView(out, NS);
+        encoderKeys = new KeyValueView(k, NS, 1, v, NS);
+        transposedKeys = new KeyValueView(k, 1, T, v, NS);
+        square = new F16Matrix(KernelsTest.toF16(KernelsTest.rand(r, NS * NS, 1)), NS, NS);
+        vocabulary = new F16Matrix(KernelsTest.toF16(KernelsTest.rand(r, VOCAB * NS, 1)), VOCAB, NS);
     }
 
     @TearDown
@@ -79,14 +88,14 @@ public class KernelBenchmark {
     /** GELU over 1500 x 1536 in place (the MLP's hidden layer); the input drifts, which GELU does not mind. */
     @Benchmark
     public float[] gelu() {
-        Kernels.gelu(par, y, T * NS * 4);
+        Activations.gelu(par, y, T * NS * 4);
         return y;
     }
 
     /** Layer norm of 1500 rows of 384. */
     @Benchmark
     public float[] layerNorm() {
-        Kernels.layerNorm(par, x, T, NS, gain, gain, y);
+        Norms.layerNorm(par, x, T, NS, gain, gain, y);
         return y;
     }
 
@@ -94,7 +103,7 @@ public class KernelBenchmark {
     @Benchmark
     public float[] softmax() {
         for (int i = 0; i < T; i++) {
-            Kernels.softmax(y, i * T, T);
+            Norms.softmax(y, i * T, T);
         }
         return y;
     }
@@ -102,35 +111,35 @@ public class KernelBenchmark {
     /** Encoder self-attention: 1500 queries against 1500 keys, 6 heads of 64. */
     @Benchmark
     public float[] attentionEncoder() {
-        Kernels.attention(par, 6, 64, q, NS, T, k, NS, 1, v, NS, T, -1, out, NS, null, scratch);
+        MultiHeadAttention.attention(par, heads, queries, T, encoderKeys, T, -1, output, null, scratch);
         return out;
     }
 
     /** Decoder cross-attention: one query against 1500 keys (keys transposed), 6 heads of 64. */
     @Benchmark
     public float[] attentionDecoderStep() {
-        Kernels.attention(par, 6, 64, q, NS, 1, k, 1, T, v, NS, T, -1, out, NS, null, scratch);
+        MultiHeadAttention.attention(par, heads, queries, 1, transposedKeys, T, -1, output, null, scratch);
         return out;
     }
 
     /** 1500 x 384 times 384 x 384 with f16 weights (an encoder projection). */
     @Benchmark
     public float[] matmulF16() {
-        Kernels.matmul(par, q, T, square, gain, out);
+        MatMul.matmul(par, q, T, square, gain, out);
         return out;
     }
 
     /** One row times 384 x 384 f16 (a decoder-step projection). */
     @Benchmark
     public float[] gemvF16() {
-        Kernels.matmul(par, q, 1, square, gain, out);
+        MatMul.matmul(par, q, 1, square, gain, out);
         return out;
     }
 
     /** One row times the 51865 x 384 f16 vocabulary (a decoder step's logits). */
     @Benchmark
     public float[] gemvVocabulary() {
-        Kernels.matmul(par, q, 1, vocabulary, null, logits);
+        MatMul.matmul(par, q, 1, vocabulary, null, logits);
         return logits;
     }
 }

@@ -65,15 +65,15 @@ class KernelsTest {
             float[] x = rand(r, n * in, 1);
             float[] wv = rand(r, out * in, 0.5);
             float[] bias = rand(r, out, 1);
-            for (Matrix w : new Matrix[] {Matrix.ofF32(wv, out, in), Matrix.ofF16(toF16(wv), out, in)}) {
+            for (Matrix w : new Matrix[] {new F32Matrix(wv, out, in), new F16Matrix(toF16(wv), out, in)}) {
                 for (float[] b : new float[][] {bias, null}) {
                     float[] y = new float[n * out + 3];
                     y[n * out] = 42f;
-                    Kernels.matmul(PAR, x, n, w, b, y);
+                    MatMul.matmul(PAR, x, n, w, b, y);
                     float[] ref = refMatmul(x, n, w, b);
                     double d = maxDiff(y, ref, n * out);
-                    assertTrue(d < 1e-4 * Math.sqrt(in), "shape " + n + "x" + in + "->" + out + " half=" + w.half()
-                            + " diff " + d);
+                    assertTrue(d < 1e-4 * Math.sqrt(in), "shape " + n + "x" + in + "->" + out + " half="
+                            + (w instanceof F16Matrix) + " diff " + d);
                     assertEquals(42f, y[n * out], "wrote past the output");
                 }
             }
@@ -88,7 +88,7 @@ class KernelsTest {
         float[] g = rand(r, dim, 1);
         float[] b = rand(r, dim, 1);
         float[] y = new float[n * dim];
-        Kernels.layerNorm(PAR, x, n, dim, g, b, y);
+        Norms.layerNorm(PAR, x, n, dim, g, b, y);
         for (int i = 0; i < n; i++) {
             double mean = 0, var = 0;
             for (int k = 0; k < dim; k++) {
@@ -111,7 +111,7 @@ class KernelsTest {
         SplittableRandom r = new SplittableRandom(3);
         float[] x = rand(r, 1003, 6);
         float[] y = x.clone();
-        Kernels.gelu(PAR, y, y.length);
+        Activations.gelu(PAR, y, y.length);
         for (int i = 0; i < x.length; i++) {
             double v = x[i];
             double ref = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
@@ -125,7 +125,7 @@ class KernelsTest {
         for (int len : new int[] {1, 5, 16, 37, 1500}) {
             float[] a = rand(r, len + 2, 10);
             float[] s = a.clone();
-            Kernels.softmax(s, 1, len);
+            Norms.softmax(s, 1, len);
             double max = Double.NEGATIVE_INFINITY, sum = 0;
             for (int i = 1; i <= len; i++) {
                 max = Math.max(max, a[i]);
@@ -199,8 +199,9 @@ class KernelsTest {
                         float[] ref = refAttention(nHead, d, q, nq, k, kt, kd, v, nk, causal, refProbs);
                         float[][] probs = {null, new float[nq * nk], null};
                         float[] out = new float[nq * ns];
-                        Kernels.attention(PAR, nHead, d, q, ns, nq, k, kt, kd, v, ns, nk, causal, out, ns, probs,
-                                new Kernels.AttentionScratch());
+                        MultiHeadAttention.attention(PAR, new HeadLayout(nHead, d), new RowView(q, ns), nq,
+                                new KeyValueView(k, kt, kd, v, ns), nk, causal, new RowView(out, ns), probs,
+                                new AttentionScratch());
                         String what = "nq=" + nq + " nk=" + nk + " causal=" + causal + " t=" + transposed;
                         assertTrue(maxDiff(out, ref, out.length) < 1e-5, what + " " + maxDiff(out, ref, out.length));
                         assertTrue(maxDiff(probs[1], refProbs[1], nq * nk) < 1e-6, what);

@@ -1,6 +1,7 @@
 package dev.steno.engine.whisper.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,13 +24,13 @@ class Q8KernelsTest {
         POOL.shutdownNow();
     }
 
-    static Matrix randomQ8(SplittableRandom r, int rows, int cols) {
+    static Q8Matrix randomQ8(SplittableRandom r, int rows, int cols) {
         byte[] q = new byte[rows * cols];
         for (int i = 0; i < q.length; i++) {
             q[i] = (byte) (r.nextInt(255) - 127);
         }
         float[] scale = KernelsTest.rand(r, q.length / 32, 0.01);
-        return Matrix.ofQ8(q, scale, rows, cols);
+        return new Q8Matrix(q, scale, rows, cols);
     }
 
     @Test
@@ -45,15 +46,15 @@ class Q8KernelsTest {
             b.put((byte) -1);
         }
         b.flip();
-        Matrix m = Matrix.readQ8(b, 2, 32);
-        assertTrue(m.q8());
+        Matrix m = Q8Matrix.read(b, 2, 32);
+        assertInstanceOf(Q8Matrix.class, m);
         assertEquals(15.5f, m.get(0, 31));
         assertEquals(0f, m.get(0, 0));
         assertEquals(2f, m.get(1, 7));
         float[] row = new float[32];
         m.row(0, row, 0);
         assertEquals(3.5f, row[7]);
-        assertThrows(IllegalArgumentException.class, () -> Matrix.readQ8(b, 1, 48));
+        assertThrows(IllegalArgumentException.class, () -> Q8Matrix.read(b, 1, 48));
     }
 
     @Test
@@ -73,10 +74,10 @@ class Q8KernelsTest {
                 y[n * out] = 42f;
                 if (loop == 2) {
                     try (ParallelLoop.Team team = ParallelLoop.of(POOL).team()) {
-                        Kernels.matmul(team, x, n, w, bias, y);
+                        MatMul.matmul(team, x, n, w, bias, y);
                     }
                 } else {
-                    Kernels.matmul(loop == 0 ? ParallelLoop.serial() : ParallelLoop.of(POOL), x, n, w, bias, y);
+                    MatMul.matmul(loop == 0 ? ParallelLoop.serial() : ParallelLoop.of(POOL), x, n, w, bias, y);
                 }
                 double d = KernelsTest.maxDiff(y, ref, n * out);
                 assertTrue(d < 1e-5 * Math.sqrt(in) + 1e-6, "shape " + n + "x" + in + "->" + out + " loop " + loop
