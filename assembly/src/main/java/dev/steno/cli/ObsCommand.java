@@ -4,7 +4,10 @@ import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.LiveSessionCaptions;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
+import dev.steno.obs.cea608.Cea608Settings;
 import dev.steno.obs.overlay.OverlayExtension;
+import dev.steno.obs.sink.SccFileSink;
+import dev.steno.obs.sink.SeiInjectionSink;
 import dev.steno.obs.sink.StreamCaptionSink;
 import dev.steno.obs.sink.SubtitleFileSink;
 import dev.steno.obs.sink.TextSourceSink;
@@ -226,12 +229,12 @@ final class ObsCommand implements Callable<Integer> {
                 sinks.add(new SubtitleFileSink(vtt, SubtitleFileSink.Format.VTT));
             }
             if (scc != null) {
-                sinks.add(new dev.steno.obs.sink.SccFileSink(scc, dev.steno.obs.cea608.Cea608Settings.defaults()
+                sinks.add(new SccFileSink(scc, Cea608Settings.defaults()
                         .withMode(cea608Mode).withChannel(cea608Channel), timer));
             }
             if (seiIn != null) {
-                dev.steno.obs.sink.SeiInjectionSink sei = new dev.steno.obs.sink.SeiInjectionSink(seiIn, seiOut,
-                        dev.steno.obs.cea608.Cea608Settings.defaults().withMode(cea608Mode).withChannel(cea608Channel)
+                SeiInjectionSink sei = new SeiInjectionSink(seiIn, seiOut,
+                        Cea608Settings.defaults().withMode(cea608Mode).withChannel(cea608Channel)
                                 .withFrameRate(videoFps));
                 sei.start();
                 sinks.add(sei);

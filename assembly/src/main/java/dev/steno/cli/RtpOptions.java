@@ -1,5 +1,8 @@
 package dev.steno.cli;
 
+import dev.steno.jitsi.meeting.MeetingRegistry;
+import dev.steno.jitsi.rtp.MeetingAudioSink;
+import dev.steno.jitsi.rtp.ParticipantAudioSink;
 import dev.steno.jitsi.rtp.ParticipantMap;
 import dev.steno.jitsi.rtp.RtpConfig;
 import dev.steno.jitsi.rtp.RtpExtension;
@@ -11,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -63,7 +68,7 @@ final class RtpOptions {
      * committed text is only logged.
      */
     List<ServerExtension> extensions(TranscriptionService service, CommandLine cmd,
-                                     java.util.Optional<java.util.function.Supplier<dev.steno.jitsi.meeting.MeetingRegistry>> meetings)
+                                     Optional<Supplier<MeetingRegistry>> meetings)
             throws IOException {
         if (ports == null || ports.isEmpty()) {
             return List.of();
@@ -86,8 +91,8 @@ final class RtpOptions {
         if (mapFile != null) {
             map.persistTo(mapFile); // REST changes survive a restart
         }
-        dev.steno.jitsi.rtp.ParticipantAudioSink sink = meetings.<dev.steno.jitsi.rtp.ParticipantAudioSink>map(
-                r -> new dev.steno.jitsi.rtp.MeetingAudioSink(r, language)).orElseGet(() -> {
+        ParticipantAudioSink sink = meetings.<ParticipantAudioSink>map(
+                r -> new MeetingAudioSink(r, language)).orElseGet(() -> {
                     System.getLogger(RtpOptions.class.getName()).log(System.Logger.Level.INFO,
                             "RTP participants' text is logged only; add --jitsi to keep meeting transcripts");
                     return TranscribingSink.logging(service.streams(), language);

@@ -1,14 +1,19 @@
 package dev.steno.cli;
 
 import dev.steno.engine.audio.WavReader;
+import dev.steno.jitsi.JitsiExtension;
 import dev.steno.server.ServerConfig;
+import dev.steno.server.ServerExtension;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
+import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -103,8 +108,8 @@ final class ServeCommand implements Callable<Integer> {
         float[] warmup = warmupFile == null ? new float[16000]
                 : WavReader.read(warmupFile).resampledTo(16000).samples();
 
-        List<dev.steno.server.ServerExtension> extensions = new java.util.ArrayList<>();
-        java.util.Optional<dev.steno.jitsi.JitsiExtension> jitsiExtension = jitsi.extension(spec.commandLine());
+        List<ServerExtension> extensions = new ArrayList<>();
+        Optional<JitsiExtension> jitsiExtension = jitsi.extension(spec.commandLine());
         jitsiExtension.ifPresent(extensions::add);
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
@@ -145,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
         if (i < 0 || i + 1 >= args.length) {
             return null;
         }
-        java.io.File f = new java.io.File(args[i + 1]);
+        File f = new File(args[i + 1]);
         if (!f.isFile()) {
             throw new IllegalArgumentException("--config " + f + ": no such file");
         }
