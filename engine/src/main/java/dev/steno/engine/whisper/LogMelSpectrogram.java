@@ -1,5 +1,6 @@
 package dev.steno.engine.whisper;
 
+import dev.steno.engine.dsp.MixedRadixFft;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 

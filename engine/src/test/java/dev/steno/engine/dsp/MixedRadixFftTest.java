@@ -1,4 +1,4 @@
-package dev.steno.engine.whisper;
+package dev.steno.engine.dsp;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@link MixedRadixFft} against a naive double-precision DFT. */
-class LogMelFftTest {
+class MixedRadixFftTest {
     @Test
     void matchesNaiveDft() {
         Random random = new Random(7);

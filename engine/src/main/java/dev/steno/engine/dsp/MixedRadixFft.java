@@ -1,8 +1,11 @@
-package dev.steno.engine.whisper;
+package dev.steno.engine.dsp;
+
+import java.util.Arrays;
 
 /**
  * Forward complex FFT in double precision for lengths whose prime factors are 2, 3 and 5 (Whisper needs 400 = 4 * 4 *
- * 5 * 5 and, for the real-input trick, 200 = 4 * 2 * 5 * 5).
+ * 5 * 5 and, for the real-input trick, 200 = 4 * 2 * 5 * 5; Sortformer's and Kaldi's front ends 512). The one FFT of
+ * the engine: every spectral front end (Whisper's mel, diarization features) calls it.
  *
  * <p>Self-sorting (Stockham) decimation in frequency: every stage reads one buffer and writes the other, so no
  * bit-reversal pass is needed and the output comes out in natural order. Stage {@code i} of radix {@code p}, current
@@ -14,7 +17,7 @@ package dev.steno.engine.whisper;
  * All twiddles are precomputed; {@link #transform} allocates nothing. An instance is immutable and can be shared by
  * threads; the buffers passed to it belong to the caller.
  */
-final class MixedRadixFft {
+public final class MixedRadixFft {
     private final int n;
     private final int[] radix;
     private final int[] stageN;
@@ -23,7 +26,8 @@ final class MixedRadixFft {
     private final double[][] twRe;
     private final double[][] twIm;
 
-    MixedRadixFft(int n) {
+    /** Plans a transform of length {@code n}. */
+    public MixedRadixFft(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("FFT length " + n);
         }
@@ -44,7 +48,7 @@ final class MixedRadixFft {
         if (rest != 1) {
             throw new IllegalArgumentException("FFT length " + n + " has a prime factor other than 2, 3, 5");
         }
-        radix = java.util.Arrays.copyOf(factors, count);
+        radix = Arrays.copyOf(factors, count);
         stageN = new int[count];
         stageS = new int[count];
         twRe = new double[count][];
@@ -71,7 +75,8 @@ final class MixedRadixFft {
         }
     }
 
-    int length() {
+    /** The transform length. */
+    public int length() {
         return n;
     }
 
@@ -80,7 +85,7 @@ final class MixedRadixFft {
      * {@code (workRe, workIm)}; the return value says which ({@code true}: the work arrays). All four arrays need at
      * least {@link #length()} elements; the input is destroyed.
      */
-    boolean transform(double[] re, double[] im, double[] workRe, double[] workIm) {
+    public boolean transform(double[] re, double[] im, double[] workRe, double[] workIm) {
         double[] xr = re;
         double[] xi = im;
         double[] yr = workRe;

@@ -1,0 +1,5 @@
+/**
+ * Signal processing shared by the engine's front ends: the FFT and mel filter banks. Whisper's log-mel, the
+ * diarization features (Sortformer's mel, Kaldi fbank, the baseline's cepstra) all call these.
+ */
+package dev.steno.engine.dsp;
