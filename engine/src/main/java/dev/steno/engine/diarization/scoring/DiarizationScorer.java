@@ -19,7 +19,8 @@ import java.util.Map;
  * (collars and overlap exclusions included). The evaluated time is then cut into pieces with constant sets of
  * reference and system speakers; pieces within the collar (± {@code collar} seconds around the start and end of every
  * reference turn as written, so touching or overlapping turns of one speaker still have their own boundaries) are not
- * scored, nor, when {@linkplain #ignoringOverlap() asked}, pieces with two or more reference speakers. Each scored
+ * scored, nor, when {@linkplain #ignoringOverlap() asked}, pieces inside two or more reference turns (as md-eval
+ * counts them, even two overlapping turns of one speaker). Each scored
  * piece of length d with n_ref reference and n_sys system speakers, n_map of them mapped pairs, adds
  * d·n_ref to the scored time, d·max(n_ref - n_sys, 0) to missed, d·max(n_sys - n_ref, 0) to false alarm and
  * d·(min(n_ref, n_sys) - n_map) to confusion.
@@ -46,7 +47,10 @@ public final class DiarizationScorer {
         return new DiarizationScorer(seconds, false);
     }
 
-    /** This scorer, but leaving out time where two or more reference speakers talk (md-eval {@code -1}). */
+    /**
+     * This scorer, but leaving out time where two or more reference turns overlap (md-eval {@code -1}, which counts
+     * a speaker's own overlapping turns too).
+     */
     public DiarizationScorer ignoringOverlap() {
         return new DiarizationScorer(collar, true);
     }
@@ -139,6 +143,15 @@ public final class DiarizationScorer {
             events.add(new Event(e[0], Kind.EVALUATED, 0, 1));
             events.add(new Event(e[1], Kind.EVALUATED, 0, -1));
         }
+        if (ignoreOverlap) {
+            // md-eval counts overlapping turns as written, so a speaker's own overlapping turns count as overlap too
+            for (RttmTurn t : reference) {
+                if (t.duration() > 0) {
+                    events.add(new Event(t.start(), Kind.REFERENCE_TURN, 0, 1));
+                    events.add(new Event(t.end(), Kind.REFERENCE_TURN, 0, -1));
+                }
+            }
+        }
         if (collar > 0) {
             for (RttmTurn t : reference) {
                 for (double boundary : new double[] {t.start(), t.end()}) {
@@ -176,7 +189,7 @@ public final class DiarizationScorer {
         for (Piece p : pieces) {
             int nRef = p.reference.length;
             int nSys = p.system.length;
-            if (p.inCollar || (ignoreOverlap && nRef >= 2)) {
+            if (!p.scored) {
                 continue;
             }
             int nMapped = 0;
@@ -194,14 +207,14 @@ public final class DiarizationScorer {
     }
 
     /** What an event changes. */
-    private enum Kind { REFERENCE, SYSTEM, EVALUATED, COLLAR }
+    private enum Kind { REFERENCE, SYSTEM, EVALUATED, COLLAR, REFERENCE_TURN }
 
     /** A change at {@code time}: speaker {@code index} of its kind starts (+1) or stops (-1), or a zone opens/closes. */
     private record Event(double time, Kind kind, int index, int delta) {
     }
 
-    /** Evaluated time of constant speaker sets. */
-    private record Piece(double duration, int[] reference, int[] system, boolean inCollar) {
+    /** Evaluated time of constant speaker sets; not scored inside a collar or (when asked) overlapped turns. */
+    private record Piece(double duration, int[] reference, int[] system, boolean scored) {
     }
 
     /** Speaker labels in order of first appearance. */
@@ -246,6 +259,7 @@ public final class DiarizationScorer {
         int[] sysActive = new int[sysCount];
         int evaluated = 0;
         int collars = 0;
+        int turns = 0;
         List<Piece> pieces = new ArrayList<>();
         int i = 0;
         while (i < events.size()) {
@@ -257,6 +271,7 @@ public final class DiarizationScorer {
                     case SYSTEM -> sysActive[e.index()] += e.delta();
                     case EVALUATED -> evaluated += e.delta();
                     case COLLAR -> collars += e.delta();
+                    case REFERENCE_TURN -> turns += e.delta();
                 }
             }
             if (i == events.size() || evaluated <= 0) {
@@ -266,7 +281,7 @@ public final class DiarizationScorer {
             int[] refs = active(refActive);
             int[] syss = active(sysActive);
             if (refs.length > 0 || syss.length > 0) {
-                pieces.add(new Piece(duration, refs, syss, collars > 0));
+                pieces.add(new Piece(duration, refs, syss, collars == 0 && turns < 2));
             }
         }
         return pieces;

@@ -94,6 +94,16 @@ class DiarizationScorerTest {
     }
 
     @Test
+    void ignoringOverlapLeavesOutASpeakersOwnOverlappingTurnsAsMdEvalDoes() {
+        // md-eval -1 counts turns as written: A's two turns overlap at 1-2, so only 0-1 and 2-3 are scored
+        assertScore(2, 0, 0, 0, NO_COLLAR.ignoringOverlap().score(turns("A", 0, 2, "A", 1, 3), turns("x", 0, 3),
+                null));
+        // touching turns do not overlap
+        assertScore(4, 0, 0, 2, NO_COLLAR.ignoringOverlap().score(turns("A", 0, 2, "B", 2, 4), turns("x", 0, 4),
+                null));
+    }
+
+    @Test
     void withoutUemOnlyTheReferenceSpanIsEvaluated() {
         List<RttmTurn> ref = turns("A", 1, 2, "A", 5, 6);
         // x before the first and after the last reference time is not counted; x at 3-4 is a false alarm
