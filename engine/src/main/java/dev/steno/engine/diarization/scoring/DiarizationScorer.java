@@ -209,7 +209,7 @@ public final class DiarizationScorer {
     /** What an event changes. */
     private enum Kind { REFERENCE, SYSTEM, EVALUATED, COLLAR, REFERENCE_TURN }
 
-    /** A change at {@code time}: speaker {@code index} of its kind starts (+1) or stops (-1), or a zone opens/closes. */
+    /** At {@code time} speaker {@code index} of its kind starts (+1) or stops (-1), or a zone opens or closes. */
     private record Event(double time, Kind kind, int index, int delta) {
     }
 

@@ -82,7 +82,8 @@ final class RandomTurns {
         for (int i = 0; i < invented; i++) {
             // anywhere, also before the reference starts and after it ends
             double start = random.nextDouble() * (last + 3);
-            out.add(new RttmTurn(file, start, 0.1 + random.nextDouble() * 2, labels.get(random.nextInt(labels.size()))));
+            String label = labels.get(random.nextInt(labels.size()));
+            out.add(new RttmTurn(file, start, 0.1 + random.nextDouble() * 2, label));
         }
         return out;
     }
