@@ -1,13 +1,16 @@
 package dev.steno.engine.stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.diarization.baseline.BaselineDiarizer;
 import dev.steno.engine.policy.PolicyStep;
 import dev.steno.engine.policy.StreamingPolicy;
+import dev.steno.engine.speaker.DiarizedSpeaker;
 import dev.steno.engine.speaker.FixedSpeaker;
 import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.speaker.UnknownSpeaker;
@@ -23,7 +26,9 @@ import dev.steno.engine.vad.VadEvent;
 import dev.steno.engine.vad.VoiceGating;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleToIntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,6 +237,50 @@ class TranscriptionStreamTest {
         assertEquals(direct.lines(), held.getLast().lines(),
                 "a lagging stage gives the same lines, breaks and silence line once it has caught up");
         assertTrue(lagging.voiceEvents >= 2 * 5 * 2, "the stage heard every speech start and end");
+    }
+
+    @Test
+    void theBaselineDiarizerSplitsTheDialogueAtItsTurnsAndNeverRelabelsALine() throws Exception {
+        float[] dialogue = WavReader.read(SharedFixtures.file("audio/synthetic/dialogue-a.wav")).resampledTo(SR)
+                .samples();
+        VoiceGating gating = VoiceGating.of(vad, VadConfig.defaults(), 5.0);
+        List<TranscriptUpdate> updates = run(StreamBuilder.withPolicy(new HalfSecondWords()).voiceActivity(gating)
+                .speaker(new DiarizedSpeaker(BaselineDiarizer.factory(8).newDiarizer())).clock(() -> 0).build(),
+                dialogue, SR / 10);
+
+        List<TranscriptLine> previous = List.of();
+        boolean lagged = false;
+        for (TranscriptUpdate u : updates) {
+            List<TranscriptLine> lines = u.lines();
+            for (int i = 0; i < previous.size() - 1; i++) {
+                assertEquals(previous.get(i), lines.get(i), "a sent line never changes");
+            }
+            if (!previous.isEmpty()) {
+                TranscriptLine open = previous.getLast();
+                TranscriptLine now = lines.get(previous.size() - 1);
+                assertEquals(open.speaker(), now.speaker(), "the open line keeps its speaker");
+                assertTrue(now.text().startsWith(open.text()), "the open line only grows");
+            }
+            lagged |= u.lag().diarization() > 0;
+            previous = lines;
+        }
+        assertTrue(lagged, "diarization lag is reported while the diarizer decides");
+        // reference turns: m3 0.5-4.75, f2 5.35-10.16, m3 10.76-15.06, f2 15.66-20.03, m3 20.63-24.80
+        double[][] turns = {{0.5, 4.75}, {5.35, 10.16}, {10.76, 15.06}, {15.66, 20.03}, {20.63, 24.80}};
+        List<TranscriptLine> spoken = updates.getLast().lines().stream().filter(l -> !l.isSilence()).toList();
+        int[] speakerOfTurn = new int[turns.length];
+        for (int t = 0; t < turns.length; t++) {
+            double start = turns[t][0];
+            double end = turns[t][1];
+            Map<Integer, Double> time = new HashMap<>();
+            for (TranscriptLine l : spoken) {
+                time.merge(l.speaker(), Math.max(0, Math.min(end, l.end()) - Math.max(start, l.start())), Double::sum);
+            }
+            speakerOfTurn[t] = time.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        }
+        assertEquals(1, speakerOfTurn[0], "the first voice is speaker 1");
+        assertEquals(2, speakerOfTurn[1], "the second voice is speaker 2");
+        assertArrayEquals(new int[]{1, 2, 1, 2, 1}, speakerOfTurn, "turns alternate between the two voices");
     }
 
     @Test
