@@ -1,14 +1,10 @@
 package dev.steno.engine.diarization.diart;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A speaker-embedding model over 80-bin Kaldi fbank frames, as sherpa-onnx exports them:
@@ -26,18 +22,16 @@ public final class EmbeddingModel implements AutoCloseable {
     /** The recognised signatures. */
     public enum Flavour {
         /** WeSpeaker: {@code feats} → {@code embs}; int16-range samples. */
-        WESPEAKER("feats", "embs", 32768f),
+        WESPEAKER("feats", "embs"),
         /** 3D-Speaker: {@code x} → {@code embedding}; [-1, 1] samples. */
-        THREE_D_SPEAKER("x", "embedding", 1f);
+        THREE_D_SPEAKER("x", "embedding");
 
         private final String input;
         private final String output;
-        private final float sampleScale;
 
-        Flavour(String input, String output, float sampleScale) {
+        Flavour(String input, String output) {
             this.input = input;
             this.output = output;
-            this.sampleScale = sampleScale;
         }
     }
 
@@ -70,31 +64,22 @@ public final class EmbeddingModel implements AutoCloseable {
      */
     public static EmbeddingModel load(Path onnx) throws IOException {
         OrtSession session = OnnxSessions.open(onnx, "speaker embedding model");
-        try {
-            Flavour flavour = session.getInputInfo().containsKey(Flavour.WESPEAKER.input) ? Flavour.WESPEAKER
-                    : session.getInputInfo().containsKey(Flavour.THREE_D_SPEAKER.input) ? Flavour.THREE_D_SPEAKER
+        return OnnxSessions.checked(session, onnx, "speaker embedding model", s -> {
+            Flavour flavour = s.getInputInfo().containsKey(Flavour.WESPEAKER.input) ? Flavour.WESPEAKER
+                    : s.getInputInfo().containsKey(Flavour.THREE_D_SPEAKER.input) ? Flavour.THREE_D_SPEAKER
                     : null;
             if (flavour == null) {
                 throw new IllegalArgumentException("no input 'feats' or 'x' (found inputs "
-                        + OnnxSessions.describe(session.getInputInfo()) + "); expected " + EXPECTED);
+                        + OnnxSessions.describe(s.getInputInfo()) + "); expected " + EXPECTED);
             }
-            TensorInfo in = OnnxSessions.floatTensor(session.getInputInfo(), flavour.input, 3, "input", EXPECTED);
+            TensorInfo in = OnnxSessions.floatTensor(s.getInputInfo(), flavour.input, 3, "input", EXPECTED);
             OnnxSessions.requireDim(in, 2, BANDS, "input", flavour.input, EXPECTED);
-            TensorInfo out = OnnxSessions.floatTensor(session.getOutputInfo(), flavour.output, 2, "output",
-                    EXPECTED);
-            Map<String, String> meta = OnnxSessions.metadata(session);
-            int normalize = PowersetDecoding.intValue(meta, NORMALIZE_SAMPLES,
+            TensorInfo out = OnnxSessions.floatTensor(s.getOutputInfo(), flavour.output, 2, "output", EXPECTED);
+            int normalize = PowersetDecoding.intValue(OnnxSessions.metadata(s), NORMALIZE_SAMPLES,
                     flavour == Flavour.WESPEAKER ? 0 : 1);
-            float scale = normalize != 0 ? 1f : 32768f;
             int dim = (int) out.getShape()[1];
-            return new EmbeddingModel(session, onnx.toString(), flavour, scale, dim > 0 ? dim : -1);
-        } catch (IllegalArgumentException e) {
-            OnnxSessions.closeQuietly(session);
-            throw new IOException(onnx + " is not a usable speaker embedding model: " + e.getMessage(), e);
-        } catch (OrtException e) {
-            OnnxSessions.closeQuietly(session);
-            throw new IOException(onnx + ": cannot read the model's signature: " + e.getMessage(), e);
-        }
+            return new EmbeddingModel(s, onnx.toString(), flavour, normalize != 0 ? 1f : 32768f, dim > 0 ? dim : -1);
+        });
     }
 
     /** Which signature the model has. */
@@ -118,18 +103,8 @@ public final class EmbeddingModel implements AutoCloseable {
      * @param features {@code frames x 80} mean-normalised fbank, row-major, from position 0
      */
     public float[] embed(FloatBuffer features, int frames) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor x = OnnxTensor.createTensor(env, features.duplicate().rewind().limit(frames * BANDS),
-                new long[] {1, frames, BANDS});
-                OrtSession.Result out = session.run(Map.of(flavour.input, x))) {
-            FloatBuffer buf = ((OnnxTensor) out.get(flavour.output).orElseThrow()).getFloatBuffer();
-            float[] e = new float[buf.remaining()];
-            buf.get(e);
-            return e;
-        } catch (OrtException e) {
-            throw new IllegalStateException(source + ": embedding failed on " + frames + " frames: " + e.getMessage(),
-                    e);
-        }
+        return OnnxSessions.run(session, flavour.input, features, new long[] {1, frames, BANDS}, flavour.output,
+                source + ": embedding");
     }
 
     /** Where the model came from. */

@@ -1,12 +1,14 @@
 package dev.steno.engine.diarization.diart;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -88,6 +90,56 @@ final class OnnxSessions {
 
     private static String shape(TensorInfo t) {
         return Arrays.toString(t.getShape()).replace("-1", "?");
+    }
+
+    /** Reads a signature off a freshly opened session. */
+    interface SignatureReader<T> {
+        T read(OrtSession session) throws OrtException;
+    }
+
+    /**
+     * Reads the signature of a freshly opened session; when it is wrong, closes the session and says why.
+     *
+     * @param what what the file should be, for messages ("segmentation model")
+     * @throws IOException when {@code reader} throws {@link IllegalArgumentException} (its message says what is
+     *                     wrong) or onnxruntime cannot describe the model
+     */
+    static <T> T checked(OrtSession session, Path file, String what, SignatureReader<T> reader) throws IOException {
+        try {
+            return reader.read(session);
+        } catch (IllegalArgumentException e) {
+            closeQuietly(session);
+            throw new IOException(file + " is not a usable " + what + ": " + e.getMessage(), e);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new IOException(file + ": cannot read the model's signature: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a one-input, one-output float model on {@code data} (read from position 0, shape {@code shape}).
+     *
+     * @param what what is being done, for the message of a failure ("segmentation")
+     * @return the output's values, row-major
+     */
+    static float[] run(OrtSession session, String input, FloatBuffer data, long[] shape, String output,
+            String what) {
+        long size = 1;
+        for (long d : shape) {
+            size *= d;
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor x = OnnxTensor.createTensor(env, data.duplicate().rewind().limit(Math.toIntExact(size)),
+                shape);
+                OrtSession.Result out = session.run(Map.of(input, x))) {
+            FloatBuffer buf = ((OnnxTensor) out.get(output).orElseThrow()).getFloatBuffer();
+            float[] values = new float[buf.remaining()];
+            buf.get(values);
+            return values;
+        } catch (OrtException e) {
+            throw new IllegalStateException(what + " failed on input " + Arrays.toString(shape) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The model's custom metadata; empty when it has none. */

@@ -1,14 +1,10 @@
 package dev.steno.engine.diarization.diart;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -50,24 +46,18 @@ public final class SegmentationModel implements AutoCloseable {
      */
     public static SegmentationModel load(Path onnx) throws IOException {
         OrtSession session = OnnxSessions.open(onnx, "pyannote segmentation model");
-        try {
-            TensorInfo x = OnnxSessions.floatTensor(session.getInputInfo(), "x", 3, "input", EXPECTED);
+        return OnnxSessions.checked(session, onnx, "segmentation model", s -> {
+            TensorInfo x = OnnxSessions.floatTensor(s.getInputInfo(), "x", 3, "input", EXPECTED);
             OnnxSessions.requireDim(x, 1, 1, "input", "x", EXPECTED);
-            TensorInfo y = OnnxSessions.floatTensor(session.getOutputInfo(), "y", 3, "output", EXPECTED);
-            Map<String, String> meta = OnnxSessions.metadata(session);
+            TensorInfo y = OnnxSessions.floatTensor(s.getOutputInfo(), "y", 3, "output", EXPECTED);
+            Map<String, String> meta = OnnxSessions.metadata(s);
             PowersetDecoding decoding = PowersetDecoding.fromMetadata(meta);
             OnnxSessions.requireDim(y, 2, decoding.classCount(), "output", "y", "output 'y' float (N, frames, "
                     + decoding.classCount() + ") for " + decoding);
             long fixed = x.getShape()[2];
             int samples = fixed > 0 ? Math.toIntExact(fixed) : PowersetDecoding.intValue(meta, WINDOW_SIZE, -1);
-            return new SegmentationModel(session, onnx.toString(), samples, decoding, FrameTiming.fromMetadata(meta));
-        } catch (IllegalArgumentException e) {
-            OnnxSessions.closeQuietly(session);
-            throw new IOException(onnx + " is not a usable segmentation model: " + e.getMessage(), e);
-        } catch (OrtException e) {
-            OnnxSessions.closeQuietly(session);
-            throw new IOException(onnx + ": cannot read the model's signature: " + e.getMessage(), e);
-        }
+            return new SegmentationModel(s, onnx.toString(), samples, decoding, FrameTiming.fromMetadata(meta));
+        });
     }
 
     /** The input length the model wants in samples, or -1 when it takes any length. */
@@ -95,22 +85,13 @@ public final class SegmentationModel implements AutoCloseable {
         if (inputSamples > 0 && samples != inputSamples) {
             throw new IllegalArgumentException("the model takes " + inputSamples + " samples, not " + samples);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor x = OnnxTensor.createTensor(env, input.duplicate().rewind().limit(samples),
-                new long[] {1, 1, samples});
-                OrtSession.Result out = session.run(Map.of("x", x))) {
-            OnnxTensor y = (OnnxTensor) out.get("y").orElseThrow();
-            long[] shape = y.getInfo().getShape();
-            if (shape.length != 3 || shape[2] != decoding.classCount()) {
-                throw new IllegalStateException(source + " returned y of shape " + Arrays.toString(shape));
-            }
-            FloatBuffer buf = y.getFloatBuffer();
-            float[] logProbs = new float[buf.remaining()];
-            buf.get(logProbs);
-            return logProbs;
-        } catch (OrtException e) {
-            throw new IllegalStateException(source + ": segmentation failed: " + e.getMessage(), e);
+        float[] logProbs = OnnxSessions.run(session, "x", input, new long[] {1, 1, samples}, "y",
+                source + ": segmentation");
+        if (logProbs.length % decoding.classCount() != 0) {
+            throw new IllegalStateException(source + " returned " + logProbs.length + " values, not frames of "
+                    + decoding.classCount() + " classes");
         }
+        return logProbs;
     }
 
     /** Where the model came from. */

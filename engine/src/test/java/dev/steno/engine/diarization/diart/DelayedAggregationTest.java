@@ -13,6 +13,12 @@ class DelayedAggregationTest {
         return 0.54 - 0.46 * Math.cos(2 * Math.PI * p / (n - 1));
     }
 
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, 1f);
+        return a;
+    }
+
     @Test
     void oneWindowIsReadBackAsItIs() {
         DelayedAggregation agg = new DelayedAggregation(1, 10, 2, ALIGNED, 1600);
@@ -31,9 +37,7 @@ class DelayedAggregationTest {
     @Test
     void overlappingWindowsAreAveragedWithTheirOwnHammingWeights() {
         DelayedAggregation agg = new DelayedAggregation(2, 10, 1, ALIGNED, 1600);
-        float[] ones = new float[10];
-        Arrays.fill(ones, 1f);
-        agg.add(0, ones, 10);
+        agg.add(0, ones(10), 10);
         agg.add(800, new float[10], 10);
         float[] out = new float[10];
         agg.aggregate(0, 10, out);
@@ -51,9 +55,7 @@ class DelayedAggregationTest {
     @Test
     void theOldestWindowLeavesWhenTheRingIsFull() {
         DelayedAggregation agg = new DelayedAggregation(1, 10, 1, ALIGNED, 1600);
-        float[] ones = new float[10];
-        Arrays.fill(ones, 1f);
-        agg.add(0, ones, 10);
+        agg.add(0, ones(10), 10);
         agg.add(800, new float[10], 10);
         float[] out = new float[10];
         agg.aggregate(0, 10, out);
