@@ -35,6 +35,14 @@ public interface SpeakerStage extends AutoCloseable {
     /** End of the stream: every held word, attributed as well as the stage can. */
     List<SpokenWord> flush();
 
+    /**
+     * Seconds of the stream up to which speakers are decided ({@code remaining_time_diarization} is the transcript's
+     * end minus this); infinite for stages that know at once.
+     */
+    default double coverageSeconds() {
+        return Double.POSITIVE_INFINITY;
+    }
+
     /** Frees what the stage holds outside the heap; the default holds nothing. */
     @Override
     default void close() {

@@ -268,17 +268,22 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         return publishNow(joined, last);
     }
 
+    /** How far the speaker stage's decided time trails the transcript; 0 for a stage that knows at once. */
+    private double diarizationLag(double transcribedEnd) {
+        double coverage = speakers.coverageSeconds();
+        return Double.isInfinite(coverage) ? 0 : Math.max(0, transcribedEnd - coverage);
+    }
+
     private TranscriptUpdate publishNow(List<Word> joined, boolean last) {
         double received = receivedSeconds();
         double committedEnd = committed.isEmpty() ? 0 : committed.get(committed.size() - 1).end();
-        double attributedEnd = attributed == 0 ? 0 : committed.get(attributed - 1).end();
         double processedEnd = processedSamples / (double) SR;
         double transcribedEnd = tentative.isEmpty() ? committedEnd : tentative.get(tentative.size() - 1).end();
         LagFigures lag = new LagFigures(
                 Math.max(0, clockSeconds.getAsDouble() - Math.max(committedEnd, transcribedEnd)),
                 Math.max(0, received - processedEnd),
                 Math.max(0, processedEnd - committedEnd),
-                attributed == committed.size() ? 0 : Math.max(0, committedEnd - attributedEnd));
+                diarizationLag(Math.max(committedEnd, transcribedEnd)));
         List<Word> awaiting = committed.subList(attributed, committed.size());
         TranscriptUpdate update = new TranscriptUpdate(lines.lines(), joined, tentative, awaiting, last, lag);
         for (StreamListener l : listeners) {

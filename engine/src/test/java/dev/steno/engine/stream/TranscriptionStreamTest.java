@@ -140,6 +140,11 @@ class TranscriptionStreamTest {
         }
 
         @Override
+        public double coverageSeconds() {
+            return heard / (double) SR - holdSeconds;
+        }
+
+        @Override
         public List<SpokenWord> flush() {
             List<SpokenWord> all = new ArrayList<>();
             for (Word w : held) {
@@ -188,7 +193,8 @@ class TranscriptionStreamTest {
                 assertTrue(u.lag().diarization() > 0, "held words show as diarization lag: " + u.lag());
                 assertEquals(u.awaitingSpeakerText(), Words.rawText(u.awaitingSpeaker()));
             } else {
-                assertEquals(0, u.lag().diarization());
+                // the decided time trails the audio by the look-ahead; nothing waits, but the lag is still bounded by it
+                assertTrue(u.lag().diarization() >= 0 && u.lag().diarization() <= 1.5 + 0.25, "lag " + u.lag());
             }
         }
         assertTrue(sawHeld, "the stage held words back at some point");
