@@ -1,6 +1,8 @@
 package dev.steno.engine.diarization;
 
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
+import dev.steno.engine.diarization.diart.DiartDiarizer;
+import java.io.IOException;
 
 /** Opens the configured diarization backend. */
 public final class Diarization {
@@ -17,7 +19,19 @@ public final class Diarization {
         return switch (config.backend()) {
             case BASELINE -> BaselineDiarizer.factory(config.maxSpeakers());
             case SORTFORMER -> throw new IllegalArgumentException("the sortformer backend is not built yet");
-            case DIART -> throw new IllegalArgumentException("the diart backend is not built yet");
+            case DIART -> openDiart(config);
         };
+    }
+
+    private static DiarizerFactory openDiart(DiarizationConfig config) {
+        if (config.segmentationModel() == null || config.embeddingModel() == null) {
+            throw new IllegalArgumentException("the diart backend needs a segmentation and an embedding model file");
+        }
+        try {
+            return DiartDiarizer.open(config.segmentationModel(), config.embeddingModel(), config.tauActive(),
+                    config.rhoUpdate(), config.deltaNew(), config.maxSpeakers());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }
