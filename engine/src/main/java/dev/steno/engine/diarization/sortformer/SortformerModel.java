@@ -217,6 +217,21 @@ public final class SortformerModel implements AutoCloseable {
      * @throws IllegalArgumentException naming the disagreement and the presets that would fit
      */
     public void check(SortformerPreset preset) {
+        List<String> problems = problems(preset);
+        if (!problems.isEmpty()) {
+            List<String> fitting = new ArrayList<>();
+            for (Map.Entry<String, SortformerPreset> e : SortformerPreset.named().entrySet()) {
+                if (problems(e.getValue()).isEmpty()) {
+                    fitting.add(e.getKey());
+                }
+            }
+            throw new IllegalArgumentException(source + " does not fit preset " + preset + ": "
+                    + String.join("; ", problems) + (fitting.isEmpty() ? "; no built-in preset fits it"
+                    : "; presets that fit: " + String.join(", ", fitting)));
+        }
+    }
+
+    private List<String> problems(SortformerPreset preset) {
         List<String> problems = new ArrayList<>();
         if (staticChunk > 0 && staticChunk != preset.melFramesPerStep()) {
             problems.add("it was traced for chunks of " + staticChunk + " mel frames; the preset's step is 8·("
@@ -233,26 +248,7 @@ public final class SortformerModel implements AutoCloseable {
         compare(problems, "chunk_len", preset.chunkLen());
         compare(problems, "fifo_len", preset.fifoLen());
         compare(problems, "spkcache_len", preset.spkcacheLen());
-        if (!problems.isEmpty()) {
-            List<String> fitting = new ArrayList<>();
-            for (Map.Entry<String, SortformerPreset> e : SortformerPreset.named().entrySet()) {
-                if (fits(e.getValue())) {
-                    fitting.add(e.getKey());
-                }
-            }
-            throw new IllegalArgumentException(source + " does not fit preset " + preset + ": "
-                    + String.join("; ", problems) + (fitting.isEmpty() ? "; no built-in preset fits it"
-                    : "; presets that fit: " + String.join(", ", fitting)));
-        }
-    }
-
-    private boolean fits(SortformerPreset p) {
-        try {
-            check(p);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return problems;
     }
 
     private void compare(List<String> problems, String key, int value) {
