@@ -2,6 +2,7 @@ package dev.steno.engine.diarization;
 
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
 import dev.steno.engine.diarization.diart.DiartDiarizer;
+import dev.steno.engine.diarization.sortformer.SortformerDiarizer;
 import java.io.IOException;
 
 /** Opens the configured diarization backend. */
@@ -18,9 +19,20 @@ public final class Diarization {
     public static DiarizerFactory open(DiarizationConfig config) {
         return switch (config.backend()) {
             case BASELINE -> BaselineDiarizer.factory(config.maxSpeakers());
-            case SORTFORMER -> throw new IllegalArgumentException("the sortformer backend is not built yet");
+            case SORTFORMER -> openSortformer(config);
             case DIART -> openDiart(config);
         };
+    }
+
+    private static DiarizerFactory openSortformer(DiarizationConfig config) {
+        if (config.sortformerModel() == null) {
+            throw new IllegalArgumentException("the sortformer backend needs a model file (--sortformer-model-path)");
+        }
+        try {
+            return SortformerDiarizer.open(config.sortformerModel(), config.sortformerPreset(), config.maxSpeakers());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static DiarizerFactory openDiart(DiarizationConfig config) {

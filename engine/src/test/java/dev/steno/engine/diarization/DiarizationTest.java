@@ -28,6 +28,11 @@ class DiarizationTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Diarization.open(
                 new DiarizationConfig(Backend.DIART, 4, null, "low", notOnnx, notOnnx, 0.6, 0.3, 1.0)));
         assertTrue(bad.getMessage().contains("model.onnx"), bad.getMessage());
+        IllegalArgumentException sortformer = assertThrows(IllegalArgumentException.class, () -> Diarization.open(
+                new DiarizationConfig(Backend.SORTFORMER, 4, notOnnx, "low", null, null, 0.6, 0.3, 1.0)));
+        assertTrue(sortformer.getMessage().contains("model.onnx"), sortformer.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Diarization.open(
+                new DiarizationConfig(Backend.SORTFORMER, 4, null, "low", null, null, 0.6, 0.3, 1.0)));
         assertThrows(IllegalArgumentException.class, () -> DiarizationConfig.baseline(0));
     }
 }
