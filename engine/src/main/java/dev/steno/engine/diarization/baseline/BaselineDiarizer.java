@@ -48,6 +48,12 @@ public final class BaselineDiarizer implements Diarizer {
     /** Pitch separates voices that cepstra alone confuse (a man and a woman); it counts as this many cepstra. */
     private static final double PITCH_WEIGHT = 2;
     private static final int MIN_VOICED = 8;
+    /**
+     * No new speaker before this many speech frames have taught the spread of the cepstra: measured on a couple of
+     * seconds it is too narrow, every distance looks large and one voice splits in several (WhisperLiveKit's most
+     * reported fault).
+     */
+    private static final int SPREAD_FRAMES = 200;
 
     /**
      * The tunable figures.
@@ -76,7 +82,7 @@ public final class BaselineDiarizer implements Diarizer {
 
         /** The defaults, tuned on synthetic dialogues and AMI (see the README's diarization section). */
         public static Settings defaults(int maxSpeakers) {
-            return new Settings(maxSpeakers, 0.5, 0.3, 12, 1.15, 60, 20, 12, 12);
+            return new Settings(maxSpeakers, 0.5, 0.3, 16, 1.4, 60, 20, 12, 12);
         }
     }
 
@@ -360,7 +366,8 @@ public final class BaselineDiarizer implements Diarizer {
         int cluster;
         if (nearest < 0) {
             cluster = clusters.create(unit.descriptor());
-        } else if (clusters.distanceTo(nearest, unit.descriptor()) <= newDistance || clusters.full()) {
+        } else if (clusters.distanceTo(nearest, unit.descriptor()) <= newDistance || clusters.full()
+                || clusters.framesObserved() < SPREAD_FRAMES) {
             cluster = nearest;
             int previous = previousLabel >= 0 ? clusters.clusterOf(previousLabel) : -1;
             // a lone unit between two of the previous speaker stays with the previous speaker

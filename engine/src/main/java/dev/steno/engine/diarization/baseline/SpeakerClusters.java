@@ -52,6 +52,11 @@ final class SpeakerClusters {
         spreadM2[d] += delta * (value - spreadMean[d]);
     }
 
+    /** Speech frames the spread was learned from (the cepstra's first dimension). */
+    long framesObserved() {
+        return spreadCount[0];
+    }
+
     int size() {
         return centroids.size();
     }

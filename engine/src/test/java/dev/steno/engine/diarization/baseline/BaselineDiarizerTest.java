@@ -106,6 +106,19 @@ class BaselineDiarizerTest {
     }
 
     @Test
+    void oneVoiceIsNotSplitEarlyOn() throws Exception {
+        // WhisperLiveKit's most reported fault: a single speaker shown as two or three in the first seconds
+        for (String file : List.of("audio/jfk.wav", "audio/librispeech/6930-75918-0000.wav",
+                "audio/librispeech/7902-96591-0000.wav")) {
+            float[] speech = WavReader.read(SharedFixtures.file(file)).resampledTo(SR).samples();
+            List<SpeakerSegment> segments = stream(new BaselineDiarizer(BaselineDiarizer.Settings.defaults(8)),
+                    speech, 1600, null);
+            assertTrue(!segments.isEmpty(), file + " has speech");
+            assertEquals(1, segments.stream().mapToInt(SpeakerSegment::speaker).distinct().count(), file);
+        }
+    }
+
+    @Test
     void maxSpeakersOneLabelsEveryoneTheSame() {
         List<SpeakerSegment> segments = stream(new BaselineDiarizer(BaselineDiarizer.Settings.defaults(1)),
                 dialogue, 1600, null);
