@@ -1,6 +1,7 @@
 package dev.steno.cli;
 
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.jitsi.JitsiExtension;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
@@ -44,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     JitsiOptions jitsi;
+
+    @Mixin
+    DiarizationOptions diarization;
 
     @Option(names = "--ssl-certfile", paramLabel = "PEM", description = "Certificate chain for HTTPS/WSS, e.g. "
             + "Let's Encrypt's fullchain.pem.")
@@ -114,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
-                maxPendingSeconds);
+                maxPendingSeconds, openDiarization());
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
                 jitsiExtension.map(j -> j::registry)));
         try (service; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
@@ -127,6 +131,8 @@ final class ServeCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             service.warmUp(warmup);
             err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            service.diarization().ifPresent(d -> err.println("steno: speakers labelled by the " + d.name()
+                    + " diarization backend (a client opts out with /asr?diarization=false)"));
             err.println("steno: open " + s.uri() + " in a browser (WebSocket " + s.uri().resolve("asr")
                     .toString().replaceFirst("^http", "ws") + ")");
             if (jitsi.enabled) {
@@ -142,6 +148,18 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The diarization backend with {@code --diarization}, else null; a bad flag or model file is a usage error. */
+    private DiarizerFactory openDiarization() {
+        if (!diarization.enabled) {
+            return null;
+        }
+        try {
+            return diarization.open();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Reads {@code --config FILE} before parsing so that its values become defaults. */
