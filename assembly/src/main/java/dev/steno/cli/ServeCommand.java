@@ -1,7 +1,6 @@
 package dev.steno.cli;
 
 import dev.steno.engine.audio.WavReader;
-import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.jitsi.JitsiExtension;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
@@ -118,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
-                maxPendingSeconds, openDiarization());
+                maxPendingSeconds, diarization.openIfEnabled(spec.commandLine()));
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
                 jitsiExtension.map(j -> j::registry)));
         try (service; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
@@ -148,18 +147,6 @@ final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** The diarization backend with {@code --diarization}, else null; a bad flag or model file is a usage error. */
-    private DiarizerFactory openDiarization() {
-        if (!diarization.enabled) {
-            return null;
-        }
-        try {
-            return diarization.open();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 
     /** Reads {@code --config FILE} before parsing so that its values become defaults. */
