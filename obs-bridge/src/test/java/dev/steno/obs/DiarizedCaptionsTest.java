@@ -17,6 +17,7 @@ import dev.steno.obs.cea608.Cea608CaptionSink;
 import dev.steno.obs.cea608.Cea608Settings;
 import dev.steno.obs.sink.SubtitleFileSink;
 import dev.steno.obs.source.PcmS16leSource;
+import dev.steno.obs.testing.ScriptedRecognizer;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,12 +87,7 @@ class DiarizedCaptionsTest {
     void speakerChangesAreMarkedIn608AndVoiceTaggedInWebVtt() throws Exception {
         float[] dialogue = WavReader.read(SharedFixtures.file("audio/synthetic/dialogue-a.wav")).resampledTo(16000)
                 .samples();
-        byte[] pcm = new byte[dialogue.length * 2];
-        for (int i = 0; i < dialogue.length; i++) {
-            int v = Math.round(Math.max(-1, Math.min(1, dialogue[i])) * 32767);
-            pcm[2 * i] = (byte) v;
-            pcm[2 * i + 1] = (byte) (v >> 8);
-        }
+        byte[] pcm = ScriptedRecognizer.pcm(dialogue);
         Path vtt = dir.resolve("live.vtt");
         Recording recording = new Recording();
         try (StreamService service = TestStreams.localAgreement(new SpeechBurstRecognizer(), 1)) {
