@@ -6,6 +6,7 @@ import dev.steno.engine.diarization.DiarizationConfig.Backend;
 import dev.steno.engine.diarization.DiarizerFactory;
 import java.nio.file.Path;
 import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -94,5 +95,20 @@ final class DiarizationOptions {
     /** Opens the configured backend (loads its model files). */
     DiarizerFactory open() {
         return Diarization.open(config());
+    }
+
+    /**
+     * Where diarization is optional ({@code serve}, {@code obs}): the backend with {@code --diarization}, else null.
+     * A bad flag or model file is a usage error.
+     */
+    DiarizerFactory openIfEnabled(CommandLine cl) {
+        if (!enabled) {
+            return null;
+        }
+        try {
+            return open();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.steno.engine.asr.Task;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.engine.model.ModelResolver;
 import dev.steno.engine.model.ModelStore;
 import dev.steno.engine.policy.LocalAgreementConfig;
@@ -212,19 +213,41 @@ final class EngineOptions {
      */
     TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
                                  double maxPendingSeconds) throws IOException {
-        SpeechRecognizer recognizer = loadRecognizer(modelFile, workerCount + 1);
+        return service(cl, modelFile, workerCount, maxSessions, maxPendingSeconds, null);
+    }
+
+    /**
+     * As {@link #service(CommandLine, Path, int, int, double)}, labelling speakers with {@code diarization} (null for
+     * none), which the service owns from now on: it is closed here when the service cannot be built.
+     */
+    TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
+                                 double maxPendingSeconds, DiarizerFactory diarization) throws IOException {
+        SpeechRecognizer recognizer;
         SileroVadModel vad;
         StreamingPolicies policies;
+        try {
+            recognizer = loadRecognizer(modelFile, workerCount + 1);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(diarization);
+            throw e;
+        }
         try {
             policies = policies(cl, recognizer);
             vad = loadVad();
         } catch (IOException | RuntimeException e) {
             recognizer.close();
+            closeQuietly(diarization);
             throw e;
         }
         InferenceScheduler scheduler = new InferenceScheduler(workerCount, maxSessions, System::nanoTime);
         return new TranscriptionService(new StreamService(policies, gating(vad), scheduler,
-                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()));
+                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()), diarization);
+    }
+
+    private static void closeQuietly(DiarizerFactory diarization) {
+        if (diarization != null) {
+            diarization.close();
+        }
     }
 
     /** Checks the flags that picocli cannot check by type alone; call before any heavy work. */

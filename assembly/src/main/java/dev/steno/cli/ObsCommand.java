@@ -179,6 +179,9 @@ final class ObsCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    DiarizationOptions diarization;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -204,7 +207,7 @@ final class ObsCommand implements Callable<Integer> {
         Path modelFile = engine.modelFile();
         boolean browser = source.equals("browser");
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, engine.workers(0),
-                browser ? maxSessions : 1, 60);
+                browser ? maxSessions : 1, 60, diarization.openIfEnabled(spec.commandLine()));
         try (service) {
             if (obsCaptions || obsText) {
                 obs = new ObsClient(ObsClient.Options.of(obsUrl, obsPassword), timer);
@@ -300,7 +303,7 @@ final class ObsCommand implements Callable<Integer> {
         }, "steno-obs-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            CaptionBridge.run(audio, service.streams(), engine.language(), feed);
+            CaptionBridge.run(audio, service.streams(), engine.language(), service.speakerStage(true), feed);
             feed.close(); // delivers what is queued and closes the files (idempotent; call() closes it again)
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();

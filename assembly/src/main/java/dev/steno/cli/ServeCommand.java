@@ -45,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     JitsiOptions jitsi;
 
+    @Mixin
+    DiarizationOptions diarization;
+
     @Option(names = "--ssl-certfile", paramLabel = "PEM", description = "Certificate chain for HTTPS/WSS, e.g. "
             + "Let's Encrypt's fullchain.pem.")
     Path sslCertFile;
@@ -114,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
-                maxPendingSeconds);
+                maxPendingSeconds, diarization.openIfEnabled(spec.commandLine()));
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
                 jitsiExtension.map(j -> j::registry)));
         try (service; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
@@ -127,6 +130,8 @@ final class ServeCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             service.warmUp(warmup);
             err.printf(Locale.ROOT, "steno: warmed up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            service.diarization().ifPresent(d -> err.println("steno: speakers labelled by the " + d.name()
+                    + " diarization backend (a client opts out with /asr?diarization=false)"));
             err.println("steno: open " + s.uri() + " in a browser (WebSocket " + s.uri().resolve("asr")
                     .toString().replaceFirst("^http", "ws") + ")");
             if (jitsi.enabled) {

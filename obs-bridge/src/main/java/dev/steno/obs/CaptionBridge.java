@@ -1,6 +1,8 @@
 package dev.steno.obs;
 
 import dev.steno.engine.session.SessionListener;
+import dev.steno.engine.speaker.SpeakerStage;
+import dev.steno.engine.speaker.UnknownSpeaker;
 import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.stream.StreamService;
 import dev.steno.obs.caption.CaptionFeed;
@@ -29,9 +31,22 @@ public final class CaptionBridge {
      */
     public static void run(AudioSource source, StreamService service, String language, CaptionFeed feed)
             throws IOException, InterruptedException {
+        run(source, service, language, new UnknownSpeaker(), feed);
+    }
+
+    /**
+     * As {@link #run(AudioSource, StreamService, String, CaptionFeed)} with a speaker stage, e.g. a
+     * {@link dev.steno.engine.speaker.DiarizedSpeaker} so that captions mark speaker changes ({@code >>} in
+     * CEA-608, voice tags in WebVTT).
+     *
+     * @param speakers the stream's speaker stage; the stream owns and closes it
+     */
+    public static void run(AudioSource source, StreamService service, String language, SpeakerStage speakers,
+                           CaptionFeed feed) throws IOException, InterruptedException {
         Instant streamStart = Instant.now();
         LiveStream session = service.stream()
                 .language(language)
+                .speaker(speakers)
                 .listener(update -> feed.accept(update, streamStart))
                 .events(new SessionListener() {
                     @Override

@@ -3,26 +3,49 @@ package dev.steno.server;
 import dev.steno.engine.asr.Recognition;
 import dev.steno.engine.asr.RecognitionRequest;
 import dev.steno.engine.asr.Task;
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.speaker.DiarizedSpeaker;
+import dev.steno.engine.speaker.SpeakerStage;
+import dev.steno.engine.speaker.UnknownSpeaker;
 import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.transcript.SpokenWord;
+import dev.steno.engine.transcript.Word;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The server's view of the engine: the {@link StreamService} every live session opens its stream on, plus what only
  * a server needs — warm-up before reporting ready, uploads transcribed whole, the metrics and the fan-out of live
- * transcripts. Thread-safe.
+ * transcripts, and the optional diarization backend that labels speakers. Thread-safe.
  */
 public final class TranscriptionService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TranscriptionService.class.getName());
 
+    /** Samples an upload's diarizer hears at a time (100 ms). */
+    private static final int UPLOAD_PIECE = 1600;
+
     private final StreamService streams;
+    private final DiarizerFactory diarization;
     private final ServerMetrics metrics;
     private final LiveTranscripts live = new LiveTranscripts();
     private volatile boolean ready;
 
     /** @param streams the shared streams; closed with this service */
     public TranscriptionService(StreamService streams) {
+        this(streams, null);
+    }
+
+    /**
+     * @param streams     the shared streams; closed with this service
+     * @param diarization the diarization backend that labels speakers of live sessions and uploads, or null for
+     *                    none; owned by this service from now on and closed with it
+     */
+    public TranscriptionService(StreamService streams, DiarizerFactory diarization) {
         this.streams = Objects.requireNonNull(streams, "streams");
+        this.diarization = diarization;
         this.metrics = new ServerMetrics(streams.counters());
     }
 
@@ -70,6 +93,45 @@ public final class TranscriptionService implements AutoCloseable {
                 language != null ? language : streams.policies().defaultLanguage(), task));
     }
 
+    /** The diarization backend, when this server labels speakers. */
+    public Optional<DiarizerFactory> diarization() {
+        return Optional.ofNullable(diarization);
+    }
+
+    /** True when this server labels speakers. */
+    public boolean diarizing() {
+        return diarization != null;
+    }
+
+    /**
+     * The speaker stage of one new stream: its own diarizer when this server labels speakers and the client wants
+     * it, else no attribution. The stream that gets it owns it.
+     */
+    public SpeakerStage speakerStage(boolean wanted) {
+        return wanted && diarization != null ? new DiarizedSpeaker(diarization.newDiarizer()) : new UnknownSpeaker();
+    }
+
+    /**
+     * The speakers of a whole recording's words (uploads), numbered 1..N in order of appearance; empty when this
+     * server does not label speakers. Runs on the caller's thread.
+     *
+     * @param words the recording's words in order, times in seconds from its start
+     */
+    public Optional<List<SpokenWord>> speakersOf(float[] audio16k, List<Word> words) {
+        if (diarization == null) {
+            return Optional.empty();
+        }
+        try (DiarizedSpeaker stage = new DiarizedSpeaker(diarization.newDiarizer())) {
+            // in the pieces a live stream would hear: a diarizer is built for streams, not for one huge call
+            for (int off = 0; off < audio16k.length; off += UPLOAD_PIECE) {
+                stage.accept(audio16k, off, Math.min(UPLOAD_PIECE, audio16k.length - off), List.of());
+            }
+            List<SpokenWord> spoken = new ArrayList<>(stage.attribute(words));
+            spoken.addAll(stage.flush());
+            return Optional.of(spoken);
+        }
+    }
+
     /** True when live sessions only transcribe speech. */
     public boolean gated() {
         return streams.gating() != null;
@@ -82,6 +144,12 @@ public final class TranscriptionService implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close();
+        try {
+            streams.close();
+        } finally {
+            if (diarization != null) {
+                diarization.close();
+            }
+        }
     }
 }

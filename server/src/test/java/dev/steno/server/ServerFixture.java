@@ -34,6 +34,20 @@ final class ServerFixture implements AutoCloseable {
         service.warmUp(new float[16000]);
     }
 
+    /** A server over this service (which it closes), e.g. one with a test recogniser or a diarization backend. */
+    private ServerFixture(TranscriptionService service) throws Exception {
+        this.config = ServerConfig.defaults().withPcmInput(true).withPort(0);
+        this.service = service;
+        this.metrics = service.metrics();
+        this.server = new StenoServer(config, service);
+        server.start();
+        service.warmUp(new float[16000]);
+    }
+
+    static ServerFixture over(TranscriptionService service) throws Exception {
+        return new ServerFixture(service);
+    }
+
     static ServerFixture start() throws Exception {
         return start(ServerConfig.defaults().withPcmInput(true), 32);
     }

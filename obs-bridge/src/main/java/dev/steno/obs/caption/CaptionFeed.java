@@ -87,7 +87,9 @@ public final class CaptionFeed implements AutoCloseable {
                 return;
             }
             if (!update.newlyCommitted().isEmpty()) {
-                committed.addLast(new CommittedWords(speakerOf(update.lines()), update.newlyCommitted(), streamStart));
+                for (SpeakerRuns.Run run : SpeakerRuns.of(update)) {
+                    committed.addLast(new CommittedWords(run.speaker(), run.words(), streamStart));
+                }
                 pendingPartial = update.tentativeText().strip();
                 activity(now);
             } else {
@@ -116,15 +118,6 @@ public final class CaptionFeed implements AutoCloseable {
         lastActivity = now;
         silenceSent = false;
         silencePending = false;
-    }
-
-    private static int speakerOf(List<TranscriptLine> lines) {
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            if (!lines.get(i).isSilence()) {
-                return lines.get(i).speaker();
-            }
-        }
-        return TranscriptLine.UNKNOWN_SPEAKER;
     }
 
     private void checkSilence() {

@@ -2,6 +2,7 @@ package dev.steno.obs.cea608;
 
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.obs.caption.SpeakerRuns;
 import dev.steno.engine.transcript.Word;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -100,13 +101,13 @@ public final class Cea608CaptionSink implements PairSource {
     }
 
     /**
-     * Feeds one transcript update: its newly committed words (attributed to the speaker of the last committed
-     * line) and its tentative text.
+     * Feeds one transcript update: its newly committed words (each run with the speaker of the line it joined) and
+     * its tentative text.
      */
     public void accept(TranscriptUpdate update) {
-        List<TranscriptLine> lines = update.lines();
-        int speaker = lines.isEmpty() ? TranscriptLine.UNKNOWN_SPEAKER : lines.get(lines.size() - 1).speaker();
-        commit(speaker, update.newlyCommitted());
+        for (SpeakerRuns.Run run : SpeakerRuns.of(update)) {
+            commit(run.speaker(), run.words());
+        }
         partial(update.tentativeText());
     }
 

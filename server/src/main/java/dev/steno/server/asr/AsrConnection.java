@@ -51,6 +51,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile Session session;
     private volatile LiveStream transcription;
+    private volatile boolean diarized;
     private volatile AsrState latest;
     private volatile boolean streamEnded;
     private volatile boolean finalPublished;
@@ -87,9 +88,16 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
             refuse(CLOSE_BAD_PARAMS, e.getMessage());
             return;
         }
+        String diarization = Optional.ofNullable(param(params, "diarization")).orElse("true");
+        if (!diarization.equals("true") && !diarization.equals("false")) {
+            refuse(CLOSE_BAD_PARAMS, "invalid diarization '" + diarization + "': use true or false");
+            return;
+        }
+        diarized = service.diarizing() && diarization.equals("true");
         encoder = new UpdateEncoder(mode.equals("diff"));
         Optional<LiveStream> opened = service.streams().stream()
                 .language(language)
+                .speaker(service.speakerStage(diarized))
                 .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
                 .listener(this::onUpdate)
                 .listener(service.live().listenerFor(connectedAt))
@@ -124,6 +132,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         cfg.put("type", "config");
         cfg.put("useAudioWorklet", config.pcmInput());
         cfg.put("mode", mode);
+        // not in WhisperLiveKit's config message: tells the page whether to show speakers and the diarization lag
+        cfg.put("diarization", diarized);
         sendNow(cfg.toString());
         tick = ticker.scheduleAtFixedRate(this::flush, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -180,7 +190,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     }
 
     private void onUpdate(TranscriptUpdate update) {
-        latest = AsrState.of(AsrState.ACTIVE, update);
+        latest = AsrState.of(AsrState.ACTIVE, update, diarized);
     }
 
     /** Called by the shared ticker: send the newest state if it changed, then ready_to_stop once all is out. */

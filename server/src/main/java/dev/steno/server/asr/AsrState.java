@@ -37,11 +37,17 @@ public record AsrState(String status, List<Line> lines, String buffer, String bu
         bufferDiarization = bufferDiarization == null ? "" : bufferDiarization;
     }
 
-    /** A line as sent: times already formatted, so that equality means "same on the wire". */
+    /**
+     * A line as sent: times already formatted, so that equality means "same on the wire".
+     *
+     * @param text the line's text; null for a silence line of a diarized session (the protocol's convention: a
+     *             silence line's text is {@code null} with diarization, {@code ""} without)
+     */
     public record Line(int speaker, String text, String start, String end) {
-        static Line of(TranscriptLine l) {
+        static Line of(TranscriptLine l, boolean diarized) {
             int speaker = l.speaker() == TranscriptLine.UNKNOWN_SPEAKER ? DEFAULT_SPEAKER : l.speaker();
-            return new Line(speaker, l.isSilence() ? "" : l.text(), time(l.start()), time(l.end()));
+            String text = l.isSilence() ? (diarized ? null : "") : l.text();
+            return new Line(speaker, text, time(l.start()), time(l.end()));
         }
 
         ObjectNode toJson() {
@@ -57,14 +63,19 @@ public record AsrState(String status, List<Line> lines, String buffer, String bu
     /** Builds the state from the engine's lines; the last one stays open unless this is the final update. */
     public static AsrState of(String status, List<TranscriptLine> lines, String buffer, LagFigures lag,
                               boolean finalUpdate) {
-        return new AsrState(status, lines.stream().map(Line::of).toList(), buffer, "", lag, null,
+        return new AsrState(status, lines.stream().map(l -> Line.of(l, false)).toList(), buffer, "", lag, null,
                 !finalUpdate && !lines.isEmpty());
     }
 
-    /** The state a stream's update shows: its lines, tentative text, text awaiting a speaker and lag. */
-    public static AsrState of(String status, TranscriptUpdate update) {
-        return new AsrState(status, update.lines().stream().map(Line::of).toList(), update.tentativeText(),
-                update.awaitingSpeakerText(), update.lag(), null, !update.final_() && !update.lines().isEmpty());
+    /**
+     * The state a stream's update shows: its lines, tentative text, text awaiting a speaker and lag.
+     *
+     * @param diarized whether a diarizer labels this session's speakers (silence lines then carry {@code null} text)
+     */
+    public static AsrState of(String status, TranscriptUpdate update, boolean diarized) {
+        return new AsrState(status, update.lines().stream().map(l -> Line.of(l, diarized)).toList(),
+                update.tentativeText(), update.awaitingSpeakerText(), update.lag(), null,
+                !update.final_() && !update.lines().isEmpty());
     }
 
     /** A session that failed before its first update. */
@@ -87,7 +98,8 @@ public record AsrState(String status, List<Line> lines, String buffer, String bu
             return this;
         }
         Line open = lines.get(lines.size() - 1);
-        return new AsrState(status, lines.subList(0, lines.size() - 1), open.text() + buffer, bufferDiarization, lag,
+        String openText = open.text() == null ? "" : open.text();
+        return new AsrState(status, lines.subList(0, lines.size() - 1), openText + buffer, bufferDiarization, lag,
                 error, false);
     }
 

@@ -43,7 +43,8 @@ import org.eclipse.jetty.util.Callback;
  *   <li>{@code GET /health}: {@code {"status":"ok","backend":...,"ready":bool}}, 503 until warm-up finished</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  *   <li>{@code POST /v1/audio/transcriptions}: OpenAI-compatible upload (multipart {@code file}, {@code language},
- *   {@code prompt}, {@code response_format} json|verbose_json|text|srt|vtt)</li>
+ *   {@code prompt}, {@code response_format} json|verbose_json|text|srt|vtt|diarized_json); with diarization on, the
+ *   {@code verbose_json} segments carry a {@code speaker} too, and {@code diarized_json} needs it</li>
  * </ul>
  */
 public final class ApiHandler extends Handler.Wrapper {
@@ -171,9 +172,14 @@ public final class ApiHandler extends Handler.Wrapper {
             return;
         }
         String format = field(parts, "response_format", "json").toLowerCase(Locale.ROOT);
-        if (!List.of("json", "verbose_json", "text", "srt", "vtt").contains(format)) {
+        if (!List.of("json", "verbose_json", "text", "srt", "vtt", "diarized_json").contains(format)) {
             sendError(response, callback, HttpStatus.BAD_REQUEST_400, "response_format must be json, verbose_json, "
-                    + "text, srt or vtt, not '" + format + "'");
+                    + "text, srt, vtt or diarized_json, not '" + format + "'");
+            return;
+        }
+        if (format.equals("diarized_json") && !service.diarizing()) {
+            sendError(response, callback, HttpStatus.BAD_REQUEST_400, "response_format diarized_json needs "
+                    + "diarization, which is off on this server (start it with --diarization)");
             return;
         }
         String language;
@@ -200,6 +206,8 @@ public final class ApiHandler extends Handler.Wrapper {
             lines.add(new TranscriptLine(TranscriptLine.UNKNOWN_SPEAKER, s.start(), s.end(), s.text()));
         }
         String text = String.join("", r.segments().stream().map(Segment::text).toList()).strip();
+        UploadSpeakers speakers = format.equals("diarized_json") || format.equals("verbose_json")
+                ? service.speakersOf(audio, r.words()).map(UploadSpeakers::new).orElse(null) : null;
         switch (format) {
             case "text" -> send(response, callback, 200, "text/plain; charset=utf-8", text + "\n");
             case "srt" -> send(response, callback, 200, "application/x-subrip; charset=utf-8",
@@ -211,11 +219,15 @@ public final class ApiHandler extends Handler.Wrapper {
                 o.put("text", text);
                 sendJson(response, callback, 200, o.toString());
             }
-            default -> sendJson(response, callback, 200, verboseJson(r, text, duration, language));
+            case "diarized_json" -> sendJson(response, callback, 200,
+                    speakers.diarizedJson(duration, text).toString());
+            default -> sendJson(response, callback, 200, verboseJson(r, text, duration, language, speakers));
         }
     }
 
-    private static String verboseJson(Recognition r, String text, double duration, String language) {
+    /** @param speakers the words' speakers when this server labels them, else null */
+    private static String verboseJson(Recognition r, String text, double duration, String language,
+                                      UploadSpeakers speakers) {
         ObjectNode o = JSON.createObjectNode();
         o.put("task", "transcribe");
         o.put("language", r.detectedLanguage().orElse(language == null ? "unknown" : language));
@@ -229,6 +241,10 @@ public final class ApiHandler extends Handler.Wrapper {
             so.put("start", Math.round(s.start() * 1000) / 1000.0);
             so.put("end", Math.round(s.end() * 1000) / 1000.0);
             so.put("text", s.text());
+            String speaker = speakers == null ? null : speakers.speakerOf(s);
+            if (speaker != null) {
+                so.put("speaker", speaker);
+            }
         }
         ArrayNode words = o.putArray("words");
         for (Word w : r.words()) {

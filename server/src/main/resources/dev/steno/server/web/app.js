@@ -360,9 +360,20 @@ function onMessage(msg) {
   }
 }
 
+/**
+ * Shows or hides what only diarization fills: the diarization lag chip and the speaker badges. Steno's config
+ * message says whether this session is diarized; other servers say nothing, and then a second speaker or a
+ * diarization lag reveals it.
+ */
+function setDiarization(on) {
+  els.lagDiarization.closest('li').hidden = !on;
+  document.body.dataset.diarization = on ? 'on' : 'off';
+}
+
 async function onConfig(msg) {
   if (session.configured) return;
   session.configured = true;
+  setDiarization(msg.diarization === true);
   clearTimeout(session.configTimer);
   const reconnect = session.everConfigured;
   session.everConfigured = true;
@@ -397,6 +408,10 @@ function onState(msg, rawLines) {
   setLag(els.lagTranscription, msg.remaining_time_transcription);
   setLag(els.lagPolicy, msg.remaining_time_transcription_policy);
   setLag(els.lagDiarization, msg.remaining_time_diarization);
+  if (document.body.dataset.diarization !== 'on'
+      && (msg.remaining_time_diarization > 0 || transcript.current.some((l) => l.speaker > 1))) {
+    setDiarization(true);
+  }
   const processing = msg.remaining_time_transcription_processing;
   els.lagTranscription.title = 'Transcription lag: audio not yet transcribed'
     + (typeof processing === 'number' ? ` (compute backlog ${processing.toFixed(1)} s)` : '');

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.transcript.LagFigures;
 import dev.steno.engine.transcript.TranscriptLine;
+import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.engine.transcript.Word;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,6 +21,24 @@ class UpdateEncoderTest {
         assertEquals("0:00:01.90", AsrState.time(1.9));
         assertEquals("1:01:01.01", AsrState.time(3661.005));
         assertEquals("0:00:00.00", AsrState.time(-3));
+    }
+
+    @Test
+    void aDiarizedSilenceLineHasNullTextAndSpeakersPassThrough() {
+        List<TranscriptLine> lines = List.of(new TranscriptLine(2, 0.5, 1.9, " Hi."),
+                new TranscriptLine(TranscriptLine.SILENCE, 1.9, 8.1, ""), new TranscriptLine(1, 8.1, 9, " Yes"));
+        TranscriptUpdate update = new TranscriptUpdate(lines, List.of(), List.of(),
+                List.of(new Word(" and", 9, 9.2)), false, new LagFigures(0.1, 0, 0, 0.75));
+        JsonNode diarized = AsrState.of(AsrState.ACTIVE, update, true).toFullJson();
+        assertEquals(2, diarized.get("lines").get(0).get("speaker").asInt());
+        assertEquals(-2, diarized.get("lines").get(1).get("speaker").asInt());
+        assertTrue(diarized.get("lines").get(1).get("text").isNull(), diarized.toString());
+        assertEquals(1, diarized.get("lines").get(2).get("speaker").asInt());
+        assertEquals(" and", diarized.get("buffer_diarization").asText());
+        assertEquals(0.75, diarized.get("remaining_time_diarization").asDouble(), 1e-9);
+        JsonNode plain = AsrState.of(AsrState.ACTIVE, update, false).toFullJson();
+        assertEquals("", plain.get("lines").get(1).get("text").asText());
+        assertTrue(plain.get("lines").get(1).get("text").isTextual());
     }
 
     @Test
