@@ -3,9 +3,9 @@ package dev.steno.engine.vad;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.steno.engine.onnx.OnnxSessions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -40,6 +40,7 @@ public final class SileroVadModel implements AutoCloseable {
 
     private static final Set<String> V5_INPUTS = Set.of("input", "state", "sr");
     private static final Set<String> V4_INPUTS = Set.of("input", "sr", "h", "c");
+    private static final String WHAT = "Silero VAD model";
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -63,10 +64,7 @@ public final class SileroVadModel implements AutoCloseable {
      */
     public static SileroVadModel load(Path onnx) throws IOException {
         Objects.requireNonNull(onnx, "onnx");
-        if (!Files.isRegularFile(onnx)) {
-            throw new NoSuchFileException(onnx.toString(), null, "Silero VAD model file not found");
-        }
-        return create(onnx.toString(), (env, opts) -> env.createSession(onnx.toAbsolutePath().toString(), opts));
+        return create(onnx.toString(), OnnxSessions.open(onnx, WHAT));
     }
 
     /**
@@ -84,36 +82,23 @@ public final class SileroVadModel implements AutoCloseable {
             }
             bytes = in.readAllBytes();
         }
-        return create("bundled " + VadModelCatalog.BUNDLED.fileName(), (env, opts) -> env.createSession(bytes, opts));
+        String source = "bundled " + VadModelCatalog.BUNDLED.fileName();
+        return create(source, OnnxSessions.open(bytes, source, WHAT));
     }
 
     /** Where the bundled model lives on the class path. */
     static final String BUNDLED_RESOURCE = "/dev/steno/engine/vad/" + VadModelCatalog.BUNDLED.fileName();
 
-    private interface SessionOpener {
-        OrtSession open(OrtEnvironment env, OrtSession.SessionOptions opts) throws OrtException;
-    }
-
-    private static SileroVadModel create(String source, SessionOpener opener) throws IOException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(1);
-            opts.setInterOpNumThreads(1);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = opener.open(env, opts);
-        } catch (OrtException e) {
-            throw new IOException("cannot load " + source + " as an ONNX model: " + e.getMessage(), e);
-        }
+    private static SileroVadModel create(String source, OrtSession session) throws IOException {
         Signature sig;
         try {
             sig = detectSignature(session.getInputNames());
         } catch (IllegalArgumentException e) {
-            closeQuietly(session);
+            // detectSignature's message already says "not a Silero VAD model"
+            OnnxSessions.closeQuietly(session);
             throw new IOException(source + ": " + e.getMessage(), e);
         }
-        return new SileroVadModel(env, session, sig, source);
+        return new SileroVadModel(OrtEnvironment.getEnvironment(), session, sig, source);
     }
 
     /**
@@ -172,15 +157,7 @@ public final class SileroVadModel implements AutoCloseable {
     /** Closes the session; streams of this model must not be used afterwards. */
     @Override
     public void close() {
-        closeQuietly(session);
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException e) {
-            System.getLogger(SileroVadModel.class.getName()).log(System.Logger.Level.DEBUG, "closing session", e);
-        }
+        OnnxSessions.closeQuietly(session);
     }
 
     @Override

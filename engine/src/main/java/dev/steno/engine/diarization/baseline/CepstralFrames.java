@@ -1,7 +1,7 @@
 package dev.steno.engine.diarization.baseline;
 
 import dev.steno.engine.dsp.MelFilterBank;
-import dev.steno.engine.dsp.MixedRadixFft;
+import dev.steno.engine.dsp.PowerSpectrum;
 
 /**
  * Incremental short-time cepstra of a 16 kHz stream: every 10 ms a 25 ms Hamming-windowed frame becomes its log
@@ -32,16 +32,12 @@ final class CepstralFrames {
         void frame(long index, double logEnergy, float[] cepstra, double pitch);
     }
 
-    private final MixedRadixFft fft = new MixedRadixFft(FFT);
+    private final PowerSpectrum spectrum = new PowerSpectrum(FFT);
     private final MelFilterBank mel = MelFilterBank.kaldi(BANDS, FFT, SAMPLE_RATE, 20, 7600);
     private final float[] window = new float[WINDOW];
     private final float[][] dct = new float[CEPSTRA][BANDS];
     private final float[] ring = new float[WINDOW];
-    private final double[] re = new double[FFT];
-    private final double[] im = new double[FFT];
-    private final double[] workRe = new double[FFT];
-    private final double[] workIm = new double[FFT];
-    private final float[] power = new float[FFT / 2 + 1];
+    private final double[] windowed = new double[WINDOW];
     private final float[] bands = new float[BANDS];
     private final float[] cepstra = new float[CEPSTRA];
     /** The frame at 8 kHz (pairs of samples averaged): the pitch search's input, a quarter of the work. */
@@ -86,20 +82,9 @@ final class CepstralFrames {
         for (int i = 0; i < WINDOW; i++) {
             double x = ring[(int) ((first + i) % WINDOW)] - mean;
             energy += x * x;
-            re[i] = x * window[i];
-            im[i] = 0;
+            windowed[i] = x * window[i];
         }
-        for (int i = WINDOW; i < FFT; i++) {
-            re[i] = 0;
-            im[i] = 0;
-        }
-        boolean inWork = fft.transform(re, im, workRe, workIm);
-        double[] r = inWork ? workRe : re;
-        double[] m = inWork ? workIm : im;
-        for (int k = 0; k < power.length; k++) {
-            power[k] = (float) (r[k] * r[k] + m[k] * m[k]);
-        }
-        mel.apply(power, bands);
+        mel.apply(spectrum.of(windowed, WINDOW), bands);
         for (int b = 0; b < BANDS; b++) {
             bands[b] = (float) Math.log(Math.max(bands[b], 1e-10f));
         }

@@ -1,7 +1,9 @@
 package dev.steno.engine.diarization.diart;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.steno.engine.onnx.OnnxSessions;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -64,17 +66,18 @@ public final class EmbeddingModel implements AutoCloseable {
      */
     public static EmbeddingModel load(Path onnx) throws IOException {
         OrtSession session = OnnxSessions.open(onnx, "speaker embedding model");
-        return OnnxSessions.checked(session, onnx, "speaker embedding model", s -> {
+        return OnnxSessions.checked(session, onnx.toString(), "speaker embedding model", s -> {
+            String context = OnnxSessions.found(s.getInputInfo(), s.getOutputInfo()) + "; expected " + EXPECTED;
             Flavour flavour = s.getInputInfo().containsKey(Flavour.WESPEAKER.input) ? Flavour.WESPEAKER
                     : s.getInputInfo().containsKey(Flavour.THREE_D_SPEAKER.input) ? Flavour.THREE_D_SPEAKER
                     : null;
             if (flavour == null) {
-                throw new IllegalArgumentException("no input 'feats' or 'x' (found inputs "
-                        + OnnxSessions.describe(s.getInputInfo()) + "); expected " + EXPECTED);
+                throw new IllegalArgumentException("no input 'feats' or 'x'" + context);
             }
-            TensorInfo in = OnnxSessions.floatTensor(s.getInputInfo(), flavour.input, 3, "input", EXPECTED);
-            OnnxSessions.requireDim(in, 2, BANDS, "input", flavour.input, EXPECTED);
-            TensorInfo out = OnnxSessions.floatTensor(s.getOutputInfo(), flavour.output, 2, "output", EXPECTED);
+            OnnxSessions.tensor(s.getInputInfo(), "input", flavour.input, OnnxJavaType.FLOAT,
+                    new long[] {-1, -1, BANDS}, context);
+            TensorInfo out = OnnxSessions.tensor(s.getOutputInfo(), "output", flavour.output, OnnxJavaType.FLOAT,
+                    new long[] {-1, -1}, context);
             int normalize = PowersetDecoding.intValue(OnnxSessions.metadata(s), NORMALIZE_SAMPLES,
                     flavour == Flavour.WESPEAKER ? 0 : 1);
             int dim = (int) out.getShape()[1];

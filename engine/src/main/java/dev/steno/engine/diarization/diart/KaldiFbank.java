@@ -1,7 +1,7 @@
 package dev.steno.engine.diarization.diart;
 
 import dev.steno.engine.dsp.MelFilterBank;
-import dev.steno.engine.dsp.MixedRadixFft;
+import dev.steno.engine.dsp.PowerSpectrum;
 
 /**
  * Kaldi-style log mel filter-bank features at 16 kHz, as WeSpeaker and 3D-Speaker embedding extractors are trained
@@ -31,13 +31,9 @@ public final class KaldiFbank {
 
     private final int bands;
     private final MelFilterBank filters;
-    private final MixedRadixFft fft = new MixedRadixFft(FFT_SIZE);
+    private final PowerSpectrum spectrum = new PowerSpectrum(FFT_SIZE);
     private final double[] window = poveyWindow();
-    private final double[] re = new double[FFT_SIZE];
-    private final double[] im = new double[FFT_SIZE];
-    private final double[] workRe = new double[FFT_SIZE];
-    private final double[] workIm = new double[FFT_SIZE];
-    private final float[] power = new float[FFT_SIZE / 2 + 1];
+    private final double[] re = new double[FRAME_LENGTH];
     private final float[] mel;
 
     /** Features with {@code bands} mel bands (80 for the embedding models Steno reads). */
@@ -96,19 +92,7 @@ public final class KaldiFbank {
         for (int i = 0; i < FRAME_LENGTH; i++) {
             re[i] *= window[i];
         }
-        for (int i = FRAME_LENGTH; i < FFT_SIZE; i++) {
-            re[i] = 0;
-        }
-        for (int i = 0; i < FFT_SIZE; i++) {
-            im[i] = 0;
-        }
-        boolean inWork = fft.transform(re, im, workRe, workIm);
-        double[] r = inWork ? workRe : re;
-        double[] m = inWork ? workIm : im;
-        for (int k = 0; k < power.length; k++) {
-            power[k] = (float) (r[k] * r[k] + m[k] * m[k]);
-        }
-        filters.apply(power, mel);
+        filters.apply(spectrum.of(re, FRAME_LENGTH), mel);
         for (int b = 0; b < bands; b++) {
             out[outOffset + b] = (float) Math.log(Math.max(mel[b], LOG_FLOOR));
         }

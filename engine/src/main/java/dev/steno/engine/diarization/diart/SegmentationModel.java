@@ -1,7 +1,9 @@
 package dev.steno.engine.diarization.diart;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.steno.engine.onnx.OnnxSessions;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -46,13 +48,16 @@ public final class SegmentationModel implements AutoCloseable {
      */
     public static SegmentationModel load(Path onnx) throws IOException {
         OrtSession session = OnnxSessions.open(onnx, "pyannote segmentation model");
-        return OnnxSessions.checked(session, onnx, "segmentation model", s -> {
-            TensorInfo x = OnnxSessions.floatTensor(s.getInputInfo(), "x", 3, "input", EXPECTED);
-            OnnxSessions.requireDim(x, 1, 1, "input", "x", EXPECTED);
-            TensorInfo y = OnnxSessions.floatTensor(s.getOutputInfo(), "y", 3, "output", EXPECTED);
+        return OnnxSessions.checked(session, onnx.toString(), "pyannote segmentation model", s -> {
+            String found = OnnxSessions.found(s.getInputInfo(), s.getOutputInfo());
+            TensorInfo x = OnnxSessions.tensor(s.getInputInfo(), "input", "x", OnnxJavaType.FLOAT,
+                    new long[] {-1, 1, -1}, found + "; expected " + EXPECTED);
+            OnnxSessions.tensor(s.getOutputInfo(), "output", "y", OnnxJavaType.FLOAT, new long[] {-1, -1, -1},
+                    found + "; expected " + EXPECTED);
             Map<String, String> meta = OnnxSessions.metadata(s);
             PowersetDecoding decoding = PowersetDecoding.fromMetadata(meta);
-            OnnxSessions.requireDim(y, 2, decoding.classCount(), "output", "y", "output 'y' float (N, frames, "
+            OnnxSessions.tensor(s.getOutputInfo(), "output", "y", OnnxJavaType.FLOAT,
+                    new long[] {-1, -1, decoding.classCount()}, "; expected output 'y' float (N, frames, "
                     + decoding.classCount() + ") for " + decoding);
             long fixed = x.getShape()[2];
             int samples = fixed > 0 ? Math.toIntExact(fixed) : PowersetDecoding.intValue(meta, WINDOW_SIZE, -1);

@@ -1,8 +1,7 @@
 package dev.steno.engine.diarization.sortformer;
 
 import dev.steno.engine.dsp.MelFilterBank;
-import dev.steno.engine.dsp.MixedRadixFft;
-import java.util.Arrays;
+import dev.steno.engine.dsp.PowerSpectrum;
 
 /**
  * Sortformer's 128-band log-mel front end (NeMo's {@code AudioToMelSpectrogramPreprocessor} with the model's
@@ -53,14 +52,11 @@ public final class SortformerMel {
         void frame(long index, float[] mel);
     }
 
-    private final MixedRadixFft fft = new MixedRadixFft(N_FFT);
+    private final PowerSpectrum spectrum = new PowerSpectrum(N_FFT);
     private final MelFilterBank bank = MelFilterBank.slaney(BANDS, N_FFT, SAMPLE_RATE, 0, SAMPLE_RATE / 2.0);
     private final double[] window = hann(WINDOW);
-    private final double[] re = new double[N_FFT];
-    private final double[] im = new double[N_FFT];
-    private final double[] workRe = new double[N_FFT];
-    private final double[] workIm = new double[N_FFT];
-    private final float[] power = new float[N_FFT / 2 + 1];
+    /** The windowed frame centred in {@value #N_FFT} points; only the middle is ever written, the rest stays 0. */
+    private final double[] padded = new double[N_FFT];
     private final float[] mel = new float[BANDS];
     /** Pre-emphasised samples from absolute index {@link #bufferStart} on. */
     private final float[] buffer = new float[BUFFER];
@@ -151,21 +147,13 @@ public final class SortformerMel {
     private void emit(FrameSink sink) {
         long first = nextFrame * HOP - HALF_WINDOW;
         // torch.stft pads the 400-point window with 56 zeros on each side to 512
-        Arrays.fill(re, 0);
-        Arrays.fill(im, 0);
         for (int j = 0; j < WINDOW; j++) {
             long at = first + j;
             long rel = at - bufferStart;
             double x = at < 0 || rel >= buffered ? 0 : buffer[(int) rel];
-            re[WINDOW_OFFSET + j] = x * window[j];
+            padded[WINDOW_OFFSET + j] = x * window[j];
         }
-        boolean inWork = fft.transform(re, im, workRe, workIm);
-        double[] outRe = inWork ? workRe : re;
-        double[] outIm = inWork ? workIm : im;
-        for (int k = 0; k < power.length; k++) {
-            power[k] = (float) (outRe[k] * outRe[k] + outIm[k] * outIm[k]);
-        }
-        bank.apply(power, mel);
+        bank.apply(spectrum.of(padded, N_FFT), mel);
         for (int b = 0; b < BANDS; b++) {
             mel[b] = (float) Math.log(mel[b] + LOG_GUARD);
         }

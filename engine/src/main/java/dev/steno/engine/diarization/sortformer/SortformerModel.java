@@ -8,19 +8,17 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.steno.engine.onnx.OnnxSessions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -90,38 +88,18 @@ public final class SortformerModel implements AutoCloseable {
      *                             expected)
      */
     public static SortformerModel load(Path onnx) throws IOException {
-        Objects.requireNonNull(onnx, "onnx");
-        if (!Files.isRegularFile(onnx)) {
-            throw new NoSuchFileException(onnx.toString(), null, "Sortformer model file not found");
-        }
+        OrtSession session = OnnxSessions.open(onnx, "Sortformer model");
         String source = onnx.toString();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            // streams share the session; each run stays on its caller's thread rather than a shared pool
-            opts.setIntraOpNumThreads(1);
-            opts.setInterOpNumThreads(1);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(onnx.toAbsolutePath().toString(), opts);
-        } catch (OrtException e) {
-            throw new IOException("cannot load " + source + " as an ONNX model: " + e.getMessage(), e);
-        }
-        try {
-            long[][] shapes = checkSignature(session.getInputInfo(), session.getOutputInfo());
-            Map<String, Integer> declared = declared(session.getMetadata().getCustomMetadata());
-            return new SortformerModel(env, session, source, shapes, declared);
-        } catch (IllegalArgumentException e) {
-            closeQuietly(session);
-            throw new IOException(source + " is not a streaming Sortformer model: " + e.getMessage(), e);
-        } catch (OrtException e) {
-            closeQuietly(session);
-            throw new IOException("cannot read the signature of " + source + ": " + e.getMessage(), e);
-        }
+        return OnnxSessions.checked(session, source, "streaming Sortformer model", s -> {
+            long[][] shapes = checkSignature(s.getInputInfo(), s.getOutputInfo());
+            Map<String, Integer> declared = declared(s.getMetadata().getCustomMetadata());
+            return new SortformerModel(OrtEnvironment.getEnvironment(), s, source, shapes, declared);
+        });
     }
 
     /** Checks names, types and fixed sizes; returns the shapes of chunk, spkcache and fifo. */
     static long[][] checkSignature(Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs) {
-        String found = " (found inputs " + describe(inputs) + ", outputs " + describe(outputs) + "); " + EXPECTED;
+        String found = OnnxSessions.found(inputs, outputs) + "; " + EXPECTED;
         long[] chunk = tensor(inputs, "input", CHUNK, OnnxJavaType.FLOAT, new long[] {1, -1, 128}, found);
         tensor(inputs, "input", CHUNK_LENGTHS, OnnxJavaType.INT64, new long[] {1}, found);
         long[] cache = tensor(inputs, "input", CACHE, OnnxJavaType.FLOAT, new long[] {1, -1, DIM}, found);
@@ -134,29 +112,17 @@ public final class SortformerModel implements AutoCloseable {
         return new long[][] {chunk, cache, fifo};
     }
 
+    /** {@link OnnxSessions#tensor}, with a hint when the chunk is missing because the export is the offline model. */
     private static long[] tensor(Map<String, NodeInfo> nodes, String kind, String name, OnnxJavaType type,
             long[] want, String found) {
-        NodeInfo node = nodes.get(name);
-        if (node == null) {
+        if (!nodes.containsKey(name)) {
             String hint = "";
             if (kind.equals("input") && name.equals(CHUNK) && looksOffline(nodes)) {
                 hint = "; it looks like the offline Sortformer ((B, 128, T) -> (B, T/8, 4)), which cannot stream";
             }
             throw new IllegalArgumentException("missing " + kind + " '" + name + "'" + hint + found);
         }
-        if (!(node.getInfo() instanceof TensorInfo info)) {
-            throw new IllegalArgumentException(kind + " '" + name + "' is not a tensor" + found);
-        }
-        long[] shape = info.getShape();
-        boolean ok = info.type == type && shape.length == want.length;
-        for (int i = 0; ok && i < want.length; i++) {
-            ok = want[i] < 0 || shape[i] < 0 || shape[i] == want[i];
-        }
-        if (!ok) {
-            throw new IllegalArgumentException(kind + " '" + name + "' is " + typeName(info.type) + " "
-                    + shapeText(shape) + ", expected " + typeName(type) + " " + shapeText(want) + found);
-        }
-        return shape;
+        return OnnxSessions.tensor(nodes, kind, name, type, want, found).getShape();
     }
 
     private static boolean looksOffline(Map<String, NodeInfo> inputs) {
@@ -166,31 +132,6 @@ public final class SortformerModel implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static String describe(Map<String, NodeInfo> nodes) {
-        List<String> parts = new ArrayList<>();
-        for (NodeInfo n : new TreeMap<>(nodes).values()) {
-            parts.add(n.getInfo() instanceof TensorInfo t ? n.getName() + " " + typeName(t.type) + " "
-                    + shapeText(t.getShape()) : n.getName());
-        }
-        return parts.toString();
-    }
-
-    private static String typeName(OnnxJavaType t) {
-        return switch (t) {
-            case FLOAT -> "float32";
-            case INT64 -> "int64";
-            default -> t.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String shapeText(long[] shape) {
-        StringBuilder b = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            b.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "?" : Long.toString(shape[i]));
-        }
-        return b.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
     /** The metadata's chunk_len, fifo_len and spkcache_len, where present. */
@@ -419,15 +360,7 @@ public final class SortformerModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(session);
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException e) {
-            System.getLogger(SortformerModel.class.getName()).log(System.Logger.Level.DEBUG, "closing session", e);
-        }
+        OnnxSessions.closeQuietly(session);
     }
 
     @Override
