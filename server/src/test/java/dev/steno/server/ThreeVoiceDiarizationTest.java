@@ -39,7 +39,7 @@ class ThreeVoiceDiarizationTest {
 
     @Test
     void threeVoicesAreSpeakersOneToThreeTurnByTurn(@TempDir Path dir) throws Exception {
-        SystemPrograms.requireOnPath("espeak-ng sox", "espeak-ng", "sox", "soxi", "bc");
+        SystemPrograms.requireOnPath("espeak-ng sox bc", "espeak-ng", "sox", "soxi", "bc");
         Path script = Files.writeString(dir.resolve("three.script"), SCRIPT);
         Path out = dir.resolve("three");
         Process p = new ProcessBuilder("bash", SharedFixtures.file("tools/make-dialogue.sh").toString(),
