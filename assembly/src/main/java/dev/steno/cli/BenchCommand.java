@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Sessions.class, BenchCaptionsCommand.class, BenchBackendsCommand.class,
-                IngestBenchCommand.class})
+                IngestBenchCommand.class, BenchDiarizationCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

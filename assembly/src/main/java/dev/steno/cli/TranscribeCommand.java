@@ -3,11 +3,15 @@ package dev.steno.cli;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.PcmAudio;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.diarization.DiarizerFactory;
+import dev.steno.engine.diarization.scoring.Rttm;
+import dev.steno.engine.speaker.DiarizedSpeaker;
 import dev.steno.engine.stream.StreamBuilder;
 import dev.steno.engine.stream.StreamSimulator;
 import dev.steno.engine.stream.StreamingPolicies;
 import dev.steno.engine.transcript.CueWriter;
 import dev.steno.engine.transcript.TranscriptFormat;
+import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.vad.SileroVadModel;
 import dev.steno.engine.transcript.Words;
@@ -15,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,6 +35,8 @@ import picocli.CommandLine.Parameters;
                     + "(standard error), then the whole transcript (standard output or --output) and figures.",
             "Input: WAV (PCM 8/16/24/32-bit or float, any channels, any sample rate)."})
 final class TranscribeCommand implements Callable<Integer> {
+    private static final String RTTM = "rttm";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -39,12 +46,16 @@ final class TranscribeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    @Mixin
+    DiarizationOptions diarization;
+
     @Option(names = "--realtime",
             description = "Pace the audio by the wall clock, so latency figures include compute time.")
     boolean realtime;
 
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "txt",
-            description = "Transcript format: txt, srt, vtt or json (default: ${DEFAULT-VALUE}).")
+            description = "Transcript format: txt, srt, vtt, json, or rttm (speaker turns; needs --diarization) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the transcript here instead of standard output.")
@@ -60,15 +71,24 @@ final class TranscribeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TranscriptFormat fmt = TranscriptFormat.parse(format);
+        boolean rttm = format.strip().equalsIgnoreCase(RTTM);
+        if (rttm && !diarization.enabled) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--format rttm writes speaker turns: it needs --diarization");
+        }
+        TranscriptFormat fmt = rttm ? null : TranscriptFormat.parse(format);
         engine.validate(spec.commandLine());
+        if (diarization.enabled) {
+            diarization.config(); // a wrong diarization flag fails before the models load
+        }
 
         PcmAudio audio = WavReader.read(file);
         float[] samples = audio.resampledTo(SpeechRecognizer.SAMPLE_RATE).samples();
 
         Path modelFile = engine.modelFile();
         try (SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, 1);
-             SileroVadModel vad = engine.loadVad()) {
+             SileroVadModel vad = engine.loadVad();
+             DiarizerFactory diarizers = diarization.enabled ? diarization.open() : null) {
             StreamingPolicies policies = engine.policies(spec.commandLine(), recognizer);
             err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
                     file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
@@ -77,9 +97,14 @@ final class TranscribeCommand implements Callable<Integer> {
                     : "steno: voice activity controller: Silero " + vad.source());
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);
             StreamBuilder stream = StreamBuilder.withPolicy(policies.create(null)).voiceActivity(engine.gating(vad));
+            if (diarizers != null) {
+                err.println("steno: speaker diarization: " + diarizers.name());
+                stream.speaker(new DiarizedSpeaker(diarizers.newDiarizer()));
+            }
             StreamSimulator.Result result = simulator.run(samples, stream, update -> printLive(update, err));
 
-            String transcript = fmt.write(result.lines(), result.words());
+            String transcript = rttm ? Rttm.format(SpeakerTurns.ofLines(SpeakerTurns.fileId(file), result.lines()))
+                    : fmt.write(result.lines(), result.words(), diarizers != null);
             if (output != null) {
                 Files.writeString(output, transcript, StandardCharsets.UTF_8);
                 err.println("steno: transcript written to " + output);
@@ -88,8 +113,15 @@ final class TranscribeCommand implements Callable<Integer> {
                 out.flush();
             }
             printFigures(result, err);
+            if (diarizers != null) {
+                err.printf(Locale.ROOT, "steno: %d speaker(s) in the transcript%n", speakers(result.lines()));
+            }
         }
         return 0;
+    }
+
+    private static long speakers(List<TranscriptLine> lines) {
+        return lines.stream().mapToInt(TranscriptLine::speaker).filter(s -> s > 0).distinct().count();
     }
 
     private void printLive(TranscriptUpdate update, PrintWriter err) {

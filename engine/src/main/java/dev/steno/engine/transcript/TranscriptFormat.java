@@ -36,21 +36,33 @@ public enum TranscriptFormat {
 
     /** Writes the transcript. Silence lines are left out of text and subtitle formats. */
     public String write(List<TranscriptLine> lines, List<Word> words) {
+        return write(lines, words, false);
+    }
+
+    /**
+     * Writes the transcript; with {@code labelSpeakers}, plain text and SubRip lines of a known speaker start with
+     * {@code Speaker N: } (WebVTT carries speakers as voice tags and JSON as numbers either way). Silence lines are
+     * left out of text and subtitle formats.
+     */
+    public String write(List<TranscriptLine> lines, List<Word> words, boolean labelSpeakers) {
         StringBuilder out = new StringBuilder();
         switch (this) {
             case TXT -> {
                 for (TranscriptLine l : lines) {
                     if (!l.isSilence()) {
-                        out.append(l.text().strip()).append('\n');
+                        out.append(label(l, labelSpeakers)).append(l.text().strip()).append('\n');
                     }
                 }
             }
             case SRT, VTT -> {
                 CueWriter cues = cueWriter();
                 out.append(cues.header());
+                // SubRip has no voice markup: a label goes into its text, as in TXT
+                boolean labelText = labelSpeakers && this == SRT;
                 for (TranscriptLine l : lines) {
                     if (!l.isSilence() && !l.text().isBlank()) {
-                        cues.cue(out, l.start(), l.end(), CueWriter.speakerVoice(l.speaker()), l.text().strip());
+                        cues.cue(out, l.start(), l.end(), CueWriter.speakerVoice(l.speaker()),
+                                label(l, labelText) + l.text().strip());
                     }
                 }
             }
@@ -102,6 +114,12 @@ public enum TranscriptFormat {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code Speaker N: } for a line of a known speaker when asked, else nothing. */
+    private static String label(TranscriptLine l, boolean labelSpeakers) {
+        String voice = labelSpeakers ? CueWriter.speakerVoice(l.speaker()) : null;
+        return voice == null ? "" : voice + ": ";
     }
 
     private static double round(double v) {

@@ -35,6 +35,20 @@ class TranscriptFormatTest {
     }
 
     @Test
+    void speakerLabelsGoIntoTextAndSubRipOnlyWhenAsked() {
+        assertEquals("Hello world.\nSpeaker 2: a < b & c\n", TranscriptFormat.TXT.write(lines, words, true));
+        assertEquals("1\n00:00:00,520 --> 00:00:01,900\nHello world.\n\n"
+                + "2\n01:01:01,005 --> 01:01:02,500\nSpeaker 2: a < b & c\n\n", TranscriptFormat.SRT.write(lines, words,
+                true));
+        // WebVTT has voice tags and JSON speaker numbers either way
+        assertEquals(TranscriptFormat.VTT.write(lines, words), TranscriptFormat.VTT.write(lines, words, true));
+        assertEquals(TranscriptFormat.JSON.write(lines, words), TranscriptFormat.JSON.write(lines, words, true));
+        for (TranscriptFormat f : TranscriptFormat.values()) {
+            assertEquals(f.write(lines, words), f.write(lines, words, false), f.name());
+        }
+    }
+
+    @Test
     void jsonHasLinesWordsAndText() throws Exception {
         JsonNode root = new ObjectMapper().readTree(TranscriptFormat.JSON.write(lines, words));
         assertEquals("Hello world. a < b & c", root.get("text").asText());
