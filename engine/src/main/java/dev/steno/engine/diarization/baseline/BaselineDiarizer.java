@@ -53,7 +53,7 @@ public final class BaselineDiarizer implements Diarizer {
      * seconds it is too narrow, every distance looks large and one voice splits in several (WhisperLiveKit's most
      * reported fault).
      */
-    private static final int SPREAD_FRAMES = 200;
+    private static final int SPREAD_FRAMES = 150;
 
     /**
      * The tunable figures.
