@@ -143,6 +143,10 @@ final class ServeCommand implements Callable<Integer> {
             if (jitsi.enabled) {
                 err.println("steno: Jitsi endpoints on; meeting transcripts at " + s.uri().resolve("meetings"));
             }
+            if (participantVoices != null) {
+                err.println("steno: voices within a participant told apart by the " + participantVoices.name()
+                        + " diarization backend (\"Name\", \"Name (2)\", ...)");
+            }
             if (serverConfig.apiToken() != null) {
                 err.println("steno: an API token is required (?token=... or Authorization: Bearer)");
             }
