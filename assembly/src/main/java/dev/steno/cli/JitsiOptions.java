@@ -1,5 +1,6 @@
 package dev.steno.cli;
 
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.jitsi.JitsiConfig;
 import dev.steno.jitsi.JitsiExtension;
 import dev.steno.jitsi.auth.JwtVerifier;
@@ -49,6 +50,14 @@ final class JitsiOptions {
             description = "Language of participants that name none (default: --language).")
     String language;
 
+    @Option(names = "--jitsi-diarize-participants",
+            description = "Also tell apart the voices within one participant's audio (a room microphone with several "
+                    + "people): its lines are named \"Name\" for the first voice, \"Name (2)\", \"Name (3)\" for "
+                    + "further ones; the participant keeps its one speaker number. Uses the server's backend with "
+                    + "--diarization, else the --diarization-backend (default baseline) for participants only. "
+                    + "Applies to RTP participants as well.")
+    boolean diarizeParticipants;
+
     @Option(names = "--jitsi-jwt-public-key", paramLabel = "[KID=]PEM",
             description = "Require Jigasi's RS256 JWT on the skynet endpoints, checked with this public key (repeat "
                     + "for several; KID= binds a key id, a single key without one accepts any kid).")
@@ -62,8 +71,32 @@ final class JitsiOptions {
             description = "Required JWT issuer (default: ${DEFAULT-VALUE}).")
     String jwtIssuer;
 
-    /** The extension the flags describe, or empty without {@code --jitsi}. */
-    Optional<JitsiExtension> extension(CommandLine cl) {
+    /**
+     * What tells voices apart within participants: null without {@code --jitsi-diarize-participants}; the server's
+     * backend when it has one ({@code --diarization}); else a backend opened from the diarization flags for
+     * participants alone, so that {@code /asr} sessions stay undiarized (the caller closes that one). A bad flag or
+     * model file is a usage error.
+     */
+    DiarizerFactory participantVoices(CommandLine cl, DiarizationOptions diarization, DiarizerFactory server) {
+        if (!diarizeParticipants) {
+            return null;
+        }
+        if (server != null) {
+            return server;
+        }
+        try {
+            return diarization.open();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--jitsi-diarize-participants: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The extension the flags describe, or empty without {@code --jitsi}.
+     *
+     * @param participantVoices from {@link #participantVoices}; null when participants are one voice each
+     */
+    Optional<JitsiExtension> extension(CommandLine cl, DiarizerFactory participantVoices) {
         if (!enabled) {
             return Optional.empty();
         }
@@ -92,6 +125,6 @@ final class JitsiOptions {
                 throw new CommandLine.ParameterException(cl, "--jitsi-jwt-public-key: " + e.getMessage());
             }
         }
-        return Optional.of(new JitsiExtension(config));
+        return Optional.of(new JitsiExtension(config, null, participantVoices));
     }
 }

@@ -1,5 +1,6 @@
 package dev.steno.cli;
 
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.jitsi.meeting.MeetingRegistry;
 import dev.steno.jitsi.rtp.MeetingAudioSink;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
@@ -66,9 +67,12 @@ final class RtpOptions {
      * The RTP extension when {@code --rtp-ports} is given, else none. With the Jitsi meeting store on
      * ({@code --jitsi}), RTP participants join its meetings (stored, exportable transcripts); without it their
      * committed text is only logged.
+     *
+     * @param participantVoices tells voices apart within the logged participants (the meetings do so themselves),
+     *                          or null
      */
     List<ServerExtension> extensions(TranscriptionService service, CommandLine cmd,
-                                     Optional<Supplier<MeetingRegistry>> meetings)
+                                     Optional<Supplier<MeetingRegistry>> meetings, DiarizerFactory participantVoices)
             throws IOException {
         if (ports == null || ports.isEmpty()) {
             return List.of();
@@ -95,7 +99,7 @@ final class RtpOptions {
                 r -> new MeetingAudioSink(r, language)).orElseGet(() -> {
                     System.getLogger(RtpOptions.class.getName()).log(System.Logger.Level.INFO,
                             "RTP participants' text is logged only; add --jitsi to keep meeting transcripts");
-                    return TranscribingSink.logging(service.streams(), language);
+                    return TranscribingSink.logging(service.streams(), language, participantVoices);
                 });
         return List.of(new RtpExtension(config, map, sink));
     }

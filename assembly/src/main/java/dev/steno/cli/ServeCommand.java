@@ -1,6 +1,7 @@
 package dev.steno.cli;
 
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.jitsi.JitsiExtension;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
@@ -112,15 +113,20 @@ final class ServeCommand implements Callable<Integer> {
                 : WavReader.read(warmupFile).resampledTo(16000).samples();
 
         List<ServerExtension> extensions = new ArrayList<>();
-        Optional<JitsiExtension> jitsiExtension = jitsi.extension(spec.commandLine());
+        DiarizerFactory serverDiarization = diarization.openIfEnabled(spec.commandLine());
+        DiarizerFactory participantVoices = jitsi.participantVoices(spec.commandLine(), diarization,
+                serverDiarization);
+        // the server closes its own backend; one opened for participants alone closes here
+        AutoCloseable ownParticipantVoices = participantVoices == serverDiarization ? null : participantVoices;
+        Optional<JitsiExtension> jitsiExtension = jitsi.extension(spec.commandLine(), participantVoices);
         jitsiExtension.ifPresent(extensions::add);
         Path modelFile = engine.modelFile();
         int workerCount = engine.workers(workers);
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
-                maxPendingSeconds, diarization.openIfEnabled(spec.commandLine()));
+                maxPendingSeconds, serverDiarization);
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
-                jitsiExtension.map(j -> j::registry)));
-        try (service; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
+                jitsiExtension.map(j -> j::registry), participantVoices));
+        try (service; ownParticipantVoices; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
@@ -136,6 +142,10 @@ final class ServeCommand implements Callable<Integer> {
                     .toString().replaceFirst("^http", "ws") + ")");
             if (jitsi.enabled) {
                 err.println("steno: Jitsi endpoints on; meeting transcripts at " + s.uri().resolve("meetings"));
+            }
+            if (participantVoices != null) {
+                err.println("steno: voices within a participant told apart by the " + participantVoices.name()
+                        + " diarization backend (\"Name\", \"Name (2)\", ...)");
             }
             if (serverConfig.apiToken() != null) {
                 err.println("steno: an API token is required (?token=... or Authorization: Bearer)");

@@ -1,6 +1,7 @@
 package dev.steno.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.testing.Await;
@@ -46,6 +47,16 @@ class ServeJitsiTest {
     }
 
     @Test
+    void participantsAreDiarizedWithTheBaselineWithoutDiarizingTheServer() throws Exception {
+        try (BackgroundServe serve = BackgroundServe.start("--model-path", MODEL.path().toString(), "--port", "0",
+                "--threads", "1", "--language", "en", "--no-vac", "--jitsi", "--jitsi-data-dir",
+                dir.resolve("voices-data").toString(), "--jitsi-endpoints", "skynet", "--jitsi-diarize-participants")) {
+            assertTrue(serve.log().contains("voices within a participant told apart by the baseline"), serve.log());
+            assertFalse(serve.log().contains("speakers labelled by"), "/asr stays undiarized: " + serve.log());
+        }
+    }
+
+    @Test
     void badJitsiFlagsAreExplained() {
         String model = MODEL.path().toString();
         CliRun endpoint = CliRun.of("serve", "--model-path", model, "--jitsi", "--jitsi-endpoints", "sip");
@@ -57,5 +68,10 @@ class ServeJitsiTest {
         assertTrue(key.err().contains("missing.pem"), key.err());
         CliRun retention = CliRun.of("serve", "--model-path", model, "--jitsi", "--jitsi-retention-days", "-1");
         assertEquals(2, retention.exitCode(), retention.toString());
+        CliRun voices = CliRun.of("serve", "--model-path", model, "--jitsi", "--jitsi-diarize-participants",
+                "--diarization-backend", "sortformer");
+        assertEquals(2, voices.exitCode(), voices.toString());
+        assertTrue(voices.err().contains("--jitsi-diarize-participants: --diarization-backend sortformer needs "
+                + "--sortformer-model-path"), voices.err());
     }
 }

@@ -1,5 +1,6 @@
 package dev.steno.jitsi;
 
+import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.server.http.ApiToken;
 import dev.steno.jitsi.auth.JwtVerifier;
 import dev.steno.jitsi.http.TranscriptHandler;
@@ -31,6 +32,9 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
  * participant gets its own engine session on the server's shared model and scheduler; committed lines are stored as
  * they are committed (SQLite under the data directory, or PostgreSQL).
  *
+ * <p>Every participant is one speaker of its meeting; with a diarizer for participants, the voices within one
+ * participant's audio (several people at one microphone) are told apart as "Name", "Name (2)", ...
+ *
  * <p>Other ingest paths (RTP) join participants through {@link #registry()} once the extension is installed.
  */
 public final class JitsiExtension implements ServerExtension {
@@ -42,6 +46,7 @@ public final class JitsiExtension implements ServerExtension {
 
     private final JitsiConfig config;
     private final TranscriptStore givenStore;
+    private final DiarizerFactory participantVoices;
     private TranscriptStore store;
     private MeetingRegistry registry;
     private ServerConfig serverConfig;
@@ -59,8 +64,20 @@ public final class JitsiExtension implements ServerExtension {
      * @param store null to open one from the config (then closed with this extension)
      */
     public JitsiExtension(JitsiConfig config, TranscriptStore store) {
+        this(config, store, null);
+    }
+
+    /**
+     * An extension that may diarize within participants.
+     *
+     * @param store             null to open one from the config (then closed with this extension)
+     * @param participantVoices diarizes each participant's stream within itself, or null when every participant is
+     *                          one voice; the caller closes it after this extension
+     */
+    public JitsiExtension(JitsiConfig config, TranscriptStore store, DiarizerFactory participantVoices) {
         this.config = Objects.requireNonNull(config, "config");
         this.givenStore = store;
+        this.participantVoices = participantVoices;
     }
 
     @Override
@@ -88,7 +105,7 @@ public final class JitsiExtension implements ServerExtension {
                 : config.jdbcUrl() != null ? JdbcTranscriptStore.open(config.jdbcUrl(), config.jdbcUser(),
                         config.jdbcPassword())
                 : JdbcTranscriptStore.sqlite(config.dataDir());
-        registry = new MeetingRegistry(wiring.service().streams(), store);
+        registry = new MeetingRegistry(wiring.service().streams(), store, participantVoices);
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
         var ws = wiring.webSocket();
@@ -134,11 +151,13 @@ public final class JitsiExtension implements ServerExtension {
         }
         wiring.http().accept(new TranscriptHandler(registry));
         LOG.log(System.Logger.Level.INFO, "Jitsi endpoints: videobridge export {0}, skynet {1}, vosk {2}; "
-                        + "transcripts in {3}; retention {4}", describe(config.mediaJsonPath(), "/{meetingId}"),
+                        + "transcripts in {3}; retention {4}; {5}", describe(config.mediaJsonPath(), "/{meetingId}"),
                 config.skynetPaths().isEmpty() ? "off" : config.skynetPaths() + " + /{id}"
                         + (config.jwt() != null ? " (JWT required)" : ""),
                 describe(config.voskPath(), ""), store.describe(),
-                config.retentionDays() == 0 ? "forever" : config.retentionDays() + " days");
+                config.retentionDays() == 0 ? "forever" : config.retentionDays() + " days",
+                participantVoices == null ? "one voice per participant"
+                        : "voices within a participant told apart by the " + participantVoices.name() + " diarizer");
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.steno.engine.audio.AudioFormatException;
 import dev.steno.engine.audio.Concealment;
 import dev.steno.engine.audio.OpusPacketDecoder;
 import dev.steno.jitsi.meeting.Meeting;
+import dev.steno.jitsi.meeting.MeetingTranscript;
 import dev.steno.jitsi.meeting.NoCapacityException;
 import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantFeed;
@@ -251,7 +252,8 @@ public final class MediaJsonConnection extends MeetingSocket {
         participant.put("id", p.id());
         participant.put("tag", tag);
         if (p.displayName() != null) {
-            participant.put("name", p.displayName());
+            // a further voice at the participant's microphone is "Name (2)": the id stays the participant's
+            participant.put("name", MeetingTranscript.voiceLabel(p.displayName(), u.voice()));
         }
         r.put("timestamp", System.currentTimeMillis());
         r.put("language", firstNonBlank(p.language(), defaultLanguage, "en"));

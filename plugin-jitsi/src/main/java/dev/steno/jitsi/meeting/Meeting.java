@@ -2,7 +2,6 @@ package dev.steno.jitsi.meeting;
 
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.session.SessionListener;
-import dev.steno.engine.speaker.FixedSpeaker;
 import dev.steno.engine.stream.LiveStream;
 import java.util.List;
 import java.util.Map;
@@ -79,10 +78,10 @@ public final class Meeting {
         }
         double offset = Math.max(0, (now - startedMillis) / 1000.0);
         Participant p = new Participant(this, participantId, displayName, language, slot, offset,
-                listener == null ? ParticipantListener.NONE : listener);
+                registry.diarizesParticipants(), listener == null ? ParticipantListener.NONE : listener);
         Optional<LiveStream> session = registry.service().stream()
                 .language(whisperLanguage(language, p))
-                .speaker(new FixedSpeaker(slot.speaker()))
+                .speaker(registry.speakerStage(slot.speaker()))
                 .listener(p::onUpdate)
                 .events(new SessionListener() {
                     @Override

@@ -1,5 +1,9 @@
 package dev.steno.jitsi.meeting;
 
+import dev.steno.engine.diarization.DiarizerFactory;
+import dev.steno.engine.speaker.DiarizedSpeaker;
+import dev.steno.engine.speaker.FixedSpeaker;
+import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.stream.StreamService;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,10 @@ import java.util.function.LongSupplier;
  *
  * <p>Meetings live in memory while they have active participants; their transcripts live in the
  * {@link TranscriptStore}, so a meeting opened again (or after a restart) continues its clock and speaker numbers.
+ *
+ * <p>A participant is one speaker of the meeting. With a diarizer for participants, each participant's stream is also
+ * diarized within itself (a room microphone with several people): its lines carry the voice that spoke them, shown
+ * as "Name", "Name (2)", ...; the participant keeps its one speaker number in the meeting.
  */
 public final class MeetingRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeetingRegistry.class.getName());
@@ -28,6 +36,7 @@ public final class MeetingRegistry implements AutoCloseable {
     private final StreamService service;
     private final TranscriptStore store;
     private final LongSupplier clockMillis;
+    private final DiarizerFactory participantVoices;
     private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
     /** Every active participant, also of meetings no longer in {@link #meetings} (evicted while a socket held them). */
     private final Set<Participant> live = ConcurrentHashMap.newKeySet();
@@ -37,14 +46,36 @@ public final class MeetingRegistry implements AutoCloseable {
      * @param store   where transcripts are persisted; not closed by this registry
      */
     public MeetingRegistry(StreamService service, TranscriptStore store) {
-        this(service, store, System::currentTimeMillis);
+        this(service, store, null, System::currentTimeMillis);
     }
 
-    /** As above with a wall clock of its own (epoch milliseconds), for tests. */
+    /**
+     * @param service           the shared streams (one model, one bounded scheduler)
+     * @param store             where transcripts are persisted; not closed by this registry
+     * @param participantVoices diarizes each participant's stream within itself, or null when every participant is
+     *                          one voice; not closed by this registry
+     */
+    public MeetingRegistry(StreamService service, TranscriptStore store, DiarizerFactory participantVoices) {
+        this(service, store, participantVoices, System::currentTimeMillis);
+    }
+
+    /** As the two-argument constructor with a wall clock of its own (epoch milliseconds), for tests. */
     public MeetingRegistry(StreamService service, TranscriptStore store, LongSupplier clockMillis) {
+        this(service, store, null, clockMillis);
+    }
+
+    /** As the three-argument constructor with a wall clock of its own (epoch milliseconds), for tests. */
+    public MeetingRegistry(StreamService service, TranscriptStore store, DiarizerFactory participantVoices,
+                           LongSupplier clockMillis) {
         this.service = Objects.requireNonNull(service, "service");
         this.store = Objects.requireNonNull(store, "store");
+        this.participantVoices = participantVoices;
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+    }
+
+    /** True when participants are diarized within themselves (several voices per participant). */
+    public boolean diarizesParticipants() {
+        return participantVoices != null;
     }
 
     /**
@@ -134,6 +165,12 @@ public final class MeetingRegistry implements AutoCloseable {
 
     StreamService service() {
         return service;
+    }
+
+    /** The speaker stage of a new stream of the participant numbered {@code speaker} in its meeting. */
+    SpeakerStage speakerStage(int speaker) {
+        return participantVoices == null ? new FixedSpeaker(speaker)
+                : new DiarizedSpeaker(participantVoices.newDiarizer());
     }
 
     long nowMillis() {

@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 /**
  * Writes a {@link MeetingTranscript} in one of the engine's {@link TranscriptFormat}s, with the participant (display
  * name when known) as the speaker of every line: "Name: text" in TXT and SRT, a {@code <v Name>} voice tag in WebVTT,
- * participant fields in JSON. Cues are written by the engine's {@link CueWriter}.
+ * participant fields in JSON. A further voice of a diarized participant is "Name (2)", "Name (3)", ...; in JSON its
+ * lines keep the participant's {@code speaker} number and add {@code voice} (absent for a participant's first voice,
+ * as the name then has no suffix either). Cues are written by the engine's {@link CueWriter}.
  */
 public final class MeetingTranscriptFormat {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -77,6 +79,9 @@ public final class MeetingTranscriptFormat {
             o.put("speaker", l.speaker());
             o.put("participant", l.participantId());
             o.put("name", l.speakerLabel());
+            if (l.voice() > 1) {
+                o.put("voice", l.voice());
+            }
             o.put("start", round(l.start()));
             o.put("end", round(l.end()));
             o.put("text", l.text().strip());

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One participant's audio stream in a {@link Meeting}, transcribed by its own engine session (lines carry the
- * participant's speaker number). Created by {@link Meeting#join}.
+ * participant's speaker number, and the voice within the participant when the meeting diarizes participants).
+ * Created by {@link Meeting#join}.
  *
  * <p>Ingest: push audio with {@link #addAudio16k} (16 kHz mono float) or {@link #addPcm48k} (48 kHz mono float, as
  * Opus decodes), then {@link #end()}. The ingest methods are thread-safe and never wait for inference. Captions go to
@@ -37,8 +38,12 @@ public final class Participant {
     private Resampler resampler48;
     private float[] resampled = new float[0];
 
+    /**
+     * @param voices true when the session's speaker stage diarizes within the participant, so that its line speaker
+     *               numbers are voices
+     */
     Participant(Meeting meeting, String id, String displayName, String language, TranscriptStore.StreamSlot slot,
-                double offsetSeconds, ParticipantListener listener) {
+                double offsetSeconds, boolean voices, ParticipantListener listener) {
         this.meeting = meeting;
         this.id = id;
         this.displayName = displayName;
@@ -47,7 +52,7 @@ public final class Participant {
         this.stream = slot.stream();
         this.offsetSeconds = offsetSeconds;
         this.listener = listener;
-        this.tracker = new UtteranceTracker(offsetSeconds, new StoreAndNotify());
+        this.tracker = new UtteranceTracker(offsetSeconds, voices, new StoreAndNotify());
     }
 
     void attach(LiveStream s) {
@@ -80,6 +85,14 @@ public final class Participant {
     /** The participant's speaker number in the meeting, from 1. */
     public int speaker() {
         return speaker;
+    }
+
+    /**
+     * The name of one of this participant's voices: the display name (or the id when there is none) for voice 1,
+     * with " (k)" for voice k above; see {@link MeetingTranscript#voiceLabel}.
+     */
+    public String label(int voice) {
+        return new MeetingTranscript.ParticipantInfo(id, speaker, displayName, language).label(voice);
     }
 
     /** The meeting. */
@@ -176,8 +189,8 @@ public final class Participant {
         @Override
         public void line(int seq, TranscriptLine line) {
             try {
-                meeting.store().saveLine(meeting.id(), id, stream, seq, line.start(), line.end(), line.text(),
-                        meeting.nowMillis());
+                meeting.store().saveLine(meeting.id(), id, stream, seq, tracker.voiceOf(line), line.start(),
+                        line.end(), line.text(), meeting.nowMillis());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "could not store a line of " + Participant.this + ": "
                         + e.getMessage(), e);

@@ -26,9 +26,21 @@ public interface TranscriptStore extends AutoCloseable {
     StreamSlot addStream(String meetingId, String participantId, String displayName, String language,
                          long nowMillis);
 
-    /** Writes one transcript line (a line still growing is written again under the same {@code seq}). */
-    void saveLine(String meetingId, String participantId, int stream, int seq, double start, double end,
+    /**
+     * Writes one transcript line (a line still growing is written again under the same {@code seq}).
+     *
+     * @param voice which voice of the participant spoke the line, from 1 (above 1 only when participants are
+     *              diarized: several people at one microphone)
+     */
+    void saveLine(String meetingId, String participantId, int stream, int seq, int voice, double start, double end,
                   String text, long nowMillis);
+
+    /** Writes one line of the participant's first (or only) voice; see {@link #saveLine(String, String, int, int,
+     * int, double, double, String, long)}. */
+    default void saveLine(String meetingId, String participantId, int stream, int seq, double start, double end,
+                          String text, long nowMillis) {
+        saveLine(meetingId, participantId, stream, seq, 1, start, end, text, nowMillis);
+    }
 
     /** Appends committed words of one stream, numbered from {@code firstSeq}. */
     void saveWords(String meetingId, String participantId, int stream, int firstSeq, List<Word> words);

@@ -15,13 +15,22 @@ import java.util.Objects;
  * @param words      the committed words, meeting clock times (empty for interim text that is only tentative)
  * @param isFinal    true when the text is committed and will not change
  * @param confidence mean word probability in [0, 1], or {@link Double#NaN} when the backend gives none
+ * @param voice      which voice of the participant speaks, from 1 (see {@link MeetingTranscript.Line#voice()}); an
+ *                   interim version takes the voice of the words committed so far, or the last one heard
  */
 public record Utterance(String messageId, String text, double start, double end, List<Word> words, boolean isFinal,
-                        double confidence) {
+                        double confidence, int voice) {
     public Utterance {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(text, "text");
         words = List.copyOf(words);
+        MeetingTranscript.checkVoice(voice);
+    }
+
+    /** An utterance of the participant's first (or only) voice. */
+    public Utterance(String messageId, String text, double start, double end, List<Word> words, boolean isFinal,
+                     double confidence) {
+        this(messageId, text, start, end, words, isFinal, confidence, 1);
     }
 
     /** Mean probability of the words that have one, or NaN. */

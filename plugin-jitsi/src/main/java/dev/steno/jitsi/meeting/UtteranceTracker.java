@@ -16,6 +16,9 @@ import java.util.List;
  * tentative is left (everything heard is committed), or when the stream ends. Stream times are shifted onto the
  * meeting clock by the participant's offset.
  *
+ * <p>Voices: when the session diarizes within the participant, a line's speaker number is the voice that spoke it
+ * (a voice change starts a new line, so every final belongs to one voice); otherwise every utterance is voice 1.
+ *
  * <p>Not thread-safe: the scheduler runs one step of a session at a time.
  */
 final class UtteranceTracker {
@@ -33,6 +36,7 @@ final class UtteranceTracker {
     private static final double EPS = 1e-6;
 
     private final double offset;
+    private final boolean voices;
     private final Output out;
     /** Lines before this index are closed and stored. */
     private int closedLines;
@@ -43,10 +47,27 @@ final class UtteranceTracker {
     private int wordSeq;
     private String messageId = Uuid7.next().toString();
     private String lastInterim = "";
+    /** The voice of the newest line: who speaks the open utterance. */
+    private int currentVoice = 1;
 
+    /** A tracker of a participant that is one voice. */
     UtteranceTracker(double offsetSeconds, Output out) {
+        this(offsetSeconds, false, out);
+    }
+
+    /**
+     * @param voices true when line speaker numbers are voices within the participant (a diarizing speaker stage),
+     *               false when they are the participant's own number
+     */
+    UtteranceTracker(double offsetSeconds, boolean voices, Output out) {
         this.offset = offsetSeconds;
+        this.voices = voices;
         this.out = out;
+    }
+
+    /** The voice a line's speaker number stands for. */
+    int voiceOf(TranscriptLine line) {
+        return voices ? Math.max(1, line.speaker()) : 1;
     }
 
     void update(TranscriptUpdate u) {
@@ -65,11 +86,15 @@ final class UtteranceTracker {
                 continue;
             }
             out.line(i, shift(l));
+            currentVoice = voiceOf(l);
             finalUtterance(take(l.end()));
         }
         closedLines = closedNow;
         if (closedNow < n) {
             TranscriptLine open = lines.get(n - 1);
+            if (!open.isSilence()) {
+                currentVoice = voiceOf(open);
+            }
             if (!open.isSilence() && (openSeq != n - 1 || !open.text().equals(openText))) {
                 out.line(n - 1, shift(open));
                 openSeq = n - 1;
@@ -85,7 +110,8 @@ final class UtteranceTracker {
         if (!interim.isEmpty() && !interim.equals(lastInterim)) {
             lastInterim = interim;
             out.interim(new Utterance(messageId, interim, current.getFirst().start() + offset,
-                    current.getLast().end() + offset, shift(pending), false, Utterance.confidenceOf(current)));
+                    current.getLast().end() + offset, shift(pending), false, Utterance.confidenceOf(current),
+                    currentVoice));
         }
     }
 
@@ -103,7 +129,7 @@ final class UtteranceTracker {
             return;
         }
         out.fin(new Utterance(messageId, text, words.getFirst().start() + offset, words.getLast().end() + offset,
-                shift(words), true, Utterance.confidenceOf(words)));
+                shift(words), true, Utterance.confidenceOf(words), currentVoice));
         messageId = Uuid7.next().toString();
         lastInterim = "";
     }

@@ -184,13 +184,15 @@ public final class JdbcTranscriptStore implements TranscriptStore {
     }
 
     @Override
-    public void saveLine(String meetingId, String participantId, int stream, int seq, double start, double end,
-                         String text, long nowMillis) {
+    public void saveLine(String meetingId, String participantId, int stream, int seq, int voice, double start,
+                         double end, String text, long nowMillis) {
+        MeetingTranscript.checkVoice(voice);
         call("store a line of meeting " + meetingId, c -> inTransaction(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO transcript_lines (meeting_id, participant_id, "
-                    + "stream, seq, start_s, end_s, text) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    + "stream, seq, start_s, end_s, text, voice) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (meeting_id, participant_id, stream, seq) "
-                    + "DO UPDATE SET start_s = excluded.start_s, end_s = excluded.end_s, text = excluded.text")) {
+                    + "DO UPDATE SET start_s = excluded.start_s, end_s = excluded.end_s, text = excluded.text, "
+                    + "voice = excluded.voice")) {
                 ps.setString(1, meetingId);
                 ps.setString(2, participantId);
                 ps.setInt(3, stream);
@@ -198,6 +200,7 @@ public final class JdbcTranscriptStore implements TranscriptStore {
                 ps.setDouble(5, start);
                 ps.setDouble(6, end);
                 ps.setString(7, text);
+                ps.setInt(8, voice);
                 ps.executeUpdate();
             }
             touch(c, meetingId, nowMillis);
@@ -264,13 +267,14 @@ public final class JdbcTranscriptStore implements TranscriptStore {
                 }
             }
             List<MeetingTranscript.Line> lines = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT participant_id, start_s, end_s, text "
+            try (PreparedStatement ps = c.prepareStatement("SELECT participant_id, start_s, end_s, text, voice "
                     + "FROM transcript_lines WHERE meeting_id = ? ORDER BY start_s, participant_id, stream, seq")) {
                 ps.setString(1, meetingId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         var p = participant(byId, rs.getString(1));
-                        lines.add(new MeetingTranscript.Line(p.participantId(), p.speaker(), p.label(),
+                        int voice = rs.getInt(5);
+                        lines.add(new MeetingTranscript.Line(p.participantId(), p.speaker(), voice, p.label(voice),
                                 rs.getDouble(2), rs.getDouble(3), rs.getString(4)));
                     }
                 }

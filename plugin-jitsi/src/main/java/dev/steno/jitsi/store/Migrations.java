@@ -31,7 +31,10 @@ final class Migrations {
                             + "participant_id VARCHAR(200) NOT NULL, stream INTEGER NOT NULL, seq INTEGER NOT NULL, "
                             + "start_s DOUBLE PRECISION NOT NULL, end_s DOUBLE PRECISION NOT NULL, word TEXT NOT NULL, "
                             + "probability DOUBLE PRECISION, PRIMARY KEY (meeting_id, participant_id, stream, seq))",
-                    "CREATE INDEX meetings_updated ON meetings (updated_ms)")));
+                    "CREATE INDEX meetings_updated ON meetings (updated_ms)")),
+            // additive: lines stored before it are of their participant's only voice
+            new Migration(2, "the voice of a line within its participant", List.of(
+                    "ALTER TABLE transcript_lines ADD COLUMN voice INTEGER NOT NULL DEFAULT 1")));
 
     private Migrations() {
     }

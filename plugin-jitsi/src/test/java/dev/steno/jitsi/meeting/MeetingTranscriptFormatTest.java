@@ -1,6 +1,7 @@
 package dev.steno.jitsi.meeting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,35 @@ class MeetingTranscriptFormatTest {
         assertEquals("WEBVTT\n\n00:00:00.500 --> 00:00:01.250\n<v Ann &lt;chair&gt;>Hello all.\n\n"
                         + "00:00:01.000 --> 01:01:01.500\n<v b2>Hi &amp; bye.\n\n",
                 MeetingTranscriptFormat.write(T, TranscriptFormat.VTT));
+    }
+
+    /** Ann's room microphone with a second voice: the name says which, the number stays Ann's. */
+    private static final MeetingTranscript VOICES = new MeetingTranscript("m2", 0,
+            List.of(new MeetingTranscript.ParticipantInfo("a1", 1, "Ann", "en")),
+            List.of(new MeetingTranscript.Line("a1", 1, 1, "Ann", 0.5, 1.25, " Hello."),
+                    new MeetingTranscript.Line("a1", 1, 2, "Ann (2)", 2.0, 3.0, " Hi.")),
+            List.of());
+
+    @Test
+    void furtherVoicesOfAParticipantAreNamedWithTheirNumber() throws Exception {
+        assertEquals("Ann: Hello.\nAnn (2): Hi.\n", MeetingTranscriptFormat.write(VOICES, TranscriptFormat.TXT));
+        assertEquals("WEBVTT\n\n00:00:00.500 --> 00:00:01.250\n<v Ann>Hello.\n\n"
+                        + "00:00:02.000 --> 00:00:03.000\n<v Ann (2)>Hi.\n\n",
+                MeetingTranscriptFormat.write(VOICES, TranscriptFormat.VTT));
+        JsonNode lines = new ObjectMapper().readTree(MeetingTranscriptFormat.write(VOICES, TranscriptFormat.JSON))
+                .get("lines");
+        assertEquals(1, lines.get(1).get("speaker").asInt(), "the participant's number");
+        assertEquals(2, lines.get(1).get("voice").asInt());
+        assertEquals("Ann (2)", lines.get(1).get("name").asText());
+        assertEquals(false, lines.get(0).has("voice"), "a first voice is the participant itself");
+    }
+
+    @Test
+    void voiceLabels() {
+        assertEquals("Ann", MeetingTranscript.voiceLabel("Ann", 1));
+        assertEquals("Ann (3)", MeetingTranscript.voiceLabel("Ann", 3));
+        assertEquals("b2 (2)", new MeetingTranscript.ParticipantInfo("b2", 2, null, null).label(2));
+        assertThrows(IllegalArgumentException.class, () -> MeetingTranscript.voiceLabel("Ann", 0));
     }
 
     @Test

@@ -29,7 +29,7 @@ abstract class TranscriptStoreContract {
         try (JdbcTranscriptStore s = newStore()) {
             assertEquals(1000, s.openMeeting("m", 1000));
             assertEquals(1000, s.openMeeting("m", 5000));
-            assertEquals(1, s.schemaVersion());
+            assertEquals(Migrations.ALL.getLast().version(), s.schemaVersion());
         }
     }
 
@@ -117,8 +117,50 @@ abstract class TranscriptStoreContract {
             try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement();
                  var rs = st.executeQuery("SELECT COUNT(*) FROM steno_schema_version")) {
                 rs.next();
-                assertEquals(1, rs.getInt(1), "migrations ran once");
+                assertEquals(Migrations.ALL.size(), rs.getInt(1), "migrations ran once");
             }
+        }
+    }
+
+    @Test
+    void voicesWithinAParticipantAreStoredAndNamed() throws Exception {
+        try (JdbcTranscriptStore s = newStore()) {
+            s.openMeeting("m", 0);
+            s.addStream("m", "a", "Alice", "en", 0);
+            s.addStream("m", "b", null, "en", 0);
+            s.saveLine("m", "a", 1, 0, 1, 0.0, 1.0, " One.", 1);
+            s.saveLine("m", "a", 1, 1, 2, 1.5, 2.0, " Two", 2);
+            s.saveLine("m", "a", 1, 1, 2, 1.5, 2.5, " Two more.", 3); // the open line grew
+            s.saveLine("m", "b", 1, 0, 3, 3.0, 4.0, " Three.", 4);
+            assertEquals(List.of(
+                    new MeetingTranscript.Line("a", 1, 1, "Alice", 0.0, 1.0, " One."),
+                    new MeetingTranscript.Line("a", 1, 2, "Alice (2)", 1.5, 2.5, " Two more."),
+                    new MeetingTranscript.Line("b", 2, 3, "b (3)", 3.0, 4.0, " Three.")),
+                    s.transcript("m").orElseThrow().lines());
+            assertThrows(IllegalArgumentException.class, () -> s.saveLine("m", "a", 1, 2, 0, 5, 6, " No.", 5));
+        }
+    }
+
+    @Test
+    void aDatabaseOfSchemaVersionOneGainsVoicesWithItsLinesKept() throws Exception {
+        try (JdbcTranscriptStore s = newStore()) {
+            s.openMeeting("m", 0);
+            s.addStream("m", "a", "Alice", "en", 0);
+        }
+        // back to what schema version 1 wrote: no voice column, one recorded migration, a line written then
+        try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE transcript_lines DROP COLUMN voice");
+            st.execute("DELETE FROM steno_schema_version WHERE version > 1");
+            st.execute("INSERT INTO transcript_lines (meeting_id, participant_id, stream, seq, start_s, end_s, text) "
+                    + "VALUES ('m', 'a', 1, 0, 0.0, 1.0, ' Old.')");
+        }
+        try (JdbcTranscriptStore s = reopen()) {
+            assertEquals(2, s.schemaVersion());
+            s.saveLine("m", "a", 1, 1, 2, 2.0, 3.0, " New.", 9);
+            assertEquals(List.of(
+                    new MeetingTranscript.Line("a", 1, 1, "Alice", 0.0, 1.0, " Old."),
+                    new MeetingTranscript.Line("a", 1, 2, "Alice (2)", 2.0, 3.0, " New.")),
+                    s.transcript("m").orElseThrow().lines());
         }
     }
 
