@@ -35,7 +35,7 @@ final class DiarizationOptions {
     Path sortformerModel;
 
     @Option(names = "--sortformer-preset", paramLabel = "NAME", defaultValue = "low",
-            description = "Sortformer streaming latency preset: low (1.04 s), wlk (1.0 s, as WhisperLiveKit), "
+            description = "Sortformer streaming latency preset: low (1.04 s), wlk (WhisperLiveKit's settings, 0.8 s), "
                     + "high (10 s), very-high (30.4 s). Default: ${DEFAULT-VALUE}.")
     String sortformerPreset;
 
