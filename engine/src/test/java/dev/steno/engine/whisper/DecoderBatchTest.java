@@ -1,14 +1,21 @@
 package dev.steno.engine.whisper;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.RandomModelFile;
+import dev.steno.engine.whisper.decode.BeamSearch;
+import dev.steno.engine.whisper.decode.DecodedSequence;
+import dev.steno.engine.whisper.decode.DecodingState;
+import dev.steno.engine.whisper.decode.KvDecodingState;
+import dev.steno.engine.whisper.decode.LogitFilters;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,6 +79,26 @@ class DecoderBatchTest {
         DecoderState other = decoder(F32).newState();
         assertThrows(IllegalArgumentException.class,
                 () -> batch.step(new DecoderState[] {a, other}, new int[] {1, 2}, 2));
+    }
+
+    /** A beam search whose beams step as one batch finds the sequence and score of one stepping them one by one. */
+    @Test
+    void batchedBeamSearchFindsTheSameSequence() throws Exception {
+        WhisperDecoder d = decoder(F16);
+        LogitFilters filters = new LogitFilters(50257, 50364, new int[0], -1, false, null);
+        DecodedSequence[] results = new DecodedSequence[2];
+        for (int run = 0; run < 2; run++) {
+            DecoderState root = withAudio(d, 700, 3);
+            float[] initial = root.prefill(new int[] {50258, 50259, 50359}).clone();
+            BeamSearch search = new BeamSearch(filters, 50257, 12, 4, 1.0, 1.0);
+            Supplier<DecodingState> spares = () -> new KvDecodingState(d.newState(), d.contextSize());
+            KvDecodingState rootState = new KvDecodingState(root, d.contextSize());
+            results[run] = run == 0 ? search.search(rootState, initial, spares)
+                    : search.search(rootState, initial, spares, KvDecodingState.batched(d.newBatch()));
+        }
+        assertArrayEquals(results[0].tokens(), results[1].tokens());
+        assertEquals(results[0].sumLogprob(), results[1].sumLogprob(), 1e-3);
+        assertTrue(results[0].tokens().length > 1, "the search decoded more than one token");
     }
 
     private static WhisperDecoder decoder(RandomModelFile model) throws Exception {
