@@ -11,6 +11,7 @@ import dev.steno.engine.whisper.decode.BeamSearch;
 import dev.steno.engine.whisper.decode.DecodedSequence;
 import dev.steno.engine.whisper.decode.DecodingState;
 import dev.steno.engine.whisper.decode.KvDecodingState;
+import dev.steno.engine.whisper.decode.LogProbs;
 import dev.steno.engine.whisper.decode.LogitFilters;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.util.Random;
@@ -137,7 +138,7 @@ class DecoderBatchTest {
                 single[i].recordCrossAttention(HEADS);
             }
             batched[i].prefill(prompts[i]);
-            next[i] = argmax(single[i].prefill(prompts[i]));
+            next[i] = LogProbs.argmax(single[i].prefill(prompts[i]));
         }
         DecoderBatch batch = d.newBatch();
         for (int step = 0; step < 8; step++) {
@@ -156,8 +157,8 @@ class DecoderBatchTest {
                                 where + " attention " + lh[0] + "/" + lh[1]);
                     }
                 }
-                next[i] = argmax(single[i].logits());
-                assertEquals(next[i], argmax(batched[i].logits()), where + " token");
+                next[i] = LogProbs.argmax(single[i].logits());
+                assertEquals(next[i], LogProbs.argmax(batched[i].logits()), where + " token");
             }
         }
     }
@@ -170,15 +171,5 @@ class DecoderBatchTest {
             worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / scale);
         }
         assertTrue(worst <= TOLERANCE, what + " differs by " + worst);
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
