@@ -2,6 +2,7 @@ package dev.steno.cli;
 
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.session.WorkerPlan;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
@@ -81,10 +82,10 @@ final class BenchCommand implements Runnable {
                 pcm[2 * i + 1] = (byte) (v >> 8);
             }
             Path modelFile = engine.modelFile();
-            int threads = engine.whisperCppConfig(1).effectiveThreads();
-            int workerCount = engine.workers(workers);
+            WorkerPlan plan = engine.plan(workers);
+            int workerCount = plan.workers();
             out.printf(Locale.ROOT, "model %s, %d worker(s) x %d thread(s), %.0f s of audio per session, min chunk %.2f s%n",
-                    modelFile.getFileName(), workerCount, threads, seconds, engine.minChunkSize);
+                    modelFile.getFileName(), workerCount, plan.threadsPerCall(), seconds, engine.minChunkSize);
             out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s");
             for (int n : counts) {
                 try (TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount,
