@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -231,6 +232,16 @@ final class EngineOptions {
      */
     TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
                                  double maxPendingSeconds, DiarizerFactory diarization) throws IOException {
+        return service(cl, modelFile, workerCount, maxSessions, maxPendingSeconds, diarization, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #service(CommandLine, Path, int, int, double, DiarizerFactory)}, the streams' policies passed through
+     * {@code policyChange} (benchmarks: speech emulation).
+     */
+    TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
+                                 double maxPendingSeconds, DiarizerFactory diarization,
+                                 UnaryOperator<StreamingPolicies> policyChange) throws IOException {
         SpeechRecognizer recognizer;
         SileroVadModel vad;
         StreamingPolicies policies;
@@ -241,7 +252,7 @@ final class EngineOptions {
             throw e;
         }
         try {
-            policies = policies(cl, recognizer);
+            policies = policyChange.apply(policies(cl, recognizer));
             vad = loadVad();
         } catch (IOException | RuntimeException e) {
             recognizer.close();

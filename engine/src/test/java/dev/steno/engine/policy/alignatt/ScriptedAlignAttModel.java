@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>It records what the policy asked: every encode call's audio length and every decoder feed, per step.
  */
 final class ScriptedAlignAttModel implements AlignAttModel {
-    static final int BOX = 7;
+    static final int BOX = SpeechEmulation.ATTENTION_BOX;
     private final List<byte[]> vocab = new ArrayList<>();
     private final Map<String, Integer> ids = new HashMap<>();
     private final int eot;
