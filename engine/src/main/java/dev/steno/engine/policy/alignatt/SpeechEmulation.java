@@ -189,6 +189,19 @@ public final class SpeechEmulation implements AlignAttModel {
         return new ScriptedDecoder(real.newDecoder());
     }
 
+    /**
+     * A scripted attention row: uniform over the window's {@code frames}, plus half of the weight on the
+     * {@value #ATTENTION_BOX} frames from {@code peakFrame} (none when it is negative).
+     */
+    static void scriptedAttention(float[] into, int count, int frames, int peakFrame) {
+        Arrays.fill(into, 0, count, 1f / frames);
+        if (peakFrame >= 0) {
+            for (int f = peakFrame; f < Math.min(count, peakFrame + ATTENTION_BOX); f++) {
+                into[f] += 0.5f / ATTENTION_BOX;
+            }
+        }
+    }
+
     /** The real decoder's compute, the transcript's outcome. */
     private final class ScriptedDecoder implements Decoder {
         private final Decoder d;
@@ -247,12 +260,7 @@ public final class SpeechEmulation implements AlignAttModel {
         @Override
         public void attention(int head, int row, float[] into, int count) {
             d.attention(head, Math.min(row, realRows - 1), into, count); // read as the policy would, then replaced
-            Arrays.fill(into, 0, count, 1f / frames);
-            if (row == lastRows - 1 && lastFrame >= 0) {
-                for (int f = lastFrame; f < Math.min(count, lastFrame + ATTENTION_BOX); f++) {
-                    into[f] += 0.5f / ATTENTION_BOX;
-                }
-            }
+            scriptedAttention(into, count, frames, row == lastRows - 1 ? lastFrame : -1);
         }
 
         @Override
