@@ -1,10 +1,16 @@
 package dev.steno.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.policy.alignatt.SpeechEmulation;
 import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.session.WorkerPlan;
+import dev.steno.engine.stream.StreamingPolicies;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,9 +52,11 @@ final class BenchCommand implements Runnable {
     @Command(name = "sessions", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Start the server in-process, stream AUDIO in real time over N WebSocket sessions at once "
                     + "(PCM, 100 ms frames) and report, for each N: the largest lag of unprocessed audio, the time "
-                    + "from the last audio frame to ready_to_stop, the process's resident memory and the real-time "
-                    + "factor of inference."})
+                    + "from the last audio frame to ready_to_stop, the process's resident memory, the real-time "
+                    + "factor of inference and the words committed per session and audio second."})
     static final class Sessions implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -68,9 +77,20 @@ final class BenchCommand implements Runnable {
         @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "Inference workers; 0 = auto.")
         int workers;
 
+        @Option(names = "--emulate-speech", paramLabel = "RATE", arity = "0..1", fallbackValue = "" + SpeechEmulation.DEFAULT_TOKENS_PER_SECOND,
+                description = "SimulStreaming only: run all of the model's compute but decode a scripted transcript "
+                        + "of RATE tokens per second (default ${FALLBACK-VALUE}) whose attention moves along the "
+                        + "audio, so that a random-weight model costs what real speech would (without it, random "
+                        + "weights stop steps early and the figures flatter).")
+        Double emulateSpeech;
+
         @Override
         public Integer call() throws Exception {
             engine.validate(spec.commandLine());
+            if (emulateSpeech != null && !(emulateSpeech > 0 && emulateSpeech <= 50)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--emulate-speech RATE must be in (0, 50] tokens per second");
+            }
             PrintWriter out = spec.commandLine().getOut();
             float[] clip = WavReader.read(audio).resampledTo(16000).samples();
             int total = (int) (seconds * 16000);
@@ -81,14 +101,21 @@ final class BenchCommand implements Runnable {
                 pcm[2 * i + 1] = (byte) (v >> 8);
             }
             Path modelFile = engine.modelFile();
-            int threads = engine.whisperCppConfig(1).effectiveThreads();
-            int workerCount = engine.workers(workers);
+            WorkerPlan plan = engine.plan(workers);
+            int workerCount = plan.workers();
             out.printf(Locale.ROOT, "model %s, %d worker(s) x %d thread(s), %.0f s of audio per session, min chunk %.2f s%n",
-                    modelFile.getFileName(), workerCount, threads, seconds, engine.minChunkSize);
-            out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s");
+                    modelFile.getFileName(), workerCount, plan.threadsPerCall(), seconds, engine.minChunkSize);
+            out.println(emulateSpeech == null
+                    ? "decoding: the model's own output (random weights stop steps early; --emulate-speech for the cost of speech)"
+                    : String.format(Locale.ROOT, "decoding: emulated speech, %.2f tokens/s scripted, attention along "
+                            + "the audio", emulateSpeech));
+            out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s"
+                    + "  words/s");
+            UnaryOperator<StreamingPolicies> decoding = emulateSpeech == null ? UnaryOperator.identity()
+                    : p -> emulated(p, emulateSpeech);
             for (int n : counts) {
                 try (TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount,
-                        Math.max(n, 1), 60);
+                        Math.max(n, 1), 60, null, decoding);
                      StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withPcmInput(true),
                              service)) {
                     server.start();
@@ -98,6 +125,14 @@ final class BenchCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        private StreamingPolicies emulated(StreamingPolicies policies, double tokensPerSecond) {
+            try {
+                return policies.emulatingSpeech(tokensPerSecond);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--emulate-speech: " + e.getMessage());
+            }
         }
 
         private String run(int n, URI base, byte[] pcm, InferenceScheduler scheduler) throws Exception {
@@ -120,13 +155,16 @@ final class BenchCommand implements Runnable {
                     }
                 }
             });
-            List<Future<Double>> clients = new ArrayList<>();
+            List<Future<Streamed>> clients = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 clients.add(pool.submit(() -> stream(http, ws, pcm)));
             }
             double worstTail = 0;
-            for (Future<Double> c : clients) {
-                worstTail = Math.max(worstTail, c.get(30, TimeUnit.MINUTES));
+            long words = 0;
+            for (Future<Streamed> c : clients) {
+                Streamed s = c.get(30, TimeUnit.MINUTES);
+                worstTail = Math.max(worstTail, s.lastFrameToReady());
+                words += s.words();
             }
             done.complete(null);
             sampler.get();
@@ -136,13 +174,25 @@ final class BenchCommand implements Runnable {
             double max = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1);
             double p95 = sorted.isEmpty() ? 0 : sorted.get((int) Math.floor(0.95 * (sorted.size() - 1)));
             var stats = scheduler.stats();
-            return String.format(Locale.ROOT, "%8d  %9.2f  %9.2f  %26.2f  %6.0f  %13.3f  %9.2f", n, max, p95, worstTail,
-                    maxRss[0] / 1024.0, stats.realTimeFactor(), stats.droppedAudioSeconds());
+            double audioSeconds = pcm.length / 2 / 16000.0;
+            return String.format(Locale.ROOT, "%8d  %9.2f  %9.2f  %26.2f  %6.0f  %13.3f  %9.2f  %7.2f", n, max, p95,
+                    worstTail, maxRss[0] / 1024.0, stats.realTimeFactor(), stats.droppedAudioSeconds(),
+                    words / (n * audioSeconds));
         }
 
-        /** Streams in real time; returns seconds from the end marker to ready_to_stop. */
-        private static double stream(HttpClient http, URI uri, byte[] pcm) throws Exception {
+        /**
+         * What one session saw.
+         *
+         * @param lastFrameToReady seconds from the end marker to ready_to_stop
+         * @param words            words of the committed lines in the last transcript before ready_to_stop
+         */
+        private record Streamed(double lastFrameToReady, int words) {
+        }
+
+        /** Streams in real time. */
+        private static Streamed stream(HttpClient http, URI uri, byte[] pcm) throws Exception {
             CompletableFuture<Long> ready = new CompletableFuture<>();
+            String[] lastState = {null};
             WebSocket ws = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
                 final StringBuilder text = new StringBuilder();
 
@@ -152,6 +202,8 @@ final class BenchCommand implements Runnable {
                     if (last) {
                         if (text.indexOf("\"ready_to_stop\"") >= 0) {
                             ready.complete(System.nanoTime());
+                        } else if (text.indexOf("\"lines\"") >= 0) {
+                            lastState[0] = text.toString();
                         }
                         text.setLength(0);
                     }
@@ -179,7 +231,21 @@ final class BenchCommand implements Runnable {
             ws.sendBinary(ByteBuffer.allocate(0), true).get();
             long readyAt = ready.get(10, TimeUnit.MINUTES);
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-            return (readyAt - end) / 1e9;
+            // the listener's messages come one at a time, and ready_to_stop after the last state
+            return new Streamed((readyAt - end) / 1e9, committedWords(lastState[0]));
+        }
+
+        /** Words of the committed lines of a full-mode state message (silence lines have none). */
+        private static int committedWords(String state) throws IOException {
+            if (state == null) {
+                return 0;
+            }
+            int words = 0;
+            for (JsonNode line : JSON.readTree(state).path("lines")) {
+                String text = line.path("text").asText("").strip();
+                words += text.isEmpty() ? 0 : text.split("\\s+").length;
+            }
+            return words;
         }
 
         private static long rssKb() {

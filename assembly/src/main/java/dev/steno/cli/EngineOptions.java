@@ -12,6 +12,7 @@ import dev.steno.engine.model.ModelStore;
 import dev.steno.engine.policy.LocalAgreementConfig;
 import dev.steno.engine.policy.alignatt.AlignAttConfig;
 import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.session.WorkerPlan;
 import dev.steno.engine.stream.StreamCounters;
 import dev.steno.engine.stream.StreamService;
 import dev.steno.engine.stream.StreamingPolicies;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,8 +119,8 @@ final class EngineOptions {
     String initPrompt;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "CPU threads per inference call; 0 picks one per core (whisper.cpp: at most 4) "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "CPU threads per inference call; 0 picks: java 2 (cores / workers when --workers is "
+                    + "given), whisper.cpp one per core up to 4 (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--beams", paramLabel = "N", defaultValue = "1",
@@ -203,8 +205,16 @@ final class EngineOptions {
 
     /** Inference workers: {@code requested} when positive, else as many as the cores can feed. */
     int workers(int requested) {
-        return requested > 0 ? requested : InferenceScheduler.defaultWorkers(
-                Runtime.getRuntime().availableProcessors(), whisperCppConfig(1).effectiveThreads());
+        return plan(requested).workers();
+    }
+
+    /**
+     * Workers and threads per call for this machine ({@link WorkerPlan#forCores}), {@code requested} workers when
+     * positive and {@code --threads} when given; whisper.cpp keeps its own thread default (one per core up to 4).
+     */
+    WorkerPlan plan(int requested) {
+        int t = javaBackend() ? threads : whisperCppConfig(1).effectiveThreads();
+        return WorkerPlan.forCores(Runtime.getRuntime().availableProcessors(), requested, t);
     }
 
     /**
@@ -222,17 +232,27 @@ final class EngineOptions {
      */
     TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
                                  double maxPendingSeconds, DiarizerFactory diarization) throws IOException {
+        return service(cl, modelFile, workerCount, maxSessions, maxPendingSeconds, diarization, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #service(CommandLine, Path, int, int, double, DiarizerFactory)}, the streams' policies passed through
+     * {@code policyChange} (benchmarks: speech emulation).
+     */
+    TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
+                                 double maxPendingSeconds, DiarizerFactory diarization,
+                                 UnaryOperator<StreamingPolicies> policyChange) throws IOException {
         SpeechRecognizer recognizer;
         SileroVadModel vad;
         StreamingPolicies policies;
         try {
-            recognizer = loadRecognizer(modelFile, workerCount + 1);
+            recognizer = loadRecognizer(modelFile, plan(workerCount), workerCount + 1);
         } catch (IOException | RuntimeException e) {
             closeQuietly(diarization);
             throw e;
         }
         try {
-            policies = policies(cl, recognizer);
+            policies = policyChange.apply(policies(cl, recognizer));
             vad = loadVad();
         } catch (IOException | RuntimeException e) {
             recognizer.close();
@@ -317,11 +337,23 @@ final class EngineOptions {
         return backend.strip().equalsIgnoreCase("java");
     }
 
-    /** Loads the recogniser; English-only models refuse other languages here, before any audio is read. */
-    SpeechRecognizer loadRecognizer(Path modelFile, int parallelCalls) throws IOException {
+    /**
+     * Loads the recogniser for one call at a time on every core ({@code --threads} when given); English-only models
+     * refuse other languages here, before any audio is read.
+     */
+    SpeechRecognizer loadRecognizer(Path modelFile) throws IOException {
+        return loadRecognizer(modelFile, plan(1), 1);
+    }
+
+    /**
+     * Loads the recogniser for {@code plan}'s workers (the Java encoder serves that many calls at once) and
+     * {@code parallelCalls} whisper.cpp states.
+     */
+    private SpeechRecognizer loadRecognizer(Path modelFile, WorkerPlan plan, int parallelCalls) throws IOException {
         SpeechRecognizer recognizer = javaBackend()
                 ? JavaWhisperRecognizer.load(modelFile,
-                        new JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true, javaDecoding()), threads)
+                        new JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, true, javaDecoding()),
+                        plan.threadsPerCall(), plan.workers())
                 : WhisperCppRecognizer.load(modelFile, whisperCppConfig(parallelCalls));
         String lang = language();
         if (lang != null && !recognizer.multilingual() && !lang.equals("en")) {

@@ -86,7 +86,7 @@ final class TranscribeCommand implements Callable<Integer> {
         float[] samples = audio.resampledTo(SpeechRecognizer.SAMPLE_RATE).samples();
 
         Path modelFile = engine.modelFile();
-        try (SpeechRecognizer recognizer = engine.loadRecognizer(modelFile, 1);
+        try (SpeechRecognizer recognizer = engine.loadRecognizer(modelFile);
              SileroVadModel vad = engine.loadVad();
              DiarizerFactory diarizers = diarization.enabled ? diarization.open() : null) {
             StreamingPolicies policies = engine.policies(spec.commandLine(), recognizer);

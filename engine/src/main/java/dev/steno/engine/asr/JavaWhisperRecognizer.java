@@ -39,8 +39,9 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * segments). Word times come from the alignment heads' cross-attention (median filter + DTW, as OpenAI's
  * word_timestamps).
  *
- * <p><b>Threading.</b> The weights are shared and read-only. The encoder serves one call at a time (its work buffers
- * are reused); each call has its own decoder state. Kernels run on the pool given at load time, shared by every model.
+ * <p><b>Threading.</b> The weights are shared and read-only. The encoder serves as many calls at once as the
+ * recogniser was loaded for (each with work buffers of its own, reused); each call has its own decoder state. Kernels
+ * run on the pool given at load time, shared by every model.
  */
 public final class JavaWhisperRecognizer implements SpeechRecognizer {
     /** whisper.cpp's cap on tokens per window: half the text context, minus the prompt's special tokens. */
@@ -96,12 +97,12 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     private final int parallelism;
 
     private JavaWhisperRecognizer(GgmlWhisperFile file, JavaWhisperConfig config, ParallelLoop par,
-                                  ForkJoinPool ownedPool) throws IOException {
+                                  ForkJoinPool ownedPool, int concurrentCalls) throws IOException {
         this.ownedPool = ownedPool;
         this.parallelism = par.parallelism();
         this.config = config;
         this.weights = WhisperWeights.load(file);
-        this.encoder = new WhisperEncoder(weights, par);
+        this.encoder = new WhisperEncoder(weights, par, concurrentCalls);
         this.decoder = new WhisperDecoder(weights, par);
         this.tokenizer = WhisperTokenizer.of(file.vocabulary());
         this.mel = new LogMelSpectrogram(file.melFilters());
@@ -119,7 +120,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
      */
     public static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, ForkJoinPool pool)
             throws IOException {
-        return pool != null ? load(model, config, ParallelLoop.of(pool), null) : load(model, config, 0);
+        return pool != null ? load(model, config, ParallelLoop.of(pool), null, 1) : load(model, config, 0);
     }
 
     /**
@@ -132,18 +133,37 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, was " + threads);
         }
-        int total = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        if (total == 1) {
-            return load(model, config, ParallelLoop.serial(), null);
+        return load(model, config, threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, 1);
+    }
+
+    /**
+     * Loads and checks a ggml model for {@code concurrentCalls} threads that transcribe or encode at once (the
+     * inference workers), each kernel call on {@code threadsPerCall} threads, the calling one included: the
+     * recogniser's own workers ({@code concurrentCalls * (threadsPerCall - 1)}, stopped by {@link #close()}) and
+     * {@code concurrentCalls} sets of encoder work buffers. A call beyond {@code concurrentCalls} waits for the
+     * encoder.
+     *
+     * @throws IllegalArgumentException if either count is below 1
+     */
+    public static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, int threadsPerCall,
+                                             int concurrentCalls) throws IOException {
+        if (threadsPerCall < 1 || concurrentCalls < 1) {
+            throw new IllegalArgumentException("threadsPerCall and concurrentCalls must be >= 1, were "
+                    + threadsPerCall + " and " + concurrentCalls);
         }
-        ForkJoinPool owned = newWorkerPool(total - 1); // the caller takes part in every kernel call
-        return load(model, config, ParallelLoop.of(owned), owned);
+        if (threadsPerCall == 1) {
+            return load(model, config, ParallelLoop.serial(), null, concurrentCalls);
+        }
+        // each caller takes part in its own kernel calls
+        ForkJoinPool owned = newWorkerPool(concurrentCalls * (threadsPerCall - 1));
+        return load(model, config, ParallelLoop.of(owned, threadsPerCall), owned, concurrentCalls);
     }
 
     private static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, ParallelLoop par,
-                                              ForkJoinPool owned) throws IOException {
+                                              ForkJoinPool owned, int concurrentCalls) throws IOException {
         try {
-            return new JavaWhisperRecognizer(GgmlWhisperFile.openComplete(model), config, par, owned);
+            return new JavaWhisperRecognizer(GgmlWhisperFile.openComplete(model), config, par, owned,
+                    concurrentCalls);
         } catch (IOException | RuntimeException e) {
             if (owned != null) {
                 owned.shutdownNow();

@@ -9,6 +9,7 @@ import dev.steno.engine.policy.alignatt.AlignAttConfig;
 import dev.steno.engine.policy.alignatt.AlignAttModel;
 import dev.steno.engine.policy.alignatt.AlignAttPolicy;
 import dev.steno.engine.policy.alignatt.JavaWhisperAlignAttModel;
+import dev.steno.engine.policy.alignatt.SpeechEmulation;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,13 +50,16 @@ public final class StreamingPolicies {
     private final AlignAttConfig alignAtt;
     /** Null unless streams run SimulStreaming. */
     private final AlignAttModel alignAttModel;
+    /** Tokens per second of {@link SpeechEmulation}, 0 when streams decode the model's own output. */
+    private final double emulatedTokensPerSecond;
 
     private StreamingPolicies(SpeechRecognizer recognizer, LocalAgreementConfig localAgreement,
-                              AlignAttConfig alignAtt, AlignAttModel alignAttModel) {
+                              AlignAttConfig alignAtt, AlignAttModel alignAttModel, double emulatedTokensPerSecond) {
         this.recognizer = recognizer;
         this.localAgreement = localAgreement;
         this.alignAtt = alignAtt;
         this.alignAttModel = alignAttModel;
+        this.emulatedTokensPerSecond = emulatedTokensPerSecond;
     }
 
     /**
@@ -78,7 +82,27 @@ public final class StreamingPolicies {
         }
         boolean simul = choice == Choice.SIMULSTREAMING || (choice == Choice.AUTO && parts.isPresent());
         return new StreamingPolicies(recognizer, localAgreement, alignAtt,
-                simul ? new JavaWhisperAlignAttModel(parts.get()) : null);
+                simul ? new JavaWhisperAlignAttModel(parts.get()) : null, 0);
+    }
+
+    /**
+     * These policies with every stream's decoding replaced by {@link SpeechEmulation} at {@code tokensPerSecond}:
+     * the model's full compute, a scripted transcript's outcome. For load figures on random-weight models.
+     *
+     * @throws IllegalArgumentException when streams do not run SimulStreaming, or the rate is not above 0
+     */
+    public StreamingPolicies emulatingSpeech(double tokensPerSecond) {
+        if (alignAttModel == null) {
+            throw new IllegalArgumentException("speech emulation drives SimulStreaming (AlignAtt); these streams run "
+                    + name());
+        }
+        return new StreamingPolicies(recognizer, localAgreement, alignAtt, alignAttModel,
+                SpeechEmulation.checkedRate(tokensPerSecond));
+    }
+
+    /** Tokens per second of the speech emulation, 0 when streams decode the model's own output. */
+    public double emulatedTokensPerSecond() {
+        return emulatedTokensPerSecond;
     }
 
     /** LocalAgreement on {@code recognizer}, whatever it can do. */
@@ -93,8 +117,10 @@ public final class StreamingPolicies {
      */
     public StreamingPolicy create(String language) {
         if (alignAttModel != null) {
-            return new AlignAttPolicy(alignAttModel,
-                    language == null ? alignAtt : alignAtt.toBuilder().language(language).build());
+            AlignAttConfig config = language == null ? alignAtt : alignAtt.toBuilder().language(language).build();
+            return emulatedTokensPerSecond > 0
+                    ? SpeechEmulation.policy(alignAttModel, config, emulatedTokensPerSecond)
+                    : new AlignAttPolicy(alignAttModel, config);
         }
         return new LocalAgreementPolicy(recognizer,
                 language == null ? localAgreement : localAgreement.toBuilder().language(language).build());

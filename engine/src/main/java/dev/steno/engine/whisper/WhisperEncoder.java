@@ -1,24 +1,26 @@
 package dev.steno.engine.whisper;
 
 import dev.steno.engine.whisper.nn.Activations;
-import dev.steno.engine.whisper.nn.AttentionScratch;
 import dev.steno.engine.whisper.nn.HeadLayout;
-import dev.steno.engine.whisper.nn.KeyValueView;
 import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.MultiHeadAttention;
 import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
-import dev.steno.engine.whisper.nn.RowView;
 import dev.steno.engine.whisper.nn.VectorMath;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Whisper's audio encoder in Java: two convolutions with GELU, positional embedding, pre-layer-norm transformer
  * blocks and a final layer norm. The window may be shorter than the model's 1500 frames (whisper.cpp's
  * {@code audio_ctx}); the positional embedding's first rows are used.
  *
- * <p>One instance serves one call at a time ({@code encode} is synchronized); it keeps its work buffers between
- * calls, sized to the largest window seen.
+ * <p><b>Threading.</b> Calls from different threads run at once, up to {@link #concurrentCalls()}; a call beyond
+ * that waits for one to finish. Each running call has a set of work buffers of its own (about 37 MB for tiny at a
+ * 30 s window), taken from the sets earlier calls left and grown to the largest window seen, so at most
+ * {@code concurrentCalls()} sets ever exist: give it the number of threads that encode (the inference workers).
  */
 public final class WhisperEncoder {
     private final WhisperWeights w;
@@ -26,31 +28,35 @@ public final class WhisperEncoder {
     private final int nState;
     private final HeadLayout heads;
     private final int nMels;
-    private final AttentionScratch attnScratch = new AttentionScratch();
-    private int capacity;
-    private float[] cols1;
-    private float[] conv1;
-    private float[] cols2;
-    private float[] x;
-    private float[] h;
-    private float[] q;
-    private float[] k;
-    private float[] v;
-    private float[] a;
-    private float[] m;
-    /** Views of {@code q}, of {@code k} and {@code v}, and of {@code a} for the attention, remade with them. */
-    private RowView queries;
-    private KeyValueView keysValues;
-    private RowView context;
+    private final int concurrentCalls;
+    /** Permits for calls in flight: bounds the buffer sets as well as the calls. */
+    private final Semaphore calls;
+    private final ConcurrentLinkedQueue<EncoderBuffers> idle = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger buffersMade = new AtomicInteger();
 
-    /** An encoder over {@code weights}, running its kernels on {@code par}. */
+    /** An encoder over {@code weights}, running its kernels on {@code par}, one call at a time. */
     public WhisperEncoder(WhisperWeights weights, ParallelLoop par) {
+        this(weights, par, 1);
+    }
+
+    /**
+     * An encoder over {@code weights}, running its kernels on {@code par}, serving up to {@code concurrentCalls}
+     * calls at once.
+     *
+     * @throws IllegalArgumentException if {@code concurrentCalls} is below 1
+     */
+    public WhisperEncoder(WhisperWeights weights, ParallelLoop par, int concurrentCalls) {
         this.w = Objects.requireNonNull(weights, "weights");
         this.par = Objects.requireNonNull(par, "par");
+        if (concurrentCalls < 1) {
+            throw new IllegalArgumentException("concurrentCalls must be >= 1, was " + concurrentCalls);
+        }
         WhisperHyperParams hp = weights.hparams();
         this.nState = hp.nAudioState();
         this.heads = new HeadLayout(hp.nAudioHead(), nState / hp.nAudioHead());
         this.nMels = hp.nMels();
+        this.concurrentCalls = concurrentCalls;
+        this.calls = new Semaphore(concurrentCalls, true);
     }
 
     /** The longest window, in encoder frames (1500 for 30 s). */
@@ -61,6 +67,16 @@ public final class WhisperEncoder {
     /** Width of one encoder frame ({@code n_audio_state}). */
     public int width() {
         return nState;
+    }
+
+    /** How many calls may run at once. */
+    public int concurrentCalls() {
+        return concurrentCalls;
+    }
+
+    /** Sets of work buffers made so far (memory held between calls); never more than {@link #concurrentCalls()}. */
+    public int workBuffers() {
+        return buffersMade.get();
     }
 
     /**
@@ -77,16 +93,40 @@ public final class WhisperEncoder {
     }
 
     /** As {@link #encode(float[], int)}, writing into {@code out} (at least {@code frames * width()} values). */
-    public synchronized void encode(float[] mel, int frames, float[] out) {
+    public void encode(float[] mel, int frames, float[] out) {
         if (frames < 1 || frames > maxFrames()) {
             throw new IllegalArgumentException("frames " + frames + " outside 1.." + maxFrames());
         }
-        int melFrames = 2 * frames;
-        if (mel.length < nMels * melFrames || out.length < frames * nState) {
+        if (mel.length < nMels * 2 * frames || out.length < frames * nState) {
             throw new IllegalArgumentException("mel or out too short for " + frames + " frames");
         }
-        ensure(frames);
+        calls.acquireUninterruptibly();
+        try {
+            // a permit guarantees a set: sets made never exceed the permits, and a set is idle unless its call runs
+            EncoderBuffers b = idle.poll();
+            if (b == null) {
+                b = new EncoderBuffers(nState, nMels);
+                buffersMade.incrementAndGet();
+            }
+            try {
+                b.ensure(frames);
+                run(b, mel, frames, out);
+            } finally {
+                idle.add(b);
+            }
+        } finally {
+            calls.release();
+        }
+    }
+
+    private void run(EncoderBuffers b, float[] mel, int frames, float[] out) {
+        int melFrames = 2 * frames;
         int ns = nState;
+        float[] cols1 = b.cols1;
+        float[] conv1 = b.conv1;
+        float[] cols2 = b.cols2;
+        float[] x = b.x;
+        float[] h = b.h;
         // conv1 (k=3, pad 1) as a product with an im2col copy: row t holds mel[c][t+kk-1] at c*3+kk.
         int w1 = 3 * nMels;
         par.forRange(melFrames, 64, (from, to) -> {
@@ -126,39 +166,18 @@ public final class WhisperEncoder {
         Activations.gelu(par, x, frames * ns);
         VectorMath.add(w.encoderPositions, 0, x, 0, frames * ns);
 
-        for (WhisperWeights.EncoderBlock b : w.encoderBlocks) {
-            WhisperWeights.Attention at = b.attn();
+        for (WhisperWeights.EncoderBlock blk : w.encoderBlocks) {
+            WhisperWeights.Attention at = blk.attn();
             Norms.layerNorm(par, x, frames, ns, at.lnWeight(), at.lnBias(), h);
-            MatMul.matmul(par, h, frames, at.query(), at.queryBias(), q);
-            MatMul.matmul(par, h, frames, at.key(), null, k);
-            MatMul.matmul(par, h, frames, at.value(), at.valueBias(), v);
-            MultiHeadAttention.attention(par, heads, queries, frames, keysValues, frames, -1, context, null,
-                    attnScratch);
-            MatMul.matmul(par, a, frames, at.out(), at.outBias(), h);
+            MatMul.matmul(par, h, frames, at.query(), at.queryBias(), b.q);
+            MatMul.matmul(par, h, frames, at.key(), null, b.k);
+            MatMul.matmul(par, h, frames, at.value(), at.valueBias(), b.v);
+            MultiHeadAttention.attention(par, heads, b.queries, frames, b.keysValues, frames, -1, b.context, null,
+                    b.attention);
+            MatMul.matmul(par, b.a, frames, at.out(), at.outBias(), h);
             VectorMath.add(h, 0, x, 0, frames * ns);
-            b.mlp().addTo(par, x, frames, ns, h, m);
+            blk.mlp().addTo(par, x, frames, ns, h, b.m);
         }
         Norms.layerNorm(par, x, frames, ns, w.lnPostWeight, w.lnPostBias, out);
-    }
-
-    private void ensure(int frames) {
-        if (frames <= capacity) {
-            return;
-        }
-        int ns = nState;
-        cols1 = new float[2 * frames * 3 * nMels];
-        conv1 = new float[2 * frames * ns];
-        cols2 = new float[frames * 3 * ns];
-        x = new float[frames * ns];
-        h = new float[frames * ns];
-        q = new float[frames * ns];
-        k = new float[frames * ns];
-        v = new float[frames * ns];
-        a = new float[frames * ns];
-        m = new float[frames * 4 * ns];
-        queries = new RowView(q, ns);
-        keysValues = new KeyValueView(k, ns, 1, v, ns);
-        context = new RowView(a, ns);
-        capacity = frames;
     }
 }

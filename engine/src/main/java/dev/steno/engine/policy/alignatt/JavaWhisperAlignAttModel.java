@@ -17,7 +17,8 @@ import java.util.Objects;
  * the full 30 s), a {@link DecoderState} per stream with the alignment heads' cross-attention recorded, and
  * whisper.cpp's logit rules for decoding without timestamps.
  *
- * <p>Thread-safe: the parts are shared (the encoder serves one call at a time), each decoder is one stream's.
+ * <p>Thread-safe: the parts are shared (the encoder serves as many calls at once as it was built for), each decoder
+ * is one stream's.
  */
 public final class JavaWhisperAlignAttModel implements AlignAttModel {
     private final WhisperEncoder encoder;

@@ -95,21 +95,35 @@ public interface ParallelLoop {
      * balance. The caller never waits for a helper the pool has not started: it runs the unclaimed tasks itself.
      */
     static ParallelLoop of(ForkJoinPool pool) {
+        return of(pool, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #of(ForkJoinPool)}, each call on at most {@code maxThreads} threads (the caller included): when
+     * several threads call kernels at once (one per inference worker), each takes its share of the pool instead of
+     * every call asking for all of it.
+     *
+     * @throws IllegalArgumentException if {@code maxThreads} is below 1
+     */
+    static ParallelLoop of(ForkJoinPool pool, int maxThreads) {
         Objects.requireNonNull(pool, "pool");
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("maxThreads must be >= 1, was " + maxThreads);
+        }
         return new ParallelLoop() {
             @Override
             public int parallelism() {
-                return threads(pool);
+                return Math.min(maxThreads, threads(pool));
             }
 
             @Override
             public Team team() {
-                return new SpinTeam(pool, threads(pool) - 1);
+                return new SpinTeam(pool, parallelism() - 1);
             }
 
             @Override
             public void forEach(int tasks, IntConsumer body) {
-                int workers = Math.min(tasks, threads(pool));
+                int workers = Math.min(tasks, parallelism());
                 if (workers <= 1) {
                     for (int i = 0; i < tasks; i++) {
                         body.accept(i);

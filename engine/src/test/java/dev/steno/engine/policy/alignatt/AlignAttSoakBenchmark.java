@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Memory over a long stream: ten minutes of jfk.wav looped through one AlignAtt session (1 s steps, as fast as
- * possible) on a random micro model with the {@link SpeechLikeModel} workload, so words are committed, the window
+ * possible) on a random micro model with the {@link SpeechEmulation} workload, so words are committed, the window
  * scrolls and the context fills as with speech. Prints the heap in use after a full GC every simulated minute; it
  * should stay flat apart from the committed transcript itself. Not run by the test suite:
  * <pre>
@@ -42,13 +42,11 @@ public class AlignAttSoakBenchmark {
         int words = 0;
         try (JavaWhisperRecognizer recognizer = JavaWhisperRecognizer.load(file,
                 new JavaWhisperRecognizer.JavaWhisperConfig(true, true), null)) {
-            AlignAttPolicy[] self = new AlignAttPolicy[1];
-            AlignAttModel model = new SpeechLikeModel(new JavaWhisperAlignAttModel(recognizer),
-                    () -> self[0].bufferStartSeconds(), RandomGgmlWhisper.Config.MICRO.nVocab());
             // -jvmArgsAppend -Dsteno.beams=3 soaks the beam search
-            self[0] = new AlignAttPolicy(model, AlignAttConfig.builder().language("en")
-                    .beams(Integer.getInteger("steno.beams", 1)).build());
-            TranscriptionStream session = StreamBuilder.withPolicy(self[0]).clock(() -> 0).build();
+            AlignAttPolicy policy = SpeechEmulation.policy(new JavaWhisperAlignAttModel(recognizer),
+                    AlignAttConfig.builder().language("en").beams(Integer.getInteger("steno.beams", 1)).build(),
+                    SpeechEmulation.DEFAULT_TOKENS_PER_SECOND);
+            TranscriptionStream session = StreamBuilder.withPolicy(policy).clock(() -> 0).build();
             int position = 0;
             Runtime rt = Runtime.getRuntime();
             for (int second = 1; second <= 600; second++) {
@@ -64,8 +62,8 @@ public class AlignAttSoakBenchmark {
                     words = session.committedWords().size();
                     System.out.printf(Locale.ROOT, "%n[soak] %3d s of audio: heap used %.1f MB, %d words committed, "
                                     + "window %.1f s, context %d tokens%n", second,
-                            (rt.totalMemory() - rt.freeMemory()) / 1e6, words, self[0].bufferedSeconds(),
-                            self[0].contextTokens().length);
+                            (rt.totalMemory() - rt.freeMemory()) / 1e6, words, policy.bufferedSeconds(),
+                            policy.contextTokens().length);
                 }
             }
             session.finish();

@@ -60,7 +60,7 @@ public class PolicyStepBenchmark {
     public String policy;
 
     /**
-     * {@code random}: the random-weight model as it decodes. {@code speech}: AlignAtt through {@link SpeechLikeModel}
+     * {@code random}: the random-weight model as it decodes. {@code speech}: AlignAtt through {@link SpeechEmulation}
      * (the model's compute, a speech-like token stream and attention); LocalAgreement on a model whose decoder emits
      * end-of-text at once (the lower bound of its cost: mel, encoder and one decoder pass).
      */
@@ -96,15 +96,11 @@ public class PolicyStepBenchmark {
         clip = WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(16000).samples();
         if (policy.startsWith("alignatt")) {
             AlignAttModel alignAtt = new JavaWhisperAlignAttModel(recognizer);
-            AlignAttPolicy[] self = new AlignAttPolicy[1];
-            if (speech) {
-                alignAtt = new SpeechLikeModel(alignAtt, () -> self[0].bufferStartSeconds(), cfg.nVocab(),
-                        prefill.equals("sequential"));
-            }
-            self[0] = new AlignAttPolicy(alignAtt, AlignAttConfig.builder()
+            AlignAttConfig config = AlignAttConfig.builder()
                     .language("en").audioMaxLenSeconds(window).shrinkEncoderWindow(!policy.endsWith("full"))
-                    .beams(beams).build());
-            streaming = self[0];
+                    .beams(beams).build();
+            streaming = speech ? SpeechEmulation.policy(alignAtt, config, SpeechEmulation.DEFAULT_TOKENS_PER_SECOND,
+                    prefill.equals("sequential")) : new AlignAttPolicy(alignAtt, config);
         } else {
             streaming = new LocalAgreementPolicy(recognizer, LocalAgreementConfig.builder().language("en")
                     .bufferTrimmingSec(window).maxBufferSeconds(window).build());

@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>It records what the policy asked: every encode call's audio length and every decoder feed, per step.
  */
 final class ScriptedAlignAttModel implements AlignAttModel {
-    static final int BOX = 7;
+    static final int BOX = SpeechEmulation.ATTENTION_BOX;
     private final List<byte[]> vocab = new ArrayList<>();
     private final Map<String, Integer> ids = new HashMap<>();
     private final int eot;
@@ -298,12 +298,7 @@ final class ScriptedAlignAttModel implements AlignAttModel {
 
         @Override
         public void attention(int head, int row, float[] into, int count) {
-            Arrays.fill(into, 0, count, 1f / frames);
-            if (row == lastRows - 1 && lastFrame >= 0) {
-                for (int f = lastFrame; f < Math.min(count, lastFrame + BOX); f++) {
-                    into[f] += 0.5f / BOX;
-                }
-            }
+            SpeechEmulation.scriptedAttention(into, count, frames, row == lastRows - 1 ? lastFrame : -1);
         }
 
         @Override
