@@ -20,16 +20,11 @@ public final class Activations {
      * x; this evaluates it in float. OpenAI's PyTorch model uses the exact erf form; the two differ by under 1e-3.)
      */
     public static void gelu(ParallelLoop par, float[] x, int len) {
-        gelu(par, x, 0, len);
-    }
-
-    /** As {@link #gelu(ParallelLoop, float[], int)} over {@code x[off .. off+len)}. */
-    public static void gelu(ParallelLoop par, float[] x, int off, int len) {
         if (len <= 16384) {
-            geluRange(x, off, off + len);
+            geluRange(x, 0, len);
             return;
         }
-        par.forRange(len, 16384, (from, to) -> geluRange(x, off + from, off + to));
+        par.forRange(len, 16384, (from, to) -> geluRange(x, from, to));
     }
 
     static void geluRange(float[] x, int from, int to) {

@@ -7,6 +7,7 @@ import static dev.steno.engine.whisper.nn.VectorMath.widenHalf;
 
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /** A {@link Matrix} of IEEE binary16 values, kept as their bit patterns and widened to float in the kernels. */
 public final class F16Matrix extends Matrix {
@@ -62,10 +63,10 @@ public final class F16Matrix extends Matrix {
                 c2 = widenHalf(w, w2 + k).fma(xv, c2);
                 c3 = widenHalf(w, w3 + k).fma(xv, c3);
             }
-            float s0 = VectorMath.sum(c0);
-            float s1 = VectorMath.sum(c1);
-            float s2 = VectorMath.sum(c2);
-            float s3 = VectorMath.sum(c3);
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
+            float s1 = c1.reduceLanes(VectorOperators.ADD);
+            float s2 = c2.reduceLanes(VectorOperators.ADD);
+            float s3 = c3.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) {
                 float xk = x[xo + k];
                 s0 += xk * Float.float16ToFloat(w[w0 + k]);
@@ -81,17 +82,12 @@ public final class F16Matrix extends Matrix {
             for (int k = 0; k < kv; k += L) {
                 c0 = widenHalf(w, w0 + k).fma(FloatVector.fromArray(S, x, xo + k), c0);
             }
-            float s0 = VectorMath.sum(c0);
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) {
                 s0 += x[xo + k] * Float.float16ToFloat(w[w0 + k]);
             }
             y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
-    }
-
-    @Override
-    void gemvStreams(float[] x, int n, float[] bias, float[] y, int from, int st) {
-        BatchedMatMul.f16(bits, cols(), rows(), x, n, bias, y, from, st);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static dev.steno.engine.whisper.nn.VectorMath.S;
 
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /** A {@link Matrix} of single-precision values. */
 public final class F32Matrix extends Matrix {
@@ -56,10 +57,10 @@ public final class F32Matrix extends Matrix {
                 c2 = FloatVector.fromArray(S, w, w2 + k).fma(xv, c2);
                 c3 = FloatVector.fromArray(S, w, w3 + k).fma(xv, c3);
             }
-            float s0 = VectorMath.sum(c0);
-            float s1 = VectorMath.sum(c1);
-            float s2 = VectorMath.sum(c2);
-            float s3 = VectorMath.sum(c3);
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
+            float s1 = c1.reduceLanes(VectorOperators.ADD);
+            float s2 = c2.reduceLanes(VectorOperators.ADD);
+            float s3 = c3.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) {
                 float xk = x[xo + k];
                 s0 += xk * w[w0 + k];
@@ -73,11 +74,6 @@ public final class F32Matrix extends Matrix {
             float s0 = VectorMath.dot(x, xo, w, o * in, in);
             y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
-    }
-
-    @Override
-    void gemvStreams(float[] x, int n, float[] bias, float[] y, int from, int st) {
-        BatchedMatMul.f32(values, cols(), rows(), x, n, bias, y, from, st);
     }
 
     @Override

@@ -76,48 +76,16 @@ public final class MatMul {
      * into chunks for the parallel loop only when the product is large enough to repay a task hand-off.
      */
     static void matvec(ParallelLoop par, float[] x, int n, Matrix w, float[] bias, float[] y) {
-        matvec(par, x, n, w, bias, y, gemvChunk(par, w, n), false);
-    }
-
-    /**
-     * {@code n} independent one-row products {@code y[i] = w x[i] + bias} in one pass over the weights, each row
-     * computed exactly as {@code matmul(par, x[i], 1, w, bias, y[i])} computes it (same output chunks, same
-     * accumulation order, so the same bits): a batch of decoder steps of different sequences (beams, sessions) then
-     * gives each sequence the logits it would get alone. Weight rows are streamed once and dotted with every input
-     * row while they are in the first-level cache ({@link BatchedMatMul}).
-     */
-    public static void matvecRows(ParallelLoop par, float[] x, int n, Matrix w, float[] bias, float[] y) {
         int in = w.cols();
         int out = w.rows();
-        if (x.length < (long) n * in || y.length < (long) n * out || (bias != null && bias.length < out)) {
-            throw new IllegalArgumentException("matvecRows: arrays too short for n=" + n + " " + out + "x" + in);
-        }
-        if (n <= 0) {
-            return;
-        }
-        // the chunks of a one-row product: an F32 chunk's last rows take another summation order than its streams
-        matvec(par, x, n, w, bias, y, gemvChunk(par, w, 1), n > 1);
-    }
-
-    /** Output rows per matrix-vector task for {@code n} input rows; all rows when the product runs serially. */
-    private static int gemvChunk(ParallelLoop par, Matrix w, int n) {
-        int out = w.rows();
-        long work = (long) out * w.cols() * n;
+        long work = (long) out * in * n;
         if (work < GEMV_SERIAL_WORK || par.parallelism() <= 1) {
-            return out;
+            gemvRange(x, n, w, bias, y, 0, out);
+            return;
         }
         int tasks = par.parallelism() * GEMV_TASKS_PER_THREAD;
         int chunk = Math.max(GEMV_MIN_CHUNK, (out + tasks - 1) / tasks);
-        return (chunk + Matrix.GEMV_ROWS - 1) / Matrix.GEMV_ROWS * Matrix.GEMV_ROWS;
-    }
-
-    private static void matvec(ParallelLoop par, float[] x, int n, Matrix w, float[] bias, float[] y, int chunk,
-                               boolean rows) {
-        int out = w.rows();
-        if (chunk >= out) {
-            range(x, n, w, bias, y, 0, out, rows);
-            return;
-        }
+        chunk = (chunk + Matrix.GEMV_ROWS - 1) / Matrix.GEMV_ROWS * Matrix.GEMV_ROWS;
         GemvJob job = GEMV_JOB.get();
         job.x = x;
         job.n = n;
@@ -125,7 +93,6 @@ public final class MatMul {
         job.bias = bias;
         job.y = y;
         job.chunk = chunk;
-        job.rows = rows;
         try {
             par.forEach((out + chunk - 1) / chunk, job);
         } finally {
@@ -133,15 +100,6 @@ public final class MatMul {
             job.w = null;
             job.bias = null;
             job.y = null;
-        }
-    }
-
-    private static void range(float[] x, int n, Matrix w, float[] bias, float[] y, int from, int to,
-                              boolean rows) {
-        if (rows) {
-            BatchedMatMul.gemvRangeRows(x, n, w, bias, y, from, to);
-        } else {
-            gemvRange(x, n, w, bias, y, from, to);
         }
     }
 
@@ -300,11 +258,10 @@ public final class MatMul {
         float[] bias;
         float[] y;
         int chunk;
-        boolean rows;
 
         @Override
         public void accept(int t) {
-            range(x, n, w, bias, y, t * chunk, Math.min(w.rows(), (t + 1) * chunk), rows);
+            gemvRange(x, n, w, bias, y, t * chunk, Math.min(w.rows(), (t + 1) * chunk));
         }
     }
 }

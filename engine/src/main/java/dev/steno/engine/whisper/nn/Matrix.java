@@ -60,14 +60,6 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     abstract void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to);
 
     /**
-     * The row streams of {@link #gemvRange} (rows {@code from .. from + 4st - 1}, in {@link #GEMV_ROWS} streams
-     * {@code st} rows apart) for {@code n} input rows at once: input row i at {@code x[i*cols]}, its outputs at
-     * {@code y[i*rows]}; each output bit for bit as {@link #gemvRange} computes it. The bodies are in
-     * {@link BatchedMatMul}, one per storage type.
-     */
-    abstract void gemvStreams(float[] x, int n, float[] bias, float[] y, int from, int st);
-
-    /**
      * Packs rows {@code o0 .. o0+n-1}, transposed and widened: {@code dst[k*NR + j] = w[o0+j][k]} for j below n and
      * k below {@link #cols()}, with {@code NR} = {@link MatMul#NR}; columns n and up of the panel are left as they
      * are.

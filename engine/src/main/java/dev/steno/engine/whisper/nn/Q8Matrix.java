@@ -3,10 +3,12 @@ package dev.steno.engine.whisper.nn;
 import static dev.steno.engine.whisper.nn.MatMul.NR;
 import static dev.steno.engine.whisper.nn.VectorMath.L;
 import static dev.steno.engine.whisper.nn.VectorMath.S;
-import static dev.steno.engine.whisper.nn.VectorMath.widenQ8;
+import static dev.steno.engine.whisper.nn.VectorMath.SB;
 
 import java.nio.ByteBuffer;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * A {@link Matrix} in ggml's q8_0 format: int8 values in blocks of {@link #BLOCK} along a row, one float scale per
@@ -94,20 +96,20 @@ public final class Q8Matrix extends Matrix {
                 FloatVector p3 = FloatVector.zero(S);
                 for (int k = k0; k < k0 + BLOCK; k += L) {
                     FloatVector xv = FloatVector.fromArray(S, x, xo + k);
-                    p0 = widenQ8(q, w0 + k).fma(xv, p0);
-                    p1 = widenQ8(q, w0 + st * in + k).fma(xv, p1);
-                    p2 = widenQ8(q, w0 + 2 * st * in + k).fma(xv, p2);
-                    p3 = widenQ8(q, w0 + 3 * st * in + k).fma(xv, p3);
+                    p0 = widen(q, w0 + k).fma(xv, p0);
+                    p1 = widen(q, w0 + st * in + k).fma(xv, p1);
+                    p2 = widen(q, w0 + 2 * st * in + k).fma(xv, p2);
+                    p3 = widen(q, w0 + 3 * st * in + k).fma(xv, p3);
                 }
                 c0 = p0.fma(FloatVector.broadcast(S, scale[b0 + blk]), c0);
                 c1 = p1.fma(FloatVector.broadcast(S, scale[b0 + sb + blk]), c1);
                 c2 = p2.fma(FloatVector.broadcast(S, scale[b0 + 2 * sb + blk]), c2);
                 c3 = p3.fma(FloatVector.broadcast(S, scale[b0 + 3 * sb + blk]), c3);
             }
-            float s0 = VectorMath.sum(c0);
-            float s1 = VectorMath.sum(c1);
-            float s2 = VectorMath.sum(c2);
-            float s3 = VectorMath.sum(c3);
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
+            float s1 = c1.reduceLanes(VectorOperators.ADD);
+            float s2 = c2.reduceLanes(VectorOperators.ADD);
+            float s3 = c3.reduceLanes(VectorOperators.ADD);
             storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
@@ -118,18 +120,18 @@ public final class Q8Matrix extends Matrix {
                 int k0 = blk * BLOCK;
                 FloatVector p0 = FloatVector.zero(S);
                 for (int k = k0; k < k0 + BLOCK; k += L) {
-                    p0 = widenQ8(q, w0 + k).fma(FloatVector.fromArray(S, x, xo + k), p0);
+                    p0 = widen(q, w0 + k).fma(FloatVector.fromArray(S, x, xo + k), p0);
                 }
                 c0 = p0.fma(FloatVector.broadcast(S, scale[b0 + blk]), c0);
             }
-            float s0 = VectorMath.sum(c0);
+            float s0 = c0.reduceLanes(VectorOperators.ADD);
             y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
     }
 
-    @Override
-    void gemvStreams(float[] x, int n, float[] bias, float[] y, int from, int st) {
-        BatchedMatMul.q8(quants, scales, cols(), rows(), x, n, bias, y, from, st);
+    /** {@code L} int8 values at {@code q[off]}, widened to float in registers. */
+    private static FloatVector widen(byte[] q, int off) {
+        return (FloatVector) ByteVector.fromArray(SB, q, off).convertShape(VectorOperators.B2F, S, 0);
     }
 
     @Override

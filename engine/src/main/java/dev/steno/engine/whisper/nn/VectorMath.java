@@ -1,12 +1,10 @@
 package dev.steno.engine.whisper.nn;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,34 +25,7 @@ public final class VectorMath {
     private static final int HALF_MASK = 0x8FFFE000;
     private static final float HALF_SCALE = 0x1p112f;
 
-    /** Lane permutations of {@link #sum}: fold k adds lane {@code i + L/2^(k+1)} to lane i. */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
-
     private VectorMath() {
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int n = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] f = new VectorShuffle[n];
-        for (int k = 0; k < n; k++) {
-            int half = L >> (k + 1);
-            f[k] = VectorShuffle.fromOp(S, i -> (i + half) % L);
-        }
-        return f;
-    }
-
-    /**
-     * The sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order open, and HotSpot
-     * uses another one in compiled code than in the interpreter, so the same product gave other bits before and
-     * after warm-up; with a fixed order every kernel that sums the same values the same way gets the same bits at
-     * any time (a batch of decoder steps then matches the steps run one by one).
-     */
-    static float sum(FloatVector v) {
-        for (VectorShuffle<Float> f : FOLDS) {
-            v = v.add(v.rearrange(f));
-        }
-        return v.lane(0);
     }
 
     /** Dot product of {@code len} values. */
@@ -69,7 +40,7 @@ public final class VectorMath {
         for (; k + L <= len; k += L) {
             s0 = FloatVector.fromArray(S, a, ao + k).fma(FloatVector.fromArray(S, b, bo + k), s0);
         }
-        float s = sum(s0.add(s1));
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; k < len; k++) {
             s += a[ao + k] * b[bo + k];
         }
@@ -96,11 +67,6 @@ public final class VectorMath {
     static FloatVector widenHalf(short[] w, int off) {
         IntVector bits = (IntVector) ShortVector.fromArray(SH, w, off).convertShape(VectorOperators.S2I, SI, 0);
         return bits.lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
-    }
-
-    /** {@code L} int8 values at {@code q[off]} (q8_0 quants), widened to float in registers. */
-    static FloatVector widenQ8(byte[] q, int off) {
-        return (FloatVector) ByteVector.fromArray(SB, q, off).convertShape(VectorOperators.B2F, S, 0);
     }
 
     /** {@code dst[dOff + i] = binary16(src[sOff + i])} for i below len (round to nearest even). */
