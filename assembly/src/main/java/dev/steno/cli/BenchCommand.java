@@ -7,6 +7,7 @@ import dev.steno.engine.policy.alignatt.SpeechEmulation;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.session.WorkerPlan;
 import dev.steno.engine.stream.StreamingPolicies;
+import dev.steno.engine.whisper.DecoderBatcher;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
@@ -110,7 +111,7 @@ final class BenchCommand implements Runnable {
                     : String.format(Locale.ROOT, "decoding: emulated speech, %.2f tokens/s scripted, attention along "
                             + "the audio", emulateSpeech));
             out.println("sessions  max-lag-s  p95-lag-s  last-frame-to-ready-s(max)  rss-MB  inference-RTF  dropped-s"
-                    + "  words/s");
+                    + "  words/s  batch-rows");
             UnaryOperator<StreamingPolicies> decoding = emulateSpeech == null ? UnaryOperator.identity()
                     : p -> emulated(p, emulateSpeech);
             for (int n : counts) {
@@ -120,7 +121,7 @@ final class BenchCommand implements Runnable {
                              service)) {
                     server.start();
                     service.warmUp(new float[16000]);
-                    out.println(run(n, server.uri(), pcm, service.scheduler()));
+                    out.println(run(n, server.uri(), pcm, service.scheduler(), service.streams().policies()));
                     out.flush();
                 }
             }
@@ -135,7 +136,9 @@ final class BenchCommand implements Runnable {
             }
         }
 
-        private String run(int n, URI base, byte[] pcm, InferenceScheduler scheduler) throws Exception {
+        private String run(int n, URI base, byte[] pcm, InferenceScheduler scheduler, StreamingPolicies policies)
+                throws Exception {
+            DecoderBatcher.Counts before = policies.decoderBatches().orElse(new DecoderBatcher.Counts(0, 0));
             URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "asr?language=en");
             HttpClient http = HttpClient.newHttpClient();
             ExecutorService pool = Executors.newFixedThreadPool(n + 1);
@@ -175,9 +178,12 @@ final class BenchCommand implements Runnable {
             double p95 = sorted.isEmpty() ? 0 : sorted.get((int) Math.floor(0.95 * (sorted.size() - 1)));
             var stats = scheduler.stats();
             double audioSeconds = pcm.length / 2 / 16000.0;
-            return String.format(Locale.ROOT, "%8d  %9.2f  %9.2f  %26.2f  %6.0f  %13.3f  %9.2f  %7.2f", n, max, p95,
-                    worstTail, maxRss[0] / 1024.0, stats.realTimeFactor(), stats.droppedAudioSeconds(),
-                    words / (n * audioSeconds));
+            DecoderBatcher.Counts after = policies.decoderBatches().orElse(before);
+            double batchRows = new DecoderBatcher.Counts(after.batches() - before.batches(),
+                    after.rows() - before.rows()).meanRows();
+            return String.format(Locale.ROOT, "%8d  %9.2f  %9.2f  %26.2f  %6.0f  %13.3f  %9.2f  %7.2f  %10.2f", n, max,
+                    p95, worstTail, maxRss[0] / 1024.0, stats.realTimeFactor(), stats.droppedAudioSeconds(),
+                    words / (n * audioSeconds), batchRows);
         }
 
         /**

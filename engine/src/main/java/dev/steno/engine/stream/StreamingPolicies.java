@@ -10,6 +10,7 @@ import dev.steno.engine.policy.alignatt.AlignAttModel;
 import dev.steno.engine.policy.alignatt.AlignAttPolicy;
 import dev.steno.engine.policy.alignatt.JavaWhisperAlignAttModel;
 import dev.steno.engine.policy.alignatt.SpeechEmulation;
+import dev.steno.engine.whisper.DecoderBatcher;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -146,6 +147,14 @@ public final class StreamingPolicies {
         }
         return new LocalAgreementPolicy(recognizer,
                 language == null ? localAgreement : localAgreement.toBuilder().language(language).build());
+    }
+
+    /**
+     * The decoder batches of the streams so far (SimulStreaming on the Java backend), empty for other policies.
+     */
+    public Optional<DecoderBatcher.Counts> decoderBatches() {
+        return alignAttModel instanceof JavaWhisperAlignAttModel java ? Optional.of(java.batchCounts())
+                : Optional.empty();
     }
 
     /** True when streams run SimulStreaming. */

@@ -130,6 +130,24 @@ public final class DecoderBatcher {
         return rows.sum();
     }
 
+    /** Both counts at once. */
+    public Counts counts() {
+        return new Counts(batches.sum(), rows.sum());
+    }
+
+    /**
+     * Decoder batches run and the rows they stepped.
+     *
+     * @param batches batches run
+     * @param rows    rows stepped
+     */
+    public record Counts(long batches, long rows) {
+        /** Rows per batch on average, 0 before the first batch. */
+        public double meanRows() {
+            return batches == 0 ? 0 : (double) rows / batches;
+        }
+    }
+
     // ---- all below with the lock held
 
     private void enqueue(DecoderState state, int token) {

@@ -71,9 +71,9 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         this.batcher = new DecoderBatcher(decoder, gate, MAX_BATCH_ROWS);
     }
 
-    /** Decoder batches run so far and the rows they stepped (rows / batches: the mean batch). */
-    public long[] batchCounts() {
-        return new long[] {batcher.batches(), batcher.rows()};
+    /** Decoder batches run so far and the rows they stepped. */
+    public DecoderBatcher.Counts batchCounts() {
+        return batcher.counts();
     }
 
     @Override
