@@ -4,58 +4,70 @@ import static dev.steno.engine.whisper.nn.MatMul.NR;
 import static dev.steno.engine.whisper.nn.VectorMath.L;
 import static dev.steno.engine.whisper.nn.VectorMath.S;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
-/** A {@link Matrix} of single-precision values. */
+/** A {@link Matrix} of single-precision values (4 little-endian bytes each). */
 public final class F32Matrix extends Matrix {
-    private final float[] values;
-
-    /** Wraps {@code rows * cols} values, row-major (not copied). */
-    public F32Matrix(float[] values, int rows, int cols) {
-        super(rows, cols, values.length);
-        this.values = values;
+    /** Reads {@code rows * cols} little-endian floats in place from {@code data} (not copied). */
+    public F32Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, 4L * cols);
     }
 
-    /** Reads {@code rows * cols} little-endian floats from {@code data}'s position. */
+    /** Copies {@code rows * cols} values, row-major. */
+    public F32Matrix(float[] values, int rows, int cols) {
+        this(copy(values, rows, cols), rows, cols);
+    }
+
+    /** Reads {@code rows * cols} little-endian floats in place from {@code data}'s position (not copied). */
     public static F32Matrix read(ByteBuffer data, int rows, int cols) {
-        float[] f = new float[Math.multiplyExact(rows, cols)];
-        littleEndian(data).asFloatBuffer().get(f);
-        return new F32Matrix(f, rows, cols);
+        return new F32Matrix(segment(data, 4L * rows * cols), rows, cols);
+    }
+
+    private static MemorySegment copy(float[] values, int rows, int cols) {
+        if ((long) rows * cols != values.length) {
+            throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
+        }
+        MemorySegment s = newHeapSegment(4L * values.length);
+        MemorySegment.copy(values, 0, s, F32, 0, values.length);
+        return s;
     }
 
     @Override
     public float get(int r, int c) {
-        return values[r * cols() + c];
+        return data.get(F32, 4 * ((long) r * cols() + c));
     }
 
     @Override
     public void row(int r, float[] dst, int off) {
-        System.arraycopy(values, r * cols(), dst, off, cols());
+        MemorySegment.copy(data, F32, 4L * r * cols(), dst, off, cols());
     }
 
     @Override
     void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to) {
-        float[] w = values;
+        MemorySegment w = data;
         int in = cols();
+        long rowBytes = 4L * in;
         int kv = in - in % L;
         int st = (to - from) / GEMV_ROWS;
         for (int o = from; o < from + st; o++) {
-            int w0 = o * in;
-            int w1 = w0 + st * in;
-            int w2 = w1 + st * in;
-            int w3 = w2 + st * in;
+            long w0 = o * rowBytes;
+            long w1 = w0 + st * rowBytes;
+            long w2 = w1 + st * rowBytes;
+            long w3 = w2 + st * rowBytes;
             FloatVector c0 = FloatVector.zero(S);
             FloatVector c1 = FloatVector.zero(S);
             FloatVector c2 = FloatVector.zero(S);
             FloatVector c3 = FloatVector.zero(S);
             for (int k = 0; k < kv; k += L) {
                 FloatVector xv = FloatVector.fromArray(S, x, xo + k);
-                c0 = FloatVector.fromArray(S, w, w0 + k).fma(xv, c0);
-                c1 = FloatVector.fromArray(S, w, w1 + k).fma(xv, c1);
-                c2 = FloatVector.fromArray(S, w, w2 + k).fma(xv, c2);
-                c3 = FloatVector.fromArray(S, w, w3 + k).fma(xv, c3);
+                long kb = 4L * k;
+                c0 = FloatVector.fromMemorySegment(S, w, w0 + kb, LE).fma(xv, c0);
+                c1 = FloatVector.fromMemorySegment(S, w, w1 + kb, LE).fma(xv, c1);
+                c2 = FloatVector.fromMemorySegment(S, w, w2 + kb, LE).fma(xv, c2);
+                c3 = FloatVector.fromMemorySegment(S, w, w3 + kb, LE).fma(xv, c3);
             }
             float s0 = c0.reduceLanes(VectorOperators.ADD);
             float s1 = c1.reduceLanes(VectorOperators.ADD);
@@ -63,27 +75,48 @@ public final class F32Matrix extends Matrix {
             float s3 = c3.reduceLanes(VectorOperators.ADD);
             for (int k = kv; k < in; k++) {
                 float xk = x[xo + k];
-                s0 += xk * w[w0 + k];
-                s1 += xk * w[w1 + k];
-                s2 += xk * w[w2 + k];
-                s3 += xk * w[w3 + k];
+                long kb = 4L * k;
+                s0 += xk * w.get(F32, w0 + kb);
+                s1 += xk * w.get(F32, w1 + kb);
+                s2 += xk * w.get(F32, w2 + kb);
+                s3 += xk * w.get(F32, w3 + kb);
             }
             storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            float s0 = VectorMath.dot(x, xo, w, o * in, in);
+            float s0 = dot(x, xo, w, o * rowBytes, in);
             y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
     }
 
+    /** {@link VectorMath#dot} of {@code len} values of x with the floats at byte {@code wo} of w, summed alike. */
+    private static float dot(float[] x, int xo, MemorySegment w, long wo, int len) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int k = 0;
+        for (; k + 2 * L <= len; k += 2 * L) {
+            s0 = FloatVector.fromArray(S, x, xo + k).fma(FloatVector.fromMemorySegment(S, w, wo + 4L * k, LE), s0);
+            s1 = FloatVector.fromArray(S, x, xo + k + L)
+                    .fma(FloatVector.fromMemorySegment(S, w, wo + 4L * (k + L), LE), s1);
+        }
+        for (; k + L <= len; k += L) {
+            s0 = FloatVector.fromArray(S, x, xo + k).fma(FloatVector.fromMemorySegment(S, w, wo + 4L * k, LE), s0);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; k < len; k++) {
+            s += x[xo + k] * w.get(F32, wo + 4L * k);
+        }
+        return s;
+    }
+
     @Override
     void pack(int o0, int n, float[] dst) {
-        float[] f = values;
+        MemorySegment f = data;
         int in = cols();
         for (int j = 0; j < n; j++) {
-            int base = (o0 + j) * in;
+            long base = 4L * (o0 + j) * in;
             for (int k = 0, d = j; k < in; k++, d += NR) {
-                dst[d] = f[base + k];
+                dst[d] = f.get(F32, base + 4L * k);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.steno.engine.whisper.nn;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -15,8 +17,10 @@ import java.nio.ByteOrder;
  * panel for the blocked product of {@link MatMul#matmul}. The product dispatches on the type once per range or
  * panel; the loops inside stay specialised to one storage type.
  *
- * <p>The data is copied from the mapped file into the heap: the Vector API of Java 21 reads heap arrays (its
- * MemorySegment access is a preview API there).
+ * <p>The values are read in place from a {@link MemorySegment} in the ggml file's byte layout, little-endian: a
+ * segment of the mapped model file (no copy on the heap; the pages are shared with every process that maps the
+ * file), or a byte array's for matrices made from Java arrays. ggml's legacy format does not align tensors, so every
+ * access is an unaligned one (the vector loads are unaligned anyway).
  */
 public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     /**
@@ -26,15 +30,32 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
      */
     static final int GEMV_ROWS = 4;
 
+    /** Byte order of every ggml value. */
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** One single-precision value at any byte offset. */
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    /** One binary16 value (its bits) at any byte offset. */
+    static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
     private final int rows;
     private final int cols;
+    /** The values in ggml's layout, exactly the matrix's bytes. */
+    final MemorySegment data;
 
-    Matrix(int rows, int cols, int length) {
-        if (rows <= 0 || cols <= 0 || (long) rows * cols != length) {
+    /**
+     * @param rowBytes bytes of one stored row; {@code data} must hold exactly {@code rows} of them
+     */
+    Matrix(MemorySegment data, int rows, int cols, long rowBytes) {
+        if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
+        }
+        if (data.byteSize() != rows * rowBytes) {
+            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + rows * rowBytes
+                    + " bytes, got " + data.byteSize());
         }
         this.rows = rows;
         this.cols = cols;
+        this.data = data;
     }
 
     /** Number of rows (outputs of a Linear layer). */
@@ -83,8 +104,21 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
         y[yo + o + 3 * st] = s3;
     }
 
-    /** A little-endian view of {@code data} from its position (the caller's buffer keeps its position and order). */
-    static ByteBuffer littleEndian(ByteBuffer data) {
-        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * The first {@code bytes} bytes of {@code data} from its position, as a segment over the same memory (the
+     * caller's buffer keeps its position).
+     *
+     * @throws IllegalArgumentException if fewer remain
+     */
+    static MemorySegment segment(ByteBuffer data, long bytes) {
+        if (data.remaining() < bytes) {
+            throw new IllegalArgumentException("needs " + bytes + " bytes, " + data.remaining() + " remain");
+        }
+        return MemorySegment.ofBuffer(data).asSlice(0, bytes);
+    }
+
+    /** A segment of a new byte array holding {@code bytes} bytes, for matrices made from Java arrays. */
+    static MemorySegment newHeapSegment(long bytes) {
+        return MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
     }
 }
