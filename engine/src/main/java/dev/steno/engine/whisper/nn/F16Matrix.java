@@ -19,21 +19,12 @@ public final class F16Matrix extends Matrix {
 
     /** Copies {@code rows * cols} binary16 bit patterns, row-major. */
     public F16Matrix(short[] bits, int rows, int cols) {
-        this(copy(bits, rows, cols), rows, cols);
+        this(copyOf(bits, bits.length, F16, rows, cols), rows, cols);
     }
 
     /** Reads {@code rows * cols} little-endian binary16 values in place from {@code data}'s position (not copied). */
     public static F16Matrix read(ByteBuffer data, int rows, int cols) {
         return new F16Matrix(segment(data, 2L * rows * cols), rows, cols);
-    }
-
-    private static MemorySegment copy(short[] bits, int rows, int cols) {
-        if ((long) rows * cols != bits.length) {
-            throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
-        }
-        MemorySegment s = newHeapSegment(2L * bits.length);
-        MemorySegment.copy(bits, 0, s, F16, 0, bits.length);
-        return s;
     }
 
     @Override

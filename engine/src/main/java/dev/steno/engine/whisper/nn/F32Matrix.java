@@ -18,21 +18,12 @@ public final class F32Matrix extends Matrix {
 
     /** Copies {@code rows * cols} values, row-major. */
     public F32Matrix(float[] values, int rows, int cols) {
-        this(copy(values, rows, cols), rows, cols);
+        this(copyOf(values, values.length, F32, rows, cols), rows, cols);
     }
 
     /** Reads {@code rows * cols} little-endian floats in place from {@code data}'s position (not copied). */
     public static F32Matrix read(ByteBuffer data, int rows, int cols) {
         return new F32Matrix(segment(data, 4L * rows * cols), rows, cols);
-    }
-
-    private static MemorySegment copy(float[] values, int rows, int cols) {
-        if ((long) rows * cols != values.length) {
-            throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
-        }
-        MemorySegment s = newHeapSegment(4L * values.length);
-        MemorySegment.copy(values, 0, s, F32, 0, values.length);
-        return s;
     }
 
     @Override

@@ -117,6 +117,19 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
         return MemorySegment.ofBuffer(data).asSlice(0, bytes);
     }
 
+    /**
+     * A copy of {@code rows * cols} values of {@code array} (a float[] or short[], its length {@code length}) stored
+     * as {@code layout}, in a new byte array's segment: a matrix made from a Java array.
+     */
+    static MemorySegment copyOf(Object array, int length, ValueLayout layout, int rows, int cols) {
+        if ((long) rows * cols != length) {
+            throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
+        }
+        MemorySegment s = newHeapSegment(layout.byteSize() * length);
+        MemorySegment.copy(array, 0, s, layout, 0, length);
+        return s;
+    }
+
     /** A segment of a new byte array holding {@code bytes} bytes, for matrices made from Java arrays. */
     static MemorySegment newHeapSegment(long bytes) {
         return MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
