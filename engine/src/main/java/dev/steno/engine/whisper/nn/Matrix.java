@@ -1,9 +1,11 @@
 package dev.steno.engine.whisper.nn;
 
+import static dev.steno.engine.whisper.nn.VectorMath.LE;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * A weight matrix of {@code rows} rows of {@code cols} values, row-major, as ggml stores a 2-D tensor with
@@ -19,8 +21,19 @@ import java.nio.ByteOrder;
  *
  * <p>The values are read in place from a {@link MemorySegment} in the ggml file's byte layout, little-endian: a
  * segment of the mapped model file (no copy on the heap; the pages are shared with every process that maps the
- * file), or a byte array's for matrices made from Java arrays. ggml's legacy format does not align tensors, so every
- * access is an unaligned one (the vector loads are unaligned anyway).
+ * file), or, for matrices made from Java arrays, an off-heap copy. ggml's legacy format does not align tensors, so
+ * the scalar accesses use unaligned layouts (the vector loads are unaligned anyway). The kernels address values by
+ * index through {@link VectorMath}'s segment loads, as they would an array.
+ *
+ * <p>Reading a segment instead of a heap array costs a one-row product a few percent, from the Vector API's bounds
+ * check on each load: the offset is a {@code long}, and C2 turns that check into a 32-bit one at every entry of the
+ * inner loop (per {@link #GEMV_ROWS} weight rows, each row stream needing its own), where an array index is checked
+ * once before the loop. Measured with a one-row f16 product against main's array kernel (JDK 25, AVX-512, 2048x512
+ * and 384x384): 6 to 10 % slower, 0 to 2 % with the Vector API's bounds checks switched off
+ * ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}, a diagnosis, not a setting to run with). The segment's
+ * liveness check is hoisted out of the loops and the byte order folds away. Loop shapes that would enter the inner
+ * loop once per call (one loop over a whole row stream) were slower still: C2 neither unrolls them nor inlines them
+ * unrolled by hand.
  */
 public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     /**
@@ -30,8 +43,6 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
      */
     static final int GEMV_ROWS = 4;
 
-    /** Byte order of every ggml value. */
-    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** One single-precision value at any byte offset. */
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     /** One binary16 value (its bits) at any byte offset. */
@@ -40,7 +51,7 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     private final int rows;
     private final int cols;
     /** The values in ggml's layout, exactly the matrix's bytes. */
-    final MemorySegment data;
+    private final MemorySegment data;
 
     /**
      * @param rowBytes bytes of one stored row; {@code data} must hold exactly {@code rows} of them
@@ -56,6 +67,14 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
         this.rows = rows;
         this.cols = cols;
         this.data = data;
+    }
+
+    /**
+     * The values in ggml's layout, exactly the matrix's bytes (for the kernels of this package; each subclass says
+     * how its values are laid out).
+     */
+    final MemorySegment segment() {
+        return data;
     }
 
     /** Number of rows (outputs of a Linear layer). */
@@ -119,19 +138,23 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
 
     /**
      * A copy of {@code rows * cols} values of {@code array} (a float[] or short[], its length {@code length}) stored
-     * as {@code layout}, in a new byte array's segment: a matrix made from a Java array.
+     * as {@code layout}, in a new segment ({@link #newSegment}): a matrix made from a Java array.
      */
     static MemorySegment copyOf(Object array, int length, ValueLayout layout, int rows, int cols) {
         if ((long) rows * cols != length) {
             throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
         }
-        MemorySegment s = newHeapSegment(layout.byteSize() * length);
+        MemorySegment s = newSegment(layout.byteSize() * length);
         MemorySegment.copy(array, 0, s, layout, 0, length);
         return s;
     }
 
-    /** A segment of a new byte array holding {@code bytes} bytes, for matrices made from Java arrays. */
-    static MemorySegment newHeapSegment(long bytes) {
-        return MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
+    /**
+     * {@code bytes} zeroed bytes off the heap, freed once the matrix is unreachable: for matrices made from Java
+     * arrays. Not a byte array's segment: the Vector API's loads from heap segments ran 20 to 28 times slower than
+     * from native memory in the same kernels (JDK 25, f16 product of 51864x384 and 384x384).
+     */
+    static MemorySegment newSegment(long bytes) {
+        return Arena.ofAuto().allocate(bytes, 64);
     }
 }

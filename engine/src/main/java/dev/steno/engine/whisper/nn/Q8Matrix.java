@@ -3,12 +3,11 @@ package dev.steno.engine.whisper.nn;
 import static dev.steno.engine.whisper.nn.MatMul.NR;
 import static dev.steno.engine.whisper.nn.VectorMath.L;
 import static dev.steno.engine.whisper.nn.VectorMath.S;
-import static dev.steno.engine.whisper.nn.VectorMath.SB;
+import static dev.steno.engine.whisper.nn.VectorMath.widenQ8;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -53,7 +52,7 @@ public final class Q8Matrix extends Matrix {
             throw new IllegalArgumentException("q8_0 matrix " + rows + "x" + cols + " needs rows of whole "
                     + BLOCK + "-value blocks and one scale per block");
         }
-        MemorySegment s = newHeapSegment((long) scales.length * BLOCK_BYTES);
+        MemorySegment s = newSegment((long) scales.length * BLOCK_BYTES);
         for (int blk = 0; blk < scales.length; blk++) {
             long at = (long) blk * BLOCK_BYTES;
             s.set(F16, at, Float.floatToFloat16(scales[blk]));
@@ -62,24 +61,25 @@ public final class Q8Matrix extends Matrix {
         return s;
     }
 
-    /** Byte offset of the block holding value {@code (r, c)}. */
-    private long blockAt(int r, int c) {
+    /** Byte offset in {@link #segment()} of the block holding value {@code (r, c)}: its scale, then its quants. */
+    long blockAt(int r, int c) {
         return ((long) r * (cols() / BLOCK) + c / BLOCK) * BLOCK_BYTES;
     }
 
-    private float scale(long block) {
-        return Float.float16ToFloat(data.get(F16, block));
+    /** The scale of the block at byte {@code block}, widened. */
+    float scale(long block) {
+        return Float.float16ToFloat(segment().get(F16, block));
     }
 
     @Override
     public float get(int r, int c) {
         long b = blockAt(r, c);
-        return data.get(ValueLayout.JAVA_BYTE, b + 2 + c % BLOCK) * scale(b);
+        return segment().get(ValueLayout.JAVA_BYTE, b + 2 + c % BLOCK) * scale(b);
     }
 
     @Override
     public void row(int r, float[] dst, int off) {
-        MemorySegment q = data;
+        MemorySegment q = segment();
         int cols = cols();
         for (int c0 = 0; c0 < cols; c0 += BLOCK) {
             long b = blockAt(r, c0);
@@ -96,7 +96,7 @@ public final class Q8Matrix extends Matrix {
      */
     @Override
     void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to) {
-        MemorySegment q = data;
+        MemorySegment q = segment();
         int in = cols();
         int blocks = in / BLOCK;
         long rowBytes = (long) blocks * BLOCK_BYTES;
@@ -118,10 +118,10 @@ public final class Q8Matrix extends Matrix {
                 for (int k = 0; k < BLOCK; k += L) {
                     FloatVector xv = FloatVector.fromArray(S, x, xo + k0 + k);
                     long qk = b0 + 2 + k;
-                    p0 = widen(q, qk).fma(xv, p0);
-                    p1 = widen(q, qk + sb).fma(xv, p1);
-                    p2 = widen(q, qk + 2 * sb).fma(xv, p2);
-                    p3 = widen(q, qk + 3 * sb).fma(xv, p3);
+                    p0 = widenQ8(q, qk).fma(xv, p0);
+                    p1 = widenQ8(q, qk + sb).fma(xv, p1);
+                    p2 = widenQ8(q, qk + 2 * sb).fma(xv, p2);
+                    p3 = widenQ8(q, qk + 3 * sb).fma(xv, p3);
                 }
                 c0 = p0.fma(FloatVector.broadcast(S, scale(b0)), c0);
                 c1 = p1.fma(FloatVector.broadcast(S, scale(b0 + sb)), c1);
@@ -142,7 +142,7 @@ public final class Q8Matrix extends Matrix {
                 long b0 = r0 + (long) blk * BLOCK_BYTES;
                 FloatVector p0 = FloatVector.zero(S);
                 for (int k = 0; k < BLOCK; k += L) {
-                    p0 = widen(q, b0 + 2 + k).fma(FloatVector.fromArray(S, x, xo + k0 + k), p0);
+                    p0 = widenQ8(q, b0 + 2 + k).fma(FloatVector.fromArray(S, x, xo + k0 + k), p0);
                 }
                 c0 = p0.fma(FloatVector.broadcast(S, scale(b0)), c0);
             }
@@ -151,14 +151,9 @@ public final class Q8Matrix extends Matrix {
         }
     }
 
-    /** {@code L} int8 values at byte {@code off} of q, widened to float in registers. */
-    private static FloatVector widen(MemorySegment q, long off) {
-        return (FloatVector) ByteVector.fromMemorySegment(SB, q, off, LE).convertShape(VectorOperators.B2F, S, 0);
-    }
-
     @Override
     void pack(int o0, int n, float[] dst) {
-        MemorySegment q = data;
+        MemorySegment q = segment();
         int in = cols();
         for (int j = 0; j < n; j++) {
             for (int c0 = 0; c0 < in; c0 += BLOCK) {
