@@ -215,8 +215,13 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return transcribeReported(request).recognition();
     }
 
-    /** As {@link #transcribe}, with the decoding details beside the result (diagnostics and equivalence checks). */
+    /**
+     * As {@link #transcribe}, with the decoding details beside the result (diagnostics and equivalence checks).
+     *
+     * @throws IllegalStateException if the recogniser is closed, or is closed while the call reads the weights
+     */
     public Report transcribeReported(RecognitionRequest request) {
+        checkOpen();
         float[] audio = request.audio();
         if (audio.length == 0) {
             return new Report(new Recognition(List.of(), Optional.ofNullable(request.language())), null,
@@ -426,8 +431,14 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return v[best] - second;
     }
 
-    /** This recogniser's model parts, sharing its weights; see {@link WhisperModelParts}. */
+    /**
+     * This recogniser's model parts, sharing its weights (usable until the recogniser closes); see
+     * {@link WhisperModelParts}.
+     *
+     * @throws IllegalStateException if the recogniser is closed
+     */
     public WhisperModelParts parts() {
+        checkOpen();
         return new WhisperModelParts(encoder, decoder, tokenizer, mel, alignmentHeads.clone(), multilingual);
     }
 
@@ -445,6 +456,13 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     @Override
     public boolean multilingual() {
         return multilingual;
+    }
+
+    /** A call after {@link #close()} fails here, with a message that says why, before it reaches the weights. */
+    private void checkOpen() {
+        if (!modelArena.scope().isAlive()) {
+            throw new IllegalStateException("the Java Whisper recogniser is closed: its model file is unmapped");
+        }
     }
 
     @Override

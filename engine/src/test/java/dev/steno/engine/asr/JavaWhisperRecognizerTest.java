@@ -104,4 +104,22 @@ class JavaWhisperRecognizerTest {
                 + "the JVM stays");
         r.close();
     }
+
+    @Test
+    void aCallAfterCloseFailsWithAnIllegalStateExceptionThatSaysSo() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("micro-closed.bin"), RandomGgmlWhisper.Config.MICRO, 7);
+        float[] audio = Arrays.copyOf(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples(), 16000);
+        var config = new JavaWhisperRecognizer.JavaWhisperConfig(true, true);
+        // serial, and with its own workers (whose shutdown must not be what the caller sees)
+        for (int threads : new int[] {1, 2}) {
+            JavaWhisperRecognizer r = JavaWhisperRecognizer.load(model, config, threads);
+            r.transcribe(RecognitionRequest.of(audio, "en"));
+            r.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> r.transcribe(RecognitionRequest.of(audio, "en")));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertThrows(IllegalStateException.class, r::parts);
+            r.close();
+        }
+    }
 }
