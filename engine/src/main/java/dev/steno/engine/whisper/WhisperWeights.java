@@ -120,8 +120,9 @@ public final class WhisperWeights {
     }
 
     /**
-     * The weights read in place from {@code contents}, the whole file that {@code index} describes, already in memory
-     * (mapped, or a byte array's segment): the matrices keep slices of it.
+     * The weights read in place from {@code contents}, the whole file that {@code index} describes, already in memory:
+     * the matrices keep slices of it. A mapped or native segment is read at full speed; a byte array's segment gives
+     * the same values, but the Vector API reads heap segments tens of times slower (for tests).
      *
      * @throws GgmlFormatException           if a tensor is missing, has the wrong number of values or lies outside
      *                                       {@code contents}

@@ -26,14 +26,17 @@ import java.nio.ByteBuffer;
  * index through {@link VectorMath}'s segment loads, as they would an array.
  *
  * <p>Reading a segment instead of a heap array costs a one-row product a few percent, from the Vector API's bounds
- * check on each load: the offset is a {@code long}, and C2 turns that check into a 32-bit one at every entry of the
- * inner loop (per {@link #GEMV_ROWS} weight rows, each row stream needing its own), where an array index is checked
- * once before the loop. Measured with a one-row f16 product against main's array kernel (JDK 25, AVX-512, 2048x512
- * and 384x384): 6 to 10 % slower, 0 to 2 % with the Vector API's bounds checks switched off
- * ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}, a diagnosis, not a setting to run with). The segment's
- * liveness check is hoisted out of the loops and the byte order folds away. Loop shapes that would enter the inner
- * loop once per call (one loop over a whole row stream) were slower still: C2 neither unrolls them nor inlines them
- * unrolled by hand.
+ * check on each load. Its offset is a {@code long}; C2 takes the check out of the inner loop, but rewrites it into a
+ * 32-bit one with saturating arithmetic (and a first iteration that keeps it) at every entry of that loop, so once
+ * per {@link #GEMV_ROWS} weight rows for each row stream, where an array's {@code int} index costs a compare or two
+ * before the loop. Measured with a one-row f16 product against main's array kernel (JDK 25, AVX-512, 2048x512 and
+ * 384x384, same JVM, interleaved): 6 to 10 % slower; within 3 % either way with the Vector API's bounds checks
+ * switched off ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}: a diagnosis, not a setting to run with).
+ * The segment's liveness check is hoisted out of both loops, the byte order folds away, and offsets in values
+ * compile as offsets in bytes do. Loop shapes that enter the inner loop once per call (one loop over a whole row
+ * stream, rows switched inside) were slower still: C2 does not unroll them, and unrolled by hand they outgrow its
+ * inlining of the vector loads. A product of several input rows per pass over the weights pays the entry once for
+ * all of them.
  */
 public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     /**
