@@ -252,14 +252,15 @@ final class EngineOptions {
             throw e;
         }
         try {
-            policies = policyChange.apply(policies(cl, recognizer));
+            policies = policyChange.apply(policies(cl, recognizer, workerCount));
             vad = loadVad();
         } catch (IOException | RuntimeException e) {
             recognizer.close();
             closeQuietly(diarization);
             throw e;
         }
-        InferenceScheduler scheduler = new InferenceScheduler(workerCount, maxSessions, System::nanoTime);
+        InferenceScheduler scheduler = new InferenceScheduler(policies.streamsInFlight(workerCount), maxSessions,
+                System::nanoTime);
         return new TranscriptionService(new StreamService(policies, gating(vad), scheduler,
                 new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()), diarization);
     }
@@ -393,9 +394,14 @@ final class EngineOptions {
      * and the flags allow it, else LocalAgreement.
      */
     StreamingPolicies policies(CommandLine cl, SpeechRecognizer recognizer) {
+        return policies(cl, recognizer, 1);
+    }
+
+    /** As {@link #policies(CommandLine, SpeechRecognizer)}, SimulStreaming's streams sharing {@code workers} slots. */
+    StreamingPolicies policies(CommandLine cl, SpeechRecognizer recognizer, int workers) {
         try {
             return StreamingPolicies.of(recognizer, StreamingPolicies.Choice.parse(backendPolicy), policyConfig(cl),
-                    alignAttConfig());
+                    alignAttConfig(), workers);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

@@ -71,6 +71,15 @@ public final class StreamingPolicies {
      */
     public static StreamingPolicies of(SpeechRecognizer recognizer, Choice choice, LocalAgreementConfig localAgreement,
                                        AlignAttConfig alignAtt) {
+        return of(recognizer, choice, localAgreement, alignAtt, 1);
+    }
+
+    /**
+     * As {@link #of(SpeechRecognizer, Choice, LocalAgreementConfig, AlignAttConfig)}, SimulStreaming's streams sharing
+     * {@code workers} compute slots (see {@link #streamsInFlight}).
+     */
+    public static StreamingPolicies of(SpeechRecognizer recognizer, Choice choice, LocalAgreementConfig localAgreement,
+                                       AlignAttConfig alignAtt, int workers) {
         Objects.requireNonNull(recognizer, "recognizer");
         Objects.requireNonNull(choice, "choice");
         Objects.requireNonNull(localAgreement, "localAgreement");
@@ -82,8 +91,21 @@ public final class StreamingPolicies {
         }
         boolean simul = choice == Choice.SIMULSTREAMING || (choice == Choice.AUTO && parts.isPresent());
         return new StreamingPolicies(recognizer, localAgreement, alignAtt,
-                simul ? new JavaWhisperAlignAttModel(parts.get()) : null, 0);
+                simul ? new JavaWhisperAlignAttModel(parts.get(), workers) : null, 0);
     }
+
+    /**
+     * Streams that should be in flight (scheduler threads) for {@code workers} inference workers. SimulStreaming
+     * runs {@value #STREAMS_PER_WORKER} per worker: their heavy calls share the worker's compute slot, and their
+     * decoder steps, when they decode at the same moment, run as one batch over the weights, which needs several
+     * streams decoding at once. LocalAgreement runs one per worker.
+     */
+    public int streamsInFlight(int workers) {
+        return simulStreaming() ? Math.multiplyExact(workers, STREAMS_PER_WORKER) : workers;
+    }
+
+    /** SimulStreaming's streams in flight per inference worker. */
+    public static final int STREAMS_PER_WORKER = 4;
 
     /**
      * These policies with every stream's decoding replaced by {@link SpeechEmulation} at {@code tokensPerSecond}:

@@ -64,6 +64,10 @@ public final class DecoderState {
     private float[][][] probs;
     private int lastTokens;
     private final int[] oneToken = new int[1];
+    /** Owned by a {@link DecoderBatcher} (under its lock) while this state waits there for a batch. */
+    boolean batchPending;
+    int batchToken;
+    RuntimeException batchError;
 
     DecoderState(WhisperDecoder d) {
         this.w = d.w;
@@ -224,22 +228,42 @@ public final class DecoderState {
     }
 
     private float[] forward(int[] tokens, int n) {
+        checkRoom(n);
+        ensure(n);
+        int p0 = position;
+        for (int i = 0; i < n; i++) {
+            embed(tokens[i], p0 + i, x, i * ns);
+        }
+        growRecording(n);
+        // One team for the whole step: ~60 small kernel calls, each handed to spinning helpers in about a microsecond.
+        try (ParallelLoop.Team team = par.team()) {
+            layers(team, n, p0);
+        }
+        position = p0 + n;
+        lastTokens = n;
+        return logits;
+    }
+
+    private void checkRoom(int n) {
         if (cross == null) {
             throw new IllegalStateException("no audio: call setAudio first");
         }
         if (position + n > ctx) {
             throw new IllegalStateException("context full: " + position + " + " + n + " > " + ctx);
         }
-        ensure(n);
-        int p0 = position;
-        for (int i = 0; i < n; i++) {
-            int t = tokens[i];
-            if (t < 0 || t >= w.tokenEmbedding.rows()) {
-                throw new IllegalArgumentException("token " + t + " outside the vocabulary");
-            }
-            w.tokenEmbedding.row(t, x, i * ns);
-            VectorMath.add(w.decoderPositions, (p0 + i) * ns, x, i * ns, ns);
+    }
+
+    /** Token {@code t}'s embedding plus position {@code pos}'s, into {@code dst} at {@code off}. */
+    private void embed(int t, int pos, float[] dst, int off) {
+        if (t < 0 || t >= w.tokenEmbedding.rows()) {
+            throw new IllegalArgumentException("token " + t + " outside the vocabulary");
         }
+        w.tokenEmbedding.row(t, dst, off);
+        VectorMath.add(w.decoderPositions, pos * ns, dst, off, ns);
+    }
+
+    /** Makes the recorded heads' weight arrays hold {@code n} tokens. */
+    private void growRecording(int n) {
         for (int[] lh : recorded) {
             float[] p = probs[lh[0]][lh[1]];
             if (p == null || p.length < n * frames) {
@@ -248,13 +272,17 @@ public final class DecoderState {
                 probs[lh[0]][lh[1]] = new float[Math.max(Math.max(n, 4) * frames, grown)];
             }
         }
-        // One team for the whole step: ~60 small kernel calls, each handed to spinning helpers in about a microsecond.
-        try (ParallelLoop.Team team = par.team()) {
-            layers(team, n, p0);
+    }
+
+    /** Stores the keys and values of {@code n} tokens from position {@code p0}, row i at {@code off + i*ns}. */
+    private void cacheKeyValue(int l, int p0, int n, float[] keys, float[] values, int off) {
+        float[] kc = selfK[l];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < ns; c++) {
+                kc[c * ctx + p0 + i] = keys[off + i * ns + c];
+            }
         }
-        position = p0 + n;
-        lastTokens = n;
-        return logits;
+        System.arraycopy(values, off, selfV[l], p0 * ns, n * ns);
     }
 
     /** Runs the {@code n} embedded tokens in {@code x} through every block and the logits projection. */
@@ -266,13 +294,7 @@ public final class DecoderState {
             MatMul.matmul(par, h, n, at.query(), at.queryBias(), q);
             MatMul.matmul(par, h, n, at.key(), null, k);
             MatMul.matmul(par, h, n, at.value(), at.valueBias(), v);
-            float[] kc = selfK[l];
-            for (int i = 0; i < n; i++) {
-                for (int c = 0; c < ns; c++) {
-                    kc[c * ctx + p0 + i] = k[i * ns + c];
-                }
-            }
-            System.arraycopy(v, 0, selfV[l], p0 * ns, n * ns);
+            cacheKeyValue(l, p0, n, k, v, 0);
             MultiHeadAttention.attention(par, heads, queries, n, selfViews[l], p0 + n, p0, context, null, scratch);
             MatMul.matmul(par, a, n, at.out(), at.outBias(), h);
             VectorMath.add(h, 0, x, 0, n * ns);
@@ -289,6 +311,52 @@ public final class DecoderState {
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
         Norms.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
         MatMul.matmul(par, last, 1, w.tokenEmbedding, null, logits);
+    }
+
+    // ---------------------------------------------------------------- one row of a DecoderBatch step
+
+    /** Checks that one more token fits, embeds it into {@code dst} at {@code off} and readies the recording. */
+    void beginBatchRow(int token, float[] dst, int off) {
+        checkRoom(1);
+        embed(token, position, dst, off);
+        ensure(1);
+        growRecording(1);
+    }
+
+    /**
+     * Layer {@code l}'s self-attention of this row: caches its key and value ({@code keys}, {@code values} at
+     * {@code off}) and attends with its query ({@code qs} at {@code off}), into {@code out} at {@code off}.
+     */
+    void batchSelfAttention(ParallelLoop team, int l, float[] qs, float[] keys, float[] values, int off,
+                            float[] out) {
+        cacheKeyValue(l, position, 1, keys, values, off);
+        System.arraycopy(qs, off, q, 0, ns);
+        MultiHeadAttention.attention(team, heads, queries, 1, selfViews[l], position + 1, position, context, null,
+                scratch);
+        System.arraycopy(a, 0, out, off, ns);
+    }
+
+    /** Layer {@code l}'s cross-attention of this row over its own audio (query at {@code off}, recorded). */
+    void batchCrossAttention(ParallelLoop team, int l, float[] qs, int off, float[] out) {
+        System.arraycopy(qs, off, q, 0, ns);
+        MultiHeadAttention.attentionHalf(team, heads, queries, 1, cross.views[l], frames, context, probs[l]);
+        System.arraycopy(a, 0, out, off, ns);
+    }
+
+    /** Takes this row's logits ({@code all} at {@code off}) and counts its token. */
+    void endBatchRow(float[] all, int off) {
+        System.arraycopy(all, off, logits, 0, logits.length);
+        position++;
+        lastTokens = 1;
+    }
+
+    /** The logits after the last {@link #step}, {@link #prefill} or {@link DecoderBatch#step} (internal array). */
+    public float[] logits() {
+        return logits;
+    }
+
+    boolean sameModel(WhisperWeights weights) {
+        return w == weights;
     }
 
     private void ensure(int n) {

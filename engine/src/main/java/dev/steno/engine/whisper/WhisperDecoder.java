@@ -22,6 +22,14 @@ public final class WhisperDecoder {
         return new DecoderState(this);
     }
 
+    /**
+     * A batch of decoder steps for several states at once (beams, sessions), one pass over the weights per step;
+     * one per calling thread.
+     */
+    public DecoderBatch newBatch() {
+        return new DecoderBatch(w, par);
+    }
+
     /** Number of logits per position ({@code n_vocab}). */
     public int vocabSize() {
         return w.hparams().nVocab();

@@ -42,6 +42,20 @@ public final class WhisperWeights {
             MatMul.matmul(par, m, n, fc2, fc2Bias, h);
             VectorMath.add(h, 0, x, 0, n * ns);
         }
+
+        /**
+         * As {@link #addTo} for {@code n} rows of different sequences (a batch of decoder steps): each row gets the
+         * bits it would get alone ({@link MatMul#matvecRows}, GELU row by row).
+         */
+        void addToRows(ParallelLoop par, float[] x, int n, int ns, float[] h, float[] m) {
+            Norms.layerNorm(par, x, n, ns, lnWeight, lnBias, h);
+            MatMul.matvecRows(par, h, n, fc1, fc1Bias, m);
+            for (int i = 0; i < n; i++) {
+                Activations.gelu(par, m, i * 4 * ns, 4 * ns);
+            }
+            MatMul.matvecRows(par, m, n, fc2, fc2Bias, h);
+            VectorMath.add(h, 0, x, 0, n * ns);
+        }
     }
 
     record EncoderBlock(Attention attn, Mlp mlp) {

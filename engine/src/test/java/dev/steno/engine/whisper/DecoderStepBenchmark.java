@@ -40,7 +40,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * calls on jfk.wav with the full 30 s window: {@code whisperCppDecode} on a random model that decodes N tokens, and
  * {@code whisperCppNoDecode} on the same shape in end-of-text mode (mel, encoder and one decoder pass). N is printed
  * at set-up: the Java decoder's greedy steps on the same model and audio, and whether its text equals whisper.cpp's
- * (then both took the same steps). Per token = (decode - noDecode) / (N - 1). Not run by the test suite:
+ * (then both took the same steps). Per token = (decode - noDecode) / (N - 1). {@code -p batch=1,8} picks the Java batch
+ * sizes ({@link DecoderBatch}); whisper.cpp runs once per size. Not run by the test suite:
  * <pre>
  * ./mvnw -pl engine test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * STENO_SHARED=../shared java --add-modules jdk.incubator.vector -cp engine/target/test-classes:engine/target/classes:$(cat engine/target/cp.txt) \
@@ -72,10 +73,19 @@ public class DecoderStepBenchmark {
         Files.deleteIfExists(dir);
     }
 
-    /** The Java decoder with 32 cached tokens and a full window of (random) encoder output. */
+    /**
+     * The Java decoder with 32 cached tokens and a full window of (random) encoder output, in {@code batch} states
+     * of their own audio stepped together by a {@link DecoderBatch} (batch 1: one state's own step, the per-token
+     * figure). Per token = score / batch.
+     */
     @State(Scope.Benchmark)
     public static class JavaStep {
+        @Param({"1", "2", "4", "8", "16"})
+        public int batch;
         DecoderState state;
+        DecoderState[] states;
+        int[] tokens;
+        DecoderBatch stepper;
 
         @Setup(Level.Trial)
         public void setUp(BenchmarkParams params) throws Exception {
@@ -90,13 +100,25 @@ public class DecoderStepBenchmark {
             for (int i = 0; i < encoded.length; i++) {
                 encoded[i] = (float) rnd.nextGaussian();
             }
-            state = new WhisperDecoder(weights, par).newState();
-            state.setAudio(encoded, frames);
+            WhisperDecoder decoder = new WhisperDecoder(weights, par);
             int[] prompt = new int[CACHED];
             for (int i = 0; i < CACHED; i++) {
                 prompt[i] = 1000 + i;
             }
-            state.prefill(prompt);
+            states = new DecoderState[batch];
+            tokens = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                states[b] = decoder.newState();
+                states[b].setAudio(encoded, frames);
+                states[b].prefill(prompt);
+                tokens[b] = 2000 + b;
+                // each row its own audio: a batch of sessions streams as many cross-attention caches
+                for (int i = 0; i < encoded.length; i += 97) {
+                    encoded[i] = (float) rnd.nextGaussian();
+                }
+            }
+            state = states[0];
+            stepper = decoder.newBatch();
         }
     }
 
@@ -148,11 +170,18 @@ public class DecoderStepBenchmark {
         }
     }
 
-    /** One Java decoder step: the per-token figure. */
+    /** One Java decoder step of {@code batch} states (batch 1: a state's own step, the per-token figure). */
     @Benchmark
     public float step(JavaStep s) {
-        s.state.rewind(CACHED);
-        return s.state.step(2000)[0];
+        if (s.batch == 1) {
+            s.state.rewind(CACHED);
+            return s.state.step(2000)[0];
+        }
+        for (DecoderState st : s.states) {
+            st.rewind(CACHED);
+        }
+        s.stepper.step(s.states, s.tokens, s.batch);
+        return s.state.logits()[0];
     }
 
     /** whisper.cpp: mel, encoder and N decoded tokens. */

@@ -64,6 +64,32 @@ public interface AlignAttModel {
      */
     EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse);
 
+    /**
+     * The calling thread's stream starts a processing step (encode, then decode): a model shared by streams on
+     * several threads may line their work up so that their decoder steps run together (see
+     * {@code ComputeGate}). Pair with {@link #endStep()} in a {@code finally}. This default does nothing.
+     */
+    default void beginStep() {
+    }
+
+    /** The calling thread's processing step is done; see {@link #beginStep()}. */
+    default void endStep() {
+    }
+
+    /**
+     * Appends {@code tokens[i]} to {@code decoders[i]} for i below {@code n} (the live beams of one stream, distinct
+     * decoders of this model) and puts each one's next-token logits in {@code logits[i]}, as
+     * {@code decoders[i].feed(new int[] {tokens[i]})} would. A model that batches decoder steps runs them in one pass
+     * over its weights; this default feeds them one by one.
+     */
+    default void feedEach(Decoder[] decoders, int[] tokens, int n, float[][] logits) {
+        int[] one = new int[1];
+        for (int i = 0; i < n; i++) {
+            one[0] = tokens[i];
+            logits[i] = decoders[i].feed(one);
+        }
+    }
+
     /** A decoder with empty caches, for one stream. */
     Decoder newDecoder();
 

@@ -258,6 +258,16 @@ public final class AlignAttPolicy extends WindowedPolicy {
     }
 
     private PolicyStep decode(boolean isLast) {
+        // one round of the model's shared compute per step: the streams that step together decode together
+        model.beginStep();
+        try {
+            return decodeWindow(isLast);
+        } finally {
+            model.endStep();
+        }
+    }
+
+    private PolicyStep decodeWindow(boolean isLast) {
         int contentFrames = window().length() / SAMPLES_PER_FRAME;
         if (contentFrames < 1 || window().length() < Math.round(config.audioMinLenSeconds() * SR)) {
             lastStep = new StepStats(0, 0, 0, Stop.TOO_SHORT, 0, 0);

@@ -22,6 +22,9 @@ final class Beams {
     private Hypothesis[] next;
     private int liveCount;
     private final boolean[] hasChild;
+    private final AlignAttModel.Decoder[] liveDecoders;
+    private final int[] liveTokens;
+    private final float[][] liveLogits;
 
     // ranked continuations of the live hypotheses, best first
     private int candidates;
@@ -49,6 +52,9 @@ final class Beams {
         this.live = new Hypothesis[width];
         this.next = new Hypothesis[width];
         this.hasChild = new boolean[width];
+        this.liveDecoders = new AlignAttModel.Decoder[width];
+        this.liveTokens = new int[width];
+        this.liveLogits = new float[width][];
         int max = width * perHypothesis;
         parent = new int[max];
         token = new int[max];
@@ -164,8 +170,19 @@ final class Beams {
 
     /** Feeds every live hypothesis its last token. */
     void feed() {
+        if (liveCount == 1) {
+            live[0].feedLast();
+            return;
+        }
         for (int b = 0; b < liveCount; b++) {
-            live[b].feedLast();
+            liveDecoders[b] = live[b].decoder;
+            liveTokens[b] = live[b].lastToken();
+        }
+        // together, so that a model that batches steps runs the beams in one pass over its weights
+        model.feedEach(liveDecoders, liveTokens, liveCount, liveLogits);
+        for (int b = 0; b < liveCount; b++) {
+            live[b].fed(liveLogits[b]);
+            liveLogits[b] = null;
         }
     }
 

@@ -55,7 +55,17 @@ final class Hypothesis {
     /** Feeds the last appended token; the new logits and frame become this hypothesis' prediction. */
     void feedLast() {
         one[0] = tokens[count - 1];
-        logits = decoder.feed(one);
+        fed(decoder.feed(one));
+    }
+
+    /** The last appended token, which the next feed appends to the decoder. */
+    int lastToken() {
+        return tokens[count - 1];
+    }
+
+    /** Takes the logits of feeding {@link #lastToken()} (fed together with other beams) as the new prediction. */
+    void fed(float[] next) {
+        logits = next;
         frame = tracker.addFeed(decoder, 1);
     }
 

@@ -4,6 +4,8 @@ import dev.steno.engine.asr.JavaWhisperRecognizer;
 import dev.steno.engine.asr.WhisperModelParts;
 import dev.steno.engine.asr.Task;
 import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.whisper.ComputeGate;
+import dev.steno.engine.whisper.DecoderBatcher;
 import dev.steno.engine.whisper.DecoderState;
 import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.WhisperDecoder;
@@ -19,6 +21,11 @@ import java.util.Objects;
  *
  * <p>Thread-safe: the parts are shared (the encoder serves as many calls at once as it was built for), each decoder
  * is one stream's.
+ *
+ * <p><b>Streams together.</b> Every heavy call of every stream runs in a slot of one {@link ComputeGate} (as many
+ * slots as the machine has inference workers), and single-token feeds of all streams go through one
+ * {@link DecoderBatcher}: streams decoding at the same moment, and the beams of one stream, share one pass over the
+ * decoder's weights per token. Results are bit for bit those of each stream decoding alone.
  */
 public final class JavaWhisperAlignAttModel implements AlignAttModel {
     private final WhisperEncoder encoder;
@@ -29,14 +36,27 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     private final boolean multilingual;
     private final int[] nonSpeech;
     private final int spaceToken;
+    private final ComputeGate gate;
+    private final DecoderBatcher batcher;
 
-    /** The model of a loaded Java recogniser, sharing its weights. */
+    /** Most decoder steps in one batch: past this the multiply-adds, not the weight reads, bound a batch. */
+    public static final int MAX_BATCH_ROWS = 16;
+
+    /** The model of a loaded Java recogniser, sharing its weights, with one compute slot. */
     public JavaWhisperAlignAttModel(JavaWhisperRecognizer recognizer) {
         this(recognizer.parts());
     }
 
-    /** A model over these parts. */
+    /** A model over these parts with one compute slot. */
     public JavaWhisperAlignAttModel(WhisperModelParts parts) {
+        this(parts, 1);
+    }
+
+    /**
+     * A model over these parts whose streams share {@code computeSlots} slots (the inference workers of the machine's
+     * plan): at most that many heavy calls run at once, however many streams are in flight.
+     */
+    public JavaWhisperAlignAttModel(WhisperModelParts parts, int computeSlots) {
         Objects.requireNonNull(parts, "parts");
         this.encoder = parts.encoder();
         this.decoder = parts.decoder();
@@ -47,6 +67,13 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         this.nonSpeech = tokenizer.nonSpeechTokens();
         int[] space = tokenizer.encode(" ");
         this.spaceToken = space.length == 1 ? space[0] : -1;
+        this.gate = new ComputeGate(computeSlots);
+        this.batcher = new DecoderBatcher(decoder, gate, MAX_BATCH_ROWS);
+    }
+
+    /** Decoder batches run so far and the rows they stepped (rows / batches: the mean batch). */
+    public long[] batchCounts() {
+        return new long[] {batcher.batches(), batcher.rows()};
     }
 
     @Override
@@ -148,6 +175,16 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     }
 
     @Override
+    public void beginStep() {
+        gate.join();
+    }
+
+    @Override
+    public void endStep() {
+        gate.leave();
+    }
+
+    @Override
     public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
@@ -158,15 +195,32 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         if (e.output.length < frames * encoder.width()) {
             e.output = new float[frames * encoder.width()];
         }
-        mel.computeWindowFlat(samples16k, length, melFrames, e.spectrogram);
-        encoder.encode(e.spectrogram, frames, e.output);
+        gate.acquire(ComputeGate.Kind.PREPARE);
+        try {
+            mel.computeWindowFlat(samples16k, length, melFrames, e.spectrogram);
+            encoder.encode(e.spectrogram, frames, e.output);
+        } finally {
+            gate.release();
+        }
         e.frames = frames;
         return e;
     }
 
     @Override
     public Decoder newDecoder() {
-        return new JavaDecoder(decoder.newState(), heads);
+        return new JavaDecoder(decoder.newState(), heads, gate, batcher);
+    }
+
+    @Override
+    public void feedEach(Decoder[] decoders, int[] tokens, int n, float[][] logits) {
+        DecoderState[] states = new DecoderState[n];
+        for (int i = 0; i < n; i++) {
+            states[i] = ((JavaDecoder) decoders[i]).state;
+        }
+        batcher.stepAll(states, tokens, n);
+        for (int i = 0; i < n; i++) {
+            logits[i] = states[i].logits();
+        }
     }
 
     /** A window's log-mel and encoder output; buffers of the largest window seen, reused by the next encode. */
@@ -184,22 +238,39 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     private static final class JavaDecoder implements Decoder {
         private final DecoderState state;
         private final int[][] heads;
+        private final ComputeGate gate;
+        private final DecoderBatcher batcher;
 
-        JavaDecoder(DecoderState state, int[][] heads) {
+        JavaDecoder(DecoderState state, int[][] heads, ComputeGate gate, DecoderBatcher batcher) {
             this.state = state;
             this.heads = heads;
+            this.gate = gate;
+            this.batcher = batcher;
             state.recordCrossAttention(heads);
         }
 
         @Override
         public void setAudio(EncodedAudio audio) {
             Encoded e = (Encoded) audio;
-            state.setAudio(e.output, e.frames);
+            gate.acquire(ComputeGate.Kind.PREPARE);
+            try {
+                state.setAudio(e.output, e.frames);
+            } finally {
+                gate.release();
+            }
         }
 
         @Override
         public float[] feed(int[] tokens) {
-            return tokens.length == 1 ? state.step(tokens[0]) : state.prefill(tokens);
+            if (tokens.length == 1) {
+                return batcher.step(state, tokens[0]);
+            }
+            gate.acquire(ComputeGate.Kind.PREPARE);
+            try {
+                return state.prefill(tokens);
+            } finally {
+                gate.release();
+            }
         }
 
         @Override

@@ -170,6 +170,16 @@ public final class SpeechEmulation implements AlignAttModel {
     }
 
     @Override
+    public void beginStep() {
+        real.beginStep();
+    }
+
+    @Override
+    public void endStep() {
+        real.endStep();
+    }
+
+    @Override
     public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         EncodedAudio encoded = real.encode(samples16k, length, fullWindow,
                 reuse instanceof Window w ? w.encoded() : reuse);

@@ -62,6 +62,15 @@ public final class BeamSearch {
      * Every state used ends holding some beam's tokens; {@code root}'s prompt positions are never changed.
      */
     public DecodedSequence search(DecodingState root, float[] initialLogits, Supplier<DecodingState> spares) {
+        return search(root, initialLogits, spares, StateStepper.oneByOne());
+    }
+
+    /**
+     * As {@link #search(DecodingState, float[], Supplier)}, stepping each round's beams through {@code stepper}
+     * (together, where it batches them); the result is the same.
+     */
+    public DecodedSequence search(DecodingState root, float[] initialLogits, Supplier<DecodingState> spares,
+                                  StateStepper stepper) {
         List<Beam> beams = new ArrayList<>();
         beams.add(new Beam(root, new int[0], 0, initialLogits.clone()));
         Deque<DecodingState> free = new ArrayDeque<>();
@@ -109,7 +118,7 @@ public final class BeamSearch {
             if (finished.size() >= maxFinished) {
                 break;
             }
-            beams = advance(beams, kept, free, spares);
+            beams = advance(beams, kept, free, spares, stepper);
         }
         if (finished.size() < maxFinished) {
             for (Beam b : beams) { // out of budget: the live beams count as they are
@@ -127,7 +136,7 @@ public final class BeamSearch {
 
     /** Gives each kept candidate a state holding its parent's tokens, then appends its token. */
     private List<Beam> advance(List<Beam> parents, List<Candidate> kept, Deque<DecodingState> free,
-                               Supplier<DecodingState> spares) {
+                               Supplier<DecodingState> spares, StateStepper stepper) {
         boolean[] claimed = new boolean[parents.size()];
         boolean[] hasChild = new boolean[parents.size()];
         for (Candidate c : kept) {
@@ -150,16 +159,30 @@ public final class BeamSearch {
                 states[i] = s;
             }
         }
+        // a state that cannot hold the token ends the beam as it is (null logits); the others step together
+        DecodingState[] stepping = new DecodingState[kept.size()];
+        int[] stepTokens = new int[kept.size()];
+        int[] row = new int[kept.size()];
+        int n = 0;
+        for (int i = 0; i < kept.size(); i++) {
+            row[i] = -1;
+            if (states[i].position() < states[i].capacity()) {
+                row[i] = n;
+                stepping[n] = states[i];
+                stepTokens[n++] = kept.get(i).token();
+            }
+        }
+        float[][] logits = new float[kept.size()][];
+        if (n > 0) {
+            stepper.step(stepping, stepTokens, n, logits);
+        }
         List<Beam> next = new ArrayList<>(kept.size());
         for (int i = 0; i < kept.size(); i++) {
             Candidate c = kept.get(i);
             Beam parent = parents.get(c.parent());
             int[] tokens = Arrays.copyOf(parent.tokens(), parent.tokens().length + 1);
             tokens[tokens.length - 1] = c.token();
-            DecodingState s = states[i];
-            // a state that cannot hold the token ends the beam as it is (null logits)
-            float[] logits = s.position() >= s.capacity() ? null : s.step(c.token()).clone();
-            next.add(new Beam(s, tokens, c.sum(), logits));
+            next.add(new Beam(states[i], tokens, c.sum(), row[i] < 0 ? null : logits[row[i]].clone()));
         }
         return next;
     }

@@ -1,5 +1,6 @@
 package dev.steno.engine.whisper.decode;
 
+import dev.steno.engine.whisper.DecoderBatch;
 import dev.steno.engine.whisper.DecoderState;
 import java.util.Objects;
 
@@ -12,6 +13,29 @@ public final class KvDecodingState implements DecodingState {
     public KvDecodingState(DecoderState state, int capacity) {
         this.state = Objects.requireNonNull(state, "state");
         this.capacity = capacity;
+    }
+
+    /**
+     * Steps {@link KvDecodingState}s of one decoder together through {@code batch} (one per thread): one pass over
+     * the weights for all of them, each state's logits as its own step gives them.
+     */
+    public static StateStepper batched(DecoderBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        DecoderState[][] rows = {new DecoderState[0]};
+        return (states, tokens, n, logits) -> {
+            if (rows[0].length < n) {
+                rows[0] = new DecoderState[n];
+            }
+            DecoderState[] r = rows[0];
+            for (int i = 0; i < n; i++) {
+                r[i] = ((KvDecodingState) states[i]).state;
+            }
+            batch.step(r, tokens, n);
+            for (int i = 0; i < n; i++) {
+                logits[i] = r[i].logits();
+                r[i] = null;
+            }
+        };
     }
 
     /** The wrapped decoder state. */

@@ -20,11 +20,16 @@ public final class Activations {
      * x; this evaluates it in float. OpenAI's PyTorch model uses the exact erf form; the two differ by under 1e-3.)
      */
     public static void gelu(ParallelLoop par, float[] x, int len) {
+        gelu(par, x, 0, len);
+    }
+
+    /** As {@link #gelu(ParallelLoop, float[], int)} over {@code x[off .. off+len)}. */
+    public static void gelu(ParallelLoop par, float[] x, int off, int len) {
         if (len <= 16384) {
-            geluRange(x, 0, len);
+            geluRange(x, off, off + len);
             return;
         }
-        par.forRange(len, 16384, (from, to) -> geluRange(x, from, to));
+        par.forRange(len, 16384, (from, to) -> geluRange(x, off + from, off + to));
     }
 
     static void geluRange(float[] x, int from, int to) {

@@ -8,7 +8,6 @@ import static dev.steno.engine.whisper.nn.VectorMath.loadF32;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** A {@link Matrix} of single-precision values, 4 little-endian bytes each, row-major. */
 public final class F32Matrix extends Matrix {
@@ -38,63 +37,169 @@ public final class F32Matrix extends Matrix {
     }
 
     @Override
-    void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to) {
-        MemorySegment w = segment();
+    void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to) {
         int in = cols();
-        int kv = in - in % L;
+        if (in % L != 0) {
+            gemvRowsScalar(x, n, bias, y, from, to);
+            return;
+        }
+        MemorySegment w = segment();
+        int out = rows();
+        float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
         int st = (to - from) / GEMV_ROWS;
+        long ws = (long) st * in;
         for (int o = from; o < from + st; o++) {
             long w0 = (long) o * in;
-            long w1 = w0 + (long) st * in;
-            long w2 = w1 + (long) st * in;
-            long w3 = w2 + (long) st * in;
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            for (int k = 0; k < kv; k += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xo + k);
-                c0 = loadF32(w, w0 + k).fma(xv, c0);
-                c1 = loadF32(w, w1 + k).fma(xv, c1);
-                c2 = loadF32(w, w2 + k).fma(xv, c2);
-                c3 = loadF32(w, w3 + k).fma(xv, c3);
+            int b = 0;
+            for (; b + 4 <= n; b += 4) {
+                dot4x4(w, w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 4, y, out, b, bias, o, st);
             }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            float s1 = c1.reduceLanes(VectorOperators.ADD);
-            float s2 = c2.reduceLanes(VectorOperators.ADD);
-            float s3 = c3.reduceLanes(VectorOperators.ADD);
-            for (int k = kv; k < in; k++) {
-                float xk = x[xo + k];
-                s0 += xk * w.getAtIndex(F32, w0 + k);
-                s1 += xk * w.getAtIndex(F32, w1 + k);
-                s2 += xk * w.getAtIndex(F32, w2 + k);
-                s3 += xk * w.getAtIndex(F32, w3 + k);
+            if (n - b >= 2) {
+                dot4x2(w, w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 2, y, out, b, bias, o, st);
+                b += 2;
             }
-            storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
+            if (b < n) {
+                dot4x1(w, w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 1, y, out, b, bias, o, st);
+            }
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            float s0 = dot(x, xo, w, (long) o * in, in);
-            y[yo + o] = bias == null ? s0 : s0 + bias[o];
+            for (int b = 0; b < n; b++) {
+                dot1x1(w, (long) o * in, x, b * in, in, acc);
+                storeSums(acc, 1, 1, y, out, b, bias, o, 0);
+            }
         }
     }
 
-    /** {@link VectorMath#dot} of {@code len} values of x with those of w from value {@code wo}, summed alike. */
-    private static float dot(float[] x, int xo, MemorySegment w, long wo, int len) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int k = 0;
-        for (; k + 2 * L <= len; k += 2 * L) {
-            s0 = FloatVector.fromArray(S, x, xo + k).fma(loadF32(w, wo + k), s0);
-            s1 = FloatVector.fromArray(S, x, xo + k + L).fma(loadF32(w, wo + k + L), s1);
+    /** Four weight row streams ({@code ws} apart) against four input rows ({@code in} apart): 16 sums. */
+    private static void dot4x4(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
+        int x1 = x0 + in;
+        int x2 = x0 + 2 * in;
+        int x3 = x0 + 3 * in;
+        for (int k = 0; k < in; k += L) {
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector v1 = loadF32(w, w1 + k);
+            FloatVector v2 = loadF32(w, w2 + k);
+            FloatVector v3 = loadF32(w, w3 + k);
+            FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
+            c00 = v0.fma(xv, c00);
+            c10 = v1.fma(xv, c10);
+            c20 = v2.fma(xv, c20);
+            c30 = v3.fma(xv, c30);
+            xv = FloatVector.fromArray(S, x, x1 + k);
+            c01 = v0.fma(xv, c01);
+            c11 = v1.fma(xv, c11);
+            c21 = v2.fma(xv, c21);
+            c31 = v3.fma(xv, c31);
+            xv = FloatVector.fromArray(S, x, x2 + k);
+            c02 = v0.fma(xv, c02);
+            c12 = v1.fma(xv, c12);
+            c22 = v2.fma(xv, c22);
+            c32 = v3.fma(xv, c32);
+            xv = FloatVector.fromArray(S, x, x3 + k);
+            c03 = v0.fma(xv, c03);
+            c13 = v1.fma(xv, c13);
+            c23 = v2.fma(xv, c23);
+            c33 = v3.fma(xv, c33);
         }
-        for (; k + L <= len; k += L) {
-            s0 = FloatVector.fromArray(S, x, xo + k).fma(loadF32(w, wo + k), s0);
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c02.intoArray(acc, 2 * L);
+        c03.intoArray(acc, 3 * L);
+        c10.intoArray(acc, 4 * L);
+        c11.intoArray(acc, 5 * L);
+        c12.intoArray(acc, 6 * L);
+        c13.intoArray(acc, 7 * L);
+        c20.intoArray(acc, 8 * L);
+        c21.intoArray(acc, 9 * L);
+        c22.intoArray(acc, 10 * L);
+        c23.intoArray(acc, 11 * L);
+        c30.intoArray(acc, 12 * L);
+        c31.intoArray(acc, 13 * L);
+        c32.intoArray(acc, 14 * L);
+        c33.intoArray(acc, 15 * L);
+    }
+
+    /** Four weight row streams against two input rows: 8 sums. */
+    private static void dot4x2(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
+        int x1 = x0 + in;
+        for (int k = 0; k < in; k += L) {
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector v1 = loadF32(w, w1 + k);
+            FloatVector v2 = loadF32(w, w2 + k);
+            FloatVector v3 = loadF32(w, w3 + k);
+            FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
+            c00 = v0.fma(xv, c00);
+            c10 = v1.fma(xv, c10);
+            c20 = v2.fma(xv, c20);
+            c30 = v3.fma(xv, c30);
+            xv = FloatVector.fromArray(S, x, x1 + k);
+            c01 = v0.fma(xv, c01);
+            c11 = v1.fma(xv, c11);
+            c21 = v2.fma(xv, c21);
+            c31 = v3.fma(xv, c31);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; k < len; k++) {
-            s += x[xo + k] * w.getAtIndex(F32, wo + k);
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+    }
+
+    /** Four weight row streams against one input row (a single decoder step): 4 sums. */
+    private static void dot4x1(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = c00;
+        FloatVector c20 = c00;
+        FloatVector c30 = c00;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
+        for (int k = 0; k < in; k += L) {
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector v1 = loadF32(w, w1 + k);
+            FloatVector v2 = loadF32(w, w2 + k);
+            FloatVector v3 = loadF32(w, w3 + k);
+            FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
+            c00 = v0.fma(xv, c00);
+            c10 = v1.fma(xv, c10);
+            c20 = v2.fma(xv, c20);
+            c30 = v3.fma(xv, c30);
         }
-        return s;
+        c00.intoArray(acc, 0);
+        c10.intoArray(acc, L);
+        c20.intoArray(acc, 2 * L);
+        c30.intoArray(acc, 3 * L);
+    }
+
+    /** One weight row against one input row (a chunk's last rows): 1 sum. */
+    private static void dot1x1(MemorySegment w, long w0, float[] x, int x0, int in, float[] acc) {
+        FloatVector c00 = FloatVector.zero(S);
+        for (int k = 0; k < in; k += L) {
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
+            c00 = v0.fma(xv, c00);
+        }
+        c00.intoArray(acc, 0);
     }
 
     @Override

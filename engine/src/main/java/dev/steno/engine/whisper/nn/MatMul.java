@@ -71,21 +71,16 @@ public final class MatMul {
 
     /**
      * Matrix-vector products for {@code n < MR} input rows (a decoder step): memory bound, so the weights are read
-     * once, straight from their storage, and widened in registers ({@link Matrix#gemvRange}); each pass dots
-     * {@link Matrix#GEMV_ROWS} weight rows with one input vector so that its loads are shared. Output rows are split
+     * once, straight from their storage, and widened in registers ({@link Matrix#gemvRows}). Output rows are split
      * into chunks for the parallel loop only when the product is large enough to repay a task hand-off.
      */
     static void matvec(ParallelLoop par, float[] x, int n, Matrix w, float[] bias, float[] y) {
-        int in = w.cols();
         int out = w.rows();
-        long work = (long) out * in * n;
-        if (work < GEMV_SERIAL_WORK || par.parallelism() <= 1) {
-            gemvRange(x, n, w, bias, y, 0, out);
+        int chunk = gemvChunk(par, w, n);
+        if (chunk >= out) {
+            w.gemvRows(x, n, bias, y, 0, out);
             return;
         }
-        int tasks = par.parallelism() * GEMV_TASKS_PER_THREAD;
-        int chunk = Math.max(GEMV_MIN_CHUNK, (out + tasks - 1) / tasks);
-        chunk = (chunk + Matrix.GEMV_ROWS - 1) / Matrix.GEMV_ROWS * Matrix.GEMV_ROWS;
         GemvJob job = GEMV_JOB.get();
         job.x = x;
         job.n = n;
@@ -103,13 +98,33 @@ public final class MatMul {
         }
     }
 
-    /** Output rows {@code [from, to)} of {@link #matvec}, for each of the {@code n} input rows. */
-    static void gemvRange(float[] x, int n, Matrix w, float[] bias, float[] y, int from, int to) {
+    /**
+     * {@code n} independent one-row products {@code y[i] = w x[i] + bias} in one pass over the weights, however many
+     * rows (where {@link #matmul} switches to the blocked product from {@link #MR} rows on), each row bit for bit as
+     * {@code matmul(par, x[i], 1, w, bias, y[i])} computes it: a batch of decoder steps of different sequences
+     * (beams, sessions) gives each sequence the logits it would get alone.
+     */
+    public static void matvecRows(ParallelLoop par, float[] x, int n, Matrix w, float[] bias, float[] y) {
         int in = w.cols();
         int out = w.rows();
-        for (int i = 0; i < n; i++) {
-            w.gemvRange(x, i * in, bias, y, i * out, from, to);
+        if (x.length < (long) n * in || y.length < (long) n * out || (bias != null && bias.length < out)) {
+            throw new IllegalArgumentException("matvecRows: arrays too short for n=" + n + " " + out + "x" + in);
         }
+        if (n > 0) {
+            matvec(par, x, n, w, bias, y);
+        }
+    }
+
+    /** Output rows per matrix-vector task for {@code n} input rows; all rows when the product runs serially. */
+    private static int gemvChunk(ParallelLoop par, Matrix w, int n) {
+        int out = w.rows();
+        long work = (long) out * w.cols() * n;
+        if (work < GEMV_SERIAL_WORK || par.parallelism() <= 1) {
+            return out;
+        }
+        int tasks = par.parallelism() * GEMV_TASKS_PER_THREAD;
+        int chunk = Math.max(GEMV_MIN_CHUNK, (out + tasks - 1) / tasks);
+        return (chunk + Matrix.GEMV_ROWS - 1) / Matrix.GEMV_ROWS * Matrix.GEMV_ROWS;
     }
 
     /** Packs {@code dst[k*NR + j] = src[off + (o0+j)*rowStride + k*colStride]} for j below cols, k below in. */
@@ -261,7 +276,7 @@ public final class MatMul {
 
         @Override
         public void accept(int t) {
-            gemvRange(x, n, w, bias, y, t * chunk, Math.min(w.rows(), (t + 1) * chunk));
+            w.gemvRows(x, n, bias, y, t * chunk, Math.min(w.rows(), (t + 1) * chunk));
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.steno.engine.whisper.nn;
 
+import static dev.steno.engine.whisper.nn.VectorMath.L;
 import static dev.steno.engine.whisper.nn.VectorMath.LE;
+import static dev.steno.engine.whisper.nn.VectorMath.S;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * A weight matrix of {@code rows} rows of {@code cols} values, row-major, as ggml stores a 2-D tensor with
@@ -14,7 +17,7 @@ import java.nio.ByteBuffer;
  * (ggml's q8_0: int8 values with one scale per 32). The values stay in their storage type and are widened to float
  * inside the kernels.
  *
- * <p>Each type owns the two kernels that read its storage: {@link #gemvRange}, the matrix-vector product of a decoder
+ * <p>Each type owns the two kernels that read its storage: {@link #gemvRows}, the matrix-vector product of a decoder
  * step (memory bound, so the weights are read once and widened in registers), and {@link #pack}, which widens one
  * panel for the blocked product of {@link MatMul#matmul}. The product dispatches on the type once per range or
  * panel; the loops inside stay specialised to one storage type.
@@ -35,16 +38,18 @@ import java.nio.ByteBuffer;
  * The segment's liveness check is hoisted out of both loops, the byte order folds away, and offsets in values
  * compile as offsets in bytes do. Loop shapes that enter the inner loop once per call (one loop over a whole row
  * stream, rows switched inside) were slower still: C2 does not unroll them, and unrolled by hand they outgrow its
- * inlining of the vector loads. A product of several input rows per pass over the weights pays the entry once for
- * all of them.
+ * inlining of the vector loads. The batched bodies (four or two input rows per pass over the weights) pay the
+ * entry once for all their rows.
  */
 public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     /**
-     * Weight rows one pass of {@link #gemvRange} dots with the same input vector: four row streams a quarter of the
+     * Weight rows one pass of {@link #gemvRows} dots with the same input vector: four row streams a quarter of the
      * range apart, each read front to back, because the hardware prefetcher follows long streams, not four short
      * rows side by side (which left each row waiting on memory latency).
      */
     static final int GEMV_ROWS = 4;
+    /** Input rows one pass of {@link #gemvRows} dots with the same weight vectors at most (16 accumulators). */
+    static final int GEMV_INPUTS = 4;
 
     /** One single-precision value at any byte offset. */
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -97,10 +102,48 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     public abstract void row(int r, float[] dst, int off);
 
     /**
-     * {@code y[yo + o] = bias[o] + sum_k x[xo + k] * w[o][k]} for o in {@code [from, to)} ({@code bias} may be null):
-     * one input row against a range of output rows, in {@link #GEMV_ROWS} long row streams.
+     * {@code y[i*rows + o] = bias[o] + sum_k x[i*cols + k] * w[o][k]} for the {@code n} input rows i and the output
+     * rows o in {@code [from, to)} ({@code bias} may be null): the matrix-vector products of a decoder step, one row
+     * (a single step) or several (a batch of beams or sessions) in one pass over the weights. The rows are read as
+     * {@link #GEMV_ROWS} long streams, each weight vector widened once and dotted with up to
+     * {@link #GEMV_INPUTS} input rows while it is in a register.
+     *
+     * <p>Every output has its own accumulator, summed lane-wise over k in order and reduced by
+     * {@link #storeSums}, whatever the batch size, the chunking or the stream it falls in: a row of a batch gets the
+     * very bits it gets alone.
      */
-    abstract void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to);
+    abstract void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to);
+
+    /**
+     * Writes the sums that a kernel body left in {@code acc}, one vector of lane sums per (weight row j, input row i)
+     * at {@code (j*inputs + i) * L}: weight row {@code o + j*st}, input row {@code b0 + i}. The lanes are summed in
+     * the fixed order of {@link VectorMath#sum}. Kept out of the bodies: inlining sixteen reductions into a body
+     * exhausted the compiler's inlining budget, and a reduction that is not inlined boxes its vector.
+     */
+    static void storeSums(float[] acc, int streams, int inputs, float[] y, int out, int b0, float[] bias, int o,
+                          int st) {
+        for (int j = 0; j < streams; j++) {
+            int row = o + j * st;
+            for (int i = 0; i < inputs; i++) {
+                float s = VectorMath.sum(FloatVector.fromArray(S, acc, (j * inputs + i) * L));
+                y[(b0 + i) * out + row] = bias == null ? s : s + bias[row];
+            }
+        }
+    }
+
+    /** {@link #gemvRows} one value at a time, for rows that are not whole vectors (no Whisper shape). */
+    final void gemvRowsScalar(float[] x, int n, float[] bias, float[] y, int from, int to) {
+        int in = cols;
+        for (int i = 0; i < n; i++) {
+            for (int o = from; o < to; o++) {
+                float s = 0;
+                for (int k = 0; k < in; k++) {
+                    s += x[i * in + k] * get(o, k);
+                }
+                y[i * rows + o] = bias == null ? s : s + bias[o];
+            }
+        }
+    }
 
     /**
      * Packs rows {@code o0 .. o0+n-1}, transposed and widened: {@code dst[k*NR + j] = w[o0+j][k]} for j below n and
@@ -108,23 +151,6 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
      * are.
      */
     abstract void pack(int o0, int n, float[] dst);
-
-    /**
-     * Stores the sums of one pass of {@link #gemvRange}, output rows {@code o}, {@code o+st}, {@code o+2st} and
-     * {@code o+3st}, each plus its bias ({@code bias} may be null).
-     */
-    static void storeRows(float[] y, int yo, float[] bias, int o, int st, float s0, float s1, float s2, float s3) {
-        if (bias != null) {
-            s0 += bias[o];
-            s1 += bias[o + st];
-            s2 += bias[o + 2 * st];
-            s3 += bias[o + 3 * st];
-        }
-        y[yo + o] = s0;
-        y[yo + o + st] = s1;
-        y[yo + o + 2 * st] = s2;
-        y[yo + o + 3 * st] = s3;
-    }
 
     /**
      * The first {@code bytes} bytes of {@code data} from its position, as a segment over the same memory (the

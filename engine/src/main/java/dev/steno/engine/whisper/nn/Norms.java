@@ -38,7 +38,7 @@ public final class Norms {
         for (; k + L <= dim; k += L) {
             sv = sv.add(FloatVector.fromArray(S, x, off + k));
         }
-        float sum = sv.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(sv);
         for (; k < dim; k++) {
             sum += x[off + k];
         }
@@ -50,7 +50,7 @@ public final class Norms {
             FloatVector d = FloatVector.fromArray(S, x, off + k).sub(mv);
             qv = d.fma(d, qv);
         }
-        float sq = qv.reduceLanes(VectorOperators.ADD);
+        float sq = VectorMath.sum(qv);
         for (; k < dim; k++) {
             float d = x[off + k] - mean;
             sq += d * d;
@@ -89,7 +89,7 @@ public final class Norms {
             e.intoArray(a, off + k);
             sv = sv.add(e);
         }
-        float sum = sv.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(sv);
         for (; k < len; k++) {
             float e = (float) Math.exp(a[off + k] - max);
             a[off + k] = e;

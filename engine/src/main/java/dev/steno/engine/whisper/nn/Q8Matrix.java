@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * A {@link Matrix} in ggml's q8_0 format: each row is blocks of {@link #BLOCK} values, a block being a binary16 scale
@@ -66,15 +65,15 @@ public final class Q8Matrix extends Matrix {
         return ((long) r * (cols() / BLOCK) + c / BLOCK) * BLOCK_BYTES;
     }
 
-    /** The scale of the block at byte {@code block}, widened. */
-    float scale(long block) {
-        return Float.float16ToFloat(segment().get(F16, block));
+    /** The scale of the block at byte {@code block} of q, widened. */
+    static float scale(MemorySegment q, long block) {
+        return Float.float16ToFloat(q.get(F16, block));
     }
 
     @Override
     public float get(int r, int c) {
         long b = blockAt(r, c);
-        return segment().get(ValueLayout.JAVA_BYTE, b + 2 + c % BLOCK) * scale(b);
+        return segment().get(ValueLayout.JAVA_BYTE, b + 2 + c % BLOCK) * scale(segment(), b);
     }
 
     @Override
@@ -83,7 +82,7 @@ public final class Q8Matrix extends Matrix {
         int cols = cols();
         for (int c0 = 0; c0 < cols; c0 += BLOCK) {
             long b = blockAt(r, c0);
-            float sc = scale(b);
+            float sc = scale(q, b);
             for (int i = 0; i < BLOCK; i++) {
                 dst[off + c0 + i] = q.get(ValueLayout.JAVA_BYTE, b + 2 + i) * sc;
             }
@@ -92,63 +91,138 @@ public final class Q8Matrix extends Matrix {
 
     /**
      * Per block, the int8 values are widened to float in registers and dotted with x, and the block's sum is scaled
-     * once; four rows share the x loads.
+     * once; four rows share the x loads. The bodies address the weights by the byte offset of a row stream's block
+     * ({@code BLOCK_BYTES} per block, the quants 2 bytes in).
      */
     @Override
-    void gemvRange(float[] x, int xo, float[] bias, float[] y, int yo, int from, int to) {
-        MemorySegment q = segment();
+    void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to) {
         int in = cols();
-        int blocks = in / BLOCK;
-        long rowBytes = (long) blocks * BLOCK_BYTES;
+        if (BLOCK % L != 0) {
+            gemvRowsScalar(x, n, bias, y, from, to);
+            return;
+        }
+        MemorySegment q = segment();
+        int out = rows();
+        float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
+        long rowBytes = (long) (in / BLOCK) * BLOCK_BYTES;
         int st = (to - from) / GEMV_ROWS;
-        long sb = st * rowBytes;
+        long ws = st * rowBytes;
         for (int o = from; o < from + st; o++) {
-            long r0 = o * rowBytes;
-            FloatVector c0 = FloatVector.zero(S);
-            FloatVector c1 = FloatVector.zero(S);
-            FloatVector c2 = FloatVector.zero(S);
-            FloatVector c3 = FloatVector.zero(S);
-            for (int blk = 0; blk < blocks; blk++) {
-                int k0 = blk * BLOCK;
-                long b0 = r0 + (long) blk * BLOCK_BYTES;
-                FloatVector p0 = FloatVector.zero(S);
-                FloatVector p1 = FloatVector.zero(S);
-                FloatVector p2 = FloatVector.zero(S);
-                FloatVector p3 = FloatVector.zero(S);
-                for (int k = 0; k < BLOCK; k += L) {
-                    FloatVector xv = FloatVector.fromArray(S, x, xo + k0 + k);
-                    long qk = b0 + 2 + k;
-                    p0 = widenQ8(q, qk).fma(xv, p0);
-                    p1 = widenQ8(q, qk + sb).fma(xv, p1);
-                    p2 = widenQ8(q, qk + 2 * sb).fma(xv, p2);
-                    p3 = widenQ8(q, qk + 3 * sb).fma(xv, p3);
-                }
-                c0 = p0.fma(FloatVector.broadcast(S, scale(b0)), c0);
-                c1 = p1.fma(FloatVector.broadcast(S, scale(b0 + sb)), c1);
-                c2 = p2.fma(FloatVector.broadcast(S, scale(b0 + 2 * sb)), c2);
-                c3 = p3.fma(FloatVector.broadcast(S, scale(b0 + 3 * sb)), c3);
+            long w0 = o * rowBytes;
+            int b = 0;
+            // two input rows per pass, not four: each pair needs a block sum and a running sum
+            for (; b + 2 <= n; b += 2) {
+                dot4x2(q, w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 2, y, out, b, bias, o, st);
             }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            float s1 = c1.reduceLanes(VectorOperators.ADD);
-            float s2 = c2.reduceLanes(VectorOperators.ADD);
-            float s3 = c3.reduceLanes(VectorOperators.ADD);
-            storeRows(y, yo, bias, o, st, s0, s1, s2, s3);
+            if (b < n) {
+                dot4x1(q, w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 1, y, out, b, bias, o, st);
+            }
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            long r0 = o * rowBytes;
-            FloatVector c0 = FloatVector.zero(S);
-            for (int blk = 0; blk < blocks; blk++) {
-                int k0 = blk * BLOCK;
-                long b0 = r0 + (long) blk * BLOCK_BYTES;
-                FloatVector p0 = FloatVector.zero(S);
-                for (int k = 0; k < BLOCK; k += L) {
-                    p0 = widenQ8(q, b0 + 2 + k).fma(FloatVector.fromArray(S, x, xo + k0 + k), p0);
-                }
-                c0 = p0.fma(FloatVector.broadcast(S, scale(b0)), c0);
+            for (int b = 0; b < n; b++) {
+                dot1x1(q, o * rowBytes, x, b * in, in, acc);
+                storeSums(acc, 1, 1, y, out, b, bias, o, 0);
             }
-            float s0 = c0.reduceLanes(VectorOperators.ADD);
-            y[yo + o] = bias == null ? s0 : s0 + bias[o];
         }
+    }
+
+    /**
+     * Four weight row streams ({@code ws} bytes apart, from byte {@code w0}) against two input rows: per block, each
+     * pair's int8 products are summed and the sum scaled once.
+     */
+    private static void dot4x2(MemorySegment q, long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
+        int x1 = x0 + in;
+        for (int k0 = 0; k0 < in; k0 += BLOCK) {
+            long blk = (long) (k0 / BLOCK) * BLOCK_BYTES;
+            FloatVector p00 = FloatVector.zero(S), p01 = p00, p10 = p00, p11 = p00;
+            FloatVector p20 = p00, p21 = p00, p30 = p00, p31 = p00;
+            for (int k = 0; k < BLOCK; k += L) {
+                long qk = blk + 2 + k;
+                FloatVector v0 = widenQ8(q, w0 + qk);
+                FloatVector v1 = widenQ8(q, w1 + qk);
+                FloatVector v2 = widenQ8(q, w2 + qk);
+                FloatVector v3 = widenQ8(q, w3 + qk);
+                FloatVector xv = FloatVector.fromArray(S, x, x0 + k0 + k);
+                p00 = v0.fma(xv, p00);
+                p10 = v1.fma(xv, p10);
+                p20 = v2.fma(xv, p20);
+                p30 = v3.fma(xv, p30);
+                xv = FloatVector.fromArray(S, x, x1 + k0 + k);
+                p01 = v0.fma(xv, p01);
+                p11 = v1.fma(xv, p11);
+                p21 = v2.fma(xv, p21);
+                p31 = v3.fma(xv, p31);
+            }
+            FloatVector d0 = FloatVector.broadcast(S, scale(q, w0 + blk));
+            FloatVector d1 = FloatVector.broadcast(S, scale(q, w1 + blk));
+            FloatVector d2 = FloatVector.broadcast(S, scale(q, w2 + blk));
+            FloatVector d3 = FloatVector.broadcast(S, scale(q, w3 + blk));
+            c00 = p00.fma(d0, c00);
+            c01 = p01.fma(d0, c01);
+            c10 = p10.fma(d1, c10);
+            c11 = p11.fma(d1, c11);
+            c20 = p20.fma(d2, c20);
+            c21 = p21.fma(d2, c21);
+            c30 = p30.fma(d3, c30);
+            c31 = p31.fma(d3, c31);
+        }
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+    }
+
+    /** Four weight row streams against one input row (a single decoder step). */
+    private static void dot4x1(MemorySegment q, long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
+        for (int k0 = 0; k0 < in; k0 += BLOCK) {
+            long blk = (long) (k0 / BLOCK) * BLOCK_BYTES;
+            FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0;
+            for (int k = 0; k < BLOCK; k += L) {
+                long qk = blk + 2 + k;
+                FloatVector xv = FloatVector.fromArray(S, x, x0 + k0 + k);
+                p0 = widenQ8(q, w0 + qk).fma(xv, p0);
+                p1 = widenQ8(q, w1 + qk).fma(xv, p1);
+                p2 = widenQ8(q, w2 + qk).fma(xv, p2);
+                p3 = widenQ8(q, w3 + qk).fma(xv, p3);
+            }
+            c0 = p0.fma(FloatVector.broadcast(S, scale(q, w0 + blk)), c0);
+            c1 = p1.fma(FloatVector.broadcast(S, scale(q, w1 + blk)), c1);
+            c2 = p2.fma(FloatVector.broadcast(S, scale(q, w2 + blk)), c2);
+            c3 = p3.fma(FloatVector.broadcast(S, scale(q, w3 + blk)), c3);
+        }
+        c0.intoArray(acc, 0);
+        c1.intoArray(acc, L);
+        c2.intoArray(acc, 2 * L);
+        c3.intoArray(acc, 3 * L);
+    }
+
+    /** One weight row against one input row (a chunk's last rows). */
+    private static void dot1x1(MemorySegment q, long w0, float[] x, int x0, int in, float[] acc) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int k0 = 0; k0 < in; k0 += BLOCK) {
+            long blk = w0 + (long) (k0 / BLOCK) * BLOCK_BYTES;
+            FloatVector p0 = FloatVector.zero(S);
+            for (int k = 0; k < BLOCK; k += L) {
+                p0 = widenQ8(q, blk + 2 + k).fma(FloatVector.fromArray(S, x, x0 + k0 + k), p0);
+            }
+            c0 = p0.fma(FloatVector.broadcast(S, scale(q, blk)), c0);
+        }
+        c0.intoArray(acc, 0);
     }
 
     @Override
@@ -158,7 +232,7 @@ public final class Q8Matrix extends Matrix {
         for (int j = 0; j < n; j++) {
             for (int c0 = 0; c0 < in; c0 += BLOCK) {
                 long b = blockAt(o0 + j, c0);
-                float sc = scale(b);
+                float sc = scale(q, b);
                 for (int i = 0, d = c0 * NR + j; i < BLOCK; i++, d += NR) {
                     dst[d] = q.get(ValueLayout.JAVA_BYTE, b + 2 + i) * sc;
                 }

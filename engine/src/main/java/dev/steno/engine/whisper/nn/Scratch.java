@@ -13,7 +13,9 @@ final class Scratch {
     static final int BIAS = 2;
     /** The output block of a partial panel in {@link MatMul#gemmPanel}. */
     static final int PARTIAL = 3;
-    private static final int SLOTS = 4;
+    /** The lane sums of a matrix-vector kernel body, before {@link Matrix#storeSums} reduces them. */
+    static final int SUMS = 4;
+    private static final int SLOTS = 5;
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 
     private Scratch() {

@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,7 +40,52 @@ public final class VectorMath {
     private static final int HALF_MASK = 0x8FFFE000;
     private static final float HALF_SCALE = 0x1p112f;
 
+    /**
+     * Lane permutations of {@link #sum}, one constant each (a shuffle read from an array is not a compile-time
+     * constant and costs a load and a check per use): fold h adds lane {@code i + h} to lane i.
+     */
+    private static final VectorShuffle<Float> FOLD_8 = fold(8);
+    private static final VectorShuffle<Float> FOLD_4 = fold(4);
+    private static final VectorShuffle<Float> FOLD_2 = fold(2);
+    private static final VectorShuffle<Float> FOLD_1 = fold(1);
+
     private VectorMath() {
+    }
+
+    private static VectorShuffle<Float> fold(int h) {
+        return VectorShuffle.fromOp(S, i -> (i + h) % L);
+    }
+
+    /**
+     * The sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order open, and HotSpot
+     * uses another one in compiled code than in the interpreter, so the same product gave other bits before and
+     * after warm-up; with a fixed order every kernel that sums the same values the same way gets the same bits at
+     * any time (a batch of decoder steps then matches the steps run one by one).
+     */
+    static float sum(FloatVector v) {
+        // Kept under HotSpot's 35-byte inlining limit for cold call sites (a kernel sums once per output, outside
+        // its hot loop): a call that is not inlined boxes its vector argument, an allocation per output.
+        return L == 16 ? sum16(v) : L == 8 ? sum8(v) : sumOther(v);
+    }
+
+    private static float sum16(FloatVector v) {
+        return fold(fold(fold(fold(v, FOLD_8), FOLD_4), FOLD_2), FOLD_1).lane(0);
+    }
+
+    private static float sum8(FloatVector v) {
+        return fold(fold(fold(v, FOLD_4), FOLD_2), FOLD_1).lane(0);
+    }
+
+    private static FloatVector fold(FloatVector v, VectorShuffle<Float> f) {
+        return v.add(v.rearrange(f));
+    }
+
+    /** {@link #sum} for the other shapes (4 lanes, or wider than 16): the same pairwise order. */
+    private static float sumOther(FloatVector v) {
+        for (int h = L / 2; h >= 1; h /= 2) {
+            v = v.add(v.rearrange(fold(h)));
+        }
+        return v.lane(0);
     }
 
     /** Dot product of {@code len} values. */
@@ -54,7 +100,7 @@ public final class VectorMath {
         for (; k + L <= len; k += L) {
             s0 = FloatVector.fromArray(S, a, ao + k).fma(FloatVector.fromArray(S, b, bo + k), s0);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = sum(s0.add(s1));
         for (; k < len; k++) {
             s += a[ao + k] * b[bo + k];
         }
