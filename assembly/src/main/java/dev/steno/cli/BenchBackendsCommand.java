@@ -9,6 +9,7 @@ import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.model.ModelResolver;
+import dev.steno.engine.session.ResidentMemory;
 import dev.steno.engine.whisper.GgmlWhisperFile;
 import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.decode.DecodingOptions;
@@ -237,15 +238,6 @@ final class BenchBackendsCommand implements Callable<Integer> {
 
     /** Resident set size of this process in KiB (Linux), 0 elsewhere. */
     static long rssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no figure
-        }
-        return 0;
+        return ResidentMemory.bytes().orElse(0) / 1024;
     }
 }

@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +149,7 @@ final class BenchCommand implements Runnable {
                     synchronized (lagSamples) {
                         lagSamples.add(scheduler.maxLagSeconds());
                     }
-                    maxRss[0] = Math.max(maxRss[0], rssKb());
+                    maxRss[0] = Math.max(maxRss[0], BenchBackendsCommand.rssKb());
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
@@ -252,19 +251,6 @@ final class BenchCommand implements Runnable {
                 words += text.isEmpty() ? 0 : text.split("\\s+").length;
             }
             return words;
-        }
-
-        private static long rssKb() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    }
-                }
-            } catch (Exception e) {
-                // not Linux: no figure
-            }
-            return 0;
         }
     }
 }

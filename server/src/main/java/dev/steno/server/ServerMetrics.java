@@ -1,6 +1,8 @@
 package dev.steno.server;
 
+import dev.steno.engine.session.ResidentMemory;
 import dev.steno.engine.stream.StreamCounters;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -36,5 +38,10 @@ public final class ServerMetrics {
 
     public long uploadsCount() {
         return uploads.sum();
+    }
+
+    /** The process's resident memory in bytes, where the system reports it (Linux). */
+    public OptionalLong residentBytes() {
+        return ResidentMemory.bytes();
     }
 }

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +75,11 @@ class HttpEndpointsTest {
                 "steno_real_time_factor", "steno_lag_seconds_max")) {
             assertTrue(r.body().contains("# TYPE " + name + " "), name);
             assertTrue(r.body().lines().anyMatch(l -> l.matches(name + " -?[0-9.]+")), name + " has a value");
+        }
+        if (Files.isReadable(Path.of("/proc/self/status"))) {
+            long rss = r.body().lines().filter(l -> l.startsWith("steno_process_resident_bytes "))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
+            assertTrue(rss > 16 << 20, "a JVM serving HTTP holds more than 16 MB: " + rss);
         }
     }
 

@@ -22,6 +22,7 @@ import dev.steno.engine.whisper.decode.TemperatureFallback;
 import dev.steno.engine.whisper.decode.TimestampSegments;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,14 +95,18 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
 
     /** Workers started for this recogniser when the caller gave none; null otherwise. */
     private final ForkJoinPool ownedPool;
+    /** The mapping of the model file the weights are read from, unmapped by {@link #close()}. */
+    private final Arena modelArena;
     private final int parallelism;
 
     private JavaWhisperRecognizer(GgmlWhisperFile file, JavaWhisperConfig config, ParallelLoop par,
-                                  ForkJoinPool ownedPool, int concurrentCalls) throws IOException {
+                                  ForkJoinPool ownedPool, int concurrentCalls, Arena modelArena)
+            throws IOException {
         this.ownedPool = ownedPool;
+        this.modelArena = modelArena;
         this.parallelism = par.parallelism();
         this.config = config;
-        this.weights = WhisperWeights.load(file);
+        this.weights = WhisperWeights.load(file, modelArena);
         this.encoder = new WhisperEncoder(weights, par, concurrentCalls);
         this.decoder = new WhisperDecoder(weights, par);
         this.tokenizer = WhisperTokenizer.of(file.vocabulary());
@@ -161,13 +166,16 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
 
     private static JavaWhisperRecognizer load(Path model, JavaWhisperConfig config, ParallelLoop par,
                                               ForkJoinPool owned, int concurrentCalls) throws IOException {
+        // shared: every worker thread reads the weights
+        Arena arena = Arena.ofShared();
         try {
             return new JavaWhisperRecognizer(GgmlWhisperFile.openComplete(model), config, par, owned,
-                    concurrentCalls);
+                    concurrentCalls, arena);
         } catch (IOException | RuntimeException e) {
             if (owned != null) {
                 owned.shutdownNow();
             }
+            arena.close();
             throw e;
         }
     }
@@ -207,8 +215,13 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return transcribeReported(request).recognition();
     }
 
-    /** As {@link #transcribe}, with the decoding details beside the result (diagnostics and equivalence checks). */
+    /**
+     * As {@link #transcribe}, with the decoding details beside the result (diagnostics and equivalence checks).
+     *
+     * @throws IllegalStateException if the recogniser is closed, or is closed while the call reads the weights
+     */
     public Report transcribeReported(RecognitionRequest request) {
+        checkOpen();
         float[] audio = request.audio();
         if (audio.length == 0) {
             return new Report(new Recognition(List.of(), Optional.ofNullable(request.language())), null,
@@ -418,8 +431,14 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return v[best] - second;
     }
 
-    /** This recogniser's model parts, sharing its weights; see {@link WhisperModelParts}. */
+    /**
+     * This recogniser's model parts, sharing its weights (usable until the recogniser closes); see
+     * {@link WhisperModelParts}.
+     *
+     * @throws IllegalStateException if the recogniser is closed
+     */
     public WhisperModelParts parts() {
+        checkOpen();
         return new WhisperModelParts(encoder, decoder, tokenizer, mel, alignmentHeads.clone(), multilingual);
     }
 
@@ -439,11 +458,25 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return multilingual;
     }
 
+    /** A call after {@link #close()} fails here, with a message that says why, before it reaches the weights. */
+    private void checkOpen() {
+        if (!modelArena.scope().isAlive()) {
+            throw new IllegalStateException("the Java Whisper recogniser is closed: its model file is unmapped");
+        }
+    }
+
     @Override
     public void close() {
-        // the weights are a memory-mapped file; the mapping goes with the garbage collector
         if (ownedPool != null) {
             ownedPool.shutdown();
+        }
+        // Unmapping a shared arena is safe while another thread still reads it: the JVM stops that read with an
+        // IllegalStateException (the call fails, the process does not crash), so close need not wait for calls.
+        try {
+            modelArena.close();
+        } catch (IllegalStateException closedOrInUse) {
+            // closed before (close is idempotent), or a JDK that refuses to unmap while a read is under way: the
+            // mapping then stays until the process exits
         }
     }
 }

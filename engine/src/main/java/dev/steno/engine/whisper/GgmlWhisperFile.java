@@ -1,6 +1,8 @@
 package dev.steno.engine.whisper;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -210,6 +212,25 @@ public final class GgmlWhisperFile {
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, info.dataOffset(), info.dataBytes())
                     .order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /**
+     * Maps the whole file read-only into {@code arena}, so that tensors are read in place at their
+     * {@link GgmlTensorInfo#dataOffset()}: no copy on the heap, pages loaded from the page cache as they are first
+     * read and shared with every process that maps the same file. The mapping ends when the arena closes.
+     *
+     * @throws GgmlFormatException if the file has shrunk since it was read
+     * @throws IOException         if it cannot be mapped
+     */
+    public MemorySegment map(Arena arena) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < fileSize) {
+                throw new GgmlFormatException(path, "truncated since it was opened: " + size + " bytes, was "
+                        + fileSize);
+            }
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, fileSize, arena);
         }
     }
 

@@ -10,13 +10,15 @@ import dev.steno.engine.whisper.nn.ParallelLoop;
 import dev.steno.engine.whisper.nn.Q8Matrix;
 import dev.steno.engine.whisper.nn.VectorMath;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
- * Every tensor of a ggml Whisper model, loaded for the Java inference. Matrices keep their storage type (a
- * {@link Matrix} of f32, f16 or q8_0, widened inside the kernels); vectors (biases, layer-norm parameters,
- * positional embeddings) are float. Other quantisations are not supported.
+ * Every tensor of a ggml Whisper model, loaded for the Java inference. Matrices are read in place from the model
+ * file's bytes, in their storage type (a {@link Matrix} of f32, f16 or q8_0 over a slice of the mapped file, widened
+ * inside the kernels): loading copies no weight, and the pages are the page cache's, shared with every process that
+ * maps the file. Vectors (biases, layer-norm parameters, positional embeddings; a few MB) are copied to float arrays.
+ * Other quantisations are not supported.
  *
  * <p>Matrices follow ggml's layout: a tensor with {@code ne = [in, out]} is {@code out} rows of {@code in} values.
  * The convolutions ({@code ne = [3, in_channels, out_channels]}) become {@code out_channels} rows of
@@ -77,43 +79,71 @@ public final class WhisperWeights {
     final float[] lnWeight;
     final float[] lnBias;
 
-    private WhisperWeights(GgmlWhisperFile f) throws IOException {
-        this.hp = f.hparams();
+    private WhisperWeights(GgmlWhisperFile index, MemorySegment contents) throws IOException {
+        Tensors f = new Tensors(index, contents);
+        this.hp = index.hparams();
         int na = hp.nAudioState();
         int nt = hp.nTextState();
         int mels = hp.nMels();
-        conv1 = matrix(f, "encoder.conv1.weight", na, 3 * mels, 3);
-        conv1Bias = vector(f, "encoder.conv1.bias", na);
-        conv2 = matrix(f, "encoder.conv2.weight", na, 3 * na, 3);
-        conv2Bias = vector(f, "encoder.conv2.bias", na);
-        encoderPositions = vector(f, "encoder.positional_embedding", hp.nAudioCtx() * na);
+        conv1 = f.matrix("encoder.conv1.weight", na, 3 * mels, 3);
+        conv1Bias = f.vector("encoder.conv1.bias", na);
+        conv2 = f.matrix("encoder.conv2.weight", na, 3 * na, 3);
+        conv2Bias = f.vector("encoder.conv2.bias", na);
+        encoderPositions = f.vector("encoder.positional_embedding", hp.nAudioCtx() * na);
         encoderBlocks = new EncoderBlock[hp.nAudioLayer()];
         for (int i = 0; i < encoderBlocks.length; i++) {
             String p = "encoder.blocks." + i + ".";
             encoderBlocks[i] = new EncoderBlock(attention(f, p + "attn", na), mlp(f, p, na));
         }
-        lnPostWeight = vector(f, "encoder.ln_post.weight", na);
-        lnPostBias = vector(f, "encoder.ln_post.bias", na);
-        tokenEmbedding = matrix(f, "decoder.token_embedding.weight", hp.nVocab(), nt);
-        decoderPositions = vector(f, "decoder.positional_embedding", hp.nTextCtx() * nt);
+        lnPostWeight = f.vector("encoder.ln_post.weight", na);
+        lnPostBias = f.vector("encoder.ln_post.bias", na);
+        tokenEmbedding = f.matrix("decoder.token_embedding.weight", hp.nVocab(), nt);
+        decoderPositions = f.vector("decoder.positional_embedding", hp.nTextCtx() * nt);
         decoderBlocks = new DecoderBlock[hp.nTextLayer()];
         for (int i = 0; i < decoderBlocks.length; i++) {
             String p = "decoder.blocks." + i + ".";
             decoderBlocks[i] = new DecoderBlock(attention(f, p + "attn", nt), attention(f, p + "cross_attn", nt),
                     mlp(f, p, nt));
         }
-        lnWeight = vector(f, "decoder.ln.weight", nt);
-        lnBias = vector(f, "decoder.ln.bias", nt);
+        lnWeight = f.vector("decoder.ln.weight", nt);
+        lnBias = f.vector("decoder.ln.bias", nt);
     }
 
     /**
-     * Loads every tensor of {@code file} (opened with {@link GgmlWhisperFile#open} or {@code openComplete}).
+     * Loads every tensor of {@code file} (opened with {@link GgmlWhisperFile#open} or {@code openComplete}), mapped
+     * in an automatic arena: the mapping ends when the weights are no longer reachable. A server that must release it
+     * at a known time maps it in its own arena, {@link #load(GgmlWhisperFile, Arena)}.
      *
      * @throws GgmlFormatException           if a tensor is missing or has the wrong number of values
      * @throws UnsupportedOperationException if a tensor is quantised other than q8_0
      */
     public static WhisperWeights load(GgmlWhisperFile file) throws IOException {
-        return new WhisperWeights(file);
+        return load(file, Arena.ofAuto());
+    }
+
+    /**
+     * Loads every tensor of {@code file}, mapping the file in {@code arena}; the weights may be used until the arena
+     * closes (a use after that fails with {@link IllegalStateException}). Takes milliseconds: nothing is copied but
+     * the vectors.
+     *
+     * @throws GgmlFormatException           if a tensor is missing or has the wrong number of values
+     * @throws UnsupportedOperationException if a tensor is quantised other than q8_0
+     */
+    public static WhisperWeights load(GgmlWhisperFile file, Arena arena) throws IOException {
+        return of(file, file.map(arena));
+    }
+
+    /**
+     * The weights read in place from {@code contents}, the whole file that {@code index} describes, already in memory:
+     * the matrices keep slices of it. A mapped or native segment is read at full speed; a byte array's segment gives
+     * the same values, but the Vector API reads heap segments tens of times slower (for tests).
+     *
+     * @throws GgmlFormatException           if a tensor is missing, has the wrong number of values or lies outside
+     *                                       {@code contents}
+     * @throws UnsupportedOperationException if a tensor is quantised other than q8_0
+     */
+    public static WhisperWeights of(GgmlWhisperFile index, MemorySegment contents) throws IOException {
+        return new WhisperWeights(index, contents);
     }
 
     /** The model's hyper-parameters. */
@@ -121,62 +151,67 @@ public final class WhisperWeights {
         return hp;
     }
 
-    private static GgmlTensorInfo info(GgmlWhisperFile f, String name, long elements, long ne0)
-            throws GgmlFormatException {
-        GgmlTensorInfo t = f.tensor(name);
-        if (t == null) {
-            throw new GgmlFormatException(f.path(), "tensor '" + name + "' is missing");
-        }
-        if (t.elements() != elements || t.ne(0) != ne0) {
-            throw new GgmlFormatException(f.path(), "tensor '" + name + "' has shape " + t + ", expected "
-                    + elements + " values in rows of " + ne0);
-        }
-        if (t.type() != GgmlType.F32 && t.type() != GgmlType.F16 && t.type() != GgmlType.Q8_0) {
-            throw new UnsupportedOperationException("tensor '" + name + "' is " + t.type()
-                    + "; the Java inference reads f32, f16 and q8_0 models only");
-        }
-        return t;
-    }
-
-    private static Matrix matrix(GgmlWhisperFile f, String name, int rows, int cols) throws IOException {
-        return matrix(f, name, rows, cols, cols);
-    }
-
-    private static Matrix matrix(GgmlWhisperFile f, String name, int rows, int cols, int ne0) throws IOException {
-        GgmlTensorInfo t = info(f, name, (long) rows * cols, ne0);
-        return switch (t.type()) {
-            case Q8_0 -> Q8Matrix.read(f.tensorData(t), rows, cols);
-            case F16 -> F16Matrix.read(f.tensorData(t), rows, cols);
-            case F32 -> F32Matrix.read(f.tensorData(t), rows, cols);
-            default -> throw new IllegalStateException("info() admits f32, f16 and q8_0 only, not " + t.type());
-        };
-    }
-
-    private static float[] vector(GgmlWhisperFile f, String name, int n) throws IOException {
-        GgmlTensorInfo t = f.tensor(name);
-        t = info(f, name, n, t == null ? 0 : t.ne(0));
-        ByteBuffer b = f.tensorData(t).order(ByteOrder.LITTLE_ENDIAN);
-        float[] v = new float[n];
-        if (t.type() == GgmlType.F16) {
-            for (int i = 0; i < n; i++) {
-                v[i] = Float.float16ToFloat(b.getShort(2 * i));
+    /** The tensors of one file, read from its contents. */
+    private record Tensors(GgmlWhisperFile index, MemorySegment contents) {
+        private GgmlTensorInfo info(String name, long elements, long ne0) throws GgmlFormatException {
+            GgmlTensorInfo t = index.tensor(name);
+            if (t == null) {
+                throw new GgmlFormatException(index.path(), "tensor '" + name + "' is missing");
             }
-        } else {
-            b.asFloatBuffer().get(v);
+            if (t.elements() != elements || t.ne(0) != ne0) {
+                throw new GgmlFormatException(index.path(), "tensor '" + name + "' has shape " + t + ", expected "
+                        + elements + " values in rows of " + ne0);
+            }
+            if (t.type() != GgmlType.F32 && t.type() != GgmlType.F16 && t.type() != GgmlType.Q8_0) {
+                throw new UnsupportedOperationException("tensor '" + name + "' is " + t.type()
+                        + "; the Java inference reads f32, f16 and q8_0 models only");
+            }
+            if (t.dataOffset() + t.dataBytes() > contents.byteSize()) {
+                throw new GgmlFormatException(index.path(), "tensor '" + name + "' lies past the end of the "
+                        + contents.byteSize() + " bytes given");
+            }
+            return t;
         }
-        return v;
+
+        private MemorySegment data(GgmlTensorInfo t) {
+            return contents.asSlice(t.dataOffset(), t.dataBytes());
+        }
+
+        Matrix matrix(String name, int rows, int cols) throws GgmlFormatException {
+            return matrix(name, rows, cols, cols);
+        }
+
+        Matrix matrix(String name, int rows, int cols, int ne0) throws GgmlFormatException {
+            GgmlTensorInfo t = info(name, (long) rows * cols, ne0);
+            return switch (t.type()) {
+                case Q8_0 -> new Q8Matrix(data(t), rows, cols);
+                case F16 -> new F16Matrix(data(t), rows, cols);
+                case F32 -> new F32Matrix(data(t), rows, cols);
+                default -> throw new IllegalStateException("info() admits f32, f16 and q8_0 only, not " + t.type());
+            };
+        }
+
+        float[] vector(String name, int n) throws GgmlFormatException {
+            GgmlTensorInfo t = index.tensor(name);
+            t = info(name, n, t == null ? 0 : t.ne(0));
+            // one row of a matrix of the tensor's type reads it (q8_0 vectors do not occur)
+            Matrix row = t.type() == GgmlType.F16 ? new F16Matrix(data(t), 1, n) : new F32Matrix(data(t), 1, n);
+            float[] v = new float[n];
+            row.row(0, v, 0);
+            return v;
+        }
     }
 
-    private static Attention attention(GgmlWhisperFile f, String p, int n) throws IOException {
-        return new Attention(matrix(f, p + ".query.weight", n, n), vector(f, p + ".query.bias", n),
-                matrix(f, p + ".key.weight", n, n), matrix(f, p + ".value.weight", n, n),
-                vector(f, p + ".value.bias", n), matrix(f, p + ".out.weight", n, n), vector(f, p + ".out.bias", n),
-                vector(f, p + "_ln.weight", n), vector(f, p + "_ln.bias", n));
+    private static Attention attention(Tensors f, String p, int n) throws GgmlFormatException {
+        return new Attention(f.matrix(p + ".query.weight", n, n), f.vector(p + ".query.bias", n),
+                f.matrix(p + ".key.weight", n, n), f.matrix(p + ".value.weight", n, n),
+                f.vector(p + ".value.bias", n), f.matrix(p + ".out.weight", n, n), f.vector(p + ".out.bias", n),
+                f.vector(p + "_ln.weight", n), f.vector(p + "_ln.bias", n));
     }
 
-    private static Mlp mlp(GgmlWhisperFile f, String p, int n) throws IOException {
-        return new Mlp(matrix(f, p + "mlp.0.weight", 4 * n, n), vector(f, p + "mlp.0.bias", 4 * n),
-                matrix(f, p + "mlp.2.weight", n, 4 * n), vector(f, p + "mlp.2.bias", n),
-                vector(f, p + "mlp_ln.weight", n), vector(f, p + "mlp_ln.bias", n));
+    private static Mlp mlp(Tensors f, String p, int n) throws GgmlFormatException {
+        return new Mlp(f.matrix(p + "mlp.0.weight", 4 * n, n), f.vector(p + "mlp.0.bias", 4 * n),
+                f.matrix(p + "mlp.2.weight", n, 4 * n), f.vector(p + "mlp.2.bias", n),
+                f.vector(p + "mlp_ln.weight", n), f.vector(p + "mlp_ln.bias", n));
     }
 }

@@ -2,6 +2,7 @@ package dev.steno.engine.asr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,9 @@ import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.transcript.Word;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,5 +73,53 @@ class JavaWhisperRecognizerTest {
         }
         assertThrows(IllegalArgumentException.class, () -> JavaWhisperRecognizer.load(model,
                 new JavaWhisperRecognizer.JavaWhisperConfig(true, true), -1));
+    }
+
+    @Test
+    void closingWhileCallsRunEndsThemWithAnExceptionAndUnmapsTheModel() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("micro-close.bin"), RandomGgmlWhisper.Config.MICRO, 6);
+        float[] audio = Arrays.copyOf(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples(), 16000 * 2);
+        // one thread: no worker pool whose shutdown would refuse the next call first; only the unmapping stops it
+        JavaWhisperRecognizer r = JavaWhisperRecognizer.load(model,
+                new JavaWhisperRecognizer.JavaWhisperConfig(true, true), 1);
+        CountDownLatch oneDone = new CountDownLatch(1);
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        // calls back to back, so that close lands in one (the weights are unmapped under it)
+        Thread caller = new Thread(() -> {
+            try {
+                while (true) {
+                    r.transcribe(RecognitionRequest.of(audio, "en"));
+                    oneDone.countDown();
+                }
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        caller.start();
+        assertTrue(oneDone.await(2, TimeUnit.MINUTES));
+        r.close();
+        caller.join(TimeUnit.MINUTES.toMillis(2));
+        assertFalse(caller.isAlive(), "calls stop once the recogniser is closed");
+        assertInstanceOf(IllegalStateException.class, ended.get(), "the call reading the unmapped weights fails, "
+                + "the JVM stays");
+        r.close();
+    }
+
+    @Test
+    void aCallAfterCloseFailsWithAnIllegalStateExceptionThatSaysSo() throws Exception {
+        Path model = RandomGgmlWhisper.write(dir.resolve("micro-closed.bin"), RandomGgmlWhisper.Config.MICRO, 7);
+        float[] audio = Arrays.copyOf(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples(), 16000);
+        var config = new JavaWhisperRecognizer.JavaWhisperConfig(true, true);
+        // serial, and with its own workers (whose shutdown must not be what the caller sees)
+        for (int threads : new int[] {1, 2}) {
+            JavaWhisperRecognizer r = JavaWhisperRecognizer.load(model, config, threads);
+            r.transcribe(RecognitionRequest.of(audio, "en"));
+            r.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> r.transcribe(RecognitionRequest.of(audio, "en")));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            assertThrows(IllegalStateException.class, r::parts);
+            r.close();
+        }
     }
 }

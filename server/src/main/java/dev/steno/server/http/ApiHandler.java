@@ -114,6 +114,8 @@ public final class ApiHandler extends Handler.Wrapper {
                 service.scheduler().maxLagSeconds());
         counter(b, "steno_uploads_total", "Files transcribed through /v1/audio/transcriptions", metrics.uploadsCount());
         gauge(b, "steno_ready", "1 once warm-up finished", service.ready() ? 1 : 0);
+        metrics.residentBytes().ifPresent(bytes -> gauge(b, "steno_process_resident_bytes",
+                "Resident memory of the process (VmRSS: heap, native and the model's mapped pages)", bytes));
         return b.toString();
     }
 

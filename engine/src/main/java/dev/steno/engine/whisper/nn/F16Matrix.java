@@ -5,38 +5,41 @@ import static dev.steno.engine.whisper.nn.VectorMath.L;
 import static dev.steno.engine.whisper.nn.VectorMath.S;
 import static dev.steno.engine.whisper.nn.VectorMath.widenHalf;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
 
-/** A {@link Matrix} of IEEE binary16 values, kept as their bit patterns and widened to float in the kernels. */
+/**
+ * A {@link Matrix} of IEEE binary16 values, 2 little-endian bytes each, row-major, widened to float in the kernels.
+ */
 public final class F16Matrix extends Matrix {
-    private final short[] bits;
-
-    /** Wraps {@code rows * cols} binary16 bit patterns, row-major (not copied). */
-    public F16Matrix(short[] bits, int rows, int cols) {
-        super(rows, cols, bits.length);
-        this.bits = bits;
+    /** Reads {@code rows * cols} little-endian binary16 values in place from {@code data} (not copied). */
+    public F16Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, 2L * cols);
     }
 
-    /** Reads {@code rows * cols} little-endian binary16 values from {@code data}'s position. */
+    /** Copies {@code rows * cols} binary16 bit patterns, row-major. */
+    public F16Matrix(short[] bits, int rows, int cols) {
+        this(copyOf(bits, bits.length, F16, rows, cols), rows, cols);
+    }
+
+    /** Reads {@code rows * cols} little-endian binary16 values in place from {@code data}'s position (not copied). */
     public static F16Matrix read(ByteBuffer data, int rows, int cols) {
-        short[] s = new short[Math.multiplyExact(rows, cols)];
-        littleEndian(data).asShortBuffer().get(s);
-        return new F16Matrix(s, rows, cols);
+        return new F16Matrix(segment(data, 2L * rows * cols), rows, cols);
     }
 
     @Override
     public float get(int r, int c) {
-        return Float.float16ToFloat(bits[r * cols() + c]);
+        return Float.float16ToFloat(segment().getAtIndex(F16, (long) r * cols() + c));
     }
 
     @Override
     public void row(int r, float[] dst, int off) {
-        short[] s = bits;
+        MemorySegment s = segment();
         int cols = cols();
-        int base = r * cols;
+        long base = (long) r * cols;
         for (int c = 0; c < cols; c++) {
-            dst[off + c] = Float.float16ToFloat(s[base + c]);
+            dst[off + c] = Float.float16ToFloat(s.getAtIndex(F16, base + c));
         }
     }
 
@@ -47,13 +50,13 @@ public final class F16Matrix extends Matrix {
             gemvRowsScalar(x, n, bias, y, from, to);
             return;
         }
-        short[] w = bits;
+        MemorySegment w = segment();
         int out = rows();
         float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
         int st = (to - from) / GEMV_ROWS;
-        int ws = st * in;
+        long ws = (long) st * in;
         for (int o = from; o < from + st; o++) {
-            int w0 = o * in;
+            long w0 = (long) o * in;
             int b = 0;
             for (; b + 4 <= n; b += 4) {
                 dot4x4(w, w0, ws, x, b * in, in, acc);
@@ -71,21 +74,21 @@ public final class F16Matrix extends Matrix {
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
             for (int b = 0; b < n; b++) {
-                dot1x1(w, o * in, x, b * in, in, acc);
+                dot1x1(w, (long) o * in, x, b * in, in, acc);
                 storeSums(acc, 1, 1, y, out, b, bias, o, 0);
             }
         }
     }
 
     /** Four weight row streams ({@code ws} apart) against four input rows ({@code in} apart): 16 sums. */
-    private static void dot4x4(short[] w, int w0, int ws, float[] x, int x0, int in, float[] acc) {
+    private static void dot4x4(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int w1 = w0 + ws;
-        int w2 = w1 + ws;
-        int w3 = w2 + ws;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
         int x1 = x0 + in;
         int x2 = x0 + 2 * in;
         int x3 = x0 + 3 * in;
@@ -134,14 +137,14 @@ public final class F16Matrix extends Matrix {
     }
 
     /** Four weight row streams against two input rows: 8 sums. */
-    private static void dot4x2(short[] w, int w0, int ws, float[] x, int x0, int in, float[] acc) {
+    private static void dot4x2(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00;
-        int w1 = w0 + ws;
-        int w2 = w1 + ws;
-        int w3 = w2 + ws;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
         int x1 = x0 + in;
         for (int k = 0; k < in; k += L) {
             FloatVector v0 = widenHalf(w, w0 + k);
@@ -170,14 +173,14 @@ public final class F16Matrix extends Matrix {
     }
 
     /** Four weight row streams against one input row (a single decoder step): 4 sums. */
-    private static void dot4x1(short[] w, int w0, int ws, float[] x, int x0, int in, float[] acc) {
+    private static void dot4x1(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = c00;
         FloatVector c20 = c00;
         FloatVector c30 = c00;
-        int w1 = w0 + ws;
-        int w2 = w1 + ws;
-        int w3 = w2 + ws;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
         for (int k = 0; k < in; k += L) {
             FloatVector v0 = widenHalf(w, w0 + k);
             FloatVector v1 = widenHalf(w, w1 + k);
@@ -196,7 +199,7 @@ public final class F16Matrix extends Matrix {
     }
 
     /** One weight row against one input row (a chunk's last rows): 1 sum. */
-    private static void dot1x1(short[] w, int w0, float[] x, int x0, int in, float[] acc) {
+    private static void dot1x1(MemorySegment w, long w0, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S);
         for (int k = 0; k < in; k += L) {
             FloatVector v0 = widenHalf(w, w0 + k);
@@ -208,12 +211,12 @@ public final class F16Matrix extends Matrix {
 
     @Override
     void pack(int o0, int n, float[] dst) {
-        short[] s = bits;
+        MemorySegment s = segment();
         int in = cols();
         for (int j = 0; j < n; j++) {
-            int base = (o0 + j) * in;
+            long base = (long) (o0 + j) * in;
             for (int k = 0, d = j; k < in; k++, d += NR) {
-                dst[d] = Float.float16ToFloat(s[base + k]);
+                dst[d] = Float.float16ToFloat(s.getAtIndex(F16, base + k));
             }
         }
     }

@@ -3,35 +3,37 @@ package dev.steno.engine.whisper.nn;
 import static dev.steno.engine.whisper.nn.MatMul.NR;
 import static dev.steno.engine.whisper.nn.VectorMath.L;
 import static dev.steno.engine.whisper.nn.VectorMath.S;
+import static dev.steno.engine.whisper.nn.VectorMath.loadF32;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
 
-/** A {@link Matrix} of single-precision values. */
+/** A {@link Matrix} of single-precision values, 4 little-endian bytes each, row-major. */
 public final class F32Matrix extends Matrix {
-    private final float[] values;
-
-    /** Wraps {@code rows * cols} values, row-major (not copied). */
-    public F32Matrix(float[] values, int rows, int cols) {
-        super(rows, cols, values.length);
-        this.values = values;
+    /** Reads {@code rows * cols} little-endian floats in place from {@code data} (not copied). */
+    public F32Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, 4L * cols);
     }
 
-    /** Reads {@code rows * cols} little-endian floats from {@code data}'s position. */
+    /** Copies {@code rows * cols} values, row-major. */
+    public F32Matrix(float[] values, int rows, int cols) {
+        this(copyOf(values, values.length, F32, rows, cols), rows, cols);
+    }
+
+    /** Reads {@code rows * cols} little-endian floats in place from {@code data}'s position (not copied). */
     public static F32Matrix read(ByteBuffer data, int rows, int cols) {
-        float[] f = new float[Math.multiplyExact(rows, cols)];
-        littleEndian(data).asFloatBuffer().get(f);
-        return new F32Matrix(f, rows, cols);
+        return new F32Matrix(segment(data, 4L * rows * cols), rows, cols);
     }
 
     @Override
     public float get(int r, int c) {
-        return values[r * cols() + c];
+        return segment().getAtIndex(F32, (long) r * cols() + c);
     }
 
     @Override
     public void row(int r, float[] dst, int off) {
-        System.arraycopy(values, r * cols(), dst, off, cols());
+        MemorySegment.copy(segment(), F32, 4L * r * cols(), dst, off, cols());
     }
 
     @Override
@@ -41,13 +43,13 @@ public final class F32Matrix extends Matrix {
             gemvRowsScalar(x, n, bias, y, from, to);
             return;
         }
-        float[] w = values;
+        MemorySegment w = segment();
         int out = rows();
         float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
         int st = (to - from) / GEMV_ROWS;
-        int ws = st * in;
+        long ws = (long) st * in;
         for (int o = from; o < from + st; o++) {
-            int w0 = o * in;
+            long w0 = (long) o * in;
             int b = 0;
             for (; b + 4 <= n; b += 4) {
                 dot4x4(w, w0, ws, x, b * in, in, acc);
@@ -65,29 +67,29 @@ public final class F32Matrix extends Matrix {
         }
         for (int o = from + GEMV_ROWS * st; o < to; o++) {
             for (int b = 0; b < n; b++) {
-                dot1x1(w, o * in, x, b * in, in, acc);
+                dot1x1(w, (long) o * in, x, b * in, in, acc);
                 storeSums(acc, 1, 1, y, out, b, bias, o, 0);
             }
         }
     }
 
     /** Four weight row streams ({@code ws} apart) against four input rows ({@code in} apart): 16 sums. */
-    private static void dot4x4(float[] w, int w0, int ws, float[] x, int x0, int in, float[] acc) {
+    private static void dot4x4(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int w1 = w0 + ws;
-        int w2 = w1 + ws;
-        int w3 = w2 + ws;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
         int x1 = x0 + in;
         int x2 = x0 + 2 * in;
         int x3 = x0 + 3 * in;
         for (int k = 0; k < in; k += L) {
-            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k);
-            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k);
-            FloatVector v2 = FloatVector.fromArray(S, w, w2 + k);
-            FloatVector v3 = FloatVector.fromArray(S, w, w3 + k);
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector v1 = loadF32(w, w1 + k);
+            FloatVector v2 = loadF32(w, w2 + k);
+            FloatVector v3 = loadF32(w, w3 + k);
             FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
             c00 = v0.fma(xv, c00);
             c10 = v1.fma(xv, c10);
@@ -128,20 +130,20 @@ public final class F32Matrix extends Matrix {
     }
 
     /** Four weight row streams against two input rows: 8 sums. */
-    private static void dot4x2(float[] w, int w0, int ws, float[] x, int x0, int in, float[] acc) {
+    private static void dot4x2(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
         FloatVector c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00;
-        int w1 = w0 + ws;
-        int w2 = w1 + ws;
-        int w3 = w2 + ws;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
         int x1 = x0 + in;
         for (int k = 0; k < in; k += L) {
-            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k);
-            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k);
-            FloatVector v2 = FloatVector.fromArray(S, w, w2 + k);
-            FloatVector v3 = FloatVector.fromArray(S, w, w3 + k);
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector v1 = loadF32(w, w1 + k);
+            FloatVector v2 = loadF32(w, w2 + k);
+            FloatVector v3 = loadF32(w, w3 + k);
             FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
             c00 = v0.fma(xv, c00);
             c10 = v1.fma(xv, c10);
@@ -164,19 +166,19 @@ public final class F32Matrix extends Matrix {
     }
 
     /** Four weight row streams against one input row (a single decoder step): 4 sums. */
-    private static void dot4x1(float[] w, int w0, int ws, float[] x, int x0, int in, float[] acc) {
+    private static void dot4x1(MemorySegment w, long w0, long ws, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = c00;
         FloatVector c20 = c00;
         FloatVector c30 = c00;
-        int w1 = w0 + ws;
-        int w2 = w1 + ws;
-        int w3 = w2 + ws;
+        long w1 = w0 + ws;
+        long w2 = w1 + ws;
+        long w3 = w2 + ws;
         for (int k = 0; k < in; k += L) {
-            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k);
-            FloatVector v1 = FloatVector.fromArray(S, w, w1 + k);
-            FloatVector v2 = FloatVector.fromArray(S, w, w2 + k);
-            FloatVector v3 = FloatVector.fromArray(S, w, w3 + k);
+            FloatVector v0 = loadF32(w, w0 + k);
+            FloatVector v1 = loadF32(w, w1 + k);
+            FloatVector v2 = loadF32(w, w2 + k);
+            FloatVector v3 = loadF32(w, w3 + k);
             FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
             c00 = v0.fma(xv, c00);
             c10 = v1.fma(xv, c10);
@@ -190,10 +192,10 @@ public final class F32Matrix extends Matrix {
     }
 
     /** One weight row against one input row (a chunk's last rows): 1 sum. */
-    private static void dot1x1(float[] w, int w0, float[] x, int x0, int in, float[] acc) {
+    private static void dot1x1(MemorySegment w, long w0, float[] x, int x0, int in, float[] acc) {
         FloatVector c00 = FloatVector.zero(S);
         for (int k = 0; k < in; k += L) {
-            FloatVector v0 = FloatVector.fromArray(S, w, w0 + k);
+            FloatVector v0 = loadF32(w, w0 + k);
             FloatVector xv = FloatVector.fromArray(S, x, x0 + k);
             c00 = v0.fma(xv, c00);
         }
@@ -202,12 +204,12 @@ public final class F32Matrix extends Matrix {
 
     @Override
     void pack(int o0, int n, float[] dst) {
-        float[] f = values;
+        MemorySegment f = segment();
         int in = cols();
         for (int j = 0; j < n; j++) {
-            int base = (o0 + j) * in;
+            long base = (long) (o0 + j) * in;
             for (int k = 0, d = j; k < in; k++, d += NR) {
-                dst[d] = f[base + k];
+                dst[d] = f.getAtIndex(F32, base + k);
             }
         }
     }

@@ -1,10 +1,13 @@
 package dev.steno.engine.whisper.nn;
 
 import static dev.steno.engine.whisper.nn.VectorMath.L;
+import static dev.steno.engine.whisper.nn.VectorMath.LE;
 import static dev.steno.engine.whisper.nn.VectorMath.S;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -19,8 +22,24 @@ import jdk.incubator.vector.FloatVector;
  * panel for the blocked product of {@link MatMul#matmul}. The product dispatches on the type once per range or
  * panel; the loops inside stay specialised to one storage type.
  *
- * <p>The data is copied from the mapped file into the heap: the Vector API of Java 21 reads heap arrays (its
- * MemorySegment access is a preview API there).
+ * <p>The values are read in place from a {@link MemorySegment} in the ggml file's byte layout, little-endian: a
+ * segment of the mapped model file (no copy on the heap; the pages are shared with every process that maps the
+ * file), or, for matrices made from Java arrays, an off-heap copy. ggml's legacy format does not align tensors, so
+ * the scalar accesses use unaligned layouts (the vector loads are unaligned anyway). The kernels address values by
+ * index through {@link VectorMath}'s segment loads, as they would an array.
+ *
+ * <p>Reading a segment instead of a heap array costs a one-row product a few percent, from the Vector API's bounds
+ * check on each load. Its offset is a {@code long}; C2 takes the check out of the inner loop, but rewrites it into a
+ * 32-bit one with saturating arithmetic (and a first iteration that keeps it) at every entry of that loop, so once
+ * per {@link #GEMV_ROWS} weight rows for each row stream, where an array's {@code int} index costs a compare or two
+ * before the loop. Measured with a one-row f16 product against main's array kernel (JDK 25, AVX-512, 2048x512 and
+ * 384x384, same JVM, interleaved): 6 to 10 % slower; within 3 % either way with the Vector API's bounds checks
+ * switched off ({@code -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0}: a diagnosis, not a setting to run with).
+ * The segment's liveness check is hoisted out of both loops, the byte order folds away, and offsets in values
+ * compile as offsets in bytes do. Loop shapes that enter the inner loop once per call (one loop over a whole row
+ * stream, rows switched inside) were slower still: C2 does not unroll them, and unrolled by hand they outgrow its
+ * inlining of the vector loads. The batched bodies (four or two input rows per pass over the weights) pay the
+ * entry once for all their rows.
  */
 public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     /**
@@ -32,15 +51,38 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
     /** Input rows one pass of {@link #gemvRows} dots with the same weight vectors at most (16 accumulators). */
     static final int GEMV_INPUTS = 4;
 
+    /** One single-precision value at any byte offset. */
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    /** One binary16 value (its bits) at any byte offset. */
+    static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
     private final int rows;
     private final int cols;
+    /** The values in ggml's layout, exactly the matrix's bytes. */
+    private final MemorySegment data;
 
-    Matrix(int rows, int cols, int length) {
-        if (rows <= 0 || cols <= 0 || (long) rows * cols != length) {
+    /**
+     * @param rowBytes bytes of one stored row; {@code data} must hold exactly {@code rows} of them
+     */
+    Matrix(MemorySegment data, int rows, int cols, long rowBytes) {
+        if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
+        }
+        if (data.byteSize() != rows * rowBytes) {
+            throw new IllegalArgumentException("a " + rows + "x" + cols + " matrix needs " + rows * rowBytes
+                    + " bytes, got " + data.byteSize());
         }
         this.rows = rows;
         this.cols = cols;
+        this.data = data;
+    }
+
+    /**
+     * The values in ggml's layout, exactly the matrix's bytes (for the kernels of this package; each subclass says
+     * how its values are laid out).
+     */
+    final MemorySegment segment() {
+        return data;
     }
 
     /** Number of rows (outputs of a Linear layer). */
@@ -110,8 +152,38 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
      */
     abstract void pack(int o0, int n, float[] dst);
 
-    /** A little-endian view of {@code data} from its position (the caller's buffer keeps its position and order). */
-    static ByteBuffer littleEndian(ByteBuffer data) {
-        return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * The first {@code bytes} bytes of {@code data} from its position, as a segment over the same memory (the
+     * caller's buffer keeps its position).
+     *
+     * @throws IllegalArgumentException if fewer remain
+     */
+    static MemorySegment segment(ByteBuffer data, long bytes) {
+        if (data.remaining() < bytes) {
+            throw new IllegalArgumentException("needs " + bytes + " bytes, " + data.remaining() + " remain");
+        }
+        return MemorySegment.ofBuffer(data).asSlice(0, bytes);
+    }
+
+    /**
+     * A copy of {@code rows * cols} values of {@code array} (a float[] or short[], its length {@code length}) stored
+     * as {@code layout}, in a new segment ({@link #newSegment}): a matrix made from a Java array.
+     */
+    static MemorySegment copyOf(Object array, int length, ValueLayout layout, int rows, int cols) {
+        if ((long) rows * cols != length) {
+            throw new IllegalArgumentException("bad matrix shape " + rows + "x" + cols);
+        }
+        MemorySegment s = newSegment(layout.byteSize() * length);
+        MemorySegment.copy(array, 0, s, layout, 0, length);
+        return s;
+    }
+
+    /**
+     * {@code bytes} zeroed bytes off the heap, freed once the matrix is unreachable: for matrices made from Java
+     * arrays. Not a byte array's segment: the Vector API's loads from heap segments ran 20 to 28 times slower than
+     * from native memory in the same kernels (JDK 25, f16 product of 51864x384 and 384x384).
+     */
+    static MemorySegment newSegment(long bytes) {
+        return Arena.ofAuto().allocate(bytes, 64);
     }
 }

@@ -1,5 +1,7 @@
 package dev.steno.engine.whisper.nn;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -11,7 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The vector shapes every kernel uses, and the small vector operations that more than one of them needs: dot
- * product, element-wise sum, and binary16 widening (in registers) and narrowing.
+ * product, element-wise sum, binary16 widening (in registers) and narrowing, and the loads of weights from their
+ * {@link MemorySegment} (f32, f16 and q8_0 values, little-endian).
+ *
+ * <p>The segment loads take their offset in values, as their array counterparts do, and the bounds and liveness of
+ * the segment are checked by the Vector API on every load: C2 hoists the liveness check out of the kernels' loops
+ * and turns the 64-bit bounds check into a 32-bit one at each entry of the inner loop, which costs a few percent on
+ * rows as short as Whisper's (384 to 512 values; see {@code Matrix}).
  */
 public final class VectorMath {
     /** Floats of the machine's preferred vector shape. */
@@ -23,6 +31,11 @@ public final class VectorMath {
     static final VectorSpecies<Short> SH = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     /** Bytes of the same lane count as {@link #S} (a q8_0 block is {@code 32 / L} of them). */
     static final VectorSpecies<Byte> SB = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    /**
+     * Byte order of every ggml value. A constant, so that the loads' byte swap folds away (the machines Java runs
+     * the Vector API on are little-endian).
+     */
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Keeps the sign (bit 31 after the sign-extending widening) and the shifted exponent and mantissa. */
     private static final int HALF_MASK = 0x8FFFE000;
     private static final float HALF_SCALE = 0x1p112f;
@@ -112,13 +125,31 @@ public final class VectorMath {
      * hold. This is 1.7x faster than widening a row into a float buffer first.
      */
     static FloatVector widenHalf(short[] w, int off) {
-        IntVector bits = (IntVector) ShortVector.fromArray(SH, w, off).convertShape(VectorOperators.S2I, SI, 0);
+        return widenHalf(ShortVector.fromArray(SH, w, off));
+    }
+
+    /** As {@link #widenHalf(short[], int)}, for {@code L} binary16 values from value {@code off} of w (2 bytes each). */
+    static FloatVector widenHalf(MemorySegment w, long off) {
+        return widenHalf(ShortVector.fromMemorySegment(SH, w, 2 * off, LE));
+    }
+
+    private static FloatVector widenHalf(ShortVector halves) {
+        IntVector bits = (IntVector) halves.convertShape(VectorOperators.S2I, SI, 0);
         return bits.lanewise(VectorOperators.LSHL, 13).and(HALF_MASK).reinterpretAsFloats().mul(HALF_SCALE);
     }
 
-    /** {@code L} int8 values at {@code q[off]} (q8_0 quants), widened to float in registers. */
-    static FloatVector widenQ8(byte[] q, int off) {
-        return (FloatVector) ByteVector.fromArray(SB, q, off).convertShape(VectorOperators.B2F, S, 0);
+    /**
+     * {@code L} int8 values (q8_0 quants) from byte {@code off} of q, widened to float in registers. The offset is in
+     * bytes, which for int8 are values, but the quants of a q8_0 row are not at their value index: each block of 32
+     * follows its binary16 scale ({@code Q8Matrix.blockAt}).
+     */
+    static FloatVector widenQ8(MemorySegment q, long off) {
+        return (FloatVector) ByteVector.fromMemorySegment(SB, q, off, LE).convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    /** {@code L} single-precision values from value {@code off} of w (4 bytes each): {@code FloatVector.fromArray}. */
+    static FloatVector loadF32(MemorySegment w, long off) {
+        return FloatVector.fromMemorySegment(S, w, 4 * off, LE);
     }
 
     /** {@code dst[dOff + i] = binary16(src[sOff + i])} for i below len (round to nearest even). */

@@ -3,15 +3,21 @@ package dev.steno.engine.whisper.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The matrix-vector kernel of decoder steps (fewer than {@link MatMul#MR} input rows) against a scalar reference in
  * double precision, for f32 and f16 weights, sizes that leave vector and 4-row tails, and serial, pooled and team
- * loops; the in-register binary16 widening against {@link Float#float16ToFloat} for every finite value; and the
+ * loops; the in-register binary16 widening against {@link Float#float16ToFloat} for every finite value; the loads
+ * from weight segments (at odd byte addresses, as ggml leaves tensors) against their array counterparts; and the
  * attention over a binary16 cross-attention cache against a scalar reference on the same (rounded) keys and values.
  */
 class DecoderStepKernelsTest {
@@ -41,6 +47,65 @@ class DecoderStepKernelsTest {
                 assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[j]),
                         "half 0x" + Integer.toHexString(h & 0xffff) + " -> " + want + " got " + out[j]);
             }
+        }
+    }
+
+    @Test
+    void segmentLoadsReadWhatTheArrayLoadsReadAtUnalignedAddresses() {
+        ValueLayout.OfShort half = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        ValueLayout.OfFloat single = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        int l = VectorMath.L;
+        short[] halves = new short[65536];
+        for (int i = 0; i < halves.length; i++) {
+            halves[i] = (short) i;
+        }
+        float[] floats = KernelsTest.rand(new SplittableRandom(3), 4 * l + 3, 1);
+        byte[] quants = new byte[256 + l];
+        for (int i = 0; i < quants.length; i++) {
+            quants[i] = (byte) i;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // one byte in: every value straddles the alignment of its type
+            MemorySegment h = arena.allocate(2L * halves.length + 1).asSlice(1);
+            MemorySegment.copy(halves, 0, h, half, 0, halves.length);
+            MemorySegment f = arena.allocate(4L * floats.length + 1).asSlice(1);
+            MemorySegment.copy(floats, 0, f, single, 0, floats.length);
+            MemorySegment q = arena.allocate(quants.length + 1).asSlice(1);
+            MemorySegment.copy(quants, 0, q, ValueLayout.JAVA_BYTE, 0, quants.length);
+            float[] want = new float[l];
+            float[] got = new float[l];
+            for (int off = 0; off + l <= halves.length; off += l - 1) {
+                VectorMath.widenHalf(halves, off).intoArray(want, 0);
+                VectorMath.widenHalf(h, off).intoArray(got, 0);
+                assertBits(want, got, "f16 values from " + off);
+            }
+            for (int off = 0; off + l <= floats.length; off++) {
+                FloatVector.fromArray(VectorMath.S, floats, off).intoArray(want, 0);
+                VectorMath.loadF32(f, off).intoArray(got, 0);
+                assertBits(want, got, "f32 values from " + off);
+            }
+            for (int off = 0; off + l <= quants.length; off++) {
+                for (int j = 0; j < l; j++) {
+                    want[j] = quants[off + j];
+                }
+                VectorMath.widenQ8(q, off).intoArray(got, 0);
+                assertBits(want, got, "int8 values from " + off);
+            }
+        }
+    }
+
+    @Test
+    void matricesMadeFromArraysAreReadFromNativeMemory() {
+        // the Vector API's loads from heap segments ran 20 to 28 times slower (Matrix.newSegment)
+        float[] v = KernelsTest.rand(new SplittableRandom(4), 64, 1);
+        assertTrue(new F32Matrix(v, 2, 32).segment().isNative());
+        assertTrue(new F16Matrix(KernelsTest.toF16(v), 2, 32).segment().isNative());
+        assertTrue(new Q8Matrix(new byte[64], new float[2], 2, 32).segment().isNative());
+    }
+
+    private static void assertBits(float[] want, float[] got, String what) {
+        for (int j = 0; j < want.length; j++) {
+            assertEquals(Float.floatToRawIntBits(want[j]), Float.floatToRawIntBits(got[j]), what + ", lane " + j);
         }
     }
 
