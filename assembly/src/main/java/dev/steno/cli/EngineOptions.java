@@ -128,6 +128,13 @@ final class EngineOptions {
                     + "decoder pass per token, and the stop rules follow the best beam (default: ${DEFAULT-VALUE}).")
     int beams;
 
+    @Option(names = "--batch-streams", paramLabel = "N", defaultValue = "1",
+            description = "SimulStreaming: streams in flight per inference worker whose decoder steps run as one "
+                    + "batch over the weights (they encode in turn, then decode together). 1 runs one stream per "
+                    + "worker: with the 30 s encoder window waiting for the others' encoders costs more than the "
+                    + "shared decoder pass saves. A stream's beams are always batched (default: ${DEFAULT-VALUE}).")
+    int batchStreams;
+
     @Option(names = "--shrink-encoder-window",
             description = "Encode only as much audio as the buffer holds instead of a 30 s window: several times "
                     + "faster on short buffers, slightly less accurate.")
@@ -259,8 +266,8 @@ final class EngineOptions {
             closeQuietly(diarization);
             throw e;
         }
-        InferenceScheduler scheduler = new InferenceScheduler(policies.streamsInFlight(workerCount), maxSessions,
-                System::nanoTime);
+        InferenceScheduler scheduler = new InferenceScheduler(policies.streamsInFlight(workerCount, batchStreams),
+                maxSessions, System::nanoTime);
         return new TranscriptionService(new StreamService(policies, gating(vad), scheduler,
                 new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()), diarization);
     }
@@ -296,6 +303,9 @@ final class EngineOptions {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, "simulstreaming: " + e.getMessage());
             }
+        }
+        if (batchStreams < 1 || batchStreams > 64) {
+            throw new CommandLine.ParameterException(cl, "--batch-streams must be 1 to 64, was " + batchStreams);
         }
         if (!(minChunkSize > 0 && minChunkSize <= 30)) {
             throw new CommandLine.ParameterException(cl, "--min-chunk-size must be in (0, 30] seconds");

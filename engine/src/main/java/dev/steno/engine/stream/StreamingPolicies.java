@@ -96,17 +96,21 @@ public final class StreamingPolicies {
     }
 
     /**
-     * Streams that should be in flight (scheduler threads) for {@code workers} inference workers. SimulStreaming
-     * runs {@value #STREAMS_PER_WORKER} per worker: their heavy calls share the worker's compute slot, and their
-     * decoder steps, when they decode at the same moment, run as one batch over the weights, which needs several
-     * streams decoding at once. LocalAgreement runs one per worker.
+     * Streams that should be in flight (scheduler threads) for {@code workers} inference workers when SimulStreaming
+     * batches the decoder steps of up to {@code batchStreams} streams per worker. Their heavy calls share the
+     * worker's compute slot in rounds (all encode, then all decode, their steps as one batch over the weights;
+     * {@code ComputeGate}). 1, the default, runs one stream per worker: with a 30 s encoder window the encoder is
+     * most of a step, and waiting for the round's other encoders costs a stream more than sharing the decoder pass
+     * saves it (measured: README). LocalAgreement always runs one per worker.
+     *
+     * @throws IllegalArgumentException if {@code batchStreams} is below 1
      */
-    public int streamsInFlight(int workers) {
-        return simulStreaming() ? Math.multiplyExact(workers, STREAMS_PER_WORKER) : workers;
+    public int streamsInFlight(int workers, int batchStreams) {
+        if (batchStreams < 1) {
+            throw new IllegalArgumentException("streams per worker must be >= 1, was " + batchStreams);
+        }
+        return simulStreaming() ? Math.multiplyExact(workers, batchStreams) : workers;
     }
-
-    /** SimulStreaming's streams in flight per inference worker. */
-    public static final int STREAMS_PER_WORKER = 4;
 
     /**
      * These policies with every stream's decoding replaced by {@link SpeechEmulation} at {@code tokensPerSecond}:

@@ -195,6 +195,19 @@ public final class SpeechEmulation implements AlignAttModel {
     }
 
     @Override
+    public void feedEach(Decoder[] decoders, int[] tokens, int n, float[][] logits) {
+        Decoder[] inner = new Decoder[n];
+        for (int i = 0; i < n; i++) {
+            inner[i] = ((ScriptedDecoder) decoders[i]).d;
+        }
+        // the beams' real compute together, as the real model batches it
+        real.feedEach(inner, tokens, n, logits);
+        for (int i = 0; i < n; i++) {
+            logits[i] = ((ScriptedDecoder) decoders[i]).script(1, tokens[i], logits[i]);
+        }
+    }
+
+    @Override
     public Decoder newDecoder() {
         return new ScriptedDecoder(real.newDecoder());
     }
@@ -248,14 +261,19 @@ public final class SpeechEmulation implements AlignAttModel {
             } else {
                 logits = d.feed(tokens);
             }
-            lastRows = tokens.length;
-            realRows = sequentialPrefill ? 1 : tokens.length;
-            if (tokens[tokens.length - 1] == sot()) {
+            return script(tokens.length, tokens[tokens.length - 1], logits);
+        }
+
+        /** Replaces the real logits of feeding {@code count} tokens, the last {@code lastToken}, with the script's. */
+        float[] script(int count, int lastToken, float[] logits) {
+            lastRows = count;
+            realRows = sequentialPrefill ? 1 : count;
+            if (lastToken == sot()) {
                 lastFrame = -1;
                 return logits;
             }
             // the first feed after the start token carries the 3 task tokens, then committed and new tokens
-            fedAfterTask += afterTask ? tokens.length : tokens.length - 3;
+            fedAfterTask += afterTask ? count : count - 3;
             afterTask = true;
             double start = windowStart.getAsDouble();
             long index = (long) Math.ceil(start * tokensPerSecond - 1e-9) + fedAfterTask;
