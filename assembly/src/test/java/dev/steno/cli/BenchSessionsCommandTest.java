@@ -31,10 +31,13 @@ class BenchSessionsCommandTest {
         return CliRun.of(args);
     }
 
-    /** The row of {@code n} sessions: max lag, p95 lag, tail, RSS, RTF, dropped, words per session-second. */
+    /**
+     * The row of {@code n} sessions: max lag, p95 lag, tail, RSS, RTF, dropped, words per session-second, rows per
+     * decoder batch.
+     */
     private static Matcher row(CliRun run) {
-        Matcher m = Pattern.compile("(?m)^\\s*" + SESSIONS + NUM.repeat(7) + "\\s*$").matcher(run.out());
-        assertTrue(m.find(), "a row of seven figures for " + SESSIONS + " sessions:\n" + run.out());
+        Matcher m = Pattern.compile("(?m)^\\s*" + SESSIONS + NUM.repeat(8) + "\\s*$").matcher(run.out());
+        assertTrue(m.find(), "a row of eight figures for " + SESSIONS + " sessions:\n" + run.out());
         return m;
     }
 
@@ -58,7 +61,16 @@ class BenchSessionsCommandTest {
         CliRun run = bench();
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().contains("decoding: the model's own output"), run.out());
-        row(run);
+        assertEquals(1.0, Double.parseDouble(row(run).group(8)), 1e-9, "greedy streams step one row at a time");
+    }
+
+    @Test
+    void beamsStepAsOneBatch() {
+        CliRun run = bench("--emulate-speech", "--beams", "3");
+        assertEquals(0, run.exitCode(), run.toString());
+        double rows = Double.parseDouble(row(run).group(8));
+        assertTrue(rows > 1.5 && rows <= 3.0, "a stream's three beams share decoder batches: " + rows + " rows\n"
+                + run.out());
     }
 
     @Test
