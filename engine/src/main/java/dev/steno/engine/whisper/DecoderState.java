@@ -97,11 +97,12 @@ public final class DecoderState {
         if (frames < 1 || encoderOutput.length < frames * ns) {
             throw new IllegalArgumentException("encoder output too short for " + frames + " frames");
         }
-        // A streaming window changes length every step: keep buffers of the largest window seen (indexing uses
-        // frames, not the array length) so steady-state steps allocate nothing.
+        // A streaming window grows a little every step: keep buffers of the largest window seen, grown by half at
+        // least (indexing uses frames, not the array length), so that a growing window reallocates a few times, not
+        // at every step (9 to 18 MB each, which churned the heap), and steady-state steps allocate nothing.
         if (cross == null || frames > cross.capacity || cross.holders > 1) {
             // forks still read the shared buffers: never overwrite them
-            int capacity = Math.max(frames, cross == null ? 0 : cross.capacity);
+            int capacity = cross == null ? frames : grown(frames, cross.capacity);
             releaseCross();
             cross = new CrossCache(layers, capacity, ns);
         }
@@ -135,6 +136,11 @@ public final class DecoderState {
             });
         }
         reset();
+    }
+
+    /** At least {@code needed} frames, and half again {@code current} up to the model's window. */
+    private int grown(int needed, int current) {
+        return Math.max(needed, Math.min(w.hparams().nAudioCtx(), current + current / 2));
     }
 
     /** Forgets all tokens (keeps the audio). */

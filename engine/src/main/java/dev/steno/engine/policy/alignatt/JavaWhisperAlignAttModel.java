@@ -189,11 +189,14 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
         Encoded e = reuse instanceof Encoded r ? r : new Encoded();
+        // a streaming window grows every step: grow by half at least (up to the 30 s window), not to each new size
         if (e.spectrogram.length < mel.nMels() * melFrames) {
-            e.spectrogram = new float[mel.nMels() * melFrames];
+            e.spectrogram = new float[mel.nMels() * grown(melFrames, e.spectrogram.length / mel.nMels(),
+                    LogMelSpectrogram.CHUNK_FRAMES)];
         }
         if (e.output.length < frames * encoder.width()) {
-            e.output = new float[frames * encoder.width()];
+            e.output = new float[encoder.width() * grown(frames, e.output.length / encoder.width(),
+                    LogMelSpectrogram.encoderFrames(LogMelSpectrogram.CHUNK_FRAMES))];
         }
         gate.acquire(ComputeGate.Kind.PREPARE);
         try {
@@ -204,6 +207,10 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         }
         e.frames = frames;
         return e;
+    }
+
+    private static int grown(int needed, int current, int max) {
+        return Math.max(needed, Math.min(max, current + current / 2));
     }
 
     @Override
