@@ -107,7 +107,7 @@ class DecoderBatchTest {
         return new WhisperDecoder(weights, ParallelLoop.of(POOL));
     }
 
-    private static DecoderState withAudio(WhisperDecoder d, int frames, long seed) {
+    static DecoderState withAudio(WhisperDecoder d, int frames, long seed) {
         Random r = new Random(seed);
         float[] enc = new float[frames * 64];
         for (int i = 0; i < enc.length; i++) {

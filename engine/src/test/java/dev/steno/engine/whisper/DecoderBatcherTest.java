@@ -9,7 +9,6 @@ import dev.steno.engine.testing.RandomModelFile;
 import dev.steno.engine.whisper.decode.LogProbs;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -40,7 +39,7 @@ class DecoderBatcherTest {
         WhisperDecoder d = decoder();
         int[][] alone = new int[STREAMS][];
         for (int i = 0; i < STREAMS; i++) {
-            alone[i] = greedy(withAudio(d, 300 + 100 * i, i), null);
+            alone[i] = greedy(DecoderBatchTest.withAudio(d, 300 + 100 * i, i), null);
         }
         ComputeGate gate = new ComputeGate(1);
         DecoderBatcher batcher = new DecoderBatcher(d, gate, 16);
@@ -53,7 +52,7 @@ class DecoderBatcherTest {
             for (int i = 0; i < STREAMS; i++) {
                 int s = i;
                 runs[i] = threads.submit(() -> {
-                    together[s] = greedy(withAudio(d, 300 + 100 * s, s), batcher);
+                    together[s] = greedy(DecoderBatchTest.withAudio(d, 300 + 100 * s, s), batcher);
                     return null;
                 });
             }
@@ -81,9 +80,9 @@ class DecoderBatcherTest {
         WhisperDecoder d = decoder();
         ComputeGate gate = new ComputeGate(1);
         DecoderBatcher batcher = new DecoderBatcher(d, gate, 16);
-        DecoderState good = withAudio(d, 400, 1);
-        DecoderState twin = withAudio(d, 400, 1);
-        DecoderState bad = withAudio(d, 400, 2);
+        DecoderState good = DecoderBatchTest.withAudio(d, 400, 1);
+        DecoderState twin = DecoderBatchTest.withAudio(d, 400, 1);
+        DecoderState bad = DecoderBatchTest.withAudio(d, 400, 2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             gate.acquire(ComputeGate.Kind.PREPARE);
@@ -120,16 +119,5 @@ class DecoderBatcherTest {
     private static WhisperDecoder decoder() throws Exception {
         WhisperWeights weights = WhisperWeights.load(GgmlWhisperFile.openComplete(MODEL.path()));
         return new WhisperDecoder(weights, ParallelLoop.of(POOL));
-    }
-
-    private static DecoderState withAudio(WhisperDecoder d, int frames, long seed) {
-        Random r = new Random(seed);
-        float[] enc = new float[frames * 64];
-        for (int i = 0; i < enc.length; i++) {
-            enc[i] = (float) r.nextGaussian();
-        }
-        DecoderState s = d.newState();
-        s.setAudio(enc, frames);
-        return s;
     }
 }

@@ -37,40 +37,38 @@ public final class F32Matrix extends Matrix {
     }
 
     @Override
-    void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to) {
-        int in = cols();
-        if (in % L != 0) {
-            gemvRowsScalar(x, n, bias, y, from, to);
-            return;
-        }
-        MemorySegment w = segment();
-        int out = rows();
-        float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
-        int st = (to - from) / GEMV_ROWS;
-        long ws = (long) st * in;
-        for (int o = from; o < from + st; o++) {
-            long w0 = (long) o * in;
-            int b = 0;
-            for (; b + 4 <= n; b += 4) {
-                dot4x4(w, w0, ws, x, b * in, in, acc);
-                storeSums(acc, GEMV_ROWS, 4, y, out, b, bias, o, st);
-            }
-            if (n - b >= 2) {
-                dot4x2(w, w0, ws, x, b * in, in, acc);
-                storeSums(acc, GEMV_ROWS, 2, y, out, b, bias, o, st);
-                b += 2;
-            }
-            if (b < n) {
-                dot4x1(w, w0, ws, x, b * in, in, acc);
-                storeSums(acc, GEMV_ROWS, 1, y, out, b, bias, o, st);
-            }
-        }
-        for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            for (int b = 0; b < n; b++) {
-                dot1x1(w, (long) o * in, x, b * in, in, acc);
-                storeSums(acc, 1, 1, y, out, b, bias, o, 0);
-            }
-        }
+    boolean vectorRows() {
+        return cols() % L == 0;
+    }
+
+    @Override
+    long rowStride() {
+        return cols();
+    }
+
+    @Override
+    int widestPass() {
+        return 4;
+    }
+
+    @Override
+    void pass4x4(long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        dot4x4(segment(), w0, ws, x, x0, in, acc);
+    }
+
+    @Override
+    void pass4x2(long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        dot4x2(segment(), w0, ws, x, x0, in, acc);
+    }
+
+    @Override
+    void pass4x1(long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        dot4x1(segment(), w0, ws, x, x0, in, acc);
+    }
+
+    @Override
+    void pass1x1(long w0, float[] x, int x0, int in, float[] acc) {
+        dot1x1(segment(), w0, x, x0, in, acc);
     }
 
     /** Four weight row streams ({@code ws} apart) against four input rows ({@code in} apart): 16 sums. */

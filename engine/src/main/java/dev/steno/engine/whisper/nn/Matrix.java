@@ -112,7 +112,68 @@ public abstract sealed class Matrix permits F32Matrix, F16Matrix, Q8Matrix {
      * {@link #storeSums}, whatever the batch size, the chunking or the stream it falls in: a row of a batch gets the
      * very bits it gets alone.
      */
-    abstract void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to);
+    final void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to) {
+        if (!vectorRows()) {
+            gemvRowsScalar(x, n, bias, y, from, to);
+            return;
+        }
+        int in = cols;
+        float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
+        long stride = rowStride();
+        int st = (to - from) / GEMV_ROWS;
+        long ws = st * stride;
+        boolean four = widestPass() >= 4;
+        for (int o = from; o < from + st; o++) {
+            long w0 = o * stride;
+            int b = 0;
+            if (four) {
+                for (; b + 4 <= n; b += 4) {
+                    pass4x4(w0, ws, x, b * in, in, acc);
+                    storeSums(acc, GEMV_ROWS, 4, y, rows, b, bias, o, st);
+                }
+            }
+            for (; b + 2 <= n; b += 2) {
+                pass4x2(w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 2, y, rows, b, bias, o, st);
+            }
+            if (b < n) {
+                pass4x1(w0, ws, x, b * in, in, acc);
+                storeSums(acc, GEMV_ROWS, 1, y, rows, b, bias, o, st);
+            }
+        }
+        for (int o = from + GEMV_ROWS * st; o < to; o++) {
+            for (int b = 0; b < n; b++) {
+                pass1x1(o * stride, x, b * in, in, acc);
+                storeSums(acc, 1, 1, y, rows, b, bias, o, 0);
+            }
+        }
+    }
+
+    /** True when the kernel bodies can read the rows as whole vectors (else {@link #gemvRowsScalar} runs). */
+    abstract boolean vectorRows();
+
+    /** How far apart two rows lie in {@link #segment()}, in the unit the bodies address it by. */
+    abstract long rowStride();
+
+    /** Input rows one pass of this type's bodies takes at most: 4, or 2 where a pass needs more registers. */
+    abstract int widestPass();
+
+    /**
+     * The kernel bodies, one set per storage type: weight rows {@code w0}, {@code w0+ws}, {@code w0+2ws},
+     * {@code w0+3ws} (in {@link #rowStride()} units) against 4, 2 or 1 input rows ({@code in} values apart from
+     * {@code x0}), leaving each pair's lane sums in {@code acc} for {@link #storeSums}.
+     */
+    abstract void pass4x4(long w0, long ws, float[] x, int x0, int in, float[] acc);
+
+    /** See {@link #pass4x4}: two input rows. */
+    abstract void pass4x2(long w0, long ws, float[] x, int x0, int in, float[] acc);
+
+    /** See {@link #pass4x4}: one input row (a single decoder step). */
+    abstract void pass4x1(long w0, long ws, float[] x, int x0, int in, float[] acc);
+
+    /** One weight row at {@code w0} against one input row (a chunk's last rows). */
+    abstract void pass1x1(long w0, float[] x, int x0, int in, float[] acc);
+
 
     /**
      * Writes the sums that a kernel body left in {@code acc}, one vector of lane sums per (weight row j, input row i)

@@ -95,37 +95,39 @@ public final class Q8Matrix extends Matrix {
      * ({@code BLOCK_BYTES} per block, the quants 2 bytes in).
      */
     @Override
-    void gemvRows(float[] x, int n, float[] bias, float[] y, int from, int to) {
-        int in = cols();
-        if (BLOCK % L != 0) {
-            gemvRowsScalar(x, n, bias, y, from, to);
-            return;
-        }
-        MemorySegment q = segment();
-        int out = rows();
-        float[] acc = Scratch.get(Scratch.SUMS, GEMV_ROWS * GEMV_INPUTS * L);
-        long rowBytes = (long) (in / BLOCK) * BLOCK_BYTES;
-        int st = (to - from) / GEMV_ROWS;
-        long ws = st * rowBytes;
-        for (int o = from; o < from + st; o++) {
-            long w0 = o * rowBytes;
-            int b = 0;
-            // two input rows per pass, not four: each pair needs a block sum and a running sum
-            for (; b + 2 <= n; b += 2) {
-                dot4x2(q, w0, ws, x, b * in, in, acc);
-                storeSums(acc, GEMV_ROWS, 2, y, out, b, bias, o, st);
-            }
-            if (b < n) {
-                dot4x1(q, w0, ws, x, b * in, in, acc);
-                storeSums(acc, GEMV_ROWS, 1, y, out, b, bias, o, st);
-            }
-        }
-        for (int o = from + GEMV_ROWS * st; o < to; o++) {
-            for (int b = 0; b < n; b++) {
-                dot1x1(q, o * rowBytes, x, b * in, in, acc);
-                storeSums(acc, 1, 1, y, out, b, bias, o, 0);
-            }
-        }
+    boolean vectorRows() {
+        return BLOCK % L == 0;
+    }
+
+    @Override
+    long rowStride() {
+        return (long) (cols() / BLOCK) * BLOCK_BYTES;
+    }
+
+    /** Two input rows per pass, not four: each pair needs a block sum and a running sum. */
+    @Override
+    int widestPass() {
+        return 2;
+    }
+
+    @Override
+    void pass4x4(long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        throw new UnsupportedOperationException("q8_0 passes take two input rows at most");
+    }
+
+    @Override
+    void pass4x2(long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        dot4x2(segment(), w0, ws, x, x0, in, acc);
+    }
+
+    @Override
+    void pass4x1(long w0, long ws, float[] x, int x0, int in, float[] acc) {
+        dot4x1(segment(), w0, ws, x, x0, in, acc);
+    }
+
+    @Override
+    void pass1x1(long w0, float[] x, int x0, int in, float[] acc) {
+        dot1x1(segment(), w0, x, x0, in, acc);
     }
 
     /**
