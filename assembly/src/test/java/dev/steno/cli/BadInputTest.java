@@ -97,6 +97,9 @@ class BadInputTest {
                 2, "--min-chunk-size");
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "magic", "--model-path",
                 model.toString()), 2, "magic");
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--batch-streams", "0", "--model-path", model.toString()), 2,
+                "--batch-streams must be 1 to 64");
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--batch-streams", "many"), 2, "many");
         assertCleanFailure(CliRun.of("transcribe"), 2, "FILE");
     }
 
