@@ -3,6 +3,7 @@ package dev.steno.engine.asr;
 import dev.steno.engine.transcript.Word;
 import dev.steno.engine.whisper.AlignmentHeads;
 import dev.steno.engine.whisper.CrossAttentionAlignment;
+import dev.steno.engine.whisper.DecoderBatch;
 import dev.steno.engine.whisper.DecoderState;
 import dev.steno.engine.whisper.TokenTiming;
 import dev.steno.engine.whisper.TokenWords;
@@ -18,6 +19,7 @@ import dev.steno.engine.whisper.decode.LanguageDetector;
 import dev.steno.engine.whisper.decode.LogitFilters;
 import dev.steno.engine.whisper.decode.NoSpeech;
 import dev.steno.engine.whisper.decode.StepObserver;
+import dev.steno.engine.whisper.decode.StateStepper;
 import dev.steno.engine.whisper.decode.TemperatureFallback;
 import dev.steno.engine.whisper.decode.TimestampSegments;
 import dev.steno.engine.whisper.nn.ParallelLoop;
@@ -59,6 +61,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     /** Gaps between the best and second-best logit at each step of the last call (tests: decoding is no tie-break). */
     /** Decoder states of finished calls, reused: a state holds n_text_ctx-sized caches (MBs), and beams need several. */
     private final ConcurrentLinkedQueue<DecoderState> idleStates = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<DecoderBatch> idleBatches = new ConcurrentLinkedQueue<>();
     /**
      * Idle states kept: enough for one call's beams plus one; more would pin caches (and a past window's cross K/V)
      * that concurrent calls seldom need at once.
@@ -263,8 +266,18 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         TemperatureFallback fallback = new TemperatureFallback(options, filters.forWindow(duration), tokenizer.eot(),
                 maxTokens, this::textOf);
         int ctx = decoder.contextSize();
-        TemperatureFallback.Result result = fallback.decode(new KvDecodingState(state, ctx), prompt.length, initial,
-                noSpeech, () -> new KvDecodingState(borrow(borrowed), ctx), observer);
+        DecoderBatch batch = options.beamSize() > 1 ? borrowBatch() : null;
+        TemperatureFallback.Result result;
+        try {
+            // beams step together: one pass over the weights per token for all of them
+            result = fallback.decode(new KvDecodingState(state, ctx), prompt.length, initial, noSpeech,
+                    () -> new KvDecodingState(borrow(borrowed), ctx), observer,
+                    batch == null ? StateStepper.oneByOne() : KvDecodingState.batched(batch));
+        } finally {
+            if (batch != null) {
+                idleBatches.add(batch);
+            }
+        }
         float[] stepMargins = Arrays.copyOf(margins, steps[0]);
         double avgLogprob = result.avgLogprob();
         Optional<String> lang = Optional.ofNullable(language);
@@ -306,6 +319,12 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     }
 
     /** An idle decoder state (or a new one), recorded in {@code borrowed} to be given back after the call. */
+    /** A beam search's batch buffers: one per call running at once, kept for the next call. */
+    private DecoderBatch borrowBatch() {
+        DecoderBatch b = idleBatches.poll();
+        return b != null ? b : decoder.newBatch();
+    }
+
     private DecoderState borrow(List<DecoderState> borrowed) {
         DecoderState s = idleStates.poll();
         if (s == null) {

@@ -128,6 +128,13 @@ class JavaWhisperDecodingTest {
             }
             // the beams ran on forked KV caches: replaying the winner on an unforked cache gives the same sum
             assertEquals(replay(w, filters, beam5), beam5.sumLogprob(), 1e-3);
+
+            // the recogniser steps its beams as one batch: the same search that way finds the same sequence
+            w.state().rewind(w.prompt().length);
+            DecodedSequence batched = new BeamSearch(filters, eot, MAX_TOKENS, 5, 1.0, Double.NaN)
+                    .search(w.root(), w.logits(), w::fresh, KvDecodingState.batched(r.parts().decoder().newBatch()));
+            assertArrayEquals(beam5.tokens(), batched.tokens(), "beams stepped as one batch");
+            assertEquals(beam5.sumLogprob(), batched.sumLogprob(), 1e-3);
         }
     }
 

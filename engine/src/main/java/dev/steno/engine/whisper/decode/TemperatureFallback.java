@@ -58,11 +58,20 @@ public final class TemperatureFallback {
      */
     public Result decode(DecodingState root, int promptLength, float[] initialLogits, double noSpeechProb,
                          Supplier<DecodingState> spares, StepObserver observer) {
+        return decode(root, promptLength, initialLogits, noSpeechProb, spares, observer, StateStepper.oneByOne());
+    }
+
+    /**
+     * As {@link #decode(DecodingState, int, float[], double, Supplier, StepObserver)}, a beam search's live beams
+     * stepped through {@code beams} (one pass over the weights for all of them where the decoder batches).
+     */
+    public Result decode(DecodingState root, int promptLength, float[] initialLogits, double noSpeechProb,
+                         Supplier<DecodingState> spares, StepObserver observer, StateStepper beams) {
         Result result = null;
         int attempt = 0;
         for (double temperature : options.temperatures()) {
             attempt++;
-            DecodedSequence seq = decodeAt(temperature, attempt, root, promptLength, initialLogits, spares, observer);
+            DecodedSequence seq = decodeAt(temperature, root, promptLength, initialLogits, spares, observer, beams);
             double ratio = CompressionRatio.of(text.apply(seq.tokens()));
             result = new Result(seq, temperature, ratio, attempt);
             if (!needsFallback(result, noSpeechProb)) {
@@ -84,12 +93,13 @@ public final class TemperatureFallback {
         return broken;
     }
 
-    private DecodedSequence decodeAt(double temperature, int attempt, DecodingState root, int promptLength,
-                                     float[] initialLogits, Supplier<DecodingState> spares, StepObserver observer) {
+    private DecodedSequence decodeAt(double temperature, DecodingState root, int promptLength,
+                                     float[] initialLogits, Supplier<DecodingState> spares, StepObserver observer,
+                                     StateStepper beams) {
         if (temperature == 0 && options.beamSize() > 1) {
             root.rewind(promptLength);
             return new BeamSearch(filters, eot, maxTokens, options.beamSize(), options.patience(),
-                    options.lengthPenalty()).search(root, initialLogits, spares);
+                    options.lengthPenalty()).search(root, initialLogits, spares, beams);
         }
         int samples = temperature == 0 ? 1 : options.bestOf();
         // one stream per temperature: a result does not depend on how many temperatures came before
