@@ -94,8 +94,20 @@ public final class DecoderState {
      * @param encoderOutput {@code frames * n_state} values from {@link WhisperEncoder#encode}
      */
     public void setAudio(float[] encoderOutput, int frames) {
+        setAudio(encoderOutput, frames, null);
+    }
+
+    /**
+     * As {@link #setAudio(float[], int)}, copying the cross-attention keys and values from {@code ready} when it
+     * holds this window's ({@code ready.frames() == frames}; an ONNX encoder computed them) instead of computing them.
+     */
+    public void setAudio(float[] encoderOutput, int frames, CrossKeysValues ready) {
         if (frames < 1 || encoderOutput.length < frames * ns) {
             throw new IllegalArgumentException("encoder output too short for " + frames + " frames");
+        }
+        if (ready != null && (ready.layers() != layers || ready.width() != ns)) {
+            throw new IllegalArgumentException("cross keys and values of " + ready.layers() + " layers x "
+                    + ready.width() + " channels, the decoder has " + layers + " x " + ns);
         }
         // A streaming window grows a little every step: keep buffers of the largest window seen, grown by half at
         // least (indexing uses frames, not the array length), so that a growing window reallocates a few times, not
@@ -107,6 +119,14 @@ public final class DecoderState {
             cross = new CrossCache(layers, capacity, ns);
         }
         this.frames = frames;
+        if (ready != null && ready.frames() == frames) {
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(ready.keys(l), 0, cross.views[l].keys(), 0, frames * ns);
+                System.arraycopy(ready.values(l), 0, cross.views[l].values(), 0, frames * ns);
+            }
+            reset();
+            return;
+        }
         if (crossTmp == null || crossTmp.length < frames * ns) {
             crossTmp = new float[cross.capacity * ns];
         }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 30 s window), taken from the sets earlier calls left and grown to the largest window seen, so at most
  * {@code concurrentCalls()} sets ever exist: give it the number of threads that encode (the inference workers).
  */
-public final class WhisperEncoder {
+public final class WhisperEncoder implements AudioEncoder {
     private final WhisperWeights w;
     private final ParallelLoop par;
     private final int nState;
@@ -60,18 +60,26 @@ public final class WhisperEncoder {
     }
 
     /** The longest window, in encoder frames (1500 for 30 s). */
+    @Override
     public int maxFrames() {
         return w.hparams().nAudioCtx();
     }
 
     /** Width of one encoder frame ({@code n_audio_state}). */
+    @Override
     public int width() {
         return nState;
     }
 
     /** How many calls may run at once. */
+    @Override
     public int concurrentCalls() {
         return concurrentCalls;
+    }
+
+    @Override
+    public String name() {
+        return "java";
     }
 
     /** Sets of work buffers made so far (memory held between calls); never more than {@link #concurrentCalls()}. */
@@ -86,6 +94,7 @@ public final class WhisperEncoder {
      * @param frames        encoder frames, 1 to {@link #maxFrames()} (each covers two 10 ms mel frames)
      * @return {@code frames * width()} values, frame-major
      */
+    @Override
     public float[] encode(float[] mel, int frames) {
         float[] out = new float[frames * nState];
         encode(mel, frames, out);
@@ -93,6 +102,7 @@ public final class WhisperEncoder {
     }
 
     /** As {@link #encode(float[], int)}, writing into {@code out} (at least {@code frames * width()} values). */
+    @Override
     public void encode(float[] mel, int frames, float[] out) {
         if (frames < 1 || frames > maxFrames()) {
             throw new IllegalArgumentException("frames " + frames + " outside 1.." + maxFrames());

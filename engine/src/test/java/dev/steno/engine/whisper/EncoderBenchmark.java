@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the true tiny or base shape, for a window of {@code seconds} of audio. whisper.cpp is timed through {@code full()}
  * on an end-of-text model (the decoder stops at once, as the shared generator's {@code --eot} mode intends) with
  * {@code audio_ctx} shrunk to the window, so its figure is mel + encoder + one decoder pass; the Java figure is the
- * encoder alone (the mel costs ~8 ms per 30 s, see LogMelBenchmark). Not run by the test suite:
+ * encoder alone (the mel costs ~8 ms per 30 s, see LogMelBenchmark), run in Java or on onnxruntime ({@code encoderKind});
+ * the ONNX figures include the decoder's cross-attention keys and values, which the Java decoder computes itself
+ * after a Java encoder (about a seventh of the encoder's work). Not run by the test suite:
  * <pre>
  * ./mvnw -pl engine test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * STENO_SHARED=../shared java --add-modules jdk.incubator.vector -cp engine/target/test-classes:engine/target/classes:$(cat engine/target/cp.txt) \
@@ -51,8 +53,18 @@ public class EncoderBenchmark {
     @Param({"10", "30"})
     public int seconds;
 
+    /** {@code --encoder}: java, onnx (f32) or onnx-int8. */
+    @Param({"java", "onnx", "onnx-int8"})
+    public String encoderKind;
+
+    /** Whether the ONNX encoders also return the decoder's cross-attention keys and values (as streaming uses them). */
+    @Param({"true"})
+    public boolean cross;
+
     private Path dir;
-    private WhisperEncoder encoder;
+    private AudioEncoder encoder;
+    private float[] out;
+    private CrossKeysValues crossKv;
     private float[] mel;
     private int frames;
     private WhisperJNI jni;
@@ -68,8 +80,19 @@ public class EncoderBenchmark {
                 : RandomGgmlWhisper.Config.BASE).withEotMode(true);
         Path model = RandomGgmlWhisper.write(dir.resolve("ggml-" + size + ".bin"), cfg, 1);
         GgmlWhisperFile file = GgmlWhisperFile.openComplete(model);
-        encoder = new WhisperEncoder(WhisperWeights.load(file), ParallelLoop.of(ForkJoinPool.commonPool()));
+        WhisperWeights weights = WhisperWeights.load(file);
+        int threads = Runtime.getRuntime().availableProcessors();
+        encoder = switch (encoderKind) {
+            case "java" -> new WhisperEncoder(weights, ParallelLoop.of(ForkJoinPool.commonPool()));
+            case "onnx" -> OnnxWhisperEncoder.open(file, weights, EncoderPrecision.F32, EncoderDevice.CPU, null,
+                    threads, 1);
+            case "onnx-int8" -> OnnxWhisperEncoder.open(file, weights, EncoderPrecision.INT8, EncoderDevice.CPU, null,
+                    threads, 1);
+            default -> throw new IllegalArgumentException("encoderKind " + encoderKind);
+        };
         frames = seconds * 50;
+        out = new float[frames * encoder.width()];
+        crossKv = cross ? new CrossKeysValues(file.hparams().nTextLayer(), file.hparams().nTextState()) : null;
         mel = new float[file.hparams().nMels() * frames * 2];
         Random rnd = new Random(1);
         for (int i = 0; i < mel.length; i++) {
@@ -98,6 +121,7 @@ public class EncoderBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        encoder.close();
         state.close();
         ctx.close();
         try (var files = Files.list(dir)) {
@@ -109,8 +133,9 @@ public class EncoderBenchmark {
     }
 
     @Benchmark
-    public float javaEncoder() {
-        return encoder.encode(mel, frames)[0];
+    public float encoder() {
+        encoder.encode(mel, frames, out, crossKv);
+        return out[0];
     }
 
     @Benchmark

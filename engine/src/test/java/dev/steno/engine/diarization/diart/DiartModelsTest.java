@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.diarization.diart.SyntheticDiart.Turn;
-import dev.steno.engine.testing.OnnxModelBuilder;
+import dev.steno.engine.onnx.OnnxModelBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

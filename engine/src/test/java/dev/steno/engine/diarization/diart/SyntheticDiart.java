@@ -1,6 +1,6 @@
 package dev.steno.engine.diarization.diart;
 
-import dev.steno.engine.testing.OnnxModelBuilder;
+import dev.steno.engine.onnx.OnnxModelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

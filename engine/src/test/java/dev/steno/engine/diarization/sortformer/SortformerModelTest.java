@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steno.engine.testing.OnnxModelBuilder;
-import dev.steno.engine.testing.OnnxModelBuilder.Type;
+import dev.steno.engine.onnx.OnnxModelBuilder;
+import dev.steno.engine.onnx.OnnxModelBuilder.Type;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.steno.engine.diarization.sortformer;
 
-import dev.steno.engine.testing.OnnxModelBuilder;
-import dev.steno.engine.testing.OnnxModelBuilder.Type;
+import dev.steno.engine.onnx.OnnxModelBuilder;
+import dev.steno.engine.onnx.OnnxModelBuilder.Type;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.steno.engine.testing;
+package dev.steno.engine.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.steno.engine.testing.OnnxModelBuilder.Type;
+import dev.steno.engine.onnx.OnnxModelBuilder.Type;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,7 @@ class OnnxModelBuilderTest {
         try (OrtSession session = ENV.createSession(file.toString(), new OrtSession.SessionOptions())) {
             assertEquals(Map.of("sample_rate", "16000", "frame_shift", "0.08"),
                     session.getMetadata().getCustomMetadata());
-            assertEquals("steno-tests", session.getMetadata().getProducerName());
+            assertEquals("steno", session.getMetadata().getProducerName());
             assertEquals("matmul-sigmoid", session.getMetadata().getGraphName());
             TensorInfo in = (TensorInfo) session.getInputInfo().get("x").getInfo();
             assertArrayEquals(new long[] {1, -1, 3}, in.getShape());

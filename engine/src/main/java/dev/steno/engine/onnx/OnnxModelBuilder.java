@@ -1,23 +1,25 @@
-package dev.steno.engine.testing;
+package dev.steno.engine.onnx;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes small ONNX models for tests: synthetic graphs with the real input and output signatures of the models the
- * engine loads (Sortformer, pyannote segmentation, speaker embeddings), since no real weights exist on the build
- * machines. The models run in onnxruntime like the real ones, so loaders, signature checks and the tensor plumbing
- * around a session are tested end to end.
+ * Writes ONNX models: the Whisper encoder graph the engine builds from a ggml file, and the synthetic models with real
+ * signatures that tests load in place of weights that do not exist on build machines.
  *
  * <pre>{@code
  * byte[] onnx = new OnnxModelBuilder("probe")
@@ -30,26 +32,49 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The model is IR version 8 with the default-domain opset 17 (so, for example, {@code ReduceMean} still takes its
- * axes as an attribute). The protobuf encoding is written by hand, field numbers as in {@code onnx.proto}, to keep
- * the test jar free of a protobuf dependency. Not thread-safe; one builder builds one model.
+ * axes as an attribute); {@link #opset} adds other domains ({@code com.microsoft} for onnxruntime's contrib
+ * operators). Written by hand, field numbers as in {@code onnx.proto}: the engine needs a few messages, not a
+ * protobuf runtime and generated classes.
+ *
+ * <p><b>Large models.</b> A protobuf message cannot exceed 2 GB, and an f32 large-v3 encoder is 2.5 GB. A builder
+ * made with {@link #withExternalData} streams every initializer's bytes to a side file as it is added, and the model
+ * refers to them by offset (ONNX's external data): memory holds the graph, not the weights. Load such a model from
+ * its file, next to its data file.
+ *
+ * <p>Not thread-safe; one builder builds one model.
  */
-public final class OnnxModelBuilder {
-    /** Tensor element types, with their ONNX {@code TensorProto.DataType} codes. */
+public final class OnnxModelBuilder implements AutoCloseable {
+    /** Tensor element types, with their ONNX {@code TensorProto.DataType} codes and sizes. */
     public enum Type {
         /** 32-bit float. */
-        FLOAT(1),
+        FLOAT(1, 4),
+        /** Unsigned 8-bit integer. */
+        UINT8(2, 1),
+        /** Signed 8-bit integer. */
+        INT8(3, 1),
         /** 64-bit signed integer. */
-        INT64(7);
+        INT64(7, 8),
+        /** IEEE binary16. */
+        FLOAT16(10, 2);
 
         private final int code;
+        private final int bytes;
 
-        Type(int code) {
+        Type(int code, int bytes) {
             this.code = code;
+            this.bytes = bytes;
+        }
+
+        /** The {@code TensorProto.DataType} code. */
+        public int code() {
+            return code;
         }
     }
 
     private static final int IR_VERSION = 8;
     private static final int OPSET = 17;
+    /** Initializers smaller than this stay inline even in external-data mode (shape constants, small vectors). */
+    private static final int INLINE_BYTES = 1024;
 
     // AttributeProto.AttributeType codes.
     private static final int ATTR_FLOAT = 1;
@@ -59,15 +84,49 @@ public final class OnnxModelBuilder {
     private static final int ATTR_INTS = 7;
 
     private final String graphName;
+    private String producer = "steno";
+    private final Map<String, Integer> opsets = new LinkedHashMap<>(Map.of("", OPSET));
     private final List<byte[]> nodes = new ArrayList<>();
     private final List<byte[]> initializers = new ArrayList<>();
     private final List<byte[]> inputs = new ArrayList<>();
     private final List<byte[]> outputs = new ArrayList<>();
     private final List<byte[]> metadata = new ArrayList<>();
+    private final Path dataFile;
+    private final FileChannel data;
+    private long dataBytes;
 
-    /** Starts an empty graph of the given name (default domain, opset 17). */
+    /** Starts an empty graph of the given name (default domain, opset 17), initializers inline. */
     public OnnxModelBuilder(String graphName) {
+        this(graphName, null, null);
+    }
+
+    private OnnxModelBuilder(String graphName, Path dataFile, FileChannel data) {
         this.graphName = Objects.requireNonNull(graphName, "graphName");
+        this.dataFile = dataFile;
+        this.data = data;
+    }
+
+    /**
+     * Starts an empty graph whose initializers (but tiny ones) go to {@code dataFile}, replaced, as they are added;
+     * the model must then be {@link #write written} into the same folder. {@link #close} the builder if it is
+     * abandoned.
+     */
+    public static OnnxModelBuilder withExternalData(String graphName, Path dataFile) throws IOException {
+        FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        return new OnnxModelBuilder(graphName, dataFile, channel);
+    }
+
+    /** Sets the producer name the model declares (default {@code steno}). */
+    public OnnxModelBuilder producer(String name) {
+        this.producer = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** Imports operator set {@code version} of {@code domain} ({@code ""} is the default domain). */
+    public OnnxModelBuilder opset(String domain, int version) {
+        opsets.put(Objects.requireNonNull(domain, "domain"), version);
+        return this;
     }
 
     /**
@@ -88,15 +147,56 @@ public final class OnnxModelBuilder {
 
     /** Adds a constant float tensor, row-major, of the given shape. */
     public OnnxModelBuilder initializer(String name, float[] values, long... shape) {
-        initializers.add(tensor(name, Type.FLOAT, values.length, littleEndian(values), shape));
-        return this;
+        return initializer(name, Type.FLOAT, littleEndian(values), shape);
     }
 
     /** Adds a constant int64 tensor, row-major, of the given shape. */
     public OnnxModelBuilder initializer(String name, long[] values, long... shape) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);
-        initializers.add(tensor(name, Type.INT64, values.length, raw.array(), shape));
+        return initializer(name, Type.INT64, raw.array(), shape);
+    }
+
+    /** Adds a constant int8 tensor, row-major, of the given shape. */
+    public OnnxModelBuilder initializer(String name, byte[] values, long... shape) {
+        return initializer(name, Type.INT8, values, shape);
+    }
+
+    /**
+     * Adds a constant tensor from its little-endian bytes, row-major.
+     *
+     * @throws IllegalArgumentException if the bytes do not fill the shape
+     * @throws UncheckedIOException if the external data file cannot be written
+     */
+    public OnnxModelBuilder initializer(String name, Type type, byte[] raw, long... shape) {
+        long size = 1;
+        for (long d : shape) {
+            size *= d;
+        }
+        if (size * type.bytes != raw.length) {
+            throw new IllegalArgumentException(name + ": " + raw.length + " bytes do not fill " + type + " shape "
+                    + Arrays.toString(shape));
+        }
+        Proto t = new Proto().packedVarints(1, shape).varint(2, type.code).string(8, name);
+        if (data == null || raw.length < INLINE_BYTES) {
+            t.bytes(9, raw);
+        } else {
+            long offset = dataBytes;
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(raw);
+                while (buf.hasRemaining()) {
+                    data.write(buf, dataBytes + buf.position());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + dataFile + ": " + e.getMessage(), e);
+            }
+            dataBytes += raw.length;
+            t.message(13, entry("location", dataFile.getFileName().toString()));
+            t.message(13, entry("offset", Long.toString(offset)));
+            t.message(13, entry("length", Long.toString(raw.length)));
+            t.varint(14, 1); // data_location = EXTERNAL
+        }
+        initializers.add(t.bytes());
         return this;
     }
 
@@ -105,14 +205,24 @@ public final class OnnxModelBuilder {
         return node(opType, inputs, outputs, Map.of());
     }
 
+    /** Adds a node of the default domain; attributes as for {@link #node(String, String, List, List, Map)}. */
+    public OnnxModelBuilder node(String opType, List<String> inputs, List<String> outputs,
+                                 Map<String, Object> attributes) {
+        return node("", opType, inputs, outputs, attributes);
+    }
+
     /**
-     * Adds a node of the default domain.
+     * Adds a node. An empty input name marks an omitted optional input.
      *
+     * @param domain     the operator's domain, {@code ""} for ONNX's own ({@link #opset} imports others)
      * @param attributes values: {@link Long} or {@link Integer} (INT), {@link Float} or {@link Double} (FLOAT),
      *                   {@link String} (STRING), {@code long[]} (INTS), {@code float[]} (FLOATS)
      */
-    public OnnxModelBuilder node(String opType, List<String> inputs, List<String> outputs,
+    public OnnxModelBuilder node(String domain, String opType, List<String> inputs, List<String> outputs,
                                  Map<String, Object> attributes) {
+        if (!opsets.containsKey(domain)) {
+            throw new IllegalArgumentException("domain '" + domain + "' of " + opType + " is not imported");
+        }
         Proto node = new Proto();
         inputs.forEach(in -> node.string(1, in));
         outputs.forEach(out -> node.string(2, out));
@@ -121,18 +231,32 @@ public final class OnnxModelBuilder {
         attributes.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> node.message(5, attribute(e.getKey(), e.getValue())));
+        if (!domain.isEmpty()) {
+            node.string(7, domain);
+        }
         nodes.add(node.bytes());
         return this;
     }
 
     /** Adds a metadata entry (onnxruntime shows it as custom metadata). */
     public OnnxModelBuilder metadata(String key, String value) {
-        metadata.add(new Proto().string(1, key).string(2, value).bytes());
+        metadata.add(entry(key, value));
         return this;
     }
 
-    /** The serialised {@code ModelProto}. */
+    /**
+     * The serialised {@code ModelProto}.
+     *
+     * @throws IllegalStateException for a builder with external data, which must be {@link #write written}
+     */
     public byte[] toBytes() {
+        if (data != null) {
+            throw new IllegalStateException("a model with external data is written to a file, next to its data");
+        }
+        return model();
+    }
+
+    private byte[] model() {
         Proto graph = new Proto();
         nodes.forEach(n -> graph.message(1, n));
         graph.string(2, graphName);
@@ -142,16 +266,39 @@ public final class OnnxModelBuilder {
 
         Proto model = new Proto();
         model.varint(1, IR_VERSION);
-        model.string(2, "steno-tests");
+        model.string(2, producer);
         model.message(7, graph.bytes());
-        model.message(8, new Proto().string(1, "").varint(2, OPSET).bytes());
+        opsets.forEach((domain, version) -> model.message(8, new Proto().string(1, domain).varint(2, version).bytes()));
         metadata.forEach(m -> model.message(14, m));
         return model.bytes();
     }
 
-    /** Writes the model to {@code file} (replacing it) and returns the file. */
+    /**
+     * Writes the model to {@code file} (replacing it) and returns the file. With external data, the file must lie in
+     * the data file's folder, and the data file is closed.
+     */
     public Path write(Path file) throws IOException {
-        return Files.write(file, toBytes());
+        if (data != null) {
+            Path folder = file.toAbsolutePath().getParent();
+            if (!folder.equals(dataFile.toAbsolutePath().getParent())) {
+                throw new IllegalArgumentException("model " + file + " must lie next to its data " + dataFile);
+            }
+            data.force(false);
+            data.close();
+        }
+        return Files.write(file, model());
+    }
+
+    /** Closes the external data file, if any (after {@link #write} it is already closed). */
+    @Override
+    public void close() throws IOException {
+        if (data != null) {
+            data.close();
+        }
+    }
+
+    private static byte[] entry(String key, String value) {
+        return new Proto().string(1, key).string(2, value).bytes();
     }
 
     private static byte[] valueInfo(String name, Type type, Object... dims) {
@@ -170,17 +317,6 @@ public final class OnnxModelBuilder {
         Proto tensorType = new Proto().varint(1, type.code).message(2, shape.bytes());
         Proto typeProto = new Proto().message(1, tensorType.bytes());
         return new Proto().string(1, name).message(2, typeProto.bytes()).bytes();
-    }
-
-    private static byte[] tensor(String name, Type type, int count, byte[] raw, long... shape) {
-        long size = 1;
-        for (long d : shape) {
-            size *= d;
-        }
-        if (size != count) {
-            throw new IllegalArgumentException(name + ": " + count + " values do not fill shape " + Arrays.toString(shape));
-        }
-        return new Proto().packedVarints(1, shape).varint(2, type.code).string(8, name).bytes(9, raw).bytes();
     }
 
     private static byte[] attribute(String name, Object value) {

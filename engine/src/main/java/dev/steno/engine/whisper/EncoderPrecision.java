@@ -1,0 +1,20 @@
+package dev.steno.engine.whisper;
+
+/** The arithmetic of an ONNX encoder graph ({@link OnnxEncoderGraph}). */
+public enum EncoderPrecision {
+    /** The ggml weights widened to f32, standard operators: the Java encoder's results to rounding. */
+    F32("onnx"),
+    /** Weights int8 per output column, activations quantised per call (onnxruntime's VNNI/AMX kernels). */
+    INT8("onnx-int8");
+
+    private final String label;
+
+    EncoderPrecision(String label) {
+        this.label = label;
+    }
+
+    /** The {@code --encoder} name of this precision. */
+    public String label() {
+        return label;
+    }
+}
