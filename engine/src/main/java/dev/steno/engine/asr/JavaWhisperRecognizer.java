@@ -2,15 +2,17 @@ package dev.steno.engine.asr;
 
 import dev.steno.engine.transcript.Word;
 import dev.steno.engine.whisper.AlignmentHeads;
+import dev.steno.engine.whisper.AudioEncoder;
 import dev.steno.engine.whisper.CrossAttentionAlignment;
+import dev.steno.engine.whisper.CrossKeysValues;
 import dev.steno.engine.whisper.DecoderBatch;
 import dev.steno.engine.whisper.DecoderState;
-import dev.steno.engine.whisper.TokenTiming;
-import dev.steno.engine.whisper.TokenWords;
+import dev.steno.engine.whisper.EncoderOptions;
 import dev.steno.engine.whisper.GgmlWhisperFile;
 import dev.steno.engine.whisper.LogMelSpectrogram;
+import dev.steno.engine.whisper.TokenTiming;
+import dev.steno.engine.whisper.TokenWords;
 import dev.steno.engine.whisper.WhisperDecoder;
-import dev.steno.engine.whisper.WhisperEncoder;
 import dev.steno.engine.whisper.WhisperTokenizer;
 import dev.steno.engine.whisper.WhisperWeights;
 import dev.steno.engine.whisper.decode.DecodingOptions;
@@ -18,8 +20,8 @@ import dev.steno.engine.whisper.decode.KvDecodingState;
 import dev.steno.engine.whisper.decode.LanguageDetector;
 import dev.steno.engine.whisper.decode.LogitFilters;
 import dev.steno.engine.whisper.decode.NoSpeech;
-import dev.steno.engine.whisper.decode.StepObserver;
 import dev.steno.engine.whisper.decode.StateStepper;
+import dev.steno.engine.whisper.decode.StepObserver;
 import dev.steno.engine.whisper.decode.TemperatureFallback;
 import dev.steno.engine.whisper.decode.TimestampSegments;
 import dev.steno.engine.whisper.nn.ParallelLoop;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
@@ -51,7 +54,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
     private final int maxTokens;
     private final JavaWhisperConfig config;
     private final WhisperWeights weights;
-    private final WhisperEncoder encoder;
+    private final AudioEncoder encoder;
     private final WhisperDecoder decoder;
     private final WhisperTokenizer tokenizer;
     private final LogMelSpectrogram mel;
@@ -74,10 +77,18 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
      * @param shrinkEncoderWindow encode only the frames the audio covers instead of 30 s
      * @param suppressNonSpeech   suppress symbols that are rarely speech (whisper.cpp's suppress_non_speech_tokens)
      * @param decoding            search, timestamps, temperature fallback and silence thresholds
+     * @param encoder             the encoder: Java, or onnxruntime f32 or int8 on a device
      */
-    public record JavaWhisperConfig(boolean shrinkEncoderWindow, boolean suppressNonSpeech, DecodingOptions decoding) {
+    public record JavaWhisperConfig(boolean shrinkEncoderWindow, boolean suppressNonSpeech, DecodingOptions decoding,
+                                    EncoderOptions encoder) {
         public JavaWhisperConfig {
-            java.util.Objects.requireNonNull(decoding, "decoding");
+            Objects.requireNonNull(decoding, "decoding");
+            Objects.requireNonNull(encoder, "encoder");
+        }
+
+        /** As the canonical constructor, with the Java encoder. */
+        public JavaWhisperConfig(boolean shrinkEncoderWindow, boolean suppressNonSpeech, DecodingOptions decoding) {
+            this(shrinkEncoderWindow, suppressNonSpeech, decoding, EncoderOptions.JAVA);
         }
 
         /** Greedy decoding without timestamps or fallback ({@link DecodingOptions#greedy()}): the streaming setting. */
@@ -92,7 +103,12 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
 
         /** A copy with other decoding options. */
         public JavaWhisperConfig withDecoding(DecodingOptions options) {
-            return new JavaWhisperConfig(shrinkEncoderWindow, suppressNonSpeech, options);
+            return new JavaWhisperConfig(shrinkEncoderWindow, suppressNonSpeech, options, encoder);
+        }
+
+        /** A copy with another encoder. */
+        public JavaWhisperConfig withEncoder(EncoderOptions options) {
+            return new JavaWhisperConfig(shrinkEncoderWindow, suppressNonSpeech, decoding, options);
         }
     }
 
@@ -110,7 +126,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         this.parallelism = par.parallelism();
         this.config = config;
         this.weights = WhisperWeights.load(file, modelArena);
-        this.encoder = new WhisperEncoder(weights, par, concurrentCalls);
+        this.encoder = config.encoder().open(file, weights, par, concurrentCalls);
         this.decoder = new WhisperDecoder(weights, par);
         this.tokenizer = WhisperTokenizer.of(file.vocabulary());
         this.mel = new LogMelSpectrogram(file.melFilters());
@@ -346,8 +362,10 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
                 : LogMelSpectrogram.CHUNK_FRAMES;
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
         float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
-        float[] encoded = encoder.encode(spectrogram, frames);
-        state.setAudio(encoded, frames);
+        float[] encoded = new float[frames * encoder.width()];
+        CrossKeysValues cross = decoder.newCrossKeysValues();
+        boolean ready = encoder.encode(spectrogram, frames, encoded, cross);
+        state.setAudio(encoded, frames, ready ? cross : null);
         return state;
     }
 
@@ -472,6 +490,11 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         return "java";
     }
 
+    /** The encoder this recogniser runs ({@code --encoder}): {@code java}, {@code onnx} or {@code onnx-int8}. */
+    public String encoderName() {
+        return encoder.name();
+    }
+
     @Override
     public boolean multilingual() {
         return multilingual;
@@ -486,6 +509,7 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
 
     @Override
     public void close() {
+        encoder.close();
         if (ownedPool != null) {
             ownedPool.shutdown();
         }

@@ -1,8 +1,8 @@
 package dev.steno.engine.asr;
 
+import dev.steno.engine.whisper.AudioEncoder;
 import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.WhisperDecoder;
-import dev.steno.engine.whisper.WhisperEncoder;
 import dev.steno.engine.whisper.WhisperTokenizer;
 
 /**
@@ -11,6 +11,6 @@ import dev.steno.engine.whisper.WhisperTokenizer;
  *
  * @param alignmentHeads {@code {layer, head}} pairs of the alignment heads
  */
-public record WhisperModelParts(WhisperEncoder encoder, WhisperDecoder decoder, WhisperTokenizer tokenizer,
+public record WhisperModelParts(AudioEncoder encoder, WhisperDecoder decoder, WhisperTokenizer tokenizer,
                                 LogMelSpectrogram mel, int[][] alignmentHeads, boolean multilingual) {
 }

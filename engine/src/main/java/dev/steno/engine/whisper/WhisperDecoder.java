@@ -30,6 +30,11 @@ public final class WhisperDecoder {
         return new DecoderBatch(w, par);
     }
 
+    /** Empty buffers for a window's cross-attention keys and values, as an ONNX encoder fills them. */
+    public CrossKeysValues newCrossKeysValues() {
+        return new CrossKeysValues(w.hparams().nTextLayer(), w.hparams().nTextState());
+    }
+
     /** Number of logits per position ({@code n_vocab}). */
     public int vocabSize() {
         return w.hparams().nVocab();

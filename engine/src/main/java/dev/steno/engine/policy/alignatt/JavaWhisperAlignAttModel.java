@@ -4,12 +4,13 @@ import dev.steno.engine.asr.JavaWhisperRecognizer;
 import dev.steno.engine.asr.WhisperModelParts;
 import dev.steno.engine.asr.Task;
 import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.whisper.AudioEncoder;
 import dev.steno.engine.whisper.ComputeGate;
+import dev.steno.engine.whisper.CrossKeysValues;
 import dev.steno.engine.whisper.DecoderBatcher;
 import dev.steno.engine.whisper.DecoderState;
 import dev.steno.engine.whisper.LogMelSpectrogram;
 import dev.steno.engine.whisper.WhisperDecoder;
-import dev.steno.engine.whisper.WhisperEncoder;
 import dev.steno.engine.whisper.WhisperTokenizer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -28,7 +29,7 @@ import java.util.Objects;
  * decoder's weights per token. Results are bit for bit those of each stream decoding alone.
  */
 public final class JavaWhisperAlignAttModel implements AlignAttModel {
-    private final WhisperEncoder encoder;
+    private final AudioEncoder encoder;
     private final WhisperDecoder decoder;
     private final WhisperTokenizer tokenizer;
     private final LogMelSpectrogram mel;
@@ -188,7 +189,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
-        Encoded e = reuse instanceof Encoded r ? r : new Encoded();
+        Encoded e = reuse instanceof Encoded r ? r : new Encoded(decoder.newCrossKeysValues());
         // a streaming window grows every step: grow by half at least (up to the 30 s window), not to each new size
         if (e.spectrogram.length < mel.nMels() * melFrames) {
             e.spectrogram = new float[mel.nMels() * grown(melFrames, e.spectrogram.length / mel.nMels(),
@@ -201,7 +202,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         gate.acquire(ComputeGate.Kind.PREPARE);
         try {
             mel.computeWindowFlat(samples16k, length, melFrames, e.spectrogram);
-            encoder.encode(e.spectrogram, frames, e.output);
+            e.crossReady = encoder.encode(e.spectrogram, frames, e.output, e.cross);
         } finally {
             gate.release();
         }
@@ -235,6 +236,13 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         private float[] spectrogram = new float[0];
         private float[] output = new float[0];
         private int frames;
+        /** The decoder's cross-attention keys and values, when the encoder computed them ({@code crossReady}). */
+        private final CrossKeysValues cross;
+        private boolean crossReady;
+
+        Encoded(CrossKeysValues cross) {
+            this.cross = cross;
+        }
 
         @Override
         public int frames() {
@@ -261,7 +269,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
             Encoded e = (Encoded) audio;
             gate.acquire(ComputeGate.Kind.PREPARE);
             try {
-                state.setAudio(e.output, e.frames);
+                state.setAudio(e.output, e.frames, e.crossReady ? e.cross : null);
             } finally {
                 gate.release();
             }
