@@ -18,6 +18,11 @@ final class CacheOptions {
                     + "(also $STENO_MODEL_BASE_URL).")
     URI mirror;
 
+    /** The cache folder: {@code --model-dir}, else the default one. */
+    Path cacheDir() {
+        return modelDir != null ? modelDir : ModelStore.defaults().cacheDir();
+    }
+
     /** The store these flags describe, reporting download progress on standard error. */
     ModelStore store() {
         ModelStore store = ModelStore.defaults().withListener(new ConsoleProgressBar(System.err));
