@@ -406,6 +406,14 @@ final class EngineOptions {
         return recognizer;
     }
 
+    /** The backend for logs: {@code java}, {@code java (onnx-int8 encoder)}, {@code whisper.cpp}. */
+    static String backendDescription(SpeechRecognizer recognizer) {
+        if (recognizer instanceof JavaWhisperRecognizer java && !java.encoderName().equals("java")) {
+            return recognizer.backendName() + " (" + java.encoderName() + " encoder)";
+        }
+        return recognizer.backendName();
+    }
+
     /** The beam width for logs: the policy's name with the width above 1. */
     String policyName(StreamingPolicies policies) {
         return beams > 1 ? policies.name() + " (" + beams + " beams)" : policies.name();

@@ -130,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
-                    + "voice activity controller %s%n", modelFile.getFileName(), service.backendName(),
+                    + "voice activity controller %s%n", modelFile.getFileName(), EngineOptions.backendDescription(service.streams().recognizer()),
                     engine.policyName(service.streams().policies()), workerCount, maxSessions,
                     service.gated() ? "on (Silero " + service.voiceActivitySource() + ")" : "off");
             long t0 = System.nanoTime();

@@ -92,7 +92,7 @@ final class TranscribeCommand implements Callable<Integer> {
             StreamingPolicies policies = engine.policies(spec.commandLine(), recognizer);
             err.printf(Locale.ROOT, "steno: %s, %.2f s of audio (%d Hz), model %s, %s backend, %s policy%n",
                     file.getFileName(), audio.durationSeconds(), audio.sampleRate(), modelFile.getFileName(),
-                    recognizer.backendName(), engine.policyName(policies));
+                    EngineOptions.backendDescription(recognizer), engine.policyName(policies));
             err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
                     : "steno: voice activity controller: Silero " + vad.source());
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);

@@ -104,6 +104,18 @@ class BadInputTest {
     }
 
     @Test
+    void encoderFlagsAreCheckedBeforeAnyWork() {
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--encoder", "tpu", "--model-path", model.toString()), 2,
+                "encoder 'tpu' is not one of java");
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--encoder", "onnx", "--backend", "whisper.cpp",
+                "--model-path", model.toString()), 2, "--encoder onnx needs --backend java");
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--encoder", "onnx", "--encoder-device", "cuda:x",
+                "--model-path", model.toString()), 2, "encoder device 'cuda:x' is not one of cpu, cuda, cuda:N");
+        assertCleanFailure(CliRun.of("transcribe", jfk, "--encoder-device", "cuda", "--model-path",
+                model.toString()), 2, "needs --encoder onnx");
+    }
+
+    @Test
     void simulStreamingNeedsTheJavaBackendAndSaneKnobs() {
         assertCleanFailure(CliRun.of("transcribe", jfk, "--backend-policy", "simulstreaming", "--backend",
                 "whisper.cpp", "--model-path", model.toString()), 2, "needs --backend java");
