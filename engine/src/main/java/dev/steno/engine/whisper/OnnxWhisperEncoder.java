@@ -1,5 +1,6 @@
 package dev.steno.engine.whisper;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -8,14 +9,16 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Whisper's encoder on onnxruntime: the graph {@link OnnxEncoderGraph} writes from the loaded ggml weights (cached
@@ -40,9 +43,10 @@ public final class OnnxWhisperEncoder implements AudioEncoder {
     private final int nMels;
     private final int maxFrames;
     private final int textLayers;
+    private final int textState;
+    private final int textHeads;
+    private final ConcurrentLinkedQueue<IoBuffers> idle = new ConcurrentLinkedQueue<>();
     private final int concurrentCalls;
-    private final Set<String> encodedOnly = Set.of(OnnxEncoderGraph.OUTPUT);
-    private final Set<String> everything;
 
     private OnnxWhisperEncoder(OrtSession session, WhisperHyperParams hp, EncoderPrecision precision, String device,
                                int concurrentCalls) {
@@ -53,13 +57,9 @@ public final class OnnxWhisperEncoder implements AudioEncoder {
         this.nMels = hp.nMels();
         this.maxFrames = hp.nAudioCtx();
         this.textLayers = hp.nTextLayer();
+        this.textState = hp.nTextState();
+        this.textHeads = hp.nTextHead();
         this.concurrentCalls = concurrentCalls;
-        Set<String> all = new HashSet<>(encodedOnly);
-        for (int l = 0; l < textLayers; l++) {
-            all.add(OnnxEncoderGraph.crossKeys(l));
-            all.add(OnnxEncoderGraph.crossValues(l));
-        }
-        this.everything = Set.copyOf(all);
     }
 
     /**
@@ -175,35 +175,86 @@ public final class OnnxWhisperEncoder implements AudioEncoder {
         if (mel.length < melValues || out.length < frames * nState) {
             throw new IllegalArgumentException("mel or out too short for " + frames + " frames");
         }
-        Map<String, OnnxTensor> inputs = new HashMap<>(2);
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(mel, 0, melValues),
-                new long[] {1, nMels, 2L * frames})) {
-            inputs.put(OnnxEncoderGraph.INPUT, x);
-            try (OrtSession.Result result = session.run(inputs, cross == null ? encodedOnly : everything)) {
-                floats(result, OnnxEncoderGraph.OUTPUT).get(out, 0, frames * nState);
+        IoBuffers io = idle.poll();
+        if (io == null) {
+            io = new IoBuffers();
+        }
+        try {
+            io.ensure(frames, cross != null);
+            io.mel.put(0, mel, 0, melValues);
+            int n = frames * textState;
+            Map<String, OnnxTensor> inputs = new HashMap<>(2);
+            Map<String, OnnxTensor> outputs = new HashMap<>();
+            try {
+                inputs.put(OnnxEncoderGraph.INPUT, OnnxTensor.createTensor(env, io.mel.slice(0, melValues),
+                        new long[] {1, nMels, 2L * frames}));
+                outputs.put(OnnxEncoderGraph.OUTPUT, OnnxTensor.createTensor(env,
+                        io.encoded.slice(0, frames * nState), new long[] {frames, nState}));
                 if (cross != null) {
-                    cross.resize(frames);
-                    int n = frames * cross.width();
                     for (int l = 0; l < textLayers; l++) {
-                        shorts(result, OnnxEncoderGraph.crossKeys(l)).get(cross.keys(l), 0, n);
-                        shorts(result, OnnxEncoderGraph.crossValues(l)).get(cross.values(l), 0, n);
+                        outputs.put(OnnxEncoderGraph.crossKeys(l), OnnxTensor.createTensor(env,
+                                io.keys[l].slice(0, n), new long[] {textState, frames}, OnnxJavaType.FLOAT16));
+                        outputs.put(OnnxEncoderGraph.crossValues(l), OnnxTensor.createTensor(env,
+                                io.values[l].slice(0, n), new long[] {textHeads, frames, textState / textHeads},
+                                OnnxJavaType.FLOAT16));
                     }
+                }
+                // outputs written in place into this call's buffers: nothing is allocated per call but the
+                // wrappers
+                session.run(inputs, Set.of(), outputs).close();
+            } finally {
+                inputs.values().forEach(OnnxTensor::close);
+                outputs.values().forEach(OnnxTensor::close);
+            }
+            io.encoded.get(0, out, 0, frames * nState);
+            if (cross != null) {
+                cross.resize(frames);
+                for (int l = 0; l < textLayers; l++) {
+                    io.keys[l].get(0, cross.keys(l), 0, n);
+                    io.values[l].get(0, cross.values(l), 0, n);
                 }
             }
         } catch (OrtException e) {
             throw new IllegalStateException("onnxruntime encoder (" + precision.label() + ", " + device
                     + ") failed on " + frames + " frames: " + e.getMessage(), e);
+        } finally {
+            idle.add(io);
         }
     }
 
-    private static FloatBuffer floats(OrtSession.Result result, String name) {
-        OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow();
-        return t.getFloatBuffer();
+    /**
+     * One call's input and output memory, native (onnxruntime reads and writes it in place), grown to the largest
+     * window seen and reused by later calls; at most one set per concurrent call exists.
+     */
+    private final class IoBuffers {
+        private FloatBuffer mel = FloatBuffer.allocate(0);
+        private FloatBuffer encoded = FloatBuffer.allocate(0);
+        private final ShortBuffer[] keys = new ShortBuffer[textLayers];
+        private final ShortBuffer[] values = new ShortBuffer[textLayers];
+        private int capacity;
+        private boolean withCross;
+
+        void ensure(int frames, boolean cross) {
+            if (frames <= capacity && (withCross || !cross)) {
+                return;
+            }
+            // grow by half at least: a streaming window grows a little every step
+            int c = Math.max(frames, Math.min(maxFrames, capacity + capacity / 2));
+            mel = direct(nMels * 2L * c * Float.BYTES).asFloatBuffer();
+            encoded = direct((long) c * nState * Float.BYTES).asFloatBuffer();
+            if (cross || withCross) {
+                for (int l = 0; l < textLayers; l++) {
+                    keys[l] = direct((long) c * textState * 2).asShortBuffer();
+                    values[l] = direct((long) c * textState * 2).asShortBuffer();
+                }
+                withCross = true;
+            }
+            capacity = c;
+        }
     }
 
-    private static ShortBuffer shorts(OrtSession.Result result, String name) {
-        OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow();
-        return t.getShortBuffer();
+    private static ByteBuffer direct(long bytes) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
     }
 
     @Override
