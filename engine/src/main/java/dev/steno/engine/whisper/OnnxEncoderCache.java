@@ -47,7 +47,12 @@ public final class OnnxEncoderCache {
         long started = System.nanoTime();
         if (cacheDir == null) {
             Path tmp = Files.createTempDirectory("steno-encoder-");
-            OnnxEncoderGraph.write(weights, precision, tmp.resolve(MODEL));
+            try {
+                OnnxEncoderGraph.write(weights, precision, tmp.resolve(MODEL));
+            } catch (IOException | RuntimeException e) {
+                deleteTree(tmp);
+                throw e;
+            }
             logBuilt(file, precision, tmp, started);
             return new Graph(tmp.resolve(MODEL), tmp);
         }

@@ -60,13 +60,54 @@ public final class OnnxEncoderGraph {
      * Writes the graph to {@code model} and its weights to {@code model + ".data"} beside it.
      *
      * @throws IOException if the files cannot be written
+     * @throws IllegalArgumentException if the model's shapes do not fit the graph ({@link #requireBuildable}); then
+     *                                  nothing is written
      */
     public static void write(WhisperWeights weights, EncoderPrecision precision, Path model) throws IOException {
+        requireBuildable(weights.hparams());
         Path data = model.resolveSibling(model.getFileName() + ".data");
         try (OnnxModelBuilder builder = OnnxModelBuilder.withExternalData("whisper-encoder", data)) {
             OnnxEncoderGraph g = new OnnxEncoderGraph(weights, precision, builder);
             g.build();
             builder.write(model);
+        }
+    }
+
+    /** The most f32 values one initializer may hold: its bytes are one Java array. */
+    private static final long MAX_INITIALIZER_VALUES = (Integer.MAX_VALUE - 8) / Float.BYTES;
+
+    /**
+     * Refuses a model this graph cannot express, naming its numbers: the decoder's cross-attention projections
+     * multiply the encoder output, so both widths must be equal; heads split each width evenly; and each
+     * initializer's f32 values, widened from the file, must fit one Java array. (A file that loads passes the first
+     * two, which whisper.cpp needs too; the graph checks what it relies on itself.)
+     *
+     * @throws IllegalArgumentException saying which assumption the model breaks
+     */
+    static void requireBuildable(WhisperHyperParams hp) {
+        int na = hp.nAudioState();
+        int nt = hp.nTextState();
+        if (na != nt) {
+            throw new IllegalArgumentException("cannot build the ONNX encoder graph: n_text_state " + nt
+                    + " differs from n_audio_state " + na + ", and the decoder's cross-attention keys and values"
+                    + " are n_text_state x n_text_state projections of the n_audio_state-wide encoder output");
+        }
+        if (na % hp.nAudioHead() != 0 || nt % hp.nTextHead() != 0) {
+            throw new IllegalArgumentException("cannot build the ONNX encoder graph: n_audio_state " + na
+                    + " / n_audio_head " + hp.nAudioHead() + " and n_text_state " + nt + " / n_text_head "
+                    + hp.nTextHead() + " must both be whole head widths");
+        }
+        long[] values = {(long) hp.nAudioCtx() * na, 4L * na * na, 2L * hp.nTextLayer() * nt * nt};
+        String[] what = {"positional embedding (n_audio_ctx " + hp.nAudioCtx() + " x n_audio_state " + na + ")",
+                "MLP (4 x n_audio_state " + na + " squared)",
+                "cross-attention keys and values (2 x n_text_layer " + hp.nTextLayer() + " x n_text_state " + nt
+                        + " squared)"};
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] > MAX_INITIALIZER_VALUES) {
+                throw new IllegalArgumentException("cannot build the ONNX encoder graph: its " + what[i]
+                        + " weights are " + values[i] + " f32 values, more than the " + MAX_INITIALIZER_VALUES
+                        + " one initializer can hold");
+            }
         }
     }
 

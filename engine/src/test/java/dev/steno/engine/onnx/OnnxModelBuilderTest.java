@@ -2,7 +2,9 @@ package dev.steno.engine.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -10,6 +12,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.steno.engine.onnx.OnnxModelBuilder.Type;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -161,5 +165,115 @@ class OnnxModelBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> builder.input("x", Type.FLOAT, 1, 2.5));
         assertThrows(IllegalArgumentException.class,
                 () -> builder.node("Relu", List.of("x"), List.of("y"), Map.of("bad", new int[] {1})));
+    }
+
+    /** Rows of {@code x} times a 64 x 32 matrix (8 KB: goes to the side file) plus a 32-value bias (stays inline). */
+    private static final int IN = 64;
+    private static final int OUT = 32;
+
+    private static OnnxModelBuilder projection(OnnxModelBuilder b) {
+        float[] w = new float[IN * OUT];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) Math.sin(i * 0.37) * 0.1f;
+        }
+        float[] bias = new float[OUT];
+        for (int j = 0; j < OUT; j++) {
+            bias[j] = j * 0.01f - 0.1f;
+        }
+        return b.input("x", Type.FLOAT, "T", IN)
+                .initializer("w", w, IN, OUT)
+                .initializer("b", bias, OUT)
+                .node("MatMul", List.of("x", "w"), List.of("xw"))
+                .node("Add", List.of("xw", "b"), List.of("y"))
+                .output("y", Type.FLOAT, "T", OUT);
+    }
+
+    private static float[][] run(OrtSession session) throws OrtException {
+        float[][] x = new float[3][IN];
+        for (int t = 0; t < x.length; t++) {
+            for (int c = 0; c < IN; c++) {
+                x[t][c] = (float) Math.cos(t * 1.3 + c * 0.2);
+            }
+        }
+        try (OnnxTensor in = OnnxTensor.createTensor(ENV, x);
+             OrtSession.Result result = session.run(Map.of("x", in))) {
+            return (float[][]) result.get("y").orElseThrow().getValue();
+        }
+    }
+
+    @Test
+    void externalDataModelLoadsFromItsFileAndComputesWhatTheInlineModelComputes(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("p.onnx.data");
+        Path model;
+        try (OnnxModelBuilder b = OnnxModelBuilder.withExternalData("projection", data)) {
+            model = projection(b).write(dir.resolve("p.onnx"));
+        }
+        // the matrix went to the side file, the small bias stayed in the model
+        assertEquals((long) IN * OUT * Float.BYTES, Files.size(data));
+        assertTrue(Files.size(model) < IN * OUT * Float.BYTES, "model holds the graph, not the matrix");
+        float[][] inline;
+        try (OrtSession session = open(projection(new OnnxModelBuilder("projection")).toBytes())) {
+            inline = run(session);
+        }
+        try (OrtSession session = ENV.createSession(model.toString(), new OrtSession.SessionOptions())) {
+            float[][] external = run(session);
+            assertEquals(3, external.length);
+            for (int t = 0; t < external.length; t++) {
+                assertArrayEquals(inline[t], external[t], "row " + t);
+            }
+        }
+    }
+
+    @Test
+    void externalDataIsFoundBesideTheModelWhereverTheFolderMoves(@TempDir Path dir) throws Exception {
+        Path built = Files.createDirectory(dir.resolve("building"));
+        try (OnnxModelBuilder b = OnnxModelBuilder.withExternalData("projection", built.resolve("p.onnx.data"))) {
+            projection(b).write(built.resolve("p.onnx"));
+        }
+        Path moved = Files.move(built, dir.resolve("final"));
+        float[][] inline;
+        try (OrtSession session = open(projection(new OnnxModelBuilder("projection")).toBytes())) {
+            inline = run(session);
+        }
+        try (OrtSession session = ENV.createSession(moved.resolve("p.onnx").toString(),
+                new OrtSession.SessionOptions())) {
+            assertArrayEquals(inline[2], run(session)[2]);
+        }
+    }
+
+    @Test
+    void externalDataModelHasNoBytesOnlyAFile(@TempDir Path dir) throws Exception {
+        try (OnnxModelBuilder b = OnnxModelBuilder.withExternalData("projection", dir.resolve("p.onnx.data"))) {
+            projection(b);
+            IllegalStateException e = assertThrows(IllegalStateException.class, b::toBytes);
+            assertTrue(e.getMessage().contains("written to a file"), e.getMessage());
+        }
+    }
+
+    @Test
+    void externalDataModelMustLieBesideItsData(@TempDir Path dir) throws Exception {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        try (OnnxModelBuilder b = OnnxModelBuilder.withExternalData("projection", dir.resolve("p.onnx.data"))) {
+            projection(b);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> b.write(elsewhere.resolve("p.onnx")));
+            assertTrue(e.getMessage().contains("must lie next to its data"), e.getMessage());
+            assertFalse(Files.exists(elsewhere.resolve("p.onnx")));
+        }
+    }
+
+    @Test
+    void tensorWhoseBytesDoNotFillItsShapeIsRefusedAndNotWritten(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("bad.onnx.data");
+        try (OnnxModelBuilder b = OnnxModelBuilder.withExternalData("bad", data)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> b.initializer("w", Type.FLOAT, new byte[4000], 32, 32));
+            assertEquals("w: 4000 bytes do not fill FLOAT shape [32, 32]", e.getMessage());
+            IllegalArgumentException int8 = assertThrows(IllegalArgumentException.class,
+                    () -> b.initializer("q", Type.INT8, new byte[2048], 32, 32));
+            assertTrue(int8.getMessage().contains("2048 bytes do not fill INT8 shape [32, 32]"), int8.getMessage());
+            b.initializer("ok", Type.INT8, new byte[1024], 32, 32);
+        }
+        assertEquals(1024, Files.size(data), "only the tensor that fits reached the side file");
     }
 }

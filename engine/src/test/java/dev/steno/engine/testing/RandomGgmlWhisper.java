@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and positional embeddings; layer norms at weight 1 and bias 0, biases 0, weights about N(0, 0.02).
  *
  * <p>By default the real mel filters and tokenizer vocabulary are copied from the shared vocabulary-only files, so a
- * model decodes to real-looking text. No real weights can be had on build machines; these files exercise loaders and
- * the inference plumbing, not accuracy.
+ * model decodes to real-looking text; a {@link Vocab#SYNTHETIC} model reads nothing from the shared folder. No real
+ * weights can be had on build machines; these files exercise loaders and the inference plumbing, not accuracy.
  */
 public final class RandomGgmlWhisper {
     private RandomGgmlWhisper() {
@@ -40,6 +40,8 @@ public final class RandomGgmlWhisper {
         /**
          * The Python generator's synthetic vocabulary: 256 byte tokens, then unique {@code " xxxx"} base-26 words,
          * then an empty token; every non-byte token is one word, so decoded tokens can be counted from the text.
+         * The mel filters are computed ({@link RandomGgmlWhisper#slaneyMelFilters}), so such a model is written
+         * without the shared folder (dev tools on machines that lack it).
          */
         SYNTHETIC
     }
@@ -72,11 +74,28 @@ public final class RandomGgmlWhisper {
         public static final Config TINY = new Config(51865, 1500, 384, 6, 4, 448, 80, false, Vocab.REAL);
         /** OpenAI base's true shape; about 148 MB. */
         public static final Config BASE = new Config(51865, 1500, 512, 8, 6, 448, 80, false, Vocab.REAL);
+        /** OpenAI small's true shape; about 490 MB, so for benchmarks and dev tools, not tests. */
+        public static final Config SMALL = new Config(51865, 1500, 768, 12, 12, 448, 80, false, Vocab.REAL);
         /**
          * A very small model with standard vocabulary, contexts and mels, for fast tests: width 64, 2 heads, one
          * block each side; about 8 MB, most of it the token embedding.
          */
         public static final Config MICRO = new Config(51865, 1500, 64, 2, 1, 448, 80, false, Vocab.REAL);
+
+        /**
+         * The config of a size name: {@code micro}, {@code tiny}, {@code base} or {@code small}.
+         *
+         * @throws IllegalArgumentException naming the sizes known
+         */
+        public static Config named(String size) {
+            return switch (size) {
+                case "micro" -> MICRO;
+                case "tiny" -> TINY;
+                case "base" -> BASE;
+                case "small" -> SMALL;
+                default -> throw new IllegalArgumentException("size must be micro, tiny, base or small: " + size);
+            };
+        }
 
         /** This config with end-of-text mode set as given. */
         public Config withEotMode(boolean eot) {
@@ -140,7 +159,7 @@ public final class RandomGgmlWhisper {
                     hp.ftype()}) {
                 s.putInt(v);
             }
-            float[] filters = melFilters(cfg.nMels());
+            float[] filters = melFilters(cfg.nMels(), cfg.vocab());
             s.putInt(cfg.nMels());
             s.putInt(GgmlWhisperFile.WHISPER_N_FFT_BINS);
             for (float f : filters) {
@@ -245,8 +264,8 @@ public final class RandomGgmlWhisper {
         return m >= MIN_LOG_MEL ? MIN_LOG_HZ * Math.exp(LOGSTEP * (m - MIN_LOG_MEL)) : F_SP * m;
     }
 
-    private static float[] melFilters(int nMels) throws IOException {
-        if (nMels == 80) {
+    private static float[] melFilters(int nMels, Vocab vocab) throws IOException {
+        if (nMels == 80 && vocab == Vocab.REAL) {
             // The real filters from whisper.cpp's converter; computing them agrees to float rounding.
             return GgmlWhisperFile.readHeaderOnly(SharedFixtures.file("models/whisper-vocab/for-tests-ggml-tiny.bin"))
                     .melFilters().data();

@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Encoder time of the Java Whisper against whisper.cpp (whisper-jni) in the same run, on a random-weight model of
- * the true tiny or base shape, for a window of {@code seconds} of audio. whisper.cpp is timed through {@code full()}
- * on an end-of-text model (the decoder stops at once, as the shared generator's {@code --eot} mode intends) with
- * {@code audio_ctx} shrunk to the window, so its figure is mel + encoder + one decoder pass; the Java figure is the
+ * the true tiny, base or small shape, for a window of {@code seconds} of audio. whisper.cpp is timed through
+ * {@code full()} on an end-of-text model (the decoder stops at once, as the shared generator's {@code --eot} mode
+ * intends) with {@code audio_ctx} shrunk to the window, so its figure is mel + encoder + one decoder pass; the Java figure is the
  * encoder alone (the mel costs ~8 ms per 30 s, see LogMelBenchmark), run in Java or on onnxruntime ({@code encoderKind});
  * the ONNX figures include the decoder's cross-attention keys and values, which the Java decoder computes itself
  * after a Java encoder (about a seventh of the encoder's work). Not run by the test suite:
@@ -39,6 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * STENO_SHARED=../shared java --add-modules jdk.incubator.vector -cp engine/target/test-classes:engine/target/classes:$(cat engine/target/cp.txt) \
  *     org.openjdk.jmh.Main EncoderBenchmark
  * </pre>
+ * Add {@code -p size=small} for OpenAI small's shape, {@code -p device=cuda} for the ONNX encoders on a GPU.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class EncoderBenchmark {
+    /** The model's shape: tiny or base by default; {@code -p size=small} asks for small too. */
     @Param({"tiny", "base"})
     public String size;
 
@@ -56,6 +58,13 @@ public class EncoderBenchmark {
     /** {@code --encoder}: java, onnx (f32) or onnx-int8. */
     @Param({"java", "onnx", "onnx-int8"})
     public String encoderKind;
+
+    /**
+     * {@code --encoder-device} of the ONNX encoders (the Java encoder ignores it): cpu by default; {@code cuda[:N]}
+     * needs the GPU build of onnxruntime in place of the CPU jar on the class path (see scripts/gpu-bench.sh).
+     */
+    @Param({"cpu"})
+    public String device;
 
     /** Whether the ONNX encoders also return the decoder's cross-attention keys and values (as streaming uses them). */
     @Param({"true"})
@@ -76,17 +85,16 @@ public class EncoderBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("steno-encoder-bench");
-        RandomGgmlWhisper.Config cfg = (size.equals("tiny") ? RandomGgmlWhisper.Config.TINY
-                : RandomGgmlWhisper.Config.BASE).withEotMode(true);
+        RandomGgmlWhisper.Config cfg = RandomGgmlWhisper.Config.named(size).withEotMode(true);
+        EncoderDevice onnxDevice = EncoderDevice.parse(device);
         Path model = RandomGgmlWhisper.write(dir.resolve("ggml-" + size + ".bin"), cfg, 1);
         GgmlWhisperFile file = GgmlWhisperFile.openComplete(model);
         WhisperWeights weights = WhisperWeights.load(file);
         int threads = Runtime.getRuntime().availableProcessors();
         encoder = switch (encoderKind) {
             case "java" -> new WhisperEncoder(weights, ParallelLoop.of(ForkJoinPool.commonPool()));
-            case "onnx" -> OnnxWhisperEncoder.open(file, weights, EncoderPrecision.F32, EncoderDevice.CPU, null,
-                    threads, 1);
-            case "onnx-int8" -> OnnxWhisperEncoder.open(file, weights, EncoderPrecision.INT8, EncoderDevice.CPU, null,
+            case "onnx" -> OnnxWhisperEncoder.open(file, weights, EncoderPrecision.F32, onnxDevice, null, threads, 1);
+            case "onnx-int8" -> OnnxWhisperEncoder.open(file, weights, EncoderPrecision.INT8, onnxDevice, null,
                     threads, 1);
             default -> throw new IllegalArgumentException("encoderKind " + encoderKind);
         };

@@ -9,12 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Files written by {@link RandomGgmlWhisper} open, validate and carry the intended contents. */
@@ -182,6 +185,35 @@ class RandomGgmlWhisperRoundTripTest {
         GgmlWhisperFile f = GgmlWhisperFile.openComplete(RandomGgmlWhisper.write(dir.resolve("syn.bin"),
                 Config.MICRO.withVocab(RandomGgmlWhisper.Vocab.SYNTHETIC), 6));
         assertArrayEquals(v.get(40000), f.vocabulary().tokenBytes(40000));
+    }
+
+    @Test
+    void syntheticModelComputesItsMelFiltersInsteadOfCopyingTheSharedOnes() throws Exception {
+        GgmlWhisperFile syn = GgmlWhisperFile.openComplete(RandomGgmlWhisper.write(dir.resolve("syn.bin"),
+                Config.MICRO.withVocab(RandomGgmlWhisper.Vocab.SYNTHETIC), 6));
+        assertArrayEquals(RandomGgmlWhisper.slaneyMelFilters(80), syn.melFilters().data());
+        GgmlWhisperFile real = GgmlWhisperFile.openComplete(RandomGgmlWhisper.write(dir.resolve("real.bin"),
+                Config.MICRO, 6));
+        float[] copied = real.melFilters().data();
+        float[] computed = syn.melFilters().data();
+        assertEquals(copied.length, computed.length);
+        assertFalse(Arrays.equals(copied, computed), "the shared file's filters differ in the last bits");
+        for (int i = 0; i < copied.length; i++) {
+            assertEquals(copied[i], computed[i], 1e-6f, "filter value " + i);
+        }
+    }
+
+    @Test
+    void sizeNamesGiveOpenAisShapes() {
+        assertEquals(Config.TINY, Config.named("tiny"));
+        assertEquals(Config.BASE, Config.named("base"));
+        assertEquals(Config.MICRO, Config.named("micro"));
+        WhisperHyperParams small = Config.named("small").hparams();
+        assertEquals("small", small.sizeName());
+        assertEquals(12, small.nAudioHead());
+        assertEquals(51865, small.nVocab());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Config.named("huge")).getMessage()
+                .contains("micro, tiny, base or small"));
     }
 
     static void assertTensor(GgmlWhisperFile f, String name, GgmlType type, long... ne) {
