@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +59,7 @@ class ServeOnnxEncoderTest {
 
     @Test
     void serveStreamsPcmThroughTheInt8EncoderOverTheAsrSocket() throws Exception {
-        byte[] pcm = pcm16(WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(16000).samples());
+        byte[] pcm = Pcm16.of(WavReader.read(SharedFixtures.file("audio/jfk.wav")).resampledTo(16000).samples());
         try (BackgroundServe serve = BackgroundServe.start("--port", "0", "--model-path", model.toString(),
                 "--model-dir", dir.resolve("cache-serve").toString(), "--language", "en", "--backend", "java",
                 "--encoder", "onnx-int8", "--pcm-input", "--no-vac", "--threads", "1")) {
@@ -106,13 +106,5 @@ class ServeOnnxEncoderTest {
             String log = serve.log();
             assertTrue(log.contains("onnx-int8"), "the log names the encoder: " + log);
         }
-    }
-
-    private static byte[] pcm16(float[] samples) {
-        ByteBuffer b = ByteBuffer.allocate(samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float s : samples) {
-            b.putShort((short) Math.round(Math.max(-1f, Math.min(1f, s)) * 32767));
-        }
-        return b.array();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.testing.Await;
+import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class AbuseTest {
     @Test
     void twentyAbusiveClientsDoNotHurtAGoodOne() throws Exception {
-        byte[] jfk = AsrProtocolTest.pcm16(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
+        byte[] jfk = Pcm16.of(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
         byte[] webm = Files.readAllBytes(SharedFixtures.file("audio/browser/mediarecorder-jfk-3s.webm"));
         try (ServerFixture fx = ServerFixture.start(ServerConfig.defaults().withMaxFrameBytes(256 * 1024), 40)) {
             ExecutorService pool = Executors.newFixedThreadPool(21);
@@ -115,7 +116,7 @@ class AbuseTest {
     /** A client that sends audio but never reads what the server sends must not hold up anyone else. */
     @Test
     void aStalledReaderDoesNotSlowOthers() throws Exception {
-        byte[] jfk = AsrProtocolTest.pcm16(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
+        byte[] jfk = Pcm16.of(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
         try (ServerFixture fx = ServerFixture.start()) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             java.net.http.WebSocket stalled = http.newWebSocketBuilder().buildAsync(fx.ws("language=en"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ class AsrProtocolTest {
     @BeforeAll
     static void start() throws Exception {
         fx = ServerFixture.start();
-        jfkPcm = pcm16(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
+        jfkPcm = Pcm16.of(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
         webm = Files.readAllBytes(SharedFixtures.file("audio/browser/mediarecorder-jfk-3s.webm"));
     }
 
@@ -35,15 +36,6 @@ class AsrProtocolTest {
         fx.close();
     }
 
-    static byte[] pcm16(float[] samples) {
-        byte[] b = new byte[samples.length * 2];
-        for (int i = 0; i < samples.length; i++) {
-            int v = Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767);
-            b[2 * i] = (byte) v;
-            b[2 * i + 1] = (byte) (v >> 8);
-        }
-        return b;
-    }
 
     private static void assertWellFormedUpdate(JsonNode u) {
         assertTrue(u.has("status") && u.has("buffer_transcription") && u.has("remaining_time_transcription")

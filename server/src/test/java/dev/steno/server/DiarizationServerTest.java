@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
 import dev.steno.engine.testing.Await;
+import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.TestStreams;
@@ -50,7 +51,7 @@ class DiarizationServerTest {
                 TestStreams.localAgreement(new SpeechBurstRecognizer(), 4), BaselineDiarizer.factory(8)));
         plain = ServerFixture.over(new TranscriptionService(TestStreams.localAgreement(new SpeechBurstRecognizer(), 4)));
         dialogueWav = Files.readAllBytes(SharedFixtures.file("audio/synthetic/dialogue-a.wav"));
-        dialoguePcm = AsrProtocolTest.pcm16(WavReader.read(SharedFixtures.file("audio/synthetic/dialogue-a.wav"))
+        dialoguePcm = Pcm16.of(WavReader.read(SharedFixtures.file("audio/synthetic/dialogue-a.wav"))
                 .resampledTo(16000).samples());
     }
 

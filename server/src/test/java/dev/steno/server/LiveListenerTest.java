@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import java.time.Instant;
@@ -20,7 +21,7 @@ class LiveListenerTest {
 
     @Test
     void everyAsrUpdateReachesTheListenersUntilRemoved() throws Exception {
-        byte[] pcm = AsrProtocolTest.pcm16(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
+        byte[] pcm = Pcm16.of(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
         try (ServerFixture fx = ServerFixture.start()) {
             List<Heard> heard = new CopyOnWriteArrayList<>();
             Instant before = Instant.now();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
+import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.SystemPrograms;
@@ -54,7 +55,7 @@ class ThreeVoiceDiarizationTest {
             turns.add(new double[]{start, start + Double.parseDouble(f[4])});
             voices.add(f[7]);
         }
-        byte[] pcm = AsrProtocolTest.pcm16(WavReader.read(Path.of(out + ".wav")).resampledTo(16000).samples());
+        byte[] pcm = Pcm16.of(WavReader.read(Path.of(out + ".wav")).resampledTo(16000).samples());
 
         try (ServerFixture server = ServerFixture.over(new TranscriptionService(
                 TestStreams.localAgreement(new SpeechBurstRecognizer(), 2), BaselineDiarizer.factory(8)));

@@ -11,6 +11,7 @@ import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OnnxWhisperEncoderTest {
     @TempDir
     static Path dir;
+
+    /** A random log-mel window of {@code frames} encoder frames (Gaussian, sd 0.5). */
+    static float[] mel(int nMels, int frames, long seed) {
+        float[] mel = new float[nMels * 2 * frames];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < mel.length; i++) {
+            mel[i] = (float) rnd.nextGaussian() * 0.5f;
+        }
+        return mel;
+    }
 
     /** max |a - b| over max |b|. */
     static double maxRelativeError(float[] a, float[] b, int n) {
