@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,38 +142,33 @@ final class BenchBackendsCommand implements Callable<Integer> {
             throws IOException {
         System.gc();
         long rssBefore = rssKb();
-        ForkJoinPool pool = backend.equals("java") ? new ForkJoinPool(nThreads) : null;
-        try {
-            long t0 = System.nanoTime();
-            Loaded r = backend.equals("java") ? loadJava(modelFile, pool) : loadWhisperCpp(modelFile, nThreads,
-                    samples.length);
-            double loadMs = (System.nanoTime() - t0) / 1e6;
-            long rssAfter = rssKb();
-            try (r) {
-                String text = r.transcribe(samples); // warm-up: JIT, first touch of the weights
-                double[] ms = new double[runs];
-                for (int i = 0; i < runs; i++) {
-                    long s = System.nanoTime();
-                    r.transcribe(samples);
-                    ms[i] = (System.nanoTime() - s) / 1e6;
-                }
-                Arrays.sort(ms);
-                double median = ms.length % 2 == 1 ? ms[ms.length / 2]
-                        : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
-                double p95 = ms[(int) Math.ceil(0.95 * ms.length) - 1];
-                return new Figures(backend, loadMs, median, p95, median / 1000 / seconds, rssAfter / 1024.0,
-                        (rssAfter - rssBefore) / 1024.0, text);
+        long t0 = System.nanoTime();
+        Loaded r = backend.equals("java") ? loadJava(modelFile, nThreads) : loadWhisperCpp(modelFile, nThreads,
+                samples.length);
+        double loadMs = (System.nanoTime() - t0) / 1e6;
+        long rssAfter = rssKb();
+        try (r) {
+            String text = r.transcribe(samples); // warm-up: JIT, first touch of the weights
+            double[] ms = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long s = System.nanoTime();
+                r.transcribe(samples);
+                ms[i] = (System.nanoTime() - s) / 1e6;
             }
-        } finally {
-            if (pool != null) {
-                pool.shutdown();
-            }
+            Arrays.sort(ms);
+            double median = ms.length % 2 == 1 ? ms[ms.length / 2]
+                    : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+            double p95 = ms[(int) Math.ceil(0.95 * ms.length) - 1];
+            return new Figures(backend, loadMs, median, p95, median / 1000 / seconds, rssAfter / 1024.0,
+                    (rssAfter - rssBefore) / 1024.0, text);
         }
     }
 
-    private Loaded loadJava(Path modelFile, ForkJoinPool pool) throws IOException {
+    /** The Java backend on {@code nThreads} threads, the calling one included, as whisper.cpp's n_threads. */
+    private Loaded loadJava(Path modelFile, int nThreads) throws IOException {
         JavaWhisperRecognizer r = JavaWhisperRecognizer.load(modelFile,
-                new JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, false, DecodingOptions.greedy()), pool);
+                new JavaWhisperRecognizer.JavaWhisperConfig(shrinkEncoderWindow, false, DecodingOptions.greedy()),
+                nThreads);
         return new Loaded() {
             @Override
             public String transcribe(float[] samples) {
