@@ -295,7 +295,7 @@ final class BenchBackendsCommand implements Callable<Integer> {
                 float[] mel = parts.mel().computeWindowFlat(samples, melFrames);
                 float[] encoded = new float[frames * parts.encoder().width()];
                 // what the call asks for: an ONNX encoder then also computes the decoder's cross K/V
-                CrossKeysValues cross = parts.decoder().newCrossKeysValues();
+                CrossKeysValues cross = parts.decoder().borrowCrossKeysValues();
                 return () -> parts.encoder().encode(mel, frames, encoded, cross);
             }
 

@@ -363,9 +363,13 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
         float[] spectrogram = mel.computeWindowFlat(audio, melFrames);
         float[] encoded = new float[frames * encoder.width()];
-        CrossKeysValues cross = decoder.newCrossKeysValues();
-        boolean ready = encoder.encode(spectrogram, frames, encoded, cross);
-        state.setAudio(encoded, frames, ready ? cross : null);
+        CrossKeysValues cross = decoder.borrowCrossKeysValues();
+        try {
+            boolean ready = encoder.encode(spectrogram, frames, encoded, cross);
+            state.setAudio(encoded, frames, ready ? cross : null);
+        } finally {
+            decoder.returnCrossKeysValues(cross);
+        }
         return state;
     }
 

@@ -2,6 +2,7 @@ package dev.steno.engine.whisper;
 
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Whisper's text decoder in Java. The decoder holds only the weights; each decoding (one audio window, one beam)
@@ -10,6 +11,7 @@ import java.util.Objects;
 public final class WhisperDecoder {
     final WhisperWeights w;
     final ParallelLoop par;
+    private final ConcurrentLinkedQueue<CrossKeysValues> idleCross = new ConcurrentLinkedQueue<>();
 
     /** A decoder over {@code weights}, running its kernels on {@code par}. */
     public WhisperDecoder(WhisperWeights weights, ParallelLoop par) {
@@ -30,9 +32,20 @@ public final class WhisperDecoder {
         return new DecoderBatch(w, par);
     }
 
-    /** Empty buffers for a window's cross-attention keys and values, as an ONNX encoder fills them. */
-    public CrossKeysValues newCrossKeysValues() {
-        return new CrossKeysValues(w.hparams().nTextLayer(), w.hparams().nTextState());
+    /**
+     * Buffers for a window's cross-attention keys and values, as an ONNX encoder fills them: one a caller returned
+     * ({@link #returnCrossKeysValues}), else new. They live from an encode to the {@link DecoderState#setAudio} that
+     * copies them, so a few sets serve every stream (a set per stream would be 9 MB each for tiny at 30 s, 246 MB for
+     * large-v3).
+     */
+    public CrossKeysValues borrowCrossKeysValues() {
+        CrossKeysValues c = idleCross.poll();
+        return c != null ? c : new CrossKeysValues(w.hparams().nTextLayer(), w.hparams().nTextState());
+    }
+
+    /** Gives buffers from {@link #borrowCrossKeysValues} back once their contents are copied. */
+    public void returnCrossKeysValues(CrossKeysValues c) {
+        idleCross.add(Objects.requireNonNull(c, "c"));
     }
 
     /** Number of logits per position ({@code n_vocab}). */

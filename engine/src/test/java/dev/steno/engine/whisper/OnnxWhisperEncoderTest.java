@@ -89,7 +89,7 @@ class OnnxWhisperEncoderTest {
                 float[] mel = mel(file, audio, frames);
                 float[] want = java.encode(mel, frames[0]);
                 float[] got = new float[frames[0] * ns];
-                CrossKeysValues cross = decoder.newCrossKeysValues();
+                CrossKeysValues cross = decoder.borrowCrossKeysValues();
                 assertTrue(onnx.encode(mel, frames[0], got, cross));
                 assertEquals(frames[0], cross.frames());
                 double err = maxRelativeError(got, want, frames[0] * ns);

@@ -189,7 +189,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
-        Encoded e = reuse instanceof Encoded r ? r : new Encoded(decoder.newCrossKeysValues());
+        Encoded e = reuse instanceof Encoded r ? r : new Encoded();
         // a streaming window grows every step: grow by half at least (up to the 30 s window), not to each new size
         if (e.spectrogram.length < mel.nMels() * melFrames) {
             e.spectrogram = new float[mel.nMels() * grown(melFrames, e.spectrogram.length / mel.nMels(),
@@ -202,7 +202,13 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         gate.acquire(ComputeGate.Kind.PREPARE);
         try {
             mel.computeWindowFlat(samples16k, length, melFrames, e.spectrogram);
-            e.crossReady = encoder.encode(e.spectrogram, frames, e.output, e.cross);
+            CrossKeysValues cross = e.cross != null ? e.cross : decoder.borrowCrossKeysValues();
+            if (encoder.encode(e.spectrogram, frames, e.output, cross)) {
+                e.cross = cross;
+            } else {
+                e.cross = null;
+                decoder.returnCrossKeysValues(cross);
+            }
         } finally {
             gate.release();
         }
@@ -216,7 +222,7 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
 
     @Override
     public Decoder newDecoder() {
-        return new JavaDecoder(decoder.newState(), heads, gate, batcher);
+        return new JavaDecoder(decoder, decoder.newState(), heads, gate, batcher);
     }
 
     @Override
@@ -236,13 +242,11 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         private float[] spectrogram = new float[0];
         private float[] output = new float[0];
         private int frames;
-        /** The decoder's cross-attention keys and values, when the encoder computed them ({@code crossReady}). */
-        private final CrossKeysValues cross;
-        private boolean crossReady;
-
-        Encoded(CrossKeysValues cross) {
-            this.cross = cross;
-        }
+        /**
+         * The decoder's cross-attention keys and values when the encoder computed them, borrowed from the decoder
+         * until {@link JavaDecoder#setAudio} copies them; else null.
+         */
+        private CrossKeysValues cross;
 
         @Override
         public int frames() {
@@ -255,8 +259,12 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
         private final int[][] heads;
         private final ComputeGate gate;
         private final DecoderBatcher batcher;
+        /** Lends the buffers of ready-made cross-attention keys and values, which {@link #setAudio} gives back. */
+        private final WhisperDecoder owner;
 
-        JavaDecoder(DecoderState state, int[][] heads, ComputeGate gate, DecoderBatcher batcher) {
+        JavaDecoder(WhisperDecoder owner, DecoderState state, int[][] heads, ComputeGate gate,
+                    DecoderBatcher batcher) {
+            this.owner = owner;
             this.state = state;
             this.heads = heads;
             this.gate = gate;
@@ -269,7 +277,11 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
             Encoded e = (Encoded) audio;
             gate.acquire(ComputeGate.Kind.PREPARE);
             try {
-                state.setAudio(e.output, e.frames, e.crossReady ? e.cross : null);
+                state.setAudio(e.output, e.frames, e.cross);
+                if (e.cross != null) {
+                    owner.returnCrossKeysValues(e.cross);
+                    e.cross = null;
+                }
             } finally {
                 gate.release();
             }
