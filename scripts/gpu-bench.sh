@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/gpu-bench.sh [CudaEncoderCheck options, overriding --device cuda:0 --sizes tiny,base,small ...]
+# Usage: scripts/gpu-bench.sh [CudaEncoderCheck options, overriding --device cuda:0 --sizes tiny,base,small --precision f32,f16 ...]
 # Checks the f32 ONNX Whisper encoder on CUDA against the Java encoder and times it, on an NVIDIA machine with
 # CUDA 12 and cuDNN 9, offline; needs onnxruntime_gpu 1.23.2 (STENO_ONNXRUNTIME_JAR, else the ~/.m2 copy).
 set -euo pipefail
@@ -77,7 +77,7 @@ CP="engine/target/test-classes:engine/target/classes:$JAR${DEPS:+:$DEPS}"
 
 step "5/5 CUDA encoder check"
 # Every size's model is random-weight f16 of OpenAI's shape (small: ~490 MB written to the temporary folder).
-ARGS=(--device cuda:0 --sizes tiny,base,small --seconds 10,30 --calls 20 --warmup 5 "$@")
+ARGS=(--device cuda:0 --sizes tiny,base,small --seconds 10,30 --calls 20 --warmup 5 --precision f32,f16 "$@")
 TIMEOUT=()
 command -v timeout >/dev/null && TIMEOUT=(timeout 240)
 set +e

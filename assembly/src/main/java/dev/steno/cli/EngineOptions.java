@@ -144,7 +144,7 @@ final class EngineOptions {
     @Option(names = "--encoder", paramLabel = "NAME", defaultValue = "java",
             description = "The java backend's audio encoder: java (Vector API, f32), onnx (onnxruntime, f32: the same "
                     + "results), or onnx-int8 (onnxruntime with int8 weights: about twice as fast on CPUs with "
-                    + "AVX512-VNNI or AMX, ~2%% encoder error). The ONNX graph is built from the ggml file on first "
+                    + "AVX512-VNNI or AMX, ~2%% encoder error), or onnx-f16 (onnxruntime in binary16: for GPUs, half the memory). The ONNX graph is built from the ggml file on first "
                     + "use (seconds) and kept in the model cache folder. The decoder, beams and SimulStreaming stay "
                     + "in Java (default: ${DEFAULT-VALUE}).")
     String encoder;

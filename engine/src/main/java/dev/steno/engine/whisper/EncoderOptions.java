@@ -23,7 +23,7 @@ public record EncoderOptions(EncoderPrecision precision, EncoderDevice device, P
     }
 
     /**
-     * Parses {@code --encoder} ({@code java}, {@code onnx}, {@code onnx-int8}) and {@code --encoder-device}.
+     * Parses {@code --encoder} ({@code java}, {@code onnx}, {@code onnx-int8}, {@code onnx-f16}) and {@code --encoder-device}.
      *
      * @throws IllegalArgumentException naming the accepted values
      */
@@ -34,6 +34,7 @@ public record EncoderOptions(EncoderPrecision precision, EncoderDevice device, P
             case "java" -> null;
             case "onnx" -> EncoderPrecision.F32;
             case "onnx-int8" -> EncoderPrecision.INT8;
+            case "onnx-f16" -> EncoderPrecision.F16;
             default -> throw new IllegalArgumentException("encoder '" + encoder + "' is not one of java (the Java"
                     + " Vector API encoder), onnx (onnxruntime, f32) or onnx-int8 (onnxruntime, int8 weights)");
         };
@@ -44,7 +45,7 @@ public record EncoderOptions(EncoderPrecision precision, EncoderDevice device, P
         return new EncoderOptions(precision, where, cacheDir);
     }
 
-    /** The {@code --encoder} name: {@code java}, {@code onnx} or {@code onnx-int8}. */
+    /** The {@code --encoder} name: {@code java}, {@code onnx}, {@code onnx-int8} or {@code onnx-f16}. */
     public String name() {
         return precision == null ? "java" : precision.label();
     }

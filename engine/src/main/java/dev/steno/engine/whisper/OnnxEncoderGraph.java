@@ -121,9 +121,11 @@ public final class OnnxEncoderGraph {
         b.metadata("n_audio_state", Integer.toString(ns));
         b.metadata("n_text_layer", Integer.toString(hp.nTextLayer()));
         b.input(INPUT, Type.FLOAT, 1, hp.nMels(), "mel_frames");
-        b.initializer("conv1.w", rows(w.conv1), ns, hp.nMels(), 3);
-        b.initializer("conv1.b", w.conv1Bias, ns);
-        String c1 = gelu(op("Conv", List.of(INPUT, "conv1.w", "conv1.b"),
+        String mel = precision == EncoderPrecision.F16
+                ? op("Cast", List.of(INPUT), Map.of("to", (long) Type.FLOAT16.code())) : INPUT;
+        floats("conv1.w", rows(w.conv1), ns, hp.nMels(), 3);
+        floats("conv1.b", w.conv1Bias, ns);
+        String c1 = gelu(op("Conv", List.of(mel, "conv1.w", "conv1.b"),
                 Map.of("kernel_shape", new long[] {3}, "pads", new long[] {1, 1})));
         // conv2 (k 3, stride 2, pad 1) as a product, so int8 graphs quantise it like the linear layers: with a zero
         // row on each side, output frame t reads padded rows 2t, 2t+1 and 2t+2, that is pair t of the padded rows
@@ -156,13 +158,13 @@ public final class OnnxEncoderGraph {
         });
         String x = gelu(linearOf(cols, List.of(conv2Taps), Collections.singletonList(w.conv2Bias), "conv2"));
         String frames = op("Shape", List.of(x), Map.of("start", 0L, "end", 1L));
-        b.initializer("positions", w.encoderPositions, hp.nAudioCtx(), ns);
+        floats("positions", w.encoderPositions, hp.nAudioCtx(), ns);
         x = op("Add", List.of(x, op("Slice", List.of("positions", "zero", frames, "zero"), Map.of())), Map.of());
 
         int nHead = hp.nAudioHead();
-        if (precision == EncoderPrecision.F32) {
+        if (precision != EncoderPrecision.INT8) {
             b.initializer("shape.heads", new long[] {-1, nHead, ns / nHead}, 3);
-            b.initializer("attn.scale", new float[] {(float) (1.0 / Math.sqrt(ns / (double) nHead))});
+            floats("attn.scale", new float[] {(float) (1.0 / Math.sqrt(ns / (double) nHead))});
         } else {
             b.initializer("shape.batch_rows3", new long[] {1, -1, 3L * ns}, 3);
         }
@@ -171,8 +173,8 @@ public final class OnnxEncoderGraph {
             String p = "enc" + i + ".";
             WhisperWeights.Attention at = blk.attn();
             String h = layerNorm(x, at.lnWeight(), at.lnBias(), p + "attn_ln");
-            String merged = precision == EncoderPrecision.F32 ? attention(h, at, p, ns, nHead)
-                    : fusedAttention(h, at, p, ns, nHead);
+            String merged = precision == EncoderPrecision.INT8 ? fusedAttention(h, at, p, ns, nHead)
+                    : attention(h, at, p, ns, nHead);
             x = op("Add", List.of(x, linear(merged, at.out(), at.outBias(), p + "o")), Map.of());
             WhisperWeights.Mlp mlp = blk.mlp();
             String m = layerNorm(x, mlp.lnWeight(), mlp.lnBias(), p + "mlp_ln");
@@ -180,7 +182,11 @@ public final class OnnxEncoderGraph {
             x = op("Add", List.of(x, linear(m, mlp.fc2(), mlp.fc2Bias(), p + "fc2")), Map.of());
         }
         String encoded = layerNorm(x, w.lnPostWeight, w.lnPostBias, "ln_post");
-        b.node("Identity", List.of(encoded), List.of(OUTPUT));
+        if (precision == EncoderPrecision.F16) {
+            b.node("Cast", List.of(encoded), List.of(OUTPUT), Map.of("to", (long) Type.FLOAT.code()));
+        } else {
+            b.node("Identity", List.of(encoded), List.of(OUTPUT));
+        }
         b.output(OUTPUT, Type.FLOAT, "frames", ns);
 
         int nt = hp.nTextState();
@@ -196,7 +202,7 @@ public final class OnnxEncoderGraph {
             projections.add(blk.cross().value());
             biases.add(blk.cross().valueBias());
         }
-        List<String> kv = split(linear(OUTPUT, projections, biases, "cross.kv"), nt, 2 * layers);
+        List<String> kv = split(linear(encoded, projections, biases, "cross.kv"), nt, 2 * layers);
         for (int l = 0; l < layers; l++) {
             b.node("Cast", List.of(op("Transpose", List.of(kv.get(2 * l)), Map.of("perm", new long[] {1, 0}))),
                     List.of(crossKeys(l)), Map.of("to", (long) Type.FLOAT16.code()));
@@ -273,10 +279,25 @@ public final class OnnxEncoderGraph {
     }
 
     private String layerNorm(String x, float[] gain, float[] bias, String name) {
-        b.initializer(name + ".w", gain, gain.length);
-        b.initializer(name + ".b", bias, bias.length);
+        floats(name + ".w", gain, gain.length);
+        floats(name + ".b", bias, bias.length);
         return op("LayerNormalization", List.of(x, name + ".w", name + ".b"),
                 Map.of("axis", -1L, "epsilon", 1e-5f));
+    }
+
+    /** A constant of the graph's float type: f32, or binary16 in an f16 graph (round to nearest even). */
+    private void floats(String name, float[] values, long... shape) {
+        if (precision != EncoderPrecision.F16) {
+            b.initializer(name, values, shape);
+            return;
+        }
+        byte[] raw = new byte[values.length * 2];
+        for (int i = 0; i < values.length; i++) {
+            short h = Float.floatToFloat16(values[i]);
+            raw[2 * i] = (byte) h;
+            raw[2 * i + 1] = (byte) (h >> 8);
+        }
+        b.initializer(name, Type.FLOAT16, raw, shape);
     }
 
     /** GELU's tanh form ({@code Gelu} of opset 20), as whisper.cpp and {@code Activations.gelu} compute it. */
@@ -330,13 +351,13 @@ public final class OnnxEncoderGraph {
             }
             col += m.rows();
         }
-        if (precision == EncoderPrecision.F32) {
-            b.initializer(name + ".w", wt, in, out);
+        if (precision != EncoderPrecision.INT8) {
+            floats(name + ".w", wt, in, out);
             String y = op("MatMul", List.of(x, name + ".w"), Map.of());
             if (bias == null) {
                 return y;
             }
-            b.initializer(name + ".b", bias, out);
+            floats(name + ".b", bias, out);
             return op("Add", List.of(y, name + ".b"), Map.of());
         }
         Quantised q = quantise(wt, in, out);

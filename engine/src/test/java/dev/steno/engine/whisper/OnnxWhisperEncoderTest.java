@@ -136,6 +136,37 @@ class OnnxWhisperEncoderTest {
     }
 
     @Test
+    void f16GraphStaysCloseToTheJavaEncoderAndReturnsCrossKeysAndValues() throws Exception {
+        GgmlWhisperFile file = model("tiny");
+        WhisperWeights weights = WhisperWeights.load(file);
+        ParallelLoop par = ParallelLoop.of(ForkJoinPool.commonPool());
+        WhisperEncoder java = new WhisperEncoder(weights, par);
+        WhisperDecoder decoder = new WhisperDecoder(weights, par);
+        try (OnnxWhisperEncoder f16 = OnnxWhisperEncoder.open(file, weights, EncoderPrecision.F16,
+                EncoderDevice.CPU, dir.resolve("cache"), 2, 1)) {
+            assertEquals("onnx-f16", f16.name());
+            int[] frames = new int[1];
+            float[] mel = mel(file, "audio/jfk.wav", frames);
+            float[] want = java.encode(mel, frames[0]);
+            float[] got = new float[frames[0] * 384];
+            CrossKeysValues cross = decoder.borrowCrossKeysValues();
+            assertTrue(f16.encode(mel, frames[0], got, cross));
+            double l2 = relativeL2(got, want, frames[0] * 384);
+            System.out.printf(Locale.ROOT, "tiny f16 encoder on jfk: relative L2 error %.5f%n", l2);
+            // binary16 activations keep about three decimal digits; int8 is at 2e-2, a broken graph at order 1
+            assertTrue(l2 <= 5e-3, "relative L2 error " + l2);
+            DecoderState own = decoder.newState();
+            own.setAudio(want, frames[0]);
+            DecoderState ready = decoder.newState();
+            ready.setAudio(got, frames[0], cross);
+            int[] prompt = {50258, 50259, 50359, 50363};
+            float[] a = own.prefill(prompt).clone();
+            float[] b = ready.prefill(prompt);
+            assertTrue(relativeL2(b, a, a.length) <= 1e-2, "logits from the f16 graph's keys and values");
+        }
+    }
+
+    @Test
     void aShrunkWindowOfOneFrameAndTheFullWindowBothEncode() throws Exception {
         GgmlWhisperFile file = model("tiny");
         WhisperWeights weights = WhisperWeights.load(file);
