@@ -6,6 +6,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,7 +58,7 @@ public final class OnnxEncoderCache {
             return new Graph(tmp.resolve(MODEL), tmp);
         }
         Path root = cacheDir.resolve("onnx-encoder");
-        Path folder = root.resolve(sha256(file).substring(0, 16) + "-" + precision.label() + "-v"
+        Path folder = root.resolve(checksum(file, root).substring(0, 16) + "-" + precision.label() + "-v"
                 + OnnxEncoderGraph.VERSION);
         if (Files.isRegularFile(folder.resolve(MODEL))) {
             return new Graph(folder.resolve(MODEL), null);
@@ -88,14 +89,41 @@ public final class OnnxEncoderCache {
                 + " in " + (System.nanoTime() - started) / 1_000_000 + " ms: " + folder);
     }
 
-    /** The model file's SHA-256, hex: the cache key, so a changed file never meets a stale graph. */
-    static String sha256(GgmlWhisperFile file) throws IOException {
-        MessageDigest digest;
+    /**
+     * The model file's SHA-256, remembered in {@code root} beside the file's size and modification time: hashing
+     * large-v3 (3 GB) takes seconds, which a restart should not pay again. A file whose size or time changed is
+     * hashed anew.
+     */
+    static String checksum(GgmlWhisperFile file, Path root) throws IOException {
+        Path model = file.path().toAbsolutePath();
+        String stamp = Files.size(model) + " " + Files.getLastModifiedTime(model).toMillis();
+        Path memo = root.resolve(".checksum-" + HexFormat.of().formatHex(digest().digest(
+                model.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 16));
+        if (Files.isRegularFile(memo)) {
+            String[] saved = Files.readString(memo, StandardCharsets.UTF_8).strip().split(" ");
+            if (saved.length == 3 && (saved[0] + " " + saved[1]).equals(stamp) && saved[2].length() == 64) {
+                return saved[2];
+            }
+        }
+        String sha = sha256(file);
+        Files.createDirectories(root);
+        Path tmp = Files.createTempFile(root, ".checksum-", ".tmp");
+        Files.writeString(tmp, stamp + " " + sha + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, memo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return sha;
+    }
+
+    private static MessageDigest digest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }
+    }
+
+    /** The model file's SHA-256, hex: the cache key, so a changed file never meets a stale graph. */
+    static String sha256(GgmlWhisperFile file) throws IOException {
+        MessageDigest digest = digest();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment all = file.map(arena);
             long chunk = 1 << 24;
