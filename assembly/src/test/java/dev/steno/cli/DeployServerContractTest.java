@@ -66,8 +66,7 @@ class DeployServerContractTest {
         StenoPod pod = StenoPod.load();
         String live = pod.probe("livenessProbe").path("path").asText();
         String ready = pod.probe("readinessProbe").path("path").asText();
-        String dockerHealth = DockerfileTest.healthCheckUrl(
-                DockerfileModel.parse(DeployFiles.read("Dockerfile")).defaultTarget()).getPath();
+        String dockerHealth = DockerfileTest.healthCheckUrl(DockerfileTest.image("cpu")).getPath();
         String hpaMetric = DeployFiles.k8s("HorizontalPodAutoscaler", "steno").path("spec").path("metrics").get(0)
                 .path("pods").path("metric").path("name").asText();
         String series = KubernetesManifestsTest.seriesOf(KubernetesManifestsTest.adapterRuleServing(hpaMetric));

@@ -136,6 +136,29 @@ record DockerfileModel(Map<String, String> args, List<Stage> stages) {
         return stages.getLast();
     }
 
+    /**
+     * What building {@code target} with these {@code --build-arg}s gives: the stage with the stages it starts from
+     * ({@code FROM stage}, {@code FROM base-${ARG}}) before it, as the image inherits their settings; the base is
+     * the image at the root. An ENTRYPOINT resets the CMD it inherits, as Docker does.
+     */
+    Stage image(String target, Map<String, String> buildArgs) {
+        Stage stage = stage(target);
+        String base = stage.base;
+        for (Map.Entry<String, String> a : args.entrySet()) {
+            base = base.replace("${" + a.getKey() + "}", buildArgs.getOrDefault(a.getKey(), a.getValue()));
+        }
+        String from = base;
+        if (stages.stream().noneMatch(s -> from.equals(s.name))) {
+            return new Stage(base, stage.name, stage.instructions);
+        }
+        Stage parent = image(from, buildArgs);
+        boolean ownEntrypoint = !stage.all("ENTRYPOINT").isEmpty();
+        List<Instruction> merged = new ArrayList<>(parent.instructions.stream()
+                .filter(i -> !(ownEntrypoint && i.keyword.equals("CMD"))).toList());
+        merged.addAll(stage.instructions);
+        return new Stage(parent.base, stage.name, List.copyOf(merged));
+    }
+
     private static List<String> logicalLines(String text) {
         List<String> out = new ArrayList<>();
         StringBuilder pending = new StringBuilder();

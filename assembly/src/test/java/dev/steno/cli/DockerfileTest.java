@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Dockerfile's images (default target cpu, and cuda) start {@code steno serve} as the server, the launcher and
+ * The Dockerfile's images (VARIANT cpu, the default, and cuda) start {@code steno serve} as the server, the launcher and
  * the Kubernetes files expect. No Docker engine runs here: the Dockerfile is parsed, its command lines go through the
  * real {@code steno} command, and the launcher script runs as the image would run it, with a stand-in java.
  */
@@ -33,9 +33,15 @@ class DockerfileTest {
     private static final DockerfileModel DOCKERFILE = DockerfileModel.parse(DeployFiles.read("Dockerfile"));
     private static final Pattern TEMURIN = Pattern.compile("^eclipse-temurin:(\\d+)-(jdk|jre)$");
 
+    /** The image {@code docker build --build-arg VARIANT=variant .} builds. */
+    static Stage image(String variant) {
+        return DOCKERFILE.image(DOCKERFILE.defaultTarget().name(), Map.of("VARIANT", variant));
+    }
+
     @Test
-    void theDefaultTargetIsTheCpuImageBuiltFromTheJarOfThisCheckout() {
-        assertEquals("cpu", DOCKERFILE.defaultTarget().name(), "docker build . builds the CPU image");
+    void theDefaultImageIsTheCpuOneBuiltFromTheJarOfThisCheckout() {
+        assertEquals("cpu", DOCKERFILE.args().get("VARIANT"), "docker build . builds the CPU image");
+        assertEquals(image("cpu"), DOCKERFILE.image(DOCKERFILE.defaultTarget().name(), Map.of()));
         Stage build = DOCKERFILE.stage("build");
         assertEquals("/src", build.last("WORKDIR").orElseThrow().rest());
         assertTrue(build.all("COPY").stream().anyMatch(c -> c.rest().equals(". .")), "the build copies the checkout");
@@ -46,20 +52,20 @@ class DockerfileTest {
     }
 
     @Test
-    void javaIsNewEnoughForStenoInEveryStage() {
+    void javaIsNewEnoughForStenoInEveryImage() {
         int release = Integer.parseInt(DeployFiles.pomProperty("maven.compiler.release"));
         assertTrue(temurinMajor(DOCKERFILE.stage("build").base(), "jdk") >= release, "the build JDK compiles release " + release);
-        assertTrue(temurinMajor(DOCKERFILE.stage("cpu").base(), "jre") >= release);
-        String cudaJava = DOCKERFILE.stage("cuda").copies().stream()
-                .filter(c -> c.destination().equals(DOCKERFILE.stage("cuda").env().get("JAVA_HOME")))
-                .map(Copy::from).findFirst().orElseThrow(() -> new AssertionError("the cuda stage copies a JRE to JAVA_HOME"));
+        assertTrue(temurinMajor(image("cpu").base(), "jre") >= release);
+        Stage cuda = image("cuda");
+        String cudaJava = cuda.copies().stream().filter(c -> c.destination().equals(cuda.env().get("JAVA_HOME")))
+                .map(Copy::from).findFirst().orElseThrow(() -> new AssertionError("the cuda image copies a JRE to JAVA_HOME"));
         assertTrue(temurinMajor(cudaJava, "jre") >= release);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"cpu", "cuda"})
-    void portHealthCheckAndCommandAgreeWithTheServer(String name) {
-        Stage stage = DOCKERFILE.stage(name);
+    void portHealthCheckAndCommandAgreeWithTheServer(String variant) {
+        Stage stage = image(variant);
         ServeFlags flags = ServeFlags.parse(stage.last("CMD").orElseThrow().execForm());
         assertEquals("0.0.0.0", flags.command().host, "reachable from outside the container");
         int port = flags.command().port;
@@ -73,8 +79,8 @@ class DockerfileTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"cpu", "cuda"})
-    void runsAsTheNonRootUserOfThePodWithTheModelCacheOnAVolume(String name) {
-        Stage stage = DOCKERFILE.stage(name);
+    void runsAsTheNonRootUserOfThePodWithTheModelCacheOnAVolume(String variant) {
+        Stage stage = image(variant);
         String[] user = stage.last("USER").orElseThrow().rest().split(":");
         assertTrue(user[0].matches("\\d+"), "a numeric user, so that Kubernetes can tell it is not root");
         assertNotEquals("0", user[0]);
@@ -92,7 +98,7 @@ class DockerfileTest {
                 "onnxruntime_gpu of the version the CPU build uses");
         assertTrue(DOCKERFILE.stage("onnxruntime-gpu").all("RUN").stream()
                 .anyMatch(r -> r.rest().contains("com.microsoft.onnxruntime:onnxruntime_gpu:${ORT_VERSION}")));
-        Stage cuda = DOCKERFILE.stage("cuda");
+        Stage cuda = image("cuda");
         assertTrue(cuda.base().matches("nvidia/cuda:12\\.[0-9.]+-cudnn-runtime-ubuntu[0-9.]+"), cuda.base());
         String gpuJar = cuda.copies().stream().filter(c -> "onnxruntime-gpu".equals(c.from())).map(Copy::destination)
                 .findFirst().orElseThrow();
@@ -104,8 +110,8 @@ class DockerfileTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"cpu", "cuda"})
-    void theLauncherStartsJavaWithStenosFlagsAndTheContainersHeap(String name, @TempDir Path dir) throws Exception {
-        Stage stage = DOCKERFILE.stage(name);
+    void theLauncherStartsJavaWithStenosFlagsAndTheContainersHeap(String variant, @TempDir Path dir) throws Exception {
+        Stage stage = image(variant);
         List<String> entrypoint = stage.last("ENTRYPOINT").orElseThrow().execForm();
         assertEquals(1, entrypoint.size(), "the launcher alone; the CMD is its arguments");
         String launcher = entrypoint.getFirst();
