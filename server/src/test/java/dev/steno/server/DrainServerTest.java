@@ -53,8 +53,9 @@ class DrainServerTest {
     /** The value of a metric line {@code name value}. */
     static double metric(ServerFixture fx, String name) throws Exception {
         String body = get(fx.http("/metrics")).body();
-        return body.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
-                l.substring(name.length() + 1))).findFirst().orElseThrow(() -> new AssertionError(name + " in " + body));
+        return body.lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " in " + body));
     }
 
     /** The refused handshake's response, failing when the socket opened. */

@@ -250,7 +250,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         try {
             endStream();
         } catch (AudioFormatException e) {
-            LOG.log(System.Logger.Level.DEBUG, "draining: the last bytes of a client were not audio: " + e.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "draining: the last bytes of a client were not audio: "
+                    + e.getMessage());
         }
     }
 
