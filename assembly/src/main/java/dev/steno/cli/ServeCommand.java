@@ -214,6 +214,10 @@ final class ServeCommand implements Callable<Integer> {
         if (s == null) {
             return;
         }
+        // straight to the error stream: the JVM's own shutdown hooks may already have closed the loggers
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "steno: shutting down: draining for at most %.1f s%n", drainLimit.toMillis() / 1000.0);
+        err.flush();
         s.drain().start();
         try {
             if (!stopped.await(drainLimit.plus(CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS)) {

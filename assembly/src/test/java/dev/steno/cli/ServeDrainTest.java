@@ -64,6 +64,7 @@ class ServeDrainTest {
             assertEquals(0, serve.awaitExit(Duration.ofSeconds(60)), serve.log());
             shutdown.join(60_000);
             assertTrue(!shutdown.isAlive(), "the shutdown path returns once the command closed everything");
+            assertTrue(serve.log().contains("shutting down: draining for at most 20.0 s"), serve.log());
             assertTrue(serve.log().contains("drained: 1 session(s) finished, 0 closed at the deadline"), serve.log());
         }
     }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param port         TCP port (0 picks a free one, for tests)
  * @param certFile     PEM certificate chain for HTTPS/WSS, or null for plain HTTP
  * @param keyFile      PEM private key for {@code certFile}
- * @param apiToken     when set, every endpoint requires it ({@code ?token=} or {@code Authorization: Bearer})
+ * @param apiToken     when set, every endpoint but the probes {@code /health/live} and {@code /health/ready}
+ *                     requires it ({@code ?token=} or {@code Authorization: Bearer})
  * @param corsOrigins  origins allowed to call the server from another page ("*" allows any); empty allows only
  *                     same-origin pages and non-browser clients
  * @param pcmInput     tell browser clients to send PCM from an AudioWorklet rather than MediaRecorder WebM
