@@ -3,6 +3,7 @@ package dev.steno.cli;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.jitsi.JitsiExtension;
+import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
 import dev.steno.server.StenoServer;
@@ -10,6 +11,7 @@ import dev.steno.server.TranscriptionService;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +19,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +30,12 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start the transcription server: browser UI at /, live WebSocket /asr (WhisperLiveKit "
                 + "protocol), /health, /metrics and OpenAI-compatible POST /v1/audio/transcriptions.",
+            "Probes: GET /health/live (200 while the process serves) and GET /health/ready (503 while starting or "
+                + "draining); both answer without the API token.",
+            "Draining: on SIGTERM or Ctrl-C, or POST /admin/drain (with the API token; without one, only from this "
+                + "machine), the server takes no new sessions (503 + Retry-After), lets live ones finish their "
+                + "utterance, stores and sends their final results, closes them with 1001 so that clients reconnect "
+                + "to another node, then exits (code 0), waiting at most --drain-timeout.",
             "Flags may also come from a properties file (--config FILE) whose keys are the flag names without "
                 + "dashes, e.g. 'port=8443'."})
 final class ServeCommand implements Callable<Integer> {
@@ -86,6 +96,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double maxPendingSeconds;
 
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "25",
+            description = "When draining (SIGTERM, Ctrl-C, POST /admin/drain), wait at most this long for live "
+                    + "sessions to finish before closing them and exiting; keep it below the orchestrator's grace "
+                    + "period (Kubernetes: 30 s) (default: ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
     @Mixin
     RtpOptions rtp;
 
@@ -96,19 +112,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
+    /** Longest {@code --drain-timeout}: a drain waits for utterances to end, not for meetings to end. */
+    static final double MAX_DRAIN_SECONDS = 3600;
+    /** How long the shutdown path waits, after the drain, for the server and the model to close. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(15);
+
     /** Counted down once the server listens; tests wait on it. */
     final CountDownLatch started = new CountDownLatch(1);
+    /** Counted down once the command closed everything it opened (or failed before). */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     volatile StenoServer server;
+    private volatile Duration drainLimit = ServerConfig.DEFAULT_DRAIN_TIMEOUT;
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return serve();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private int serve() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         engine.validate(spec.commandLine());
         if (maxSessions < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be >= 1");
         }
+        drainLimit = parseDrainTimeout(spec.commandLine(), drainTimeout);
         ServerConfig serverConfig = new ServerConfig(host, port, sslCertFile, sslKeyFile, apiToken,
-                corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).toList(), pcmInput, 1 << 20);
+                corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).toList(), pcmInput, 1 << 20,
+                drainLimit);
         float[] warmup = warmupFile == null ? new float[16000]
                 : WavReader.read(warmupFile).resampledTo(16000).samples();
 
@@ -151,12 +185,72 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("steno: an API token is required (?token=... or Authorization: Bearer)");
             }
             err.flush();
+            Thread onExit = new Thread(this::drainOnExit, "steno-drain-on-exit");
+            Runtime.getRuntime().addShutdownHook(onExit);
             started.countDown();
-            Thread.currentThread().join(); // until interrupted (Ctrl-C ends the JVM and the shutdown hook stops us)
+            try {
+                // until drained: by POST /admin/drain, or by the shutdown hook on SIGTERM or Ctrl-C
+                Drain.Outcome drained = s.drain().finished().get();
+                err.printf(Locale.ROOT, "steno: drained: %d session(s) finished, %d closed at the deadline; "
+                        + "stopping%n", drained.finished(), drained.stopped());
+                err.flush();
+            } finally {
+                removeHook(onExit);
+            }
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException("the drain failed", impossible.getCause());
         }
         return 0;
+    }
+
+    /**
+     * What the JVM's shutdown hook runs (SIGTERM, Ctrl-C): drains the server, which ends the command, then waits
+     * for the command to close the server and the model; at most the drain timeout plus a grace for closing.
+     */
+    void drainOnExit() {
+        StenoServer s = server;
+        if (s == null) {
+            return;
+        }
+        // straight to the error stream: the JVM's own shutdown hooks may already have closed the loggers
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "steno: shutting down: draining for at most %.1f s%n", drainLimit.toMillis() / 1000.0);
+        err.flush();
+        s.drain().start();
+        try {
+            if (!stopped.await(drainLimit.plus(CLOSE_GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
+                System.getLogger(ServeCommand.class.getName()).log(System.Logger.Level.WARNING,
+                        "steno serve did not stop within the drain timeout: exiting anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it waits for this command to finish closing
+        }
+    }
+
+    /** {@code --drain-timeout}: seconds, a trailing "s" allowed ("25", "2.5", "30s"), from a millisecond to an hour. */
+    static Duration parseDrainTimeout(CommandLine cl, String value) {
+        String v = value == null ? "" : value.strip();
+        double seconds;
+        try {
+            seconds = Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1) : v);
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds >= 0.001) || seconds > MAX_DRAIN_SECONDS) {
+            throw new CommandLine.ParameterException(cl, "--drain-timeout must be a number of seconds from 0.001 to "
+                    + (long) MAX_DRAIN_SECONDS + " (e.g. 25 or 2.5), not '" + value + "'");
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     /** Reads {@code --config FILE} before parsing so that its values become defaults. */

@@ -80,6 +80,19 @@ final class BackgroundServe implements AutoCloseable {
         return http.send(HttpRequest.newBuilder(http(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Waits for the command to end on its own (a drain ends it) and returns its exit code.
+     *
+     * @throws AssertionError when it still runs after {@code max}
+     */
+    int awaitExit(Duration max) throws InterruptedException {
+        thread.join(max.toMillis());
+        if (thread.isAlive()) {
+            throw new AssertionError("steno serve still runs after " + max + "; its log:\n" + log());
+        }
+        return exitCode;
+    }
+
     /** What the command wrote to its error stream so far (its log). */
     String log() {
         return err.toString();

@@ -11,6 +11,7 @@ import dev.steno.jitsi.skynet.SkynetConnection;
 import dev.steno.jitsi.store.JdbcTranscriptStore;
 import dev.steno.jitsi.vosk.VoskConnection;
 import dev.steno.jitsi.ws.Paths;
+import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,10 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
  * participant's audio (several people at one microphone) are told apart as "Name", "Name (2)", ...
  *
  * <p>Other ingest paths (RTP) join participants through {@link #registry()} once the extension is installed.
+ *
+ * <p>Draining: every socket winds itself down (see {@link dev.steno.jitsi.ws.MeetingSocket}); besides, the extension
+ * takes part in the drain itself, so that the registry joins no one any more and every participant (RTP ones
+ * included) ends and has its last words stored before the node goes.
  */
 public final class JitsiExtension implements ServerExtension {
     private static final System.Logger LOG = System.getLogger(JitsiExtension.class.getName());
@@ -52,6 +57,7 @@ public final class JitsiExtension implements ServerExtension {
     private ServerConfig serverConfig;
     private String defaultLanguage;
     private ScheduledExecutorService sweeper;
+    private volatile Drain.Registration inDrain;
 
     /** An extension that opens its store from the config (SQLite under the data directory, or the JDBC URL). */
     public JitsiExtension(JitsiConfig config) {
@@ -108,6 +114,8 @@ public final class JitsiExtension implements ServerExtension {
         registry = new MeetingRegistry(wiring.service().streams(), store, participantVoices);
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
+        Drain drain = wiring.drain();
+        inDrain = drain.admit(Drain.Member.of(this::drainMeetings, () -> registry.cancelAll())).orElse(null);
         var ws = wiring.webSocket();
         if (config.mediaJsonPath() != null) {
             ws.addMapping("uri-template|" + config.mediaJsonPath() + "/{meetingId}", (req, resp, cb) -> {
@@ -116,7 +124,7 @@ public final class JitsiExtension implements ServerExtension {
                 }
                 String meetingId = Paths.lastSegment(req);
                 String lang = Paths.query(req, "language"); // a Jicofo url-template may add ?language=
-                return new MediaJsonConnection(() -> registry.meeting(meetingId),
+                return new MediaJsonConnection(() -> registry.meeting(meetingId), drain,
                         lang != null && !lang.isBlank() ? lang : defaultLanguage, config.maxTextChars());
             });
         }
@@ -126,7 +134,7 @@ public final class JitsiExtension implements ServerExtension {
                     return null;
                 }
                 String meetingId = Paths.lastSegment(req);
-                return new SkynetConnection(() -> registry.meeting(meetingId), config.language(),
+                return new SkynetConnection(() -> registry.meeting(meetingId), drain, config.language(),
                         config.maxAudioFrameBytes());
             });
         }
@@ -143,7 +151,7 @@ public final class JitsiExtension implements ServerExtension {
                 String participant = Objects.requireNonNullElseGet(q.getValue("participant"),
                         () -> "vosk-" + UUID.randomUUID().toString().substring(0, 8));
                 String lang = q.getValue("language");
-                return new VoskConnection(() -> registry.meeting(meetingId), participant, q.getValue("name"),
+                return new VoskConnection(() -> registry.meeting(meetingId), drain, participant, q.getValue("name"),
                         lang != null ? lang : config.language(), config.maxAudioFrameBytes(), config.maxTextChars());
             };
             ws.addMapping(config.voskPath(), vosk);
@@ -158,6 +166,17 @@ public final class JitsiExtension implements ServerExtension {
                 config.retentionDays() == 0 ? "forever" : config.retentionDays() + " days",
                 participantVoices == null ? "one voice per participant"
                         : "voices within a participant told apart by the " + participantVoices.name() + " diarizer");
+    }
+
+    /** The node drains: join no one, end every participant; done once all are stored. */
+    private void drainMeetings() {
+        registry.stopJoining();
+        registry.endAll().whenComplete((v, error) -> {
+            Drain.Registration r = inDrain;
+            if (r != null) {
+                r.close();
+            }
+        });
     }
 
     @Override

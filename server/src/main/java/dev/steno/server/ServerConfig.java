@@ -1,6 +1,7 @@
 package dev.steno.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,14 +12,26 @@ import java.util.Objects;
  * @param port         TCP port (0 picks a free one, for tests)
  * @param certFile     PEM certificate chain for HTTPS/WSS, or null for plain HTTP
  * @param keyFile      PEM private key for {@code certFile}
- * @param apiToken     when set, every endpoint requires it ({@code ?token=} or {@code Authorization: Bearer})
+ * @param apiToken     when set, every endpoint but the probes {@code /health/live} and {@code /health/ready}
+ *                     requires it ({@code ?token=} or {@code Authorization: Bearer})
  * @param corsOrigins  origins allowed to call the server from another page ("*" allows any); empty allows only
  *                     same-origin pages and non-browser clients
  * @param pcmInput     tell browser clients to send PCM from an AudioWorklet rather than MediaRecorder WebM
  * @param maxFrameBytes largest accepted WebSocket message
+ * @param drainTimeout  how long a draining node waits for its live sessions to finish before it closes them
+ *                      ({@code --drain-timeout}); see {@link Drain}
  */
 public record ServerConfig(String host, int port, Path certFile, Path keyFile, String apiToken,
-                           List<String> corsOrigins, boolean pcmInput, int maxFrameBytes) {
+                           List<String> corsOrigins, boolean pcmInput, int maxFrameBytes, Duration drainTimeout) {
+    /** What {@code --drain-timeout} is unless set: inside Kubernetes' default grace period of 30 s. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+
+    /** As the full constructor with the {@linkplain #DEFAULT_DRAIN_TIMEOUT default drain timeout}. */
+    public ServerConfig(String host, int port, Path certFile, Path keyFile, String apiToken, List<String> corsOrigins,
+                        boolean pcmInput, int maxFrameBytes) {
+        this(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes, DEFAULT_DRAIN_TIMEOUT);
+    }
+
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
@@ -32,6 +45,10 @@ public record ServerConfig(String host, int port, Path certFile, Path keyFile, S
         if (maxFrameBytes < 1024) {
             throw new IllegalArgumentException("max frame size must be at least 1024 bytes");
         }
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        if (drainTimeout.isNegative() || drainTimeout.isZero()) {
+            throw new IllegalArgumentException("--drain-timeout must be more than 0 s, was " + drainTimeout);
+        }
     }
 
     /** Plain HTTP on localhost:8000 without auth, like WhisperLiveKit. */
@@ -44,26 +61,33 @@ public record ServerConfig(String host, int port, Path certFile, Path keyFile, S
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes);
+        return new ServerConfig(host, p, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes,
+                drainTimeout);
     }
 
     public ServerConfig withApiToken(String token) {
-        return new ServerConfig(host, port, certFile, keyFile, token, corsOrigins, pcmInput, maxFrameBytes);
+        return new ServerConfig(host, port, certFile, keyFile, token, corsOrigins, pcmInput, maxFrameBytes,
+                drainTimeout);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(host, port, cert, key, apiToken, corsOrigins, pcmInput, maxFrameBytes);
+        return new ServerConfig(host, port, cert, key, apiToken, corsOrigins, pcmInput, maxFrameBytes, drainTimeout);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
-        return new ServerConfig(host, port, certFile, keyFile, apiToken, origins, pcmInput, maxFrameBytes);
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, origins, pcmInput, maxFrameBytes,
+                drainTimeout);
     }
 
     public ServerConfig withPcmInput(boolean pcm) {
-        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcm, maxFrameBytes);
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcm, maxFrameBytes, drainTimeout);
+    }
+
+    public ServerConfig withDrainTimeout(Duration timeout) {
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes, timeout);
     }
 
     public ServerConfig withMaxFrameBytes(int bytes) {
-        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, bytes);
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, bytes, drainTimeout);
     }
 }

@@ -1,5 +1,6 @@
 package dev.steno.server;
 
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
@@ -35,8 +36,10 @@ public interface ServerExtension extends AutoCloseable {
      *                  {@code "/path/*"} is a servlet-style spec)
      * @param http      registers a handler consulted before the built-in API and web UI; it returns false for
      *                  requests it does not own
+     * @param drain     the server's lifecycle: admit every live session (and refuse one when admission is refused),
+     *                  so that draining the node winds it down; WebSocket upgrades are already refused while draining
      */
     record Wiring(TranscriptionService service, ServerConfig config, ServerWebSocketContainer webSocket,
-                  java.util.function.Consumer<Handler> http) {
+                  Consumer<Handler> http, Drain drain) {
     }
 }

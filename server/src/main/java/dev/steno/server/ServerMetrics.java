@@ -1,6 +1,8 @@
 package dev.steno.server;
 
+import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.session.ResidentMemory;
+import dev.steno.engine.session.SchedulerStats;
 import dev.steno.engine.stream.StreamCounters;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -10,17 +12,49 @@ import java.util.concurrent.atomic.LongAdder;
  * the engine's stream service for every ingest path) and the uploads. Updated from many threads without locks.
  */
 public final class ServerMetrics {
+    /**
+     * A stream counts as a speaking participant while speech reached its recogniser within this many seconds: long
+     * enough to bridge the pauses between words and the time a step waits for its audio, short enough to drop a
+     * participant who fell silent.
+     */
+    public static final double SPEAKING_WINDOW_SECONDS = 5;
+
     private final StreamCounters streams;
+    private final InferenceScheduler scheduler;
     final LongAdder uploads = new LongAdder();
     final LongAdder uploadMicros = new LongAdder();
 
-    /** Metrics over these stream counters. */
-    public ServerMetrics(StreamCounters streams) {
+    /** Metrics over these stream counters and the scheduler their streams run on. */
+    public ServerMetrics(StreamCounters streams, InferenceScheduler scheduler) {
         this.streams = streams;
+        this.scheduler = scheduler;
     }
 
+    /** Live streams of every kind: browser sessions, meeting participants, RTP and other ingest streams. */
     public int activeSessions() {
         return streams.active();
+    }
+
+    /** Live streams whose speech reached the recogniser within the last {@link #SPEAKING_WINDOW_SECONDS}. */
+    public int speakingParticipants() {
+        return streams.speaking(SPEAKING_WINDOW_SECONDS);
+    }
+
+    /** The node's load for autoscalers now; see {@link #load(SchedulerStats, int)}. */
+    public double load() {
+        return load(scheduler.stats(), scheduler.maxSessions());
+    }
+
+    /**
+     * Work in flight over capacity: the larger of the session slots taken ({@code sessions / maxSessions}) and the
+     * inference demand ({@code (busy workers + sessions waiting for a worker) / workers}). 0 when idle, 1 when every
+     * slot is taken or every worker busy, above 1 when sessions wait for a worker; either limit stops the node from
+     * taking more, hence the larger of the two.
+     */
+    public static double load(SchedulerStats stats, int maxSessions) {
+        double slots = maxSessions == Integer.MAX_VALUE ? 0 : stats.sessions() / (double) maxSessions;
+        double inference = (stats.busyWorkers() + stats.readyQueueLength()) / (double) stats.workers();
+        return Math.max(slots, inference);
     }
 
     public long rejectedSessions() {

@@ -3,6 +3,7 @@ package dev.steno.server;
 import dev.steno.server.asr.AsrConnection;
 import dev.steno.server.http.AccessHandler;
 import dev.steno.server.http.ApiHandler;
+import dev.steno.server.http.LifecycleHandler;
 import dev.steno.server.tls.PemKeyStore;
 import java.io.IOException;
 import java.net.URI;
@@ -23,9 +24,12 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The Steno HTTP and WebSocket server: the web UI at {@code /}, the live {@code /asr} WebSocket, {@code /health},
- * {@code /metrics} and the OpenAI-compatible {@code /v1/audio/transcriptions}.
+ * {@code /health/live}, {@code /health/ready}, {@code /metrics}, {@code POST /admin/drain} and the OpenAI-compatible
+ * {@code /v1/audio/transcriptions}.
  *
- * <p>Lifecycle: construct, {@link #start()}, {@link #close()}. The transcription service is owned by the caller.
+ * <p>Lifecycle: construct, {@link #start()}, optionally {@linkplain #drain() drain}, {@link #close()}. Draining
+ * takes the node out of service without losing text (see {@link Drain}); every endpoint and extension consults the
+ * one {@link Drain} of the server. The transcription service is owned by the caller.
  */
 public final class StenoServer implements AutoCloseable {
     /** Where the web UI lives inside the jar. */
@@ -36,6 +40,7 @@ public final class StenoServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ScheduledExecutorService ticker;
     private final List<ServerExtension> extensions;
+    private final Drain drain;
 
     public StenoServer(ServerConfig config, TranscriptionService service) throws IOException {
         this(config, service, List.of());
@@ -49,6 +54,7 @@ public final class StenoServer implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.extensions = List.copyOf(extensions);
+        this.drain = new Drain(config.drainTimeout());
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("steno-http");
         this.jetty = new Server(threads);
@@ -77,17 +83,18 @@ public final class StenoServer implements AutoCloseable {
             container.setMaxBinaryMessageSize(config.maxFrameBytes());
             container.setMaxTextMessageSize(64 * 1024);
             container.setIdleTimeout(Duration.ofMinutes(2));
-            container.addMapping("/asr", (request, response, callback) -> new AsrConnection(service, config, ticker));
+            container.addMapping("/asr", (request, response, callback) -> new AsrConnection(service, config, ticker,
+                    drain));
         });
         for (ServerExtension e : this.extensions) {
             e.install(new ServerExtension.Wiring(service, config, ws.getServerWebSocketContainer(),
-                    extensionHandlers::add));
+                    extensionHandlers::add, drain));
         }
         ResourceHandler web = new ResourceHandler();
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
-        ApiHandler api = new ApiHandler(service, service.metrics(), web);
+        ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null, web);
         if (extensionHandlers.isEmpty()) {
             ws.setHandler(api);
         } else {
@@ -95,7 +102,8 @@ public final class StenoServer implements AutoCloseable {
             chain.add(api);
             ws.setHandler(new Handler.Sequence(chain));
         }
-        context.setHandler(new AccessHandler(config, ws));
+        // the probes answer without the token, and a draining node refuses upgrades before anything else looks at them
+        context.setHandler(new LifecycleHandler(service, drain, new AccessHandler(config, ws)));
         jetty.setHandler(context);
     }
 
@@ -110,6 +118,11 @@ public final class StenoServer implements AutoCloseable {
     /** The port actually bound (useful with port 0). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The node's lifecycle: {@code drain().start()} drains it as {@code POST /admin/drain} does. */
+    public Drain drain() {
+        return drain;
     }
 
     /** The address to open in a browser. */

@@ -46,7 +46,7 @@ public final class TranscriptionService implements AutoCloseable {
     public TranscriptionService(StreamService streams, DiarizerFactory diarization) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.diarization = diarization;
-        this.metrics = new ServerMetrics(streams.counters());
+        this.metrics = new ServerMetrics(streams.counters(), streams.scheduler());
     }
 
     /** Runs one transcription so that the first client does not pay for lazy native set-up; then reports ready. */

@@ -35,17 +35,21 @@ final class ServerFixture implements AutoCloseable {
     }
 
     /** A server over this service (which it closes), e.g. one with a test recogniser or a diarization backend. */
-    private ServerFixture(TranscriptionService service) throws Exception {
-        this.config = ServerConfig.defaults().withPcmInput(true).withPort(0);
+    private ServerFixture(TranscriptionService service, ServerConfig config) throws Exception {
+        this.config = config.withPort(0);
         this.service = service;
         this.metrics = service.metrics();
-        this.server = new StenoServer(config, service);
+        this.server = new StenoServer(this.config, service);
         server.start();
         service.warmUp(new float[16000]);
     }
 
     static ServerFixture over(TranscriptionService service) throws Exception {
-        return new ServerFixture(service);
+        return over(service, ServerConfig.defaults().withPcmInput(true));
+    }
+
+    static ServerFixture over(TranscriptionService service, ServerConfig config) throws Exception {
+        return new ServerFixture(service, config);
     }
 
     static ServerFixture start() throws Exception {

@@ -142,6 +142,11 @@ public final class InferenceScheduler implements AutoCloseable {
         }
     }
 
+    /** Sessions that may be registered at once ({@link Integer#MAX_VALUE} for no limit). */
+    public int maxSessions() {
+        return maxSessions;
+    }
+
     /** Current figures. */
     public SchedulerStats stats() {
         int queued;

@@ -141,12 +141,12 @@ public final class StreamBuilder {
             counters.countRejected();
             return Optional.empty();
         }
-        counters.countOpened();
+        counters.countOpened(stream);
         // the handle completes only after the clean-up, with the scheduler's own outcome, so that whoever waits for
         // it finds the stream closed and counted
         CompletableFuture<Void> done = new CompletableFuture<>();
         scheduled.finished().whenComplete((v, e) -> {
-            counters.countClosed();
+            counters.countClosed(stream);
             stream.close(); // no worker touches the stream once the scheduler is done with it
             if (e == null) {
                 done.complete(null);

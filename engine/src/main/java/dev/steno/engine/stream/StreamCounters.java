@@ -1,6 +1,8 @@
 package dev.steno.engine.stream;
 
 import dev.steno.engine.asr.SpeechRecognizer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,6 +15,8 @@ public final class StreamCounters {
     private final LongAdder opened = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder audioSamples = new LongAdder();
+    /** The open streams, for figures that need each one's state (who is speaking). */
+    private final Set<TranscriptionStream> open = ConcurrentHashMap.newKeySet();
 
     /** Streams open now. */
     public int active() {
@@ -34,12 +38,28 @@ public final class StreamCounters {
         return audioSamples.sum() / (double) SpeechRecognizer.SAMPLE_RATE;
     }
 
-    void countOpened() {
-        opened.increment();
-        active.incrementAndGet();
+    /**
+     * Open streams where speech reached the recogniser within the last {@code seconds} (see
+     * {@link TranscriptionStream#spokeWithin}): the participants speaking now, or a moment ago.
+     */
+    public int speaking(double seconds) {
+        int n = 0;
+        for (TranscriptionStream s : open) {
+            if (s.spokeWithin(seconds)) {
+                n++;
+            }
+        }
+        return n;
     }
 
-    void countClosed() {
+    void countOpened(TranscriptionStream stream) {
+        opened.increment();
+        active.incrementAndGet();
+        open.add(stream);
+    }
+
+    void countClosed(TranscriptionStream stream) {
+        open.remove(stream);
         active.decrementAndGet();
     }
 

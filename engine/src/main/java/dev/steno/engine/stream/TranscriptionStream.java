@@ -67,6 +67,11 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
     private boolean finished;
     /** Speech reached the policy since its last step: a step without it would only transcribe silence. */
     private boolean speechSinceStep;
+    /**
+     * Stream clock reading when speech last reached the policy; written by the stepping thread, read by whoever asks
+     * {@link #spokeWithin} (a server's metrics).
+     */
+    private volatile double lastSpeechClock = Double.NEGATIVE_INFINITY;
 
     /** Closes the open line, or adds a silence line, once {@code afterWords} committed words are in the lines. */
     private record LineEvent(int afterWords, TranscriptLine silence) {
@@ -97,7 +102,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
             speakers.accept(samples, offset, length, List.of());
             // nothing is queued without a gate, so inserting now keeps the order; it only copies the samples
             policy.insertAudio(samples, offset, length);
-            speechSinceStep = true;
+            heardSpeech();
             return;
         }
         List<VadEvent> events = voiceActivity.accept(samples, offset, length);
@@ -108,6 +113,20 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
     /** Seconds of audio received but not yet processed by a step. */
     public double pendingSeconds() {
         return (receivedSamples - processedSamples) / (double) SR;
+    }
+
+    /**
+     * True when speech reached the recogniser within the last {@code seconds} of the stream clock: with voice-activity
+     * gating, audio the gate let through as speech; without it, any audio. Thread-safe, unlike the rest of the stream:
+     * a server's metrics count the streams whose participants are speaking.
+     */
+    public boolean spokeWithin(double seconds) {
+        return clockSeconds.getAsDouble() - lastSpeechClock <= seconds;
+    }
+
+    private void heardSpeech() {
+        speechSinceStep = true;
+        lastSpeechClock = clockSeconds.getAsDouble();
     }
 
     /** Seconds of audio received so far. */
@@ -166,7 +185,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
             switch (action) {
                 case GateAction.Speech speech -> {
                     policy.insertAudio(speech.samples(), 0, speech.samples().length);
-                    speechSinceStep = true;
+                    heardSpeech();
                 }
                 case GateAction.Silence silence -> {
                     for (int left = silence.samples(); left > 0; left -= ZEROS.length) {

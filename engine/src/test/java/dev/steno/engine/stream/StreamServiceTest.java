@@ -16,10 +16,12 @@ import dev.steno.engine.policy.LocalAgreementPolicy;
 import dev.steno.engine.policy.alignatt.AlignAttConfig;
 import dev.steno.engine.policy.alignatt.AlignAttPolicy;
 import dev.steno.engine.session.InferenceScheduler;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.transcript.Word;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -119,13 +121,17 @@ class StreamServiceTest {
             Optional<LiveStream> second = service.stream().open();
             assertTrue(second.isEmpty(), "the scheduler takes one stream");
             assertEquals(1, counters.rejected());
+            assertEquals(0, counters.speaking(1e9), "no audio yet");
             for (int i = 0; i < audio.length; i += 16000) {
                 assertTrue(live.addAudio(audio, i, Math.min(16000, audio.length - i)));
             }
+            Await.until(Duration.ofSeconds(60), () -> counters.speaking(1e9) == 1,
+                    () -> "a step took the audio (without a gate, all of it is speech)");
             live.endOfStream();
             live.finished().get(60, TimeUnit.SECONDS);
             assertFalse(live.addAudio(audio, 0, 100), "no audio after the end");
             assertEquals(0, counters.active(), "counted out once finished");
+            assertEquals(0, counters.speaking(1e9), "a finished stream is no longer open");
             assertEquals(1, counters.opened());
             assertEquals(audio.length / 16000.0, counters.audioSeconds(), 1e-9, "the audio is counted once");
             assertFalse(words.isEmpty(), "the AlignAtt stream committed words");

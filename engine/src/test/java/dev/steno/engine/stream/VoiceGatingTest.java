@@ -176,6 +176,37 @@ class VoiceGatingTest {
     }
 
     @Test
+    void aStreamSpeaksWhileTheGateLetsSpeechThroughAndStopsSpeakingAfterThePause() {
+        double[] clock = {0};
+        RecordingPolicy policy = new RecordingPolicy();
+        TranscriptionStream stream = StreamBuilder.withPolicy(policy)
+                .voiceActivity(VoiceGating.of(vad, VadConfig.defaults(), 5.0)).clock(() -> clock[0]).build();
+        TranscriptionStream ungated = StreamBuilder.withPolicy(new RecordingPolicy()).clock(() -> clock[0]).build();
+        float[] silence = new float[8 * 16000];
+        float[] audio = new float[dialogue.length + silence.length];
+        System.arraycopy(dialogue, 0, audio, 0, dialogue.length);
+        boolean spokeDuringTheFirstTurn = false;
+        for (int pos = 0; pos < audio.length; pos += 1600) {
+            int n = Math.min(1600, audio.length - pos);
+            stream.accept(audio, pos, n);
+            ungated.accept(audio, pos, n);
+            clock[0] = (pos + n) / 16000.0; // the stream clock runs with the audio, as it does live
+            stream.step();
+            ungated.step();
+            if (clock[0] <= 0.3) {
+                assertTrue(!stream.spokeWithin(1e9), "nothing but the leading silence so far");
+            }
+            spokeDuringTheFirstTurn |= clock[0] > TURNS[0][0] + 1 && clock[0] < TURNS[0][1] - 1
+                    && stream.spokeWithin(1.0);
+        }
+        assertTrue(spokeDuringTheFirstTurn, "speech reached the recogniser within a second, mid-turn");
+        assertTrue(!stream.spokeWithin(3.0), "8 s after the last voice the gated stream is quiet");
+        assertTrue(ungated.spokeWithin(3.0), "without a gate every sample counts as speech");
+        stream.close();
+        ungated.close();
+    }
+
+    @Test
     void silenceAndNoiseAloneCommitNothingAndCallNothing() {
         RecordingPolicy policy = new RecordingPolicy();
         TranscriptionStream stream = gated(policy);

@@ -12,9 +12,13 @@ import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantFeed;
 import dev.steno.jitsi.meeting.Utterance;
 import dev.steno.jitsi.ws.MeetingSocket;
+import dev.steno.server.Drain;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Session;
@@ -60,19 +64,21 @@ public final class MediaJsonConnection extends MeetingSocket {
             }
         }
 
-        void end() {
+        CompletableFuture<Void> end() {
             decoder.end();
-            feed.endStream();
+            return feed.endStream();
         }
     }
 
     /**
      * @param meetingSource   opens the connection's meeting (on open, so that a bad id closes the connection)
+     * @param drain           the node's lifecycle (see {@link MeetingSocket})
      * @param defaultLanguage language of the results, and of the transcription when not null
      * @param maxTextChars    longest event accepted
      */
-    public MediaJsonConnection(Supplier<Meeting> meetingSource, String defaultLanguage, int maxTextChars) {
-        super(meetingSource, "videobridge", "bad input from the bridge");
+    public MediaJsonConnection(Supplier<Meeting> meetingSource, Drain drain, String defaultLanguage,
+                               int maxTextChars) {
+        super(meetingSource, drain, "videobridge", "bad input from the bridge");
         this.defaultLanguage = defaultLanguage;
         this.maxTextChars = maxTextChars;
     }
@@ -112,11 +118,13 @@ public final class MediaJsonConnection extends MeetingSocket {
     }
 
     @Override
-    protected void closed() {
+    protected CompletableFuture<Void> endParticipants() {
+        List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (TagStream t : streams.values()) {
-            endStream(t);
+            ended.add(t.end());
         }
         streams.clear();
+        return CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new));
     }
 
     private void start(JsonNode start) {
@@ -208,10 +216,7 @@ public final class MediaJsonConnection extends MeetingSocket {
     private void stop(JsonNode event) {
         String tag = event.path("stop").path("tag").asText(event.path("tag").asText(""));
         if (tag.isEmpty()) {
-            for (TagStream t : streams.values()) {
-                endStream(t);
-            }
-            streams.clear();
+            endParticipants();
             return;
         }
         TagStream t = streams.remove(tag);

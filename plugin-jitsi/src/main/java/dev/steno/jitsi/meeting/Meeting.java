@@ -51,11 +51,15 @@ public final class Meeting {
      * @param displayName   the name to show in transcripts, or null when unknown
      * @param language      the language to transcribe (ISO 639-1), or null for the server default
      * @param listener      receives the participant's captions
-     * @throws NoCapacityException      the server serves its maximum number of sessions
+     * @throws NoCapacityException      the server serves its maximum number of sessions, or drains
      * @throws IllegalArgumentException the id is empty, too long or has control characters
      */
     public Participant join(String participantId, String displayName, String language, ParticipantListener listener) {
         MeetingRegistry.checkId("participant id", participantId);
+        if (!registry.joining()) {
+            throw new NoCapacityException("this node is draining: participant " + participantId + " of meeting " + id
+                    + " is not transcribed here; its client reconnects to another node");
+        }
         Participant previous = active.get(participantId);
         if (previous != null) {
             if (!previous.isEnding()) {

@@ -40,6 +40,7 @@ public final class MeetingRegistry implements AutoCloseable {
     private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
     /** Every active participant, also of meetings no longer in {@link #meetings} (evicted while a socket held them). */
     private final Set<Participant> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean joining = true;
 
     /**
      * @param service the shared streams (one model, one bounded scheduler)
@@ -126,13 +127,8 @@ public final class MeetingRegistry implements AutoCloseable {
      */
     public void endAll(long graceMillis) {
         List<Participant> all = new ArrayList<>(live);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (Participant p : all) {
-            p.end();
-            done.add(p.finished());
-        }
         try {
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(graceMillis, TimeUnit.MILLISECONDS);
+            end(all).get(graceMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.log(System.Logger.Level.WARNING, "participants still transcribing after {0} ms are cancelled",
                     graceMillis);
@@ -144,6 +140,40 @@ public final class MeetingRegistry implements AutoCloseable {
         for (Participant p : all) {
             p.cancel();
         }
+    }
+
+    /**
+     * Ends every active participant without waiting.
+     *
+     * @return completes once all of them are over: their last words committed and stored (normally also for one that
+     *         failed or was cancelled)
+     */
+    public CompletableFuture<Void> endAll() {
+        return end(new ArrayList<>(live));
+    }
+
+    /** Stops every active participant at once: audio not yet transcribed is dropped, committed lines are stored. */
+    public void cancelAll() {
+        for (Participant p : new ArrayList<>(live)) {
+            p.cancel();
+        }
+    }
+
+    /**
+     * Joins no participant from now on: {@link Meeting#join} refuses with a {@link NoCapacityException}, so that a
+     * draining node takes no new streams, also where audio keeps arriving (RTP, a bridge still sending).
+     */
+    public void stopJoining() {
+        joining = false;
+    }
+
+    private static CompletableFuture<Void> end(List<Participant> participants) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Participant p : participants) {
+            p.end();
+            done.add(p.finished().exceptionally(error -> null));
+        }
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
     }
 
     /** Ends all participants with a 5 s grace period. The store is not closed. */
@@ -165,6 +195,10 @@ public final class MeetingRegistry implements AutoCloseable {
 
     StreamService service() {
         return service;
+    }
+
+    boolean joining() {
+        return joining;
     }
 
     /** The speaker stage of a new stream of the participant numbered {@code speaker} in its meeting. */

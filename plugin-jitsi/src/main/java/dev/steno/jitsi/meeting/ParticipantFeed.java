@@ -1,6 +1,7 @@
 package dev.steno.jitsi.meeting;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
@@ -98,11 +99,19 @@ public final class ParticipantFeed {
         return participant().addPcm48k(samples, offset, length);
     }
 
-    /** Ends the open stream, if any: its last words are committed; later audio starts a new stream. */
-    public synchronized void endStream() {
-        if (current != null) {
-            current.end();
-            current = null;
+    /**
+     * Ends the open stream, if any: its last words are committed; later audio starts a new stream.
+     *
+     * @return completes once the ended stream is over (its final result delivered and stored), normally also when it
+     *         failed or was cancelled; at once when no stream was open
+     */
+    public synchronized CompletableFuture<Void> endStream() {
+        if (current == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        Participant ended = current;
+        current = null;
+        ended.end();
+        return ended.finished().exceptionally(error -> null);
     }
 }

@@ -8,8 +8,12 @@ import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantFeed;
 import dev.steno.jitsi.meeting.Utterance;
 import dev.steno.jitsi.ws.MeetingSocket;
+import dev.steno.server.Drain;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -37,11 +41,12 @@ public final class SkynetConnection extends MeetingSocket {
 
     /**
      * @param meetingSource   opens the connection's meeting
+     * @param drain           the node's lifecycle (see {@link MeetingSocket})
      * @param defaultLanguage language for headers that name none, or null for the server default
      * @param maxFrameBytes   largest frame accepted (header included)
      */
-    public SkynetConnection(Supplier<Meeting> meetingSource, String defaultLanguage, int maxFrameBytes) {
-        super(meetingSource, "Jigasi", "a bad Jigasi frame");
+    public SkynetConnection(Supplier<Meeting> meetingSource, Drain drain, String defaultLanguage, int maxFrameBytes) {
+        super(meetingSource, drain, "Jigasi", "a bad Jigasi frame");
         this.defaultLanguage = defaultLanguage;
         this.maxFrameBytes = maxFrameBytes;
     }
@@ -52,7 +57,7 @@ public final class SkynetConnection extends MeetingSocket {
         if (n == 1 && frame.get(frame.position()) == 0) {
             LOG.log(System.Logger.Level.INFO, "Jigasi ended meeting {0}''s {1} participant stream(s)", meeting().id(),
                     participants.size());
-            endAll();
+            endParticipants();
             return;
         }
         if (!frameFits(n, maxFrameBytes)) {
@@ -99,15 +104,13 @@ public final class SkynetConnection extends MeetingSocket {
     }
 
     @Override
-    protected void closed() {
-        endAll();
-    }
-
-    private void endAll() {
+    protected CompletableFuture<Void> endParticipants() {
+        List<CompletableFuture<Void>> ended = new ArrayList<>();
         for (Stream s : participants.values()) {
-            s.feed().endStream();
+            ended.add(s.feed().endStream());
         }
         participants.clear();
+        return CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new));
     }
 
     /** A skynet result message. */

@@ -14,7 +14,9 @@ import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
 import dev.steno.jitsi.ws.MeetingSocket;
 import dev.steno.jitsi.ws.Paths;
+import dev.steno.server.Drain;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.StatusCode;
 
@@ -48,13 +50,14 @@ public final class VoskConnection extends MeetingSocket {
     private volatile Participant eofStream;
 
     /**
+     * @param drain         the node's lifecycle (see {@link MeetingSocket})
      * @param participantId the participant this socket carries
      * @param displayName   its display name, or null
      * @param language      language to transcribe, or null for the server default
      */
-    public VoskConnection(Supplier<Meeting> meetingSource, String participantId, String displayName, String language,
-                          int maxFrameBytes, int maxTextChars) {
-        super(meetingSource, "Vosk client", "bad input");
+    public VoskConnection(Supplier<Meeting> meetingSource, Drain drain, String participantId, String displayName,
+                          String language, int maxFrameBytes, int maxTextChars) {
+        super(meetingSource, drain, "Vosk client", "bad input");
         this.participantId = participantId;
         this.displayName = displayName;
         this.language = language;
@@ -173,11 +176,17 @@ public final class VoskConnection extends MeetingSocket {
     }
 
     @Override
-    protected void closed() {
-        if (feed != null && !ended) {
-            ended = true;
-            feed.endStream();
+    protected CompletableFuture<Void> endParticipants() {
+        if (feed == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        if (!ended) {
+            ended = true;
+            return feed.endStream();
+        }
+        // after eof: the stream that was open then may still be finishing
+        Participant last = eofStream;
+        return last == null ? CompletableFuture.completedFuture(null) : last.finished().exceptionally(error -> null);
     }
 
     /** Vosk's partial and final messages; times relative to this socket's audio. */

@@ -7,9 +7,12 @@ import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
+import dev.steno.server.Drain;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -26,8 +29,13 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * the protocol ends its participants and the close is logged. A protocol adds only its message parsing and result
  * formatting.
  *
+ * <p>Draining: a socket is {@linkplain Drain#admit admitted} on open (closed with 1013 once the node drains). When
+ * the node drains, the socket stops taking input, ends its participants so that their last words are committed,
+ * stored and sent as finals, then closes with 1001 once the outbox is flushed; the bridge or Jigasi reconnects,
+ * reaching another node.
+ *
  * <p>Jetty calls one connection's listener methods one at a time; results are sent from inference workers through
- * the outbox, which is thread-safe.
+ * the outbox, which is thread-safe. A drain (on its own thread) takes the input lock that the listener methods hold.
  */
 public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
     /**
@@ -37,25 +45,35 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(15);
     /** Outbound finals a peer may leave unread before it is disconnected. */
     static final int MAX_QUEUED = 10_000;
+    /** Close reason once a draining node has sent everything. */
+    public static final String DRAINED = "node draining, reconnect";
 
     /** Reads and writes the JSON protocols' messages; thread-safe. */
     protected static final ObjectMapper JSON = new ObjectMapper();
 
     private final System.Logger log = System.getLogger(getClass().getName());
     private final Supplier<Meeting> meetingSource;
+    private final Drain drain;
     private final String peer;
     private final String droppedInput;
     private final AtomicLong dropped = new AtomicLong();
+    /** Held while input is handled, and by a drain while it ends the participants. */
+    private final Object inputLock = new Object();
+    private volatile Session session;
     private volatile Outbox outbox;
     private volatile Meeting meeting;
+    private volatile Drain.Registration registration;
+    private volatile boolean draining;
 
     /**
      * @param meetingSource opens the connection's meeting (on open, so that a bad id closes the connection)
+     * @param drain         the node's lifecycle: the socket is admitted through it on open
      * @param peer          what connects, for the log ("videobridge", "Jigasi", "Vosk client")
      * @param droppedInput  what one dropped piece of input is called in the log ("a bad Jigasi frame")
      */
-    protected MeetingSocket(Supplier<Meeting> meetingSource, String peer, String droppedInput) {
+    protected MeetingSocket(Supplier<Meeting> meetingSource, Drain drain, String peer, String droppedInput) {
         this.meetingSource = Objects.requireNonNull(meetingSource, "meetingSource");
+        this.drain = Objects.requireNonNull(drain, "drain");
         this.peer = peer;
         this.droppedInput = droppedInput;
     }
@@ -64,22 +82,34 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
     public final void onWebSocketOpen(Session s) {
         configure(s);
         s.setIdleTimeout(IDLE_TIMEOUT);
+        session = s;
         outbox = new Outbox(s, MAX_QUEUED);
+        Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(this::drainNow, this::goAway));
+        if (admitted.isEmpty()) {
+            log.log(System.Logger.Level.INFO, "refusing a {0} connection: this node is draining", peer);
+            s.close(StatusCode.TRY_AGAIN_LATER, "draining, reconnect", Callback.NOOP);
+            return;
+        }
+        registration = admitted.get();
         meeting = openMeeting(s);
     }
 
     @Override
     public final void onWebSocketText(String message) {
-        if (meeting != null) {
-            text(message);
+        synchronized (inputLock) {
+            if (meeting != null && !draining) {
+                text(message);
+            }
         }
     }
 
     @Override
     public final void onWebSocketBinary(ByteBuffer frame, Callback callback) {
         try {
-            if (meeting != null) {
-                binary(frame);
+            synchronized (inputLock) {
+                if (meeting != null && !draining) {
+                    binary(frame);
+                }
             }
         } catch (RuntimeException e) {
             log.log(System.Logger.Level.WARNING, peer + " frame failed", e);
@@ -91,7 +121,13 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
 
     @Override
     public final void onWebSocketClose(int statusCode, String reason) {
-        closed();
+        synchronized (inputLock) {
+            endParticipants();
+        }
+        Drain.Registration r = registration;
+        if (r != null) {
+            r.close();
+        }
         log.log(System.Logger.Level.INFO, "{0} connection for meeting {1} closed ({2} {3}); {4} dropped as bad input",
                 peer, meeting == null ? "?" : meeting.id(), statusCode, reason, dropped.get());
     }
@@ -119,8 +155,14 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
      */
     protected abstract void binary(ByteBuffer frame);
 
-    /** Ends the connection's participants: their last words are still committed. */
-    protected abstract void closed();
+    /**
+     * Ends the connection's participants: their last words are still committed. Called with the input lock held, when
+     * the socket closes and when the node drains (so possibly twice: ending an ended participant does nothing).
+     *
+     * @return completes once they are over: their finals stored and queued on the outbox (see
+     *         {@link dev.steno.jitsi.meeting.ParticipantFeed#endStream()})
+     */
+    protected abstract CompletableFuture<Void> endParticipants();
 
     /** Who drops input, as the log names it; the meeting by default. */
     protected String dropSubject() {
@@ -196,6 +238,21 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
             return false;
         }
         return true;
+    }
+
+    /** The node drains: take no more input, end the participants, close with 1001 once their finals are out. */
+    private void drainNow() {
+        CompletableFuture<Void> ended;
+        synchronized (inputLock) {
+            draining = true;
+            ended = meeting == null ? CompletableFuture.completedFuture(null) : endParticipants();
+        }
+        ended.whenComplete((v, error) -> outbox.closeAfterFlush(StatusCode.SHUTDOWN, DRAINED));
+    }
+
+    /** The drain's deadline: close with 1001 now, so that the peer reconnects elsewhere. */
+    private void goAway() {
+        session.close(StatusCode.SHUTDOWN, DRAINED, Callback.NOOP);
     }
 
     /** Opens the meeting; when that is refused (a bad id, the meeting limit) closes the socket with 1008. */

@@ -200,4 +200,21 @@ class MeetingRegistryTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> registry.meeting("x".repeat(201)))
                 .getMessage().contains("longer than 200"));
     }
+
+    @Test
+    void aDrainingRegistryEndsEveryoneStoresTheirWordsAndJoinsNoOne() throws Exception {
+        Meeting m = registry.meeting("standup");
+        Participant ann = m.join("ann", "Ann", null, null);
+        float[] a = Audio.bursts(16_000, 300, 2, 0.5, 1.2);
+        ann.addAudio16k(a, 0, a.length); // no end: the drain ends it
+        registry.stopJoining();
+        NoCapacityException refused = assertThrows(NoCapacityException.class, () -> m.join("bob", null, null, null));
+        assertTrue(refused.getMessage().contains("draining"), refused.getMessage());
+        registry.endAll().get(20, TimeUnit.SECONDS);
+        assertTrue(ann.isDone());
+        assertEquals("alpha alpha", String.join(" ", m.transcript().lines().stream()
+                .map(l -> l.text().strip()).toList()), "the last words were committed and stored");
+        assertEquals(List.of("ann"), m.transcript().participants().stream()
+                .map(MeetingTranscript.ParticipantInfo::participantId).toList(), "Bob never joined");
+    }
 }

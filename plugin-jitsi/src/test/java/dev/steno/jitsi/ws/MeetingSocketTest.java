@@ -20,9 +20,13 @@ import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.Participant;
 import dev.steno.jitsi.meeting.ParticipantListener;
 import dev.steno.jitsi.meeting.Utterance;
+import dev.steno.server.Drain;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -39,9 +43,15 @@ class MeetingSocketTest {
         final AtomicInteger frames = new AtomicInteger();
         final AtomicInteger texts = new AtomicInteger();
         final AtomicInteger closes = new AtomicInteger();
+        /** What ending the participants returns: completes when they are over. */
+        volatile CompletableFuture<Void> ending = CompletableFuture.completedFuture(null);
 
         Probe(Supplier<Meeting> source) {
-            super(source, "probe", "bad probe input");
+            this(source, new Drain(Duration.ofMinutes(1)));
+        }
+
+        Probe(Supplier<Meeting> source, Drain drain) {
+            super(source, drain, "probe", "bad probe input");
         }
 
         @Override
@@ -58,8 +68,9 @@ class MeetingSocketTest {
         }
 
         @Override
-        protected void closed() {
+        protected CompletableFuture<Void> endParticipants() {
             closes.incrementAndGet();
+            return ending;
         }
     }
 
@@ -156,5 +167,50 @@ class MeetingSocketTest {
         p.onWebSocketOpen(session);
         p.onWebSocketClose(StatusCode.NORMAL, "bye");
         assertEquals(1, p.closes.get());
+    }
+
+    @Test
+    void aDrainingNodeRefusesANewSocketWithTryAgainLater() throws Exception {
+        Drain drain = new Drain(Duration.ofMinutes(1));
+        drain.start().get(10, TimeUnit.SECONDS);
+        AtomicInteger opened = new AtomicInteger();
+        Probe p = new Probe(() -> {
+            opened.incrementAndGet();
+            return mock(Meeting.class);
+        }, drain);
+        p.onWebSocketOpen(session);
+        verify(session).close(eq(StatusCode.TRY_AGAIN_LATER), anyString(), any(Callback.class));
+        assertNull(p.meeting());
+        assertEquals(0, opened.get(), "no meeting is opened on a draining node");
+        p.onWebSocketText("{}");
+        assertEquals(0, p.texts.get());
+    }
+
+    @Test
+    void aDrainEndsTheParticipantsTakesNoMoreInputAndClosesWithGoingAwayOnceTheyAreOver() throws Exception {
+        Drain drain = new Drain(Duration.ofMinutes(1));
+        Meeting meeting = mock(Meeting.class);
+        when(meeting.id()).thenReturn("m1");
+        Probe p = new Probe(() -> meeting, drain);
+        p.ending = new CompletableFuture<>();
+        p.onWebSocketOpen(session);
+        p.onWebSocketText("before");
+        assertEquals(1, drain.members());
+
+        CompletableFuture<Drain.Outcome> outcome = drain.start();
+        assertEquals(1, p.closes.get(), "the participants were ended");
+        p.onWebSocketText("after");
+        Callback callback = mock(Callback.class);
+        p.onWebSocketBinary(ByteBuffer.wrap(new byte[] {1}), callback);
+        verify(callback).succeed();
+        assertEquals(1, p.texts.get(), "input after the drain began is not handled");
+        assertEquals(0, p.frames.get());
+        verify(session, never()).close(anyInt(), any(), any());
+
+        p.ending.complete(null); // their finals are out
+        verify(session).close(eq(StatusCode.SHUTDOWN), eq(MeetingSocket.DRAINED), any(Callback.class));
+        assertFalse(outcome.isDone(), "done only once the socket closed");
+        p.onWebSocketClose(StatusCode.SHUTDOWN, MeetingSocket.DRAINED);
+        assertEquals(new Drain.Outcome(1, 0), outcome.get(10, TimeUnit.SECONDS));
     }
 }

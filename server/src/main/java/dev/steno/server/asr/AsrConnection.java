@@ -9,6 +9,7 @@ import dev.steno.engine.audio.AutoDetectingDecoder;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.transcript.TranscriptUpdate;
+import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.TranscriptionService;
 import java.nio.ByteBuffer;
@@ -32,6 +33,10 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * with what the client last received. A slow client therefore skips intermediate states (tentative text is the
  * first thing it misses) but never loses committed lines: full mode sends all lines each time, and diff mode diffs
  * against what was actually sent.
+ *
+ * <p>Draining: a session is {@linkplain Drain#admit admitted} when it opens (refused with 1013 once the node drains).
+ * When the node drains, the session ends its stream as the client's empty frame would: the final state and
+ * {@code ready_to_stop} go out, then the socket closes with 1001 so that the client reconnects to another node.
  */
 public final class AsrConnection implements Session.Listener.AutoDemanding {
     private static final System.Logger LOG = System.getLogger(AsrConnection.class.getName());
@@ -42,10 +47,16 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     public static final int CLOSE_UNAUTHORIZED = 4401;
     /** How often the newest state is considered for sending. */
     static final long TICK_MILLIS = 50;
+    /** Close reason once a draining node has sent everything. */
+    public static final String DRAINED = "node draining, reconnect";
 
     private final TranscriptionService service;
     private final ServerConfig config;
     private final ScheduledExecutorService ticker;
+    private final Drain drain;
+    /** Serialises the audio path (a Jetty thread) with a drain ending the stream (the drain's thread). */
+    private final Object audioLock = new Object();
+    private final AtomicBoolean goingAway = new AtomicBoolean();
     private final long connectedNanos = System.nanoTime();
     private final Instant connectedAt = Instant.now();
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -57,14 +68,19 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private volatile boolean finalPublished;
     private volatile boolean readySent;
     private volatile boolean closed;
+    private volatile boolean draining;
+    private volatile Drain.Registration registration;
     private UpdateEncoder encoder;
     private AutoDetectingDecoder decoder;
     private ScheduledFuture<?> tick;
 
-    public AsrConnection(TranscriptionService service, ServerConfig config, ScheduledExecutorService ticker) {
+    /** @param drain the node's lifecycle; the session is admitted through it on open */
+    public AsrConnection(TranscriptionService service, ServerConfig config, ScheduledExecutorService ticker,
+                         Drain drain) {
         this.service = service;
         this.config = config;
         this.ticker = ticker;
+        this.drain = drain;
     }
 
     @Override
@@ -95,6 +111,19 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         }
         diarized = service.diarizing() && diarization.equals("true");
         encoder = new UpdateEncoder(mode.equals("diff"));
+        Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(this::drainNow, this::goAway));
+        if (admitted.isEmpty()) {
+            refuse(StatusCode.TRY_AGAIN_LATER, "draining, reconnect");
+            return;
+        }
+        registration = admitted.get();
+        synchronized (audioLock) {
+            startStream(s, mode, language);
+        }
+    }
+
+    /** Opens the stream and starts sending; a drain that began meanwhile ends the stream at once. */
+    private void startStream(Session s, String mode, String language) {
         Optional<LiveStream> opened = service.streams().stream()
                 .language(language)
                 .speaker(service.speakerStage(diarized))
@@ -115,6 +144,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
                 })
                 .open();
         if (opened.isEmpty()) {
+            registration.close();
             refuse(StatusCode.TRY_AGAIN_LATER, "the server is at its maximum number of sessions; try again later");
             return;
         }
@@ -136,26 +166,29 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         cfg.put("diarization", diarized);
         sendNow(cfg.toString());
         tick = ticker.scheduleAtFixedRate(this::flush, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        if (draining) {
+            endForDrain();
+        }
     }
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         try {
-            if (transcription == null || closed) {
-                return;
+            synchronized (audioLock) {
+                if (transcription == null || closed) {
+                    return;
+                }
+                if (streamEnded) {
+                    return; // audio after the end marker (or a drain's end) is ignored, as WhisperLiveKit does
+                }
+                if (!payload.hasRemaining()) {
+                    endStream();
+                    return;
+                }
+                byte[] bytes = new byte[payload.remaining()];
+                payload.get(bytes);
+                decoder.push(bytes, 0, bytes.length);
             }
-            if (streamEnded) {
-                return; // audio after the end marker is ignored, as WhisperLiveKit does
-            }
-            if (!payload.hasRemaining()) {
-                streamEnded = true;
-                decoder.end();
-                transcription.endOfStream();
-                return;
-            }
-            byte[] bytes = new byte[payload.remaining()];
-            payload.get(bytes);
-            decoder.push(bytes, 0, bytes.length);
         } catch (AudioFormatException e) {
             fail(StatusCode.BAD_PAYLOAD, "invalid audio: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -181,6 +214,51 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         LiveStream t = transcription;
         if (t != null && !t.isDone()) {
             t.cancel();
+        }
+        Drain.Registration r = registration;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /**
+     * The end of the client's audio: what is pending is transcribed and the final state published.
+     *
+     * @throws AudioFormatException the decoder's last buffered bytes were not audio (the stream still ends)
+     */
+    private void endStream() throws AudioFormatException {
+        synchronized (audioLock) {
+            if (streamEnded || transcription == null) {
+                return;
+            }
+            streamEnded = true;
+            try {
+                decoder.end();
+            } finally {
+                transcription.endOfStream();
+            }
+        }
+    }
+
+    /** The node drains: end the stream as the client would; {@link #flush} closes with 1001 once all is out. */
+    private void drainNow() {
+        draining = true;
+        endForDrain();
+    }
+
+    private void endForDrain() {
+        try {
+            endStream();
+        } catch (AudioFormatException e) {
+            LOG.log(System.Logger.Level.DEBUG, "draining: the last bytes of a client were not audio: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Closes with 1001 so that the client reconnects elsewhere: after a drain sent everything, or at its deadline. */
+    private void goAway() {
+        if (goingAway.compareAndSet(false, true)) {
+            session.close(StatusCode.SHUTDOWN, DRAINED, Callback.NOOP);
         }
     }
 
@@ -210,6 +288,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
                 readySent = true;
                 send("{\"type\":\"ready_to_stop\"}");
                 sent = true;
+            } else if (readySent && draining) {
+                goAway(); // ready_to_stop went out: the client has everything
             }
         } finally {
             if (!sent) {

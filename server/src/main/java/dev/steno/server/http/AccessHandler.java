@@ -13,7 +13,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * Who may call the server: the API token (when set) on every HTTP endpoint, and the CORS allow-list for pages of
+ * Who may call the server: the API token (when set) on every HTTP endpoint behind it (the probes of
+ * {@link LifecycleHandler} come first and need none), and the CORS allow-list for pages of
  * other origins. WebSocket upgrades pass through and are judged by the {@code /asr} endpoint itself, which answers
  * a bad token with the protocol's close code 4401 rather than an HTTP error a browser cannot read.
  */

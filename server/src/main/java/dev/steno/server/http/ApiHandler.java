@@ -15,15 +15,20 @@ import dev.steno.engine.session.SchedulerStats;
 import dev.steno.engine.transcript.TranscriptFormat;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.Word;
+import dev.steno.server.Drain;
 import dev.steno.server.ServerMetrics;
 import dev.steno.server.TranscriptionService;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -40,25 +45,43 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The server's HTTP endpoints; anything else goes to the web UI's static files.
  * <ul>
- *   <li>{@code GET /health}: {@code {"status":"ok","backend":...,"ready":bool}}, 503 until warm-up finished</li>
+ *   <li>{@code GET /health}: {@code {"status":"ok","backend":...,"ready":bool}}, 503 until warm-up finished and
+ *   (status {@code draining}) once the node drains: {@code /health/ready} with the backend's name</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
+ *   <li>{@code POST /admin/drain}: starts {@linkplain Drain draining} the node, 202 {@code {"status":"draining"}};
+ *   needs the API token when one is set (checked by {@link AccessHandler}), else a direct call from this machine</li>
  *   <li>{@code POST /v1/audio/transcriptions}: OpenAI-compatible upload (multipart {@code file}, {@code language},
  *   {@code prompt}, {@code response_format} json|verbose_json|text|srt|vtt|diarized_json); with diarization on, the
  *   {@code verbose_json} segments carry a {@code speaker} too, and {@code diarized_json} needs it</li>
  * </ul>
+ * While the node drains, uploads are refused with 503 and {@code Retry-After}; those already running finish.
  */
 public final class ApiHandler extends Handler.Wrapper {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest upload accepted: about 25 minutes of 16-bit 48 kHz stereo WAV; OpenAI's own limit is 25 MB. */
     static final long MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
 
+    /** Headers a proxy adds: a request carrying one came from elsewhere, whatever its socket's address. */
+    private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
+    /** An upload in flight: it finishes on its own during a drain and cannot be interrupted at the deadline. */
+    private static final Drain.Member UPLOAD = Drain.Member.of(() -> { }, () -> { });
+
     private final TranscriptionService service;
     private final ServerMetrics metrics;
+    private final Drain drain;
+    private final boolean tokenConfigured;
 
-    public ApiHandler(TranscriptionService service, ServerMetrics metrics, Handler staticFiles) {
+    /**
+     * @param drain           the node's lifecycle: uploads are admitted through it, {@code /admin/drain} starts it
+     * @param tokenConfigured whether an API token guards the endpoints (else {@code /admin/drain} is loopback only)
+     */
+    public ApiHandler(TranscriptionService service, ServerMetrics metrics, Drain drain, boolean tokenConfigured,
+                      Handler staticFiles) {
         super(staticFiles);
         this.service = service;
         this.metrics = metrics;
+        this.drain = drain;
+        this.tokenConfigured = tokenConfigured;
     }
 
     @Override
@@ -66,11 +89,16 @@ public final class ApiHandler extends Handler.Wrapper {
         String path = Request.getPathInContext(request);
         switch (path) {
             case "/health" -> {
+                boolean ready = service.ready() && !drain.draining();
                 ObjectNode o = JSON.createObjectNode();
-                o.put("status", service.ready() ? "ok" : "starting");
+                o.put("status", drain.draining() ? "draining" : service.ready() ? "ok" : "starting");
                 o.put("backend", service.backendName());
-                o.put("ready", service.ready());
-                sendJson(response, callback, service.ready() ? 200 : HttpStatus.SERVICE_UNAVAILABLE_503, o.toString());
+                o.put("ready", ready);
+                sendJson(response, callback, ready ? 200 : HttpStatus.SERVICE_UNAVAILABLE_503, o.toString());
+                return true;
+            }
+            case "/admin/drain" -> {
+                startDrain(request, response, callback);
                 return true;
             }
             case "/metrics" -> {
@@ -83,7 +111,20 @@ public final class ApiHandler extends Handler.Wrapper {
                             "use POST with multipart/form-data (field 'file')");
                     return true;
                 }
-                handleUpload(request, response, callback);
+                Optional<Drain.Registration> admitted = drain.admit(UPLOAD);
+                if (admitted.isEmpty()) {
+                    // answer once the body is in: a client still sending it would see a reset instead of the 503
+                    Content.Source.consumeAll(request, Callback.from(
+                            () -> LifecycleHandler.refuseDraining(response, callback), callback::failed));
+                    return true;
+                }
+                Drain.Registration upload = admitted.get();
+                try {
+                    handleUpload(request, response, Callback.from(callback, upload::close));
+                } catch (RuntimeException e) {
+                    upload.close();
+                    throw e;
+                }
                 return true;
             }
             default -> {
@@ -92,10 +133,44 @@ public final class ApiHandler extends Handler.Wrapper {
         }
     }
 
+    private void startDrain(Request request, Response response, Callback callback) {
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            sendError(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use POST to drain this node");
+            return;
+        }
+        if (!tokenConfigured && !fromThisMachine(request)) {
+            sendError(response, callback, HttpStatus.FORBIDDEN_403, "without an API token only a direct call from "
+                    + "this machine may drain the node: start the server with --api-token to drain it remotely");
+            return;
+        }
+        drain.start();
+        sendJson(response, callback, HttpStatus.ACCEPTED_202, "{\"status\":\"draining\"}");
+    }
+
+    /** A loopback peer that no proxy forwarded: a proxy on this machine would otherwise pass anyone for local. */
+    private static boolean fromThisMachine(Request request) {
+        for (String h : FORWARDING_HEADERS) {
+            if (request.getHeaders().get(h) != null) {
+                return false;
+            }
+        }
+        SocketAddress peer = request.getConnectionMetaData().getRemoteSocketAddress();
+        InetAddress address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        return address != null && address.isLoopbackAddress();
+    }
+
     private String metricsText() {
         SchedulerStats s = service.scheduler().stats();
         StringBuilder b = new StringBuilder();
-        gauge(b, "steno_sessions_active", "Live /asr sessions now", metrics.activeSessions());
+        gauge(b, "steno_sessions_active", "Live streams now: browser /asr sessions, meeting participants, RTP and "
+                + "other ingest streams", metrics.activeSessions());
+        gauge(b, "steno_speaking_participants", "Live streams whose speech reached the recogniser in the last "
+                + (long) ServerMetrics.SPEAKING_WINDOW_SECONDS + " s (with --vad: voice activity, else any audio)",
+                metrics.speakingParticipants());
+        gauge(b, "steno_load", "Work in flight over capacity: max(sessions / --max-sessions, (busy workers + "
+                + "sessions waiting for a worker) / workers); 1 is full", metrics.load());
+        gauge(b, "steno_draining", "1 once the node drains (no new sessions; live ones finish)",
+                drain.draining() ? 1 : 0);
         counter(b, "steno_sessions_total", "Live sessions opened since start", metrics.sessionsTotalCount());
         counter(b, "steno_sessions_rejected_total", "Sessions refused because --max-sessions was reached",
                 metrics.rejectedSessions());
