@@ -86,10 +86,9 @@ class DeployServerContractTest {
                     .header("Authorization", "Bearer " + TOKEN).timeout(WAIT)
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(2, drain.statusCode() / 100, "POST " + DrainContract.DRAIN_PATH + ": " + drain.body());
-            Await.until(WAIT, () -> get(serve, ready, false), r -> r.statusCode() == 503,
-                    r -> "readiness 503 while draining: " + r.statusCode());
-            assertEquals(200, get(serve, live, false).statusCode(), "liveness stays 200 while draining");
-            assertEquals(1.0, metrics(serve).get("steno_draining"));
+            // with no session to finish the drain is over at once and the node exits 0 for the orchestrator to
+            // replace it; readiness 503 with liveness 200 while a drain lasts is DrainServerTest's (server module)
+            assertEquals(0, serve.awaitExit(WAIT), "an admin drain ends the process cleanly: " + serve.log());
         }
     }
 
