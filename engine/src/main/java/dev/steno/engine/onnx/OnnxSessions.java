@@ -170,13 +170,24 @@ public final class OnnxSessions {
         return b.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
-    /** The model's custom metadata; empty when it has none or onnxruntime cannot read it. */
+    /**
+     * The model's custom metadata; empty when it has none or onnxruntime cannot read it. An entry onnxruntime hands
+     * back without a key or a value (a NUL byte in its name or value cuts the C string) is left out, as if absent.
+     */
     public static Map<String, String> metadata(OrtSession session) {
+        Map<String, String> raw;
         try {
-            return Map.copyOf(session.getMetadata().getCustomMetadata());
+            raw = session.getMetadata().getCustomMetadata();
         } catch (OrtException e) {
             return Map.of();
         }
+        Map<String, String> usable = new TreeMap<>();
+        raw.forEach((key, value) -> {
+            if (key != null && value != null) {
+                usable.put(key, value);
+            }
+        });
+        return Map.copyOf(usable);
     }
 
     /**
