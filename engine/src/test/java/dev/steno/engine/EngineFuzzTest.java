@@ -30,7 +30,7 @@ import java.nio.file.Path;
  * Coverage-guided fuzzing (Jazzer) of the engine's parsers of outside input: WAV files, ggml model headers, WebM/Opus
  * streams and the ONNX models users point the engine at. Each target holds a parser to its contract: it returns a
  * well-formed result or throws its documented exception with a message; anything else (a runtime exception, an error,
- * a hang, an allocation out of proportion to the input) is a finding.
+ * an allocation out of proportion to the input) is a finding.
  *
  * <p>{@code mvn verify} runs every target on the empty input and the seeds and past findings under
  * {@code src/test/resources/dev/steno/engine/EngineFuzzTestInputs/<target>/}; {@code JAZZER_FUZZ=1} with one target
