@@ -16,14 +16,13 @@ import dev.steno.engine.diarization.diart.EmbeddingModel;
 import dev.steno.engine.diarization.diart.SegmentationModel;
 import dev.steno.engine.diarization.sortformer.SortformerModel;
 import dev.steno.engine.testing.AllocationBudget;
+import dev.steno.engine.testing.ScratchFiles;
 import dev.steno.engine.vad.SileroVadModel;
 import dev.steno.engine.whisper.GgmlFormatException;
 import dev.steno.engine.whisper.GgmlTensorInfo;
 import dev.steno.engine.whisper.GgmlWhisperFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -44,21 +43,6 @@ class EngineFuzzTest {
      * length trusted from the input (up to 2 or 4 GiB) is far above it.
      */
     private static final long BASE_BUDGET = 32L << 20;
-
-    /** One scratch file for the targets whose parser reads a path; a fuzzing run is one thread. */
-    private static Path scratch;
-
-    private static synchronized Path scratchFile(byte[] content) {
-        try {
-            if (scratch == null) {
-                scratch = Files.createTempFile("steno-fuzz", ".bin");
-                scratch.toFile().deleteOnExit();
-            }
-            return Files.write(scratch, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /**
      * WAV: a mono clip with samples in [-1, 1] and a positive rate, or {@link AudioFormatException} naming the source.
@@ -90,7 +74,7 @@ class EngineFuzzTest {
      */
     @FuzzTest(maxDuration = "30s")
     void ggmlHeader(byte[] input) throws IOException {
-        Path file = scratchFile(input);
+        Path file = ScratchFiles.write("model", input);
         AllocationBudget budget = AllocationBudget.start("GgmlWhisperFile on " + input.length + " bytes",
                 2 * BASE_BUDGET + 64L * input.length);
         try {
@@ -147,7 +131,7 @@ class EngineFuzzTest {
      */
     @FuzzTest(maxDuration = "60s")
     void onnxModel(byte[] input) {
-        Path file = scratchFile(input);
+        Path file = ScratchFiles.write("model", input);
         loads(() -> {
             try (SileroVadModel m = SileroVadModel.load(file)) {
                 assertTrue(m.signature() != null);

@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.testing.FuzzFrames;
+import dev.steno.engine.testing.LoggedFailures;
 import dev.steno.obs.testing.ScriptedObs;
 import dev.steno.obs.websocket.ObsClient;
 import java.time.Duration;
@@ -16,10 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the obs-websocket client's message handling: a scripted OBS in the JVM sends
@@ -40,9 +37,7 @@ class ObsFuzzTest {
 
     private static ScriptedObs obs;
     private static ScheduledExecutorService timer;
-    private static final List<LogRecord> FAILURES = new ArrayList<>();
-    /** Kept referenced: java.util.logging holds loggers weakly, and the handler must stay on this one. */
-    private static final Logger OBS_LOG = Logger.getLogger("dev.steno.obs");
+    private static LoggedFailures failures;
 
     private static synchronized ScriptedObs obs() throws Exception {
         if (obs == null) {
@@ -52,26 +47,7 @@ class ObsFuzzTest {
                 t.setDaemon(true);
                 return t;
             });
-            // every case is a new connection that logs what it ignores: keep that off the console
-            OBS_LOG.setUseParentHandlers(false);
-            OBS_LOG.addHandler(new Handler() {
-                @Override
-                public void publish(LogRecord r) {
-                    if (r.getThrown() != null && r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                        synchronized (FAILURES) {
-                            FAILURES.add(r);
-                        }
-                    }
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void close() {
-                }
-            });
+            failures = new LoggedFailures("dev.steno.obs");
         }
         return obs;
     }
@@ -83,9 +59,7 @@ class ObsFuzzTest {
         script.add(DONE);
         ScriptedObs server = obs();
         server.script(script);
-        synchronized (FAILURES) {
-            FAILURES.clear();
-        }
+        failures.clear();
         CountDownLatch over = new CountDownLatch(1);
         ObsClient.Options options = new ObsClient.Options(server.uri(), "fuzz-password", Duration.ofSeconds(5),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
@@ -110,11 +84,6 @@ class ObsFuzzTest {
             assertTrue(over.await(HANG.toSeconds(), TimeUnit.SECONDS),
                     "the client took neither the end mark nor a disconnect within " + HANG);
         }
-        synchronized (FAILURES) {
-            if (!FAILURES.isEmpty()) {
-                LogRecord r = FAILURES.getFirst();
-                throw new AssertionError("the client's handler failed: " + r.getMessage(), r.getThrown());
-            }
-        }
+        failures.assertNone("ObsClient");
     }
 }

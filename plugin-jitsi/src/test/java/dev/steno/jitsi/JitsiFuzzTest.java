@@ -15,6 +15,8 @@ import dev.steno.engine.audio.AudioSink;
 import dev.steno.engine.stream.StreamService;
 import dev.steno.engine.testing.AllocationBudget;
 import dev.steno.engine.testing.FuzzFrames;
+import dev.steno.engine.testing.LoggedFailures;
+import dev.steno.engine.testing.ScratchFiles;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.TestStreams;
 import dev.steno.engine.transcript.Word;
@@ -37,12 +39,10 @@ import dev.steno.jitsi.skynet.SkynetConnection;
 import dev.steno.jitsi.vosk.VoskConnection;
 import dev.steno.jitsi.ws.MeetingSocket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -50,7 +50,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -58,10 +57,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.zip.CRC32;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -83,21 +78,6 @@ class JitsiFuzzTest {
     private static final long BASE_BUDGET = 32L << 20;
     /** The clock of the JWT checks: tokens in the seeds expire in 2100. */
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
-
-    /** One scratch file for the targets whose parser reads a path; a fuzzing run is one thread. */
-    private static Path scratch;
-
-    private static synchronized Path scratchFile(byte[] content) {
-        try {
-            if (scratch == null) {
-                scratch = Files.createTempFile("steno-fuzz", ".txt");
-                scratch.toFile().deleteOnExit();
-            }
-            return Files.write(scratch, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /**
      * RTP datagrams carrying Opus, one stream: the header parser either names a drop reason or yields a payload inside
@@ -279,7 +259,7 @@ class JitsiFuzzTest {
     /** PEM public keys for JWT checks: an RSA key, or an {@link IOException} saying what the file is not. */
     @FuzzTest(maxDuration = "30s")
     void jwtPublicKeyPem(byte[] input) {
-        Path file = scratchFile(input);
+        Path file = ScratchFiles.write("file", input);
         AllocationBudget budget = AllocationBudget.start("JwtVerifier.readPem on " + input.length
                 + " bytes", BASE_BUDGET + 64L * input.length);
         try {
@@ -297,7 +277,7 @@ class JitsiFuzzTest {
      */
     @FuzzTest(maxDuration = "30s")
     void rtpMap(byte[] input) {
-        Path file = scratchFile(input);
+        Path file = ScratchFiles.write("file", input);
         AllocationBudget budget = AllocationBudget.start("ParticipantMap.load on " + input.length
                 + " bytes", BASE_BUDGET + 256L * input.length);
         ParticipantMap map;
@@ -329,9 +309,7 @@ class JitsiFuzzTest {
      */
     private static final class Sockets {
         private static MeetingRegistry registry;
-        private static final List<LogRecord> FAILURES = new ArrayList<>();
-        /** Kept referenced: java.util.logging holds loggers weakly, and the handler must stay on this one. */
-        private static final Logger JITSI_LOG = Logger.getLogger("dev.steno.jitsi");
+        private static LoggedFailures failures;
 
         private interface Body {
             void run(MeetingSocket socket);
@@ -341,35 +319,14 @@ class JitsiFuzzTest {
             if (registry == null) {
                 StreamService streams = TestStreams.localAgreement(new SpeechBurstRecognizer(), 8, 0.5, 5);
                 registry = new MeetingRegistry(streams, new DiscardingStore());
-                // every case is a new connection that logs its first drops: keep them off the console
-                JITSI_LOG.setUseParentHandlers(false);
-                JITSI_LOG.addHandler(new Handler() {
-                    @Override
-                    public void publish(LogRecord r) {
-                        if (r.getThrown() != null && r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                            synchronized (FAILURES) {
-                                FAILURES.add(r);
-                            }
-                        }
-                    }
-
-                    @Override
-                    public void flush() {
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                });
+                failures = new LoggedFailures("dev.steno.jitsi");
             }
             MeetingRegistry r = registry;
             return () -> r.meeting("fuzz-meeting");
         }
 
         static void run(MeetingSocket socket, Body body) {
-            synchronized (FAILURES) {
-                FAILURES.clear();
-            }
+            failures.clear();
             Session session = mock(Session.class);
             when(session.isOpen()).thenReturn(true);
             doAnswer(call -> {
@@ -384,12 +341,7 @@ class JitsiFuzzTest {
                 // inline mocks are held until cleared, and with them every connection they saw: millions of cases
                 Mockito.framework().clearInlineMocks();
             }
-            synchronized (FAILURES) {
-                if (!FAILURES.isEmpty()) {
-                    LogRecord r = FAILURES.getFirst();
-                    throw new AssertionError("a catch-all caught: " + r.getMessage(), r.getThrown());
-                }
-            }
+            failures.assertNone(socket.getClass().getSimpleName());
         }
 
         static void binary(MeetingSocket socket, byte[] frame) {

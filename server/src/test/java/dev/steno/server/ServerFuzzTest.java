@@ -14,6 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.testing.AllocationBudget;
+import dev.steno.engine.testing.ScratchFiles;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.TestStreams;
 import dev.steno.server.asr.AsrConnection;
@@ -23,7 +24,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
@@ -133,30 +133,13 @@ class ServerFuzzTest {
         }
     }
 
-    /** One scratch file per role; a fuzzing run is one thread. */
-    private static final Map<String, Path> SCRATCH = new LinkedHashMap<>();
-
-    private static synchronized Path scratchFile(String role, byte[] content) {
-        try {
-            Path p = SCRATCH.get(role);
-            if (p == null) {
-                p = Files.createTempFile("steno-fuzz-" + role, ".pem");
-                p.toFile().deleteOnExit();
-                SCRATCH.put(role, p);
-            }
-            return Files.write(p, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A seed of the other target: the fixed half of a certificate and key pair. */
     private static Path seed(String target, String name) {
         try (InputStream in = ServerFuzzTest.class.getResourceAsStream(INPUTS + target + "/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("seed " + target + "/" + name + " is missing");
             }
-            return scratchFile("fixed-" + target, in.readAllBytes());
+            return ScratchFiles.write("fixed-" + target, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -169,7 +152,7 @@ class ServerFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void pemCertificateChain(byte[] input) throws KeyStoreException {
         Path key = seed("pemPrivateKey", "ec-p256-key.pem");
-        loadsOrRefuses(scratchFile("chain", input), key, input.length);
+        loadsOrRefuses(ScratchFiles.write("chain", input), key, input.length);
     }
 
     /**
@@ -179,7 +162,7 @@ class ServerFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void pemPrivateKey(byte[] input) throws KeyStoreException {
         Path chain = seed("pemCertificateChain", "ec-p256-cert.pem");
-        loadsOrRefuses(chain, scratchFile("key", input), input.length);
+        loadsOrRefuses(chain, ScratchFiles.write("key", input), input.length);
     }
 
     private static void loadsOrRefuses(Path chain, Path key, int inputBytes) throws KeyStoreException {
