@@ -114,8 +114,10 @@ public final class OnnxSessions {
      * @param role    "input" or "output", for the message
      * @param want    the expected shape; a negative size accepts any, and a symbolic size in the model fits any
      * @param context appended to a message, e.g. {@link #found} and the whole expected signature
+     * @return the tensor's description; every fixed size in its shape fits an {@code int}
      * @throws IllegalArgumentException {@code no input 'x'} or {@code input 'x' is float32 (1, ?, 80), expected
-     *                                  float32 (1, ?, 128)}, followed by {@code context}
+     *                                  float32 (1, ?, 128)}, followed by {@code context}; also for a size beyond
+     *                                  {@link Integer#MAX_VALUE}, which no tensor this engine passes can have
      */
     public static TensorInfo tensor(Map<String, NodeInfo> nodes, String role, String name, OnnxJavaType type,
             long[] want, String context) {
@@ -127,6 +129,12 @@ public final class OnnxSessions {
             throw new IllegalArgumentException(role + " '" + name + "' is not a tensor" + context);
         }
         long[] shape = info.getShape();
+        for (long size : shape) {
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(role + " '" + name + "' declares a size of " + size + " in "
+                        + shapeText(shape) + ", beyond what a tensor can hold: the model is damaged" + context);
+            }
+        }
         boolean ok = info.type == type && shape.length == want.length;
         for (int i = 0; ok && i < want.length; i++) {
             ok = want[i] < 0 || shape[i] < 0 || shape[i] == want[i];
@@ -170,13 +178,24 @@ public final class OnnxSessions {
         return b.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
-    /** The model's custom metadata; empty when it has none or onnxruntime cannot read it. */
+    /**
+     * The model's custom metadata; empty when it has none or onnxruntime cannot read it. An entry onnxruntime hands
+     * back without a key or a value (a NUL byte in its name or value cuts the C string) is left out, as if absent.
+     */
     public static Map<String, String> metadata(OrtSession session) {
+        Map<String, String> raw;
         try {
-            return Map.copyOf(session.getMetadata().getCustomMetadata());
+            raw = session.getMetadata().getCustomMetadata();
         } catch (OrtException e) {
             return Map.of();
         }
+        Map<String, String> usable = new TreeMap<>();
+        raw.forEach((key, value) -> {
+            if (key != null && value != null) {
+                usable.put(key, value);
+            }
+        });
+        return Map.copyOf(usable);
     }
 
     /**

@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ObsClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ObsClient.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Longest message taken from OBS, in characters. The replies and events this client asks for are a few hundred
+     * bytes; without a limit a peer that never ends a message would grow the reassembly buffer until the heap is gone.
+     */
+    static final int MAX_MESSAGE_CHARS = 8 << 20;
 
     /**
      * @param uri            e.g. {@code ws://127.0.0.1:4455}
@@ -469,6 +474,13 @@ public final class ObsClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             lastHeard = System.nanoTime();
             try {
+                if (partial.length() + data.length() > MAX_MESSAGE_CHARS) {
+                    partial.setLength(0);
+                    partial.trimToSize();
+                    webSocket.abort();
+                    end("OBS sent a message longer than " + MAX_MESSAGE_CHARS + " characters", null);
+                    return null;
+                }
                 partial.append(data);
                 if (last) {
                     String text = partial.toString();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.ManualScheduler;
 import dev.steno.obs.testing.FakeObs;
+import dev.steno.obs.testing.ScriptedObs;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -208,6 +209,37 @@ class ObsClientTest {
                         () -> answer.get(5, TimeUnit.SECONDS));
                 assertInstanceOf(ObsException.class, failed.getCause()); // ...and fails: lost connection or timeout
             }
+        }
+    }
+
+    @Test
+    void aMessageOverTheLimitDropsTheConnectionInsteadOfGrowingWithoutBound() throws Exception {
+        String huge = "{\"op\":5,\"d\":{\"eventType\":\"Huge\",\"eventData\":{\"text\":\""
+                + "x".repeat(ObsClient.MAX_MESSAGE_CHARS) + "\"}}}";
+        try (ScriptedObs obs = new ScriptedObs()) {
+            obs.script(List.of(huge));
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            List<String> events = new CopyOnWriteArrayList<>();
+            ObsClient.Options options = new ObsClient.Options(obs.uri(), null, Duration.ofSeconds(2),
+                    Duration.ofSeconds(30), Duration.ofSeconds(30));
+            try (ObsClient client = new ObsClient(options, timer)) {
+                client.addListener(new ObsClient.Listener() {
+                    @Override
+                    public void disconnected(String reason, boolean permanent) {
+                        reasons.add(reason);
+                    }
+
+                    @Override
+                    public void event(String type, JsonNode data) {
+                        events.add(type);
+                    }
+                });
+                client.start();
+                Await.until(Duration.ofSeconds(20), () -> !reasons.isEmpty() || !events.isEmpty(),
+                        () -> "the disconnection");
+            }
+            assertTrue(events.isEmpty(), "the oversized event was delivered: " + events);
+            assertTrue(reasons.getFirst().contains("longer than " + ObsClient.MAX_MESSAGE_CHARS), reasons.toString());
         }
     }
 }

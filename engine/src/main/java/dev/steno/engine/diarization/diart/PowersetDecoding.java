@@ -22,15 +22,35 @@ public record PowersetDecoding(int speakers, int maxPerFrame, int[][] classes) {
     public static final String POWERSET_MAX_CLASSES = "powerset_max_classes";
     /** Metadata key for the number of classes, checked against the two above. */
     public static final String NUM_CLASSES = "num_classes";
+    /**
+     * The most classes a decoding may have. Segmentation models have a handful (7 for segmentation-3.0); a model's
+     * metadata asking for more is damaged, and listing the sets of, say, 20 of 40 speakers would not end.
+     */
+    public static final int MAX_CLASSES = 1024;
 
     public PowersetDecoding {
         classes = Arrays.stream(classes).map(int[]::clone).toArray(int[][]::new);
     }
 
-    /** The powerset of {@code speakers} speakers with at most {@code maxPerFrame} per frame, in pyannote's order. */
+    /**
+     * The powerset of {@code speakers} speakers with at most {@code maxPerFrame} per frame, in pyannote's order.
+     *
+     * @throws IllegalArgumentException when the counts are not positive, or make more than {@link #MAX_CLASSES} classes
+     */
     public static PowersetDecoding of(int speakers, int maxPerFrame) {
         if (speakers < 1 || maxPerFrame < 1 || maxPerFrame > speakers) {
             throw new IllegalArgumentException("powerset of " + speakers + " speakers, " + maxPerFrame + " per frame");
+        }
+        // count before listing: sum of C(speakers, k) for k = 0..maxPerFrame, stopping once past the limit
+        long count = 0;
+        long choose = 1;
+        for (int k = 0; k <= maxPerFrame && count <= MAX_CLASSES; k++) {
+            count += choose;
+            choose = choose * (speakers - k) / (k + 1);
+        }
+        if (count > MAX_CLASSES) {
+            throw new IllegalArgumentException("a powerset of " + speakers + " speakers with at most " + maxPerFrame
+                    + " per frame has more than " + MAX_CLASSES + " classes; no segmentation model has that many");
         }
         List<int[]> sets = new ArrayList<>();
         for (int size = 0; size <= maxPerFrame; size++) {
@@ -62,11 +82,17 @@ public record PowersetDecoding(int speakers, int maxPerFrame, int[][] classes) {
         if (v == null || v.isBlank()) {
             return fallback;
         }
+        double d;
         try {
-            return (int) Math.round(Double.parseDouble(v.trim()));
+            d = Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("metadata " + key + "=" + v + " is not a number", e);
         }
+        // rounding to int would wrap a larger value round to an unrelated one (or NaN to 0)
+        if (!(Math.abs(d) <= Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("metadata " + key + "=" + v + " is not a number in int range");
+        }
+        return (int) Math.round(d);
     }
 
     private static void combinations(int n, int size, int from, int[] acc, int depth, List<int[]> out) {

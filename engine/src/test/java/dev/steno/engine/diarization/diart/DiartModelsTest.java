@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,5 +163,18 @@ class DiartModelsTest {
         assertTrue(e.getMessage().contains("is not an ONNX model") && e.getMessage().contains("embedding"),
                 e.getMessage());
         assertThrows(NoSuchFileException.class, () -> SegmentationModel.load(dir.resolve("absent.onnx")));
+    }
+
+    @Test
+    void anInputSizeBeyondIntIsRefusedAsDamageNotThrownAsOverflow() throws IOException {
+        Path hugeInput = new OnnxModelBuilder("huge-input")
+                .input("x", OnnxModelBuilder.Type.FLOAT, "N", 1, 3_000_000_000L)
+                .initializer("w", new float[7], 1, 7)
+                .node("Transpose", List.of("x"), List.of("t"), Map.of("perm", new long[] {0, 2, 1}))
+                .node("MatMul", List.of("t", "w"), List.of("y"))
+                .output("y", OnnxModelBuilder.Type.FLOAT, "N", "F", 7)
+                .write(dir.resolve("huge-input.onnx"));
+        IOException e = assertThrows(IOException.class, () -> SegmentationModel.load(hugeInput));
+        assertTrue(e.getMessage().contains("input 'x' declares a size of 3000000000"), e.getMessage());
     }
 }

@@ -79,6 +79,25 @@ class PowersetDecodingTest {
     }
 
     @Test
+    void aPowersetTooLargeToListIsRefusedWithoutListingIt() {
+        assertEquals(PowersetDecoding.MAX_CLASSES, PowersetDecoding.of(10, 10).classCount()); // 2^10, the most allowed
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PowersetDecoding.fromMetadata(Map.of("num_speakers", "40", "powerset_max_classes", "20")));
+        assertTrue(e.getMessage().contains("more than " + PowersetDecoding.MAX_CLASSES + " classes"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PowersetDecoding.of(Integer.MAX_VALUE, 2));
+    }
+
+    @Test
+    void metadataNumbersBeyondIntAreRefusedNotWrapped() {
+        // 4294967566 rounded to int would wrap to 270, segmentation-3.0's shift
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FrameTiming.fromMetadata(Map.of("receptive_field_shift", "4294967566")));
+        assertTrue(e.getMessage().contains("int range"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PowersetDecoding.fromMetadata(Map.of("num_speakers", "NaN")));
+        assertEquals(3, PowersetDecoding.intValue(Map.of("k", "2.6"), "k", 0));
+    }
+
+    @Test
     void frameTimingPlacesFramesAtTheirReceptiveFieldCentre() {
         FrameTiming t = FrameTiming.fromMetadata(Map.of("receptive_field_size", "991", "receptive_field_shift", "270"));
         assertEquals(FrameTiming.PYANNOTE_3, t);
