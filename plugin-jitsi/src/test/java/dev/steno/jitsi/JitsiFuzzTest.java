@@ -38,6 +38,7 @@ import dev.steno.jitsi.rtp.StunResponder;
 import dev.steno.jitsi.skynet.SkynetConnection;
 import dev.steno.jitsi.vosk.VoskConnection;
 import dev.steno.jitsi.ws.MeetingSocket;
+import dev.steno.server.Drain;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,6 +49,7 @@ import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -180,7 +182,7 @@ class JitsiFuzzTest {
     /** The videobridge's media events, one JSON event per line, on one connection. */
     @FuzzTest(maxDuration = "45s")
     void mediaJson(byte[] input) {
-        Sockets.run(new MediaJsonConnection(Sockets.meeting(), "en", 64 * 1024), socket -> {
+        Sockets.run(new MediaJsonConnection(Sockets.meeting(), Sockets.DRAIN, "en", 64 * 1024), socket -> {
             for (String line : FuzzFrames.lines(input)) {
                 socket.onWebSocketText(line);
             }
@@ -190,7 +192,7 @@ class JitsiFuzzTest {
     /** Jigasi's skynet frames (60-byte header and PCM, or the 0x00 end marker), one binary frame each. */
     @FuzzTest(maxDuration = "30s")
     void skynet(byte[] input) {
-        Sockets.run(new SkynetConnection(Sockets.meeting(), "en", 96 * 1024), socket -> {
+        Sockets.run(new SkynetConnection(Sockets.meeting(), Sockets.DRAIN, "en", 96 * 1024), socket -> {
             for (byte[] frame : FuzzFrames.split(input)) {
                 Sockets.binary(socket, frame);
             }
@@ -202,7 +204,7 @@ class JitsiFuzzTest {
      */
     @FuzzTest(maxDuration = "30s")
     void vosk(byte[] input) {
-        Sockets.run(new VoskConnection(Sockets.meeting(), "vosk-fuzz", null, "en", 96 * 1024, 64 * 1024), socket -> {
+        Sockets.run(new VoskConnection(Sockets.meeting(), Sockets.DRAIN, "vosk-fuzz", null, "en", 96 * 1024, 64 * 1024), socket -> {
             for (byte[] frame : FuzzFrames.split(input)) {
                 if (frame.length == 0) {
                     continue;
@@ -308,6 +310,8 @@ class JitsiFuzzTest {
      * breaks it.
      */
     private static final class Sockets {
+        /** Never draining: the connections are fuzzed as a serving node runs them. */
+        static final Drain DRAIN = new Drain(Duration.ofSeconds(1));
         private static MeetingRegistry registry;
         private static LoggedFailures failures;
 

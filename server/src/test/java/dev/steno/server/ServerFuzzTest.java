@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,7 +111,8 @@ class ServerFuzzTest {
             return null;
         }).when(session).close(anyInt(), anyString(), any(Callback.class));
 
-        AsrConnection connection = new AsrConnection(service(), ServerConfig.defaults().withApiToken(TOKEN), ticker);
+        AsrConnection connection = new AsrConnection(service(), ServerConfig.defaults().withApiToken(TOKEN), ticker,
+                new Drain(Duration.ofSeconds(1)));
         try {
             connection.onWebSocketOpen(session);
         } finally {
