@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.meeting.MeetingTranscript;
 import dev.steno.jitsi.skynet.SkynetHeader;
 import dev.steno.jitsi.testing.Audio;
@@ -42,6 +43,23 @@ class DrainMeetingTest {
         return all.isEmpty() ? 0 : all.split("\\s+").length;
     }
 
+    /** Words of the finals so far plus those of the latest interim after them. */
+    private static int heard(List<String> raw) throws Exception {
+        int finals = 0;
+        int interim = 0;
+        for (String m : raw) {
+            JsonNode r = JSON.readTree(m);
+            String type = r.path("type").asText();
+            if (type.equals("final")) {
+                finals += words(List.of(r.path("text").asText()));
+                interim = 0;
+            } else if (type.equals("interim")) {
+                interim = words(List.of(r.path("text").asText()));
+            }
+        }
+        return finals + interim;
+    }
+
     @Test
     void aLiveMeetingSocketStoresAndSendsItsLastWordsThenClosesWithGoingAway() throws Exception {
         JitsiConfig config = JitsiConfig.defaults(dir).withLimits(SkynetHeader.SIZE + 32_000, 64 * 1024);
@@ -52,7 +70,10 @@ class DrainMeetingTest {
             for (int at = 0; at < a.length; at += 16_000) {
                 ws.binary(frame("aaaa1111|en", Arrays.copyOfRange(a, at, Math.min(a.length, at + 16_000))));
             }
-            ws.awaitArrived(t -> t.contains("\"type\":\"interim\""), Duration.ofSeconds(20)); // the meeting is live
+            // a drain takes no more input: wait until the node has heard all four bursts (finals so far plus the
+            // latest interim), or frames still in flight would be cut off and the count below would race the drain
+            Await.until(Duration.ofSeconds(30), () -> heard(List.copyOf(ws.texts)) >= 4,
+                    () -> "all four words heard before the drain: " + ws.texts);
 
             Drain.Outcome outcome = server.server.drain().start().get(60, TimeUnit.SECONDS);
             assertEquals(new Drain.Outcome(2, 0), outcome, "the socket and the meetings finished in time");
