@@ -46,6 +46,8 @@ public final class JitsiExtension implements ServerExtension {
     private static final System.Logger LOG = System.getLogger(JitsiExtension.class.getName());
     /** How often old meetings are deleted and idle ones forgotten. */
     static final long SWEEP_MINUTES = 60;
+    /** How often writes the transcript store refused are tried again, in seconds. */
+    static final long RETRY_SECONDS = 5;
     private static final com.fasterxml.jackson.databind.ObjectMapper ERROR_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -171,12 +173,24 @@ public final class JitsiExtension implements ServerExtension {
     /** The node drains: join no one, end every participant; done once all are stored. */
     private void drainMeetings() {
         registry.stopJoining();
-        registry.endAll().whenComplete((v, error) -> {
-            Drain.Registration r = inDrain;
-            if (r != null) {
-                r.close();
-            }
-        });
+        registry.endAll().whenComplete((v, error) -> releaseOnceStored());
+    }
+
+    /**
+     * Releases the drain once every line is in the store; while the store refuses writes (restarting, failing over),
+     * tries again each second until the drain's deadline.
+     */
+    private void releaseOnceStored() {
+        if (registry.retryPendingWrites() > 0 && sweeper != null && !sweeper.isShutdown()) {
+            LOG.log(System.Logger.Level.WARNING, "draining: {0} transcript write(s) wait for the store {1}",
+                    registry.unstoredWrites(), store.describe());
+            sweeper.schedule(this::releaseOnceStored, 1, TimeUnit.SECONDS);
+            return;
+        }
+        Drain.Registration r = inDrain;
+        if (r != null) {
+            r.close();
+        }
     }
 
     @Override
@@ -187,6 +201,16 @@ public final class JitsiExtension implements ServerExtension {
             return t;
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 0, SWEEP_MINUTES, TimeUnit.MINUTES);
+        sweeper.scheduleWithFixedDelay(this::retryWrites, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Writes again what the store refused, so that lines reach it soon after an outage even in a silence. */
+    private void retryWrites() {
+        try {
+            registry.retryPendingWrites();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "retrying transcript writes failed: " + e.getMessage(), e);
+        }
     }
 
     /** Deletes meetings past the retention period and forgets idle meetings; runs hourly. */
@@ -213,6 +237,10 @@ public final class JitsiExtension implements ServerExtension {
         }
         if (registry != null) {
             registry.endAll(config.shutdownGraceMillis());
+            if (registry.retryPendingWrites() > 0) {
+                LOG.log(System.Logger.Level.ERROR, "the transcript store {0} is unreachable: {1} write(s) of ended "
+                        + "participants are lost", store.describe(), registry.unstoredWrites());
+            }
         }
         if (store != null && givenStore == null) {
             store.close();

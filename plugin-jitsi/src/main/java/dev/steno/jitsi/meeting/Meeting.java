@@ -158,6 +158,11 @@ public final class Meeting {
         LOG.log(System.Logger.Level.INFO, "{0} left after {1} s of audio", p, p.receivedSeconds());
     }
 
+    /** A participant ended with writes the store refused: the registry retries them. */
+    void unstored(StreamWriter writer) {
+        registry.unstored(writer);
+    }
+
     TranscriptStore store() {
         return registry.store();
     }

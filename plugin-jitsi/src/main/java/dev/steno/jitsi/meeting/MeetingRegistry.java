@@ -40,6 +40,8 @@ public final class MeetingRegistry implements AutoCloseable {
     private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
     /** Every active participant, also of meetings no longer in {@link #meetings} (evicted while a socket held them). */
     private final Set<Participant> live = ConcurrentHashMap.newKeySet();
+    /** Writers of ended participants whose lines the store has not taken yet. */
+    private final Set<StreamWriter> unstored = ConcurrentHashMap.newKeySet();
     private volatile boolean joining = true;
 
     /**
@@ -98,6 +100,34 @@ public final class MeetingRegistry implements AutoCloseable {
                     + " is captioned live but may not be stored");
             return now;
         }
+    }
+
+    /**
+     * Writes again what the store refused (it was restarting, failing over or unreachable), for live participants and
+     * for ended ones; the extension runs it every few seconds.
+     *
+     * @return writes still waiting
+     */
+    public int retryPendingWrites() {
+        int waiting = 0;
+        for (Participant p : live) {
+            if (p.pendingWrites() > 0 && !p.flushWrites()) {
+                waiting += p.pendingWrites();
+            }
+        }
+        for (StreamWriter w : unstored) {
+            if (w.flush()) {
+                unstored.remove(w);
+            } else {
+                waiting += w.pending();
+            }
+        }
+        return waiting;
+    }
+
+    /** Writes of ended participants still waiting for the store. */
+    public int unstoredWrites() {
+        return unstored.stream().mapToInt(StreamWriter::pending).sum();
     }
 
     /** The meeting if it is in memory (has or recently had active participants). */
@@ -171,7 +201,7 @@ public final class MeetingRegistry implements AutoCloseable {
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (Participant p : participants) {
             p.end();
-            done.add(p.finished().exceptionally(error -> null));
+            done.add(p.stored());
         }
         return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
     }
@@ -187,6 +217,10 @@ public final class MeetingRegistry implements AutoCloseable {
     void joined(Meeting m, Participant p) {
         meetings.putIfAbsent(m.id(), m);
         live.add(p);
+    }
+
+    void unstored(StreamWriter writer) {
+        unstored.add(writer);
     }
 
     void left(Participant p) {

@@ -26,10 +26,11 @@ public final class Participant {
     private final String displayName;
     private final String language;
     private final int speaker;
-    private final int stream;
     private final double offsetSeconds;
     private final ParticipantListener listener;
     private final UtteranceTracker tracker;
+    private final StreamWriter writer;
+    private final CompletableFuture<Void> stored = new CompletableFuture<>();
     private final Object ingestLock = new Object();
     private volatile LiveStream session;
     private volatile long samples16k;
@@ -49,20 +50,28 @@ public final class Participant {
         this.displayName = displayName;
         this.language = language;
         this.speaker = slot.speaker();
-        this.stream = slot.stream();
         this.offsetSeconds = offsetSeconds;
         this.listener = listener;
         this.tracker = new UtteranceTracker(offsetSeconds, voices, new StoreAndNotify());
+        this.writer = new StreamWriter(meeting.store(), meeting.id(), id, displayName, language, slot.stream(),
+                meeting::nowMillis, toString());
     }
 
     void attach(LiveStream s) {
         this.session = s;
         s.finished().whenComplete((v, error) -> {
-            meeting.left(this);
             try {
-                listener.onEnded(this, error);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "participant listener failed", e);
+                if (!writer.flush()) {
+                    meeting.unstored(writer);
+                }
+                meeting.left(this);
+                try {
+                    listener.onEnded(this, error);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "participant listener failed", e);
+                }
+            } finally {
+                stored.complete(null);
             }
         });
     }
@@ -170,6 +179,24 @@ public final class Participant {
         return session.finished();
     }
 
+    /**
+     * Completes once the session is over and its lines were written to the store, or handed to the registry's
+     * retries when the store could not be reached; never exceptionally.
+     */
+    public CompletableFuture<Void> stored() {
+        return stored;
+    }
+
+    /** Writes waiting for an unreachable store. */
+    int pendingWrites() {
+        return writer.pending();
+    }
+
+    /** Writes what waits for the store; see {@link StreamWriter#flush()}. */
+    boolean flushWrites() {
+        return writer.flush();
+    }
+
     /** True once the session is over. */
     public boolean isDone() {
         return session.isDone();
@@ -188,23 +215,12 @@ public final class Participant {
     private final class StoreAndNotify implements UtteranceTracker.Output {
         @Override
         public void line(int seq, TranscriptLine line) {
-            try {
-                meeting.store().saveLine(meeting.id(), id, stream, seq, tracker.voiceOf(line), line.start(),
-                        line.end(), line.text(), meeting.nowMillis());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "could not store a line of " + Participant.this + ": "
-                        + e.getMessage(), e);
-            }
+            writer.line(seq, tracker.voiceOf(line), line.start(), line.end(), line.text());
         }
 
         @Override
         public void words(int firstSeq, List<Word> words) {
-            try {
-                meeting.store().saveWords(meeting.id(), id, stream, firstSeq, words);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "could not store words of " + Participant.this + ": "
-                        + e.getMessage(), e);
-            }
+            writer.words(firstSeq, words);
         }
 
         @Override

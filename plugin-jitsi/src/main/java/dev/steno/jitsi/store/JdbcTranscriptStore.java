@@ -138,6 +138,7 @@ public final class JdbcTranscriptStore implements TranscriptStore {
     public StreamSlot addStream(String meetingId, String participantId, String displayName, String language,
                                 long nowMillis) {
         return call("add participant " + participantId + " to meeting " + meetingId, c -> inTransaction(c, () -> {
+            lockMeeting(c, meetingId, nowMillis);
             touch(c, meetingId, nowMillis);
             try (PreparedStatement ps = c.prepareStatement("SELECT speaker, streams FROM participants "
                     + "WHERE meeting_id = ? AND participant_id = ?")) {
@@ -343,6 +344,29 @@ public final class JdbcTranscriptStore implements TranscriptStore {
     @Override
     public synchronized void close() {
         closeQuietly();
+    }
+
+    /**
+     * Makes sure the meeting exists and, on PostgreSQL, locks its row until the transaction ends: two nodes adding
+     * streams to one meeting at once (a client reconnecting while the old node still finishes) then take turns, so
+     * that a participant is added once and two participants never get the same speaker number. SQLite needs no
+     * lock: it has one writer at a time, and one node per file.
+     */
+    private void lockMeeting(Connection c, String meetingId, long nowMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO meetings (meeting_id, started_ms, updated_ms) "
+                + "VALUES (?, ?, ?) ON CONFLICT (meeting_id) DO NOTHING")) {
+            ps.setString(1, meetingId);
+            ps.setLong(2, nowMillis);
+            ps.setLong(3, nowMillis);
+            ps.executeUpdate();
+        }
+        if (!sqlite) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT meeting_id FROM meetings WHERE meeting_id = ? FOR UPDATE")) {
+                ps.setString(1, meetingId);
+                ps.executeQuery().close();
+            }
+        }
     }
 
     private void touch(Connection c, String meetingId, long nowMillis) throws SQLException {

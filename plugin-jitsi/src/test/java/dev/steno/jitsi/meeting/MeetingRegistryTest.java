@@ -184,6 +184,42 @@ class MeetingRegistryTest {
     }
 
     @Test
+    void linesCommittedWhileTheStoreIsDownAreStoredOnceItAnswersAgain() throws Exception {
+        OutageStore flaky = new OutageStore(store);
+        MeetingRegistry r = new MeetingRegistry(service, flaky, clock::get);
+        Meeting m = r.meeting("outage");
+        Participant first = m.join("ann", "Ann", null, ParticipantListener.NONE);
+        float[] hello = Audio.bursts(16_000, 300, 1, 0.5, 0.5);
+        first.addAudio16k(hello, 0, hello.length);
+        first.end();
+        first.stored().get(20, TimeUnit.SECONDS);
+
+        flaky.down(true); // the database restarts: Ann comes back, Bob joins, both speak while it is away
+        Participant ann = m.join("ann", "Ann", null, ParticipantListener.NONE);
+        Participant bob = m.join("bob", "Bob", null, ParticipantListener.NONE);
+        float[] a = Audio.bursts(16_000, 1100, 2, 0.5, 1.2);
+        float[] b = Audio.bursts(16_000, 700, 2, 0.5, 1.2);
+        ann.addAudio16k(a, 0, a.length);
+        bob.addAudio16k(b, 0, b.length);
+        ann.end();
+        bob.end();
+        ann.stored().get(20, TimeUnit.SECONDS);
+        bob.stored().get(20, TimeUnit.SECONDS);
+        assertTrue(flaky.refused.get() > 0, "the writes met the outage");
+        assertTrue(r.unstoredWrites() > 0, "the ended participants' lines wait in memory");
+        assertEquals(List.of("alpha"), m.transcript().lines().stream().map(l -> l.text().strip()).toList());
+
+        flaky.down(false);
+        assertEquals(0, r.retryPendingWrites());
+        MeetingTranscript t = m.transcript();
+        assertEquals(List.of("ann:alpha", "ann:charlie charlie", "bob:bravo bravo"), t.lines().stream()
+                .map(l -> l.participantId() + ":" + l.text().strip()).sorted().toList());
+        assertEquals(2, t.participants().size(), "Bob, who joined during the outage, is a participant");
+        assertEquals(0, r.retryPendingWrites(), "nothing is written twice");
+        assertEquals(3, m.transcript().lines().size());
+    }
+
+    @Test
     void clientLanguageTagsBecomeWhisperCodes() {
         assertEquals("en", Meeting.whisperLanguage("en-US", "p"));
         assertEquals("pt", Meeting.whisperLanguage(" PT_br ", "p"));
