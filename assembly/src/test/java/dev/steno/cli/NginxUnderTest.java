@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * folder, listening on a free loopback port instead of 80, the recipe's nodes replaced by test nodes (with the
  * recipe's own server parameters: max_fails, fail_timeout).
  */
-final class NginxUnderTest implements AutoCloseable {
+public final class NginxUnderTest implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
     private final Path dir;
@@ -51,7 +51,7 @@ final class NginxUnderTest implements AutoCloseable {
     }
 
     /** Writes the configuration for these nodes ({@code host:port}) into {@code dir}. */
-    static NginxUnderTest configure(Path dir, List<String> nodes) throws IOException {
+    public static NginxUnderTest configure(Path dir, List<String> nodes) throws IOException {
         int port = freePort();
         String recipe = DeployFiles.read(NginxRecipeTest.RECIPE);
         String listen = "listen 80;";
@@ -73,7 +73,8 @@ final class NginxUnderTest implements AutoCloseable {
                 + "error_log " + dir.resolve("error.log") + " notice;\n"
                 + "events { worker_connections 512; }\n"
                 + "http {\n"
-                + "    access_log " + dir.resolve("access.log") + ";\n"
+                + "    log_format upstream '$request_uri $status $upstream_addr';\n"
+                + "    access_log " + dir.resolve("access.log") + " upstream;\n"
                 + tempPaths
                 + "    include steno.conf;\n"
                 + "}\n");
@@ -96,7 +97,7 @@ final class NginxUnderTest implements AutoCloseable {
     }
 
     /** Starts nginx in the foreground and waits until it listens. */
-    NginxUnderTest start() throws Exception {
+    public NginxUnderTest start() throws Exception {
         process = command("-g", "daemon off;").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         Await.until(STARTUP, () -> !process.isAlive() || accepts(), () -> "nginx to listen; " + log());
@@ -123,17 +124,17 @@ final class NginxUnderTest implements AutoCloseable {
     }
 
     /** An address on nginx. */
-    URI http(String pathAndQuery) {
+    public URI http(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
     /** A WebSocket address on nginx. */
-    URI ws(String pathAndQuery) {
+    public URI ws(String pathAndQuery) {
         return URI.create("ws://127.0.0.1:" + port + pathAndQuery);
     }
 
     /** nginx's error log so far. */
-    String log() {
+    public String log() {
         try {
             Path log = dir.resolve("error.log");
             return "nginx error log:\n" + (Files.exists(log) ? Files.readString(log) : "(none)");
@@ -142,8 +143,26 @@ final class NginxUnderTest implements AutoCloseable {
         }
     }
 
+    /**
+     * The node addresses ({@code 127.0.0.1:port}, several when nginx tried more than one) that served the last
+     * finished request for {@code pathAndQuery}, from the access log; empty when none finished yet.
+     */
+    public String upstreamOf(String pathAndQuery) throws IOException {
+        Path log = dir.resolve("access.log");
+        String found = "";
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log)) {
+                String[] f = line.split(" ", 3);
+                if (f.length == 3 && f[0].equals(pathAndQuery)) {
+                    found = f[2];
+                }
+            }
+        }
+        return found;
+    }
+
     /** A loopback port nothing listens on (for nginx, or as a dead node). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

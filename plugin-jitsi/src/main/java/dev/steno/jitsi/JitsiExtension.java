@@ -117,7 +117,9 @@ public final class JitsiExtension implements ServerExtension {
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
         Drain drain = wiring.drain();
-        inDrain = drain.admit(Drain.Member.of(this::drainMeetings, () -> registry.cancelAll())).orElse(null);
+        inDrain = drain.admit(Drain.Member.of(
+                () -> "meeting participants (" + registry.liveParticipants() + " live, " + registry.unstoredWrites()
+                        + " write(s) waiting for the store)", this::drainMeetings, () -> registry.cancelAll())).orElse(null);
         var ws = wiring.webSocket();
         if (config.mediaJsonPath() != null) {
             ws.addMapping("uri-template|" + config.mediaJsonPath() + "/{meetingId}", (req, resp, cb) -> {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +42,19 @@ public final class Drain {
         /** The deadline passed before this member released its registration: stop now. Must not block. */
         void stop();
 
+        /** What the member is, for the log of a drain that had to stop it ("/asr session from 10.0.0.7:5123"). */
+        default String describe() {
+            return "a session";
+        }
+
         /** A member made of two actions. */
         static Member of(Runnable drain, Runnable stop) {
+            return of(() -> "a session", drain, stop);
+        }
+
+        /** A member made of two actions, described for the log by {@code what} (asked when a drain stops it). */
+        static Member of(Supplier<String> what, Runnable drain, Runnable stop) {
+            Objects.requireNonNull(what, "what");
             Objects.requireNonNull(drain, "drain");
             Objects.requireNonNull(stop, "stop");
             return new Member() {
@@ -54,6 +66,11 @@ public final class Drain {
                 @Override
                 public void stop() {
                     stop.run();
+                }
+
+                @Override
+                public String describe() {
+                    return what.get();
                 }
             };
         }
@@ -209,11 +226,23 @@ public final class Drain {
             stopQuietly(e);
         }
         Outcome o = new Outcome(before - left.size(), left.size());
-        LOG.log(left.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "drained: {0} session(s) finished, {1} stopped at the deadline", o.finished(), o.stopped());
+        if (left.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "drained: {0} session(s) finished", o.finished());
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "drained: {0} session(s) finished, {1} stopped at the deadline: {2}",
+                    o.finished(), o.stopped(), String.join("; ", left.stream().map(Drain::describe).toList()));
+        }
         outcome.complete(o);
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(Entry e) {
+        try {
+            return e.member.describe();
+        } catch (RuntimeException failed) {
+            return "a session (" + failed + ")";
         }
     }
 

@@ -47,26 +47,52 @@ public final class MediaJsonConnection extends MeetingSocket {
         OpusPacketDecoder decoder;
         int lastSeq = -1;
         long lastTimestamp = Long.MIN_VALUE;
+        private boolean flushing;
 
         TagStream(String tag, ParticipantFeed feed) {
             this.tag = tag;
             this.feed = feed;
-            this.decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, feed::addAudio16k);
+            this.decoder = newDecoder();
+        }
+
+        private OpusPacketDecoder newDecoder() {
+            return new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, this::decoded);
+        }
+
+        private void decoded(float[] samples, int off, int len) {
+            if (flushing) {
+                feed.addAudio16kToOpen(samples, off, len);
+            } else {
+                feed.addAudio16k(samples, off, len);
+            }
         }
 
         /** The participant was quiet too long: end its stream; the next packet starts a new one, decoded afresh. */
         void restartIfIdle() {
             if (feed.isIdle()) {
-                decoder.end();
+                flushDecoder();
                 feed.endStream();
-                decoder = new OpusPacketDecoder(Concealment.MILLISECOND_TIMESTAMPS, 0, 0, feed::addAudio16k);
+                decoder = newDecoder();
                 lastTimestamp = Long.MIN_VALUE;
             }
         }
 
         CompletableFuture<Void> end() {
-            decoder.end();
+            flushDecoder();
             return feed.endStream();
+        }
+
+        /**
+         * The decoder's last samples go to the stream still open; where none is (the node's drain ended it already,
+         * or no audio came), those few milliseconds are dropped rather than joining the participant again.
+         */
+        private void flushDecoder() {
+            flushing = true;
+            try {
+                decoder.end();
+            } finally {
+                flushing = false;
+            }
         }
     }
 

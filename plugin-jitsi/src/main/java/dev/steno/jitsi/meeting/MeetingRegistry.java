@@ -125,6 +125,11 @@ public final class MeetingRegistry implements AutoCloseable {
         return waiting;
     }
 
+    /** Participants whose streams are live (not yet over), in all meetings. */
+    public int liveParticipants() {
+        return live.size();
+    }
+
     /** Writes of ended participants still waiting for the store. */
     public int unstoredWrites() {
         return unstored.stream().mapToInt(StreamWriter::pending).sum();

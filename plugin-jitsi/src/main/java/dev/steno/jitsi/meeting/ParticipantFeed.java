@@ -93,6 +93,17 @@ public final class ParticipantFeed {
         return participant().addAudio16k(samples, offset, length);
     }
 
+    /**
+     * Adds 16 kHz audio to the open stream only: without one (it ended, or never began) the audio is dropped instead
+     * of joining the participant, as for a decoder's last few milliseconds after the stream was ended.
+     *
+     * @return whether the audio was taken
+     */
+    public synchronized boolean addAudio16kToOpen(float[] samples, int offset, int length) {
+        Participant open = current();
+        return open != null && open.addAudio16k(samples, offset, length);
+    }
+
     /** Adds 48 kHz audio to the open stream (joining if needed). */
     public synchronized boolean addPcm48k(float[] samples, int offset, int length) {
         lastAudioNanos = nanoClock.getAsLong();

@@ -84,7 +84,9 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
         s.setIdleTimeout(IDLE_TIMEOUT);
         session = s;
         outbox = new Outbox(s, MAX_QUEUED);
-        Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(this::drainNow, this::goAway));
+        Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(
+                () -> peer + " socket from " + s.getRemoteSocketAddress() + (meeting == null ? ""
+                        : " (meeting " + meeting.id() + ")"), this::drainNow, this::goAway));
         if (admitted.isEmpty()) {
             log.log(System.Logger.Level.INFO, "refusing a {0} connection: this node is draining", peer);
             s.close(StatusCode.TRY_AGAIN_LATER, "draining, reconnect", Callback.NOOP);
@@ -245,7 +247,14 @@ public abstract class MeetingSocket implements Session.Listener.AutoDemanding {
         CompletableFuture<Void> ended;
         synchronized (inputLock) {
             draining = true;
-            ended = meeting == null ? CompletableFuture.completedFuture(null) : endParticipants();
+            try {
+                ended = meeting == null ? CompletableFuture.completedFuture(null) : endParticipants();
+            } catch (RuntimeException e) {
+                // the peer must still hear that it should reconnect; what was committed is stored already
+                log.log(System.Logger.Level.WARNING, "draining the " + peer + " connection for meeting "
+                        + meeting.id() + ": ending its participants failed: " + e.getMessage(), e);
+                ended = CompletableFuture.completedFuture(null);
+            }
         }
         ended.whenComplete((v, error) -> outbox.closeAfterFlush(StatusCode.SHUTDOWN, DRAINED));
     }

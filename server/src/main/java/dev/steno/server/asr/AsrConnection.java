@@ -111,7 +111,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         }
         diarized = service.diarizing() && diarization.equals("true");
         encoder = new UpdateEncoder(mode.equals("diff"));
-        Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(this::drainNow, this::goAway));
+        Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(
+                () -> "/asr session from " + s.getRemoteSocketAddress() + describeState(), this::drainNow, this::goAway));
         if (admitted.isEmpty()) {
             refuse(StatusCode.TRY_AGAIN_LATER, "draining, reconnect");
             return;
@@ -238,6 +239,14 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
                 transcription.endOfStream();
             }
         }
+    }
+
+    /** Where the session stands, for a drain's log. */
+    private String describeState() {
+        LiveStream t = transcription;
+        return t == null ? " (not started)" : " (stream " + (streamEnded ? "ended" : "open") + ", transcription "
+                + (t.isDone() ? "done" : "running") + ", final " + (finalPublished ? "published" : "pending")
+                + (readySent ? ", ready_to_stop sent" : "") + ")";
     }
 
     /** The node drains: end the stream as the client would; {@link #flush} closes with 1001 once all is out. */
