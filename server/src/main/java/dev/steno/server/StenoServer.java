@@ -1,9 +1,10 @@
 package dev.steno.server;
 
 import dev.steno.server.asr.AsrConnection;
-import dev.steno.server.http.AccessHandler;
 import dev.steno.server.http.ApiHandler;
+import dev.steno.server.http.CorsHandler;
 import dev.steno.server.http.LifecycleHandler;
+import dev.steno.server.http.TokenHandler;
 import dev.steno.server.tls.PemKeyStore;
 import java.io.IOException;
 import java.net.URI;
@@ -95,15 +96,17 @@ public final class StenoServer implements AutoCloseable {
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
         ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null, web);
-        if (extensionHandlers.isEmpty()) {
-            ws.setHandler(api);
-        } else {
+        Handler http = api;
+        if (!extensionHandlers.isEmpty()) {
             List<Handler> chain = new ArrayList<>(extensionHandlers);
             chain.add(api);
-            ws.setHandler(new Handler.Sequence(chain));
+            http = new Handler.Sequence(chain);
         }
-        // the probes answer without the token, and a draining node refuses upgrades before anything else looks at them
-        context.setHandler(new LifecycleHandler(service, drain, new AccessHandler(config, ws)));
+        // whatever the upgrade handler did not take as a socket is HTTP and needs the token
+        ws.setHandler(config.apiToken() == null ? http : new TokenHandler(config.apiToken(), http));
+        // the probes answer without the token, a draining node refuses upgrades before anything else looks at them,
+        // and pages of other origins are refused sockets as well as HTTP
+        context.setHandler(new LifecycleHandler(service, drain, new CorsHandler(config, ws)));
         jetty.setHandler(context);
     }
 

@@ -49,7 +49,7 @@ import org.eclipse.jetty.util.Callback;
  *   (status {@code draining}) once the node drains: {@code /health/ready} with the backend's name</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  *   <li>{@code POST /admin/drain}: starts {@linkplain Drain draining} the node, 202 {@code {"status":"draining"}};
- *   needs the API token when one is set (checked by {@link AccessHandler}), else a direct call from this machine</li>
+ *   needs the API token when one is set (checked by {@link TokenHandler}), else a direct call from this machine</li>
  *   <li>{@code POST /v1/audio/transcriptions}: OpenAI-compatible upload (multipart {@code file}, {@code language},
  *   {@code prompt}, {@code response_format} json|verbose_json|text|srt|vtt|diarized_json); with diarization on, the
  *   {@code verbose_json} segments carry a {@code speaker} too, and {@code diarized_json} needs it</li>
