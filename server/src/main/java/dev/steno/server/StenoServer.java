@@ -5,7 +5,7 @@ import dev.steno.server.http.ApiHandler;
 import dev.steno.server.http.CorsHandler;
 import dev.steno.server.http.LifecycleHandler;
 import dev.steno.server.http.TokenHandler;
-import dev.steno.server.tls.PemKeyStore;
+import dev.steno.server.tls.TlsSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -60,10 +59,7 @@ public final class StenoServer implements AutoCloseable {
         threads.setName("steno-http");
         this.jetty = new Server(threads);
         if (config.tls()) {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(PemKeyStore.load(config.certFile(), config.keyFile()));
-            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
-            this.connector = new ServerConnector(jetty, ssl);
+            this.connector = new ServerConnector(jetty, TlsSettings.server(config.certFile(), config.keyFile()));
         } else {
             this.connector = new ServerConnector(jetty);
         }
