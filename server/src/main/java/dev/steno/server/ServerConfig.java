@@ -1,5 +1,6 @@
 package dev.steno.server;
 
+import dev.steno.engine.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +59,14 @@ public record ServerConfig(String host, int port, Path certFile, Path keyFile, S
 
     public boolean tls() {
         return certFile != null;
+    }
+
+    /** The settings without the token, which must not reach a log. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", certFile=" + certFile + ", keyFile=" + keyFile
+                + ", apiToken=" + Secrets.mask(apiToken) + ", corsOrigins=" + corsOrigins + ", pcmInput=" + pcmInput
+                + ", maxFrameBytes=" + maxFrameBytes + ", drainTimeout=" + drainTimeout + "]";
     }
 
     public ServerConfig withPort(int p) {
