@@ -91,7 +91,8 @@ public final class StenoServer implements AutoCloseable {
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
-        ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null, web);
+        ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null,
+                config.maxUploadBytes(), web);
         Handler http = api;
         if (!extensionHandlers.isEmpty()) {
             List<Handler> chain = new ArrayList<>(extensionHandlers);

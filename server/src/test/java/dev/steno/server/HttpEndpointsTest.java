@@ -42,6 +42,12 @@ class HttpEndpointsTest {
     /** A multipart/form-data body with text fields and one file. */
     static HttpRequest upload(URI uri, Map<String, String> fields, String fileName, byte[] file) {
         String boundary = "----steno" + System.nanoTime();
+        return HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, fields, fileName, file))).build();
+    }
+
+    /** A multipart/form-data body with text fields and one file (none when null) between these boundaries. */
+    static byte[] multipart(String boundary, Map<String, String> fields, String fileName, byte[] file) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         fields.forEach((k, v) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
                 + "\"\r\n\r\n" + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
@@ -52,8 +58,7 @@ class HttpEndpointsTest {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return body.toByteArray();
     }
 
     @Test
