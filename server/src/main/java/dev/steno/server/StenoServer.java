@@ -4,6 +4,7 @@ import dev.steno.server.asr.AsrConnection;
 import dev.steno.server.http.ApiHandler;
 import dev.steno.server.http.CorsHandler;
 import dev.steno.server.http.LifecycleHandler;
+import dev.steno.server.http.LoopbackHostHandler;
 import dev.steno.server.http.TokenHandler;
 import dev.steno.server.tls.TlsSettings;
 import java.io.IOException;
@@ -103,7 +104,11 @@ public final class StenoServer implements AutoCloseable {
         ws.setHandler(config.apiToken() == null ? http : new TokenHandler(config.apiToken(), http));
         // the probes answer without the token, a draining node refuses upgrades before anything else looks at them,
         // and pages of other origins are refused sockets as well as HTTP
-        context.setHandler(new LifecycleHandler(service, drain, new CorsHandler(config, ws)));
+        Handler access = new CorsHandler(config, ws);
+        if (config.apiToken() == null && LoopbackHostHandler.isLoopback(config.host())) {
+            access = new LoopbackHostHandler(access);
+        }
+        context.setHandler(new LifecycleHandler(service, drain, access));
         jetty.setHandler(context);
     }
 
