@@ -6,6 +6,7 @@ import dev.steno.jitsi.JitsiExtension;
 import dev.steno.jitsi.auth.JwtVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -71,6 +72,10 @@ final class JitsiOptions {
             description = "Required JWT issuer (default: ${DEFAULT-VALUE}).")
     String jwtIssuer;
 
+    @Option(names = "--jitsi-jwt-leeway", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Clock skew tolerated on the JWT's exp and nbf, 0 to 600 s (default: ${DEFAULT-VALUE}).")
+    long jwtLeewaySeconds;
+
     /**
      * What tells voices apart within participants: null without {@code --jitsi-diarize-participants}; the server's
      * backend when it has one ({@code --diarization}); else a backend opened from the diarization flags for
@@ -111,6 +116,11 @@ final class JitsiOptions {
         if (retentionDays < 0) {
             throw new CommandLine.ParameterException(cl, "--jitsi-retention-days must be >= 0");
         }
+        Duration leeway = Duration.ofSeconds(jwtLeewaySeconds);
+        if (leeway.isNegative() || leeway.compareTo(JwtVerifier.MAX_LEEWAY) > 0) {
+            throw new CommandLine.ParameterException(cl, "--jitsi-jwt-leeway must be 0 to "
+                    + JwtVerifier.MAX_LEEWAY.toSeconds() + " seconds, not " + jwtLeewaySeconds);
+        }
         JitsiConfig config = JitsiConfig.defaults(dataDir)
                 .withMediaJsonPath(on.contains("mediajson") ? JitsiConfig.MEDIAJSON_PATH : null)
                 .withSkynetPaths(on.contains("skynet") ? JitsiConfig.SKYNET_PATHS : List.of())
@@ -120,8 +130,8 @@ final class JitsiOptions {
                 .withLanguage(language);
         if (jwtKeys != null && !jwtKeys.isEmpty()) {
             try {
-                config = config.withJwt(JwtVerifier.fromPemFiles(jwtKeys, jwtAudience, jwtIssuer));
-            } catch (IOException e) {
+                config = config.withJwt(JwtVerifier.fromPemFiles(jwtKeys, jwtAudience, jwtIssuer, leeway));
+            } catch (IOException | IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cl, "--jitsi-jwt-public-key: " + e.getMessage());
             }
         }

@@ -80,7 +80,7 @@ public final class Steno implements Runnable {
                 err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
                 return 2;
             }
-            err.println("steno: error: " + describe(ex));
+            err.println("steno: error: " + RedactingFormatter.redact(describe(ex)));
             boolean verbose = System.getenv("STENO_DEBUG") != null
                     || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
             if (verbose) {

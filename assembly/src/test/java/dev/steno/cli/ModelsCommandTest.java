@@ -35,6 +35,21 @@ class ModelsCommandTest {
         assertTrue(run.err().contains("steno models pull base"), run.err());
     }
 
+    /** A model name never becomes a path outside the cache: path-like names are refused before any lookup. */
+    @Test
+    void pathsAreNoModelNames() {
+        for (String bad : new String[] {"../../etc/passwd", "/etc/passwd", "sub/ggml-base"}) {
+            CliRun path = CliRun.of("models", "path", bad, "--model-dir", cache.toString());
+            assertEquals(1, path.exitCode(), path.toString());
+            assertEquals("", path.out(), "no path is printed for " + bad);
+            assertTrue(path.err().contains("--model-path"), path.err());
+            CliRun pull = CliRun.of("models", "pull", bad, "--model-dir", cache.toString(), "--mirror",
+                    "http://127.0.0.1:9/");
+            assertEquals(1, pull.exitCode(), pull.toString());
+            assertTrue(pull.err().contains("is a path, not a model name"), pull.err());
+        }
+    }
+
     @Test
     void pullOfflineSaysWhereToPutTheFile() throws Exception {
         int closedPort;

@@ -66,6 +66,9 @@ class ServeJitsiTest {
                 dir.resolve("missing.pem").toString());
         assertEquals(2, key.exitCode(), key.toString());
         assertTrue(key.err().contains("missing.pem"), key.err());
+        CliRun leeway = CliRun.of("serve", "--model-path", model, "--jitsi", "--jitsi-jwt-leeway", "3600");
+        assertEquals(2, leeway.exitCode(), leeway.toString());
+        assertTrue(leeway.err().contains("--jitsi-jwt-leeway must be 0 to 600 seconds"), leeway.err());
         CliRun retention = CliRun.of("serve", "--model-path", model, "--jitsi", "--jitsi-retention-days", "-1");
         assertEquals(2, retention.exitCode(), retention.toString());
         CliRun voices = CliRun.of("serve", "--model-path", model, "--jitsi", "--jitsi-diarize-participants",

@@ -1,5 +1,6 @@
 package dev.steno.jitsi;
 
+import dev.steno.engine.Secrets;
 import dev.steno.jitsi.auth.JwtVerifier;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,17 @@ public record JitsiConfig(String mediaJsonPath, List<String> skynetPaths, String
             checkPath(voskPath);
         }
         jdbcUrl = jdbcUrl == null || jdbcUrl.isBlank() ? null : jdbcUrl;
+    }
+
+    /** The settings without the database password or the JDBC URL's parameters, which must not reach a log. */
+    @Override
+    public String toString() {
+        return "JitsiConfig[mediaJsonPath=" + mediaJsonPath + ", skynetPaths=" + skynetPaths + ", voskPath=" + voskPath
+                + ", dataDir=" + dataDir + ", jdbcUrl=" + Secrets.withoutQuery(jdbcUrl) + ", jdbcUser=" + jdbcUser
+                + ", jdbcPassword=" + Secrets.mask(jdbcPassword) + ", retentionDays=" + retentionDays + ", jwt="
+                + (jwt == null ? "off" : "on") + ", language=" + language + ", maxAudioFrameBytes="
+                + maxAudioFrameBytes + ", maxTextChars=" + maxTextChars + ", shutdownGraceMillis="
+                + shutdownGraceMillis + "]";
     }
 
     private static void checkPath(String p) {

@@ -1,5 +1,6 @@
 package dev.steno.server;
 
+import dev.steno.engine.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,11 +21,25 @@ import java.util.Objects;
  * @param maxFrameBytes largest accepted WebSocket message
  * @param drainTimeout  how long a draining node waits for its live sessions to finish before it closes them
  *                      ({@code --drain-timeout}); see {@link Drain}
+ * @param maxUploadBytes largest body of {@code POST /v1/audio/transcriptions}; a larger one is refused with 413
  */
 public record ServerConfig(String host, int port, Path certFile, Path keyFile, String apiToken,
-                           List<String> corsOrigins, boolean pcmInput, int maxFrameBytes, Duration drainTimeout) {
+                           List<String> corsOrigins, boolean pcmInput, int maxFrameBytes, Duration drainTimeout,
+                           long maxUploadBytes) {
     /** What {@code --drain-timeout} is unless set: inside Kubernetes' default grace period of 30 s. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+    /**
+     * Largest upload unless set: about 25 minutes of 16-bit 48 kHz stereo WAV (OpenAI's own limit is 25 MB). An
+     * upload is held in memory while it is decoded: uploads running at once take up to this much each.
+     */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
+
+    /** As the full constructor with the {@linkplain #DEFAULT_MAX_UPLOAD_BYTES default upload limit}. */
+    public ServerConfig(String host, int port, Path certFile, Path keyFile, String apiToken, List<String> corsOrigins,
+                        boolean pcmInput, int maxFrameBytes, Duration drainTimeout) {
+        this(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes, drainTimeout,
+                DEFAULT_MAX_UPLOAD_BYTES);
+    }
 
     /** As the full constructor with the {@linkplain #DEFAULT_DRAIN_TIMEOUT default drain timeout}. */
     public ServerConfig(String host, int port, Path certFile, Path keyFile, String apiToken, List<String> corsOrigins,
@@ -49,6 +64,9 @@ public record ServerConfig(String host, int port, Path certFile, Path keyFile, S
         if (drainTimeout.isNegative() || drainTimeout.isZero()) {
             throw new IllegalArgumentException("--drain-timeout must be more than 0 s, was " + drainTimeout);
         }
+        if (maxUploadBytes < 1024) {
+            throw new IllegalArgumentException("the upload limit must be at least 1024 bytes, was " + maxUploadBytes);
+        }
     }
 
     /** Plain HTTP on localhost:8000 without auth, like WhisperLiveKit. */
@@ -60,34 +78,52 @@ public record ServerConfig(String host, int port, Path certFile, Path keyFile, S
         return certFile != null;
     }
 
+    /** The settings without the token, which must not reach a log. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", certFile=" + certFile + ", keyFile=" + keyFile
+                + ", apiToken=" + Secrets.mask(apiToken) + ", corsOrigins=" + corsOrigins + ", pcmInput=" + pcmInput
+                + ", maxFrameBytes=" + maxFrameBytes + ", drainTimeout=" + drainTimeout + ", maxUploadBytes="
+                + maxUploadBytes + "]";
+    }
+
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes,
-                drainTimeout);
+                drainTimeout, maxUploadBytes);
     }
 
     public ServerConfig withApiToken(String token) {
         return new ServerConfig(host, port, certFile, keyFile, token, corsOrigins, pcmInput, maxFrameBytes,
-                drainTimeout);
+                drainTimeout, maxUploadBytes);
     }
 
     public ServerConfig withTls(Path cert, Path key) {
-        return new ServerConfig(host, port, cert, key, apiToken, corsOrigins, pcmInput, maxFrameBytes, drainTimeout);
+        return new ServerConfig(host, port, cert, key, apiToken, corsOrigins, pcmInput, maxFrameBytes, drainTimeout,
+                maxUploadBytes);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
         return new ServerConfig(host, port, certFile, keyFile, apiToken, origins, pcmInput, maxFrameBytes,
-                drainTimeout);
+                drainTimeout, maxUploadBytes);
     }
 
     public ServerConfig withPcmInput(boolean pcm) {
-        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcm, maxFrameBytes, drainTimeout);
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcm, maxFrameBytes, drainTimeout,
+                maxUploadBytes);
     }
 
     public ServerConfig withDrainTimeout(Duration timeout) {
-        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes, timeout);
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes, timeout,
+                maxUploadBytes);
     }
 
     public ServerConfig withMaxFrameBytes(int bytes) {
-        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, bytes, drainTimeout);
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, bytes, drainTimeout,
+                maxUploadBytes);
+    }
+
+    public ServerConfig withMaxUploadBytes(long bytes) {
+        return new ServerConfig(host, port, certFile, keyFile, apiToken, corsOrigins, pcmInput, maxFrameBytes,
+                drainTimeout, bytes);
     }
 }

@@ -1,10 +1,12 @@
 package dev.steno.server;
 
 import dev.steno.server.asr.AsrConnection;
-import dev.steno.server.http.AccessHandler;
 import dev.steno.server.http.ApiHandler;
+import dev.steno.server.http.CorsHandler;
 import dev.steno.server.http.LifecycleHandler;
-import dev.steno.server.tls.PemKeyStore;
+import dev.steno.server.http.LoopbackHostHandler;
+import dev.steno.server.http.TokenHandler;
+import dev.steno.server.tls.TlsSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -59,10 +60,7 @@ public final class StenoServer implements AutoCloseable {
         threads.setName("steno-http");
         this.jetty = new Server(threads);
         if (config.tls()) {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(PemKeyStore.load(config.certFile(), config.keyFile()));
-            ssl.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
-            this.connector = new ServerConnector(jetty, ssl);
+            this.connector = new ServerConnector(jetty, TlsSettings.server(config.certFile(), config.keyFile()));
         } else {
             this.connector = new ServerConnector(jetty);
         }
@@ -94,16 +92,23 @@ public final class StenoServer implements AutoCloseable {
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
-        ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null, web);
-        if (extensionHandlers.isEmpty()) {
-            ws.setHandler(api);
-        } else {
+        ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null,
+                config.maxUploadBytes(), web);
+        Handler http = api;
+        if (!extensionHandlers.isEmpty()) {
             List<Handler> chain = new ArrayList<>(extensionHandlers);
             chain.add(api);
-            ws.setHandler(new Handler.Sequence(chain));
+            http = new Handler.Sequence(chain);
         }
-        // the probes answer without the token, and a draining node refuses upgrades before anything else looks at them
-        context.setHandler(new LifecycleHandler(service, drain, new AccessHandler(config, ws)));
+        // whatever the upgrade handler did not take as a socket is HTTP and needs the token
+        ws.setHandler(config.apiToken() == null ? http : new TokenHandler(config.apiToken(), http));
+        // the probes answer without the token, a draining node refuses upgrades before anything else looks at them,
+        // and pages of other origins are refused sockets as well as HTTP
+        Handler access = new CorsHandler(config, ws);
+        if (config.apiToken() == null && LoopbackHostHandler.isLoopback(config.host())) {
+            access = new LoopbackHostHandler(access);
+        }
+        context.setHandler(new LifecycleHandler(service, drain, access));
         jetty.setHandler(context);
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.testing.SharedFixtures;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +44,12 @@ class HttpEndpointsTest {
     /** A multipart/form-data body with text fields and one file. */
     static HttpRequest upload(URI uri, Map<String, String> fields, String fileName, byte[] file) {
         String boundary = "----steno" + System.nanoTime();
+        return HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, fields, fileName, file))).build();
+    }
+
+    /** A multipart/form-data body with text fields and one file (none when null) between these boundaries. */
+    static byte[] multipart(String boundary, Map<String, String> fields, String fileName, byte[] file) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         fields.forEach((k, v) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
                 + "\"\r\n\r\n" + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
@@ -52,8 +60,7 @@ class HttpEndpointsTest {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return body.toByteArray();
     }
 
     @Test
@@ -148,6 +155,22 @@ class HttpEndpointsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, notMultipart.statusCode());
         assertEquals(405, get(uri).statusCode());
+    }
+
+    /** The web UI serves its own folder of the jar, nothing beside it: no escape with dot segments however encoded. */
+    @Test
+    void webUiFilesCannotBeEscaped() throws Exception {
+        for (String path : List.of("/../StenoServer.class", "/%2e%2e/StenoServer.class", "/..%2fStenoServer.class",
+                "/%2e%2e%2f%2e%2e%2fhttp/ApiHandler.class", "/..\\StenoServer.class", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd")) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.server.port())) {
+                s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                int status = Integer.parseInt(response.substring(9, 12));
+                assertTrue(status == 400 || status == 404, path + " answered " + status);
+                assertTrue(!response.contains("\u00ca\u00fe\u00ba\u00be") && !response.contains("root:"), path);
+            }
+        }
     }
 
     @Test

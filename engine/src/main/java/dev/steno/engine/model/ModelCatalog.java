@@ -57,11 +57,16 @@ public final class ModelCatalog {
     }
 
     /**
-     * The model with this name.
+     * The model with this name. Names are looked up, never turned into paths: a name that looks like one
+     * ({@code ..}, a separator, an absolute path) is refused with a pointer to {@code --model-path}.
      *
      * @throws IllegalArgumentException for an unknown name; the message lists the valid names
      */
     public static WhisperModel require(String name) {
+        if (name != null && (name.contains("/") || name.contains("\\") || name.contains(".."))) {
+            throw new IllegalArgumentException("'" + name + "' is a path, not a model name: give a model file with "
+                    + "--model-path, or one of the names " + String.join(", ", names()));
+        }
         return find(name).orElseThrow(() -> new IllegalArgumentException(
                 "unknown model '" + name + "'; valid names: " + String.join(", ", names())));
     }

@@ -64,6 +64,16 @@ class ModelCatalogTest {
     }
 
     @Test
+    void aPathWhereANameIsExpectedIsRefusedWithAHint() {
+        for (String path : new String[] {"../ggml-base.bin", "/tmp/ggml-base.bin", "models/base", "..\\base", "..",
+                "base/../../etc/passwd"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelCatalog.require(path));
+            assertTrue(e.getMessage().contains("--model-path"), e.getMessage());
+            assertEquals(Optional.empty(), ModelCatalog.find(path));
+        }
+    }
+
+    @Test
     void modelRecordRejectsUnsafeOrMalformedValues() {
         assertThrows(IllegalArgumentException.class, () -> new WhisperModel("x", "../evil.bin", Optional.empty(),
                 OptionalLong.empty(), false, 80, ""));

@@ -1,5 +1,6 @@
 package dev.steno.obs.sink;
 
+import dev.steno.engine.Secrets;
 import dev.steno.obs.caption.CaptionSink;
 import dev.steno.obs.caption.CommittedWords;
 import java.net.URI;
@@ -39,11 +40,19 @@ public final class YouTubeCaptionSink implements CaptionSink {
         public Options {
             Objects.requireNonNull(ingestionUrl, "ingestionUrl");
             if (!"http".equals(ingestionUrl.getScheme()) && !"https".equals(ingestionUrl.getScheme())) {
-                throw new IllegalArgumentException("the YouTube caption URL must be http(s), was " + ingestionUrl);
+                throw new IllegalArgumentException("the YouTube caption URL must be http(s), was "
+                        + Secrets.withoutQuery(ingestionUrl));
             }
             if (retries < 0) {
                 throw new IllegalArgumentException("retries must be >= 0");
             }
+        }
+
+        /** The options without the URL's {@code cid}, which lets anyone post captions to the stream. */
+        @Override
+        public String toString() {
+            return "Options[ingestionUrl=" + Secrets.withoutQuery(ingestionUrl) + ", retries=" + retries
+                    + ", retryDelay=" + retryDelay + ", timeout=" + timeout + "]";
         }
 
         public static Options of(URI ingestionUrl) {

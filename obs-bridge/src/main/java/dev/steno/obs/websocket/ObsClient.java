@@ -3,6 +3,7 @@ package dev.steno.obs.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.Secrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -60,6 +61,14 @@ public final class ObsClient implements AutoCloseable {
         /** Without a heartbeat setting: pings every 5 s. */
         public Options(URI uri, String password, Duration requestTimeout, Duration minBackoff, Duration maxBackoff) {
             this(uri, password, requestTimeout, minBackoff, maxBackoff, Duration.ofSeconds(5));
+        }
+
+        /** The options without the password, which must not reach a log. */
+        @Override
+        public String toString() {
+            return "Options[uri=" + Secrets.withoutQuery(uri) + ", password=" + Secrets.mask(password)
+                    + ", requestTimeout=" + requestTimeout + ", minBackoff=" + minBackoff + ", maxBackoff=" + maxBackoff
+                    + ", heartbeat=" + heartbeat + "]";
         }
 
         /** Defaults: 5 s request timeout, reconnect after 0.5 s doubling up to 30 s, ping every 5 s. */

@@ -20,9 +20,14 @@ public final class Tokens {
     public final KeyPair keys;
 
     public Tokens() {
+        this(2048);
+    }
+
+    /** A pair with an RSA key of this many bits. */
+    public Tokens(int bits) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
+            g.initialize(bits);
             keys = g.generateKeyPair();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -42,10 +47,15 @@ public final class Tokens {
     }
 
     public String sign(String kid, String issuer, String audience, long expiresMillis) {
+        return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), new JWTClaimsSet.Builder()
+                .issuer(issuer).audience(audience).expirationTime(new Date(expiresMillis)).issueTime(new Date())
+                .build());
+    }
+
+    /** A token with this RS256 header and these claims, signed with this pair's private key. */
+    public String sign(JWSHeader header, JWTClaimsSet claims) {
         try {
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(audience)
-                    .expirationTime(new Date(expiresMillis)).issueTime(new Date()).build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), claims);
+            SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(new RSASSASigner(keys.getPrivate()));
             return jwt.serialize();
         } catch (JOSEException e) {

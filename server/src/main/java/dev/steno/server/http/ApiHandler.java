@@ -49,7 +49,7 @@ import org.eclipse.jetty.util.Callback;
  *   (status {@code draining}) once the node drains: {@code /health/ready} with the backend's name</li>
  *   <li>{@code GET /metrics}: Prometheus text format</li>
  *   <li>{@code POST /admin/drain}: starts {@linkplain Drain draining} the node, 202 {@code {"status":"draining"}};
- *   needs the API token when one is set (checked by {@link AccessHandler}), else a direct call from this machine</li>
+ *   needs the API token when one is set (checked by {@link TokenHandler}), else a direct call from this machine</li>
  *   <li>{@code POST /v1/audio/transcriptions}: OpenAI-compatible upload (multipart {@code file}, {@code language},
  *   {@code prompt}, {@code response_format} json|verbose_json|text|srt|vtt|diarized_json); with diarization on, the
  *   {@code verbose_json} segments carry a {@code speaker} too, and {@code diarized_json} needs it</li>
@@ -58,8 +58,8 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ApiHandler extends Handler.Wrapper {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Largest upload accepted: about 25 minutes of 16-bit 48 kHz stereo WAV; OpenAI's own limit is 25 MB. */
-    static final long MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
+    /** Largest text field of an upload ({@code language}, {@code prompt}, ...): Whisper's prompt is 224 tokens. */
+    static final long MAX_FIELD_BYTES = 64 * 1024;
 
     /** Headers a proxy adds: a request carrying one came from elsewhere, whatever its socket's address. */
     private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
@@ -70,18 +70,21 @@ public final class ApiHandler extends Handler.Wrapper {
     private final ServerMetrics metrics;
     private final Drain drain;
     private final boolean tokenConfigured;
+    private final long maxUploadBytes;
 
     /**
      * @param drain           the node's lifecycle: uploads are admitted through it, {@code /admin/drain} starts it
      * @param tokenConfigured whether an API token guards the endpoints (else {@code /admin/drain} is loopback only)
+     * @param maxUploadBytes  largest upload body; a larger one gets 413
      */
     public ApiHandler(TranscriptionService service, ServerMetrics metrics, Drain drain, boolean tokenConfigured,
-                      Handler staticFiles) {
+                      long maxUploadBytes, Handler staticFiles) {
         super(staticFiles);
         this.service = service;
         this.metrics = metrics;
         this.drain = drain;
         this.tokenConfigured = tokenConfigured;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     @Override
@@ -109,6 +112,11 @@ public final class ApiHandler extends Handler.Wrapper {
                 if (!HttpMethod.POST.is(request.getMethod())) {
                     sendError(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405,
                             "use POST with multipart/form-data (field 'file')");
+                    return true;
+                }
+                if (request.getLength() > maxUploadBytes) {
+                    // refused before a byte of the body is read: no reason to take in what will be thrown away
+                    sendError(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge());
                     return true;
                 }
                 Optional<Drain.Registration> admitted = drain.admit(UPLOAD);
@@ -221,12 +229,15 @@ public final class ApiHandler extends Handler.Wrapper {
                     "expected multipart/form-data with a 'file' field, got " + contentType);
             return;
         }
-        MultiPartConfig cfg = new MultiPartConfig.Builder().maxParts(16).maxSize(MAX_UPLOAD_BYTES)
-                .maxPartSize(MAX_UPLOAD_BYTES).maxMemoryPartSize(MAX_UPLOAD_BYTES).build();
+        // a body without Content-Length (chunked) is cut off by the parser at the same limit
+        MultiPartConfig cfg = new MultiPartConfig.Builder().maxParts(16).maxSize(maxUploadBytes)
+                .maxPartSize(maxUploadBytes).maxMemoryPartSize(maxUploadBytes).build();
         MultiPartFormData.from(request, request, contentType, cfg).whenComplete((parts, failure) -> {
             if (failure != null) {
-                sendError(response, callback, HttpStatus.BAD_REQUEST_400, "could not read the upload: "
-                        + failure.getMessage());
+                boolean tooLarge = failure instanceof IllegalStateException
+                        && String.valueOf(failure.getMessage()).contains("exceeded");
+                sendError(response, callback, tooLarge ? HttpStatus.PAYLOAD_TOO_LARGE_413 : HttpStatus.BAD_REQUEST_400,
+                        tooLarge ? tooLarge() : "could not read the upload: " + failure.getMessage());
                 return;
             }
             // inference is slow: leave the HTTP selector thread right away
@@ -247,6 +258,13 @@ public final class ApiHandler extends Handler.Wrapper {
         if (file == null) {
             sendError(response, callback, HttpStatus.BAD_REQUEST_400, "missing the 'file' field");
             return;
+        }
+        for (MultiPart.Part p : parts) {
+            if (p != file && p.getLength() > MAX_FIELD_BYTES) {
+                sendError(response, callback, HttpStatus.BAD_REQUEST_400, "field '" + p.getName() + "' is larger "
+                        + "than " + MAX_FIELD_BYTES / 1024 + " KiB");
+                return;
+            }
         }
         String format = field(parts, "response_format", "json").toLowerCase(Locale.ROOT);
         if (!List.of("json", "verbose_json", "text", "srt", "vtt", "diarized_json").contains(format)) {
@@ -381,6 +399,10 @@ public final class ApiHandler extends Handler.Wrapper {
         float[] toArray() {
             return java.util.Arrays.copyOf(data, size);
         }
+    }
+
+    private String tooLarge() {
+        return "the upload is larger than the limit of " + maxUploadBytes + " bytes";
     }
 
     private static String field(MultiPartFormData.Parts parts, String name, String fallback) {

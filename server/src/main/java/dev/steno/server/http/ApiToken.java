@@ -2,9 +2,10 @@ package dev.steno.server.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
- * The one check of the {@code --api-token} for every endpoint: HTTP ({@link AccessHandler}), {@code /asr}, the Jitsi
+ * The one check of the {@code --api-token} for every endpoint: HTTP ({@link TokenHandler}), {@code /asr}, the Jitsi
  * sockets and the OBS overlay. A client passes the token as {@code ?token=} (browsers cannot set headers on a
  * WebSocket) or as {@code Authorization: Bearer}; the query wins when both are given.
  */
@@ -25,7 +26,18 @@ public final class ApiToken {
         if (given == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             given = authorization.substring(7).strip();
         }
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+        return given != null && MessageDigest.isEqual(sha256(given), sha256(expected));
+    }
+
+    /**
+     * Both sides are hashed first: {@link MessageDigest#isEqual} is constant-time only over equal lengths, and over
+     * fixed-length digests neither the token's length nor a matching prefix shows in the time an answer takes.
+     */
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 }

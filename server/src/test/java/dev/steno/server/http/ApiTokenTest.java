@@ -19,5 +19,8 @@ class ApiTokenTest {
         assertFalse(ApiToken.matches("s3cre", null, "s3cret"));
         assertFalse(ApiToken.matches(null, "Basic s3cret", "s3cret"));
         assertFalse(ApiToken.matches("wrong", "Bearer s3cret", "s3cret"), "the query token wins when both are given");
+        assertFalse(ApiToken.matches("s3cret-and-more", null, "s3cret"), "a right prefix is not the token");
+        assertFalse(ApiToken.matches("", null, "s3cret"));
+        assertTrue(ApiToken.matches("clé-ü", null, "clé-ü"), "compared as UTF-8");
     }
 }

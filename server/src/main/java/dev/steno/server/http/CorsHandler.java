@@ -1,7 +1,6 @@
 package dev.steno.server.http;
 
 import dev.steno.server.ServerConfig;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -10,18 +9,17 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 /**
- * Who may call the server: the API token (when set) on every HTTP endpoint behind it (the probes of
- * {@link LifecycleHandler} come first and need none), and the CORS allow-list for pages of
- * other origins. WebSocket upgrades pass through and are judged by the {@code /asr} endpoint itself, which answers
- * a bad token with the protocol's close code 4401 rather than an HTTP error a browser cannot read.
+ * Which pages may call the server: same-origin pages, non-browser clients (no {@code Origin}) and the
+ * {@code --cors-origins} allow-list. It sits before the WebSocket upgrade, so that a page of another origin can open
+ * no socket either (a browser sends {@code Origin} on every WebSocket handshake but applies no CORS to it). The API
+ * token is {@link TokenHandler}'s job.
  */
-public final class AccessHandler extends Handler.Wrapper {
+public final class CorsHandler extends Handler.Wrapper {
     private final ServerConfig config;
 
-    public AccessHandler(ServerConfig config, Handler next) {
+    public CorsHandler(ServerConfig config, Handler next) {
         super(next);
         this.config = config;
     }
@@ -29,16 +27,17 @@ public final class AccessHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.UPGRADE));
         if (origin != null && !sameOrigin(request, origin)) {
             if (!allowed(origin)) {
-                return reject(response, callback, HttpStatus.FORBIDDEN_403,
-                        "origin " + origin + " is not allowed (see --cors-origins)");
+                ApiHandler.sendJson(response, callback, HttpStatus.FORBIDDEN_403, "{\"error\":"
+                        + ApiHandler.quote("origin " + origin + " is not allowed (see --cors-origins)") + "}");
+                return true;
             }
             response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN,
                     config.corsOrigins().contains("*") ? "*" : origin);
             response.getHeaders().put(HttpHeader.VARY, "Origin");
             if (HttpMethod.OPTIONS.is(request.getMethod())) {
+                // a preflight carries no credentials, so it is answered before the token is asked for
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type");
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
@@ -47,17 +46,7 @@ public final class AccessHandler extends Handler.Wrapper {
                 return true;
             }
         }
-        if (config.apiToken() != null && !upgrade && !authorized(request)) {
-            return reject(response, callback, HttpStatus.UNAUTHORIZED_401,
-                    "invalid or missing token: pass ?token=... or 'Authorization: Bearer ...'");
-        }
         return super.handle(request, response, callback);
-    }
-
-    private boolean authorized(Request request) {
-        Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
-        return ApiToken.matches(query.getValue("token"), request.getHeaders().get(HttpHeader.AUTHORIZATION),
-                config.apiToken());
     }
 
     private boolean allowed(String origin) {
@@ -71,10 +60,5 @@ public final class AccessHandler extends Handler.Wrapper {
             return false;
         }
         return origin.equals("http://" + host) || origin.equals("https://" + host);
-    }
-
-    static boolean reject(Response response, Callback callback, int status, String message) {
-        ApiHandler.sendJson(response, callback, status, "{\"error\":" + ApiHandler.quote(message) + "}");
-        return true;
     }
 }
