@@ -115,19 +115,19 @@ final class LoadBenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double maxNodeLag;
 
-    @Option(names = "--max-heap-slope", paramLabel = "MB_PER_HOUR", defaultValue = "64",
+    @Option(names = "--max-heap-slope", paramLabel = "MB_PER_HOUR", defaultValue = "128",
             description = "Bound on each node's heap-after-GC growth (default: ${DEFAULT-VALUE}).")
     double maxHeapSlope;
 
-    @Option(names = "--max-rss-slope", paramLabel = "MB_PER_HOUR", defaultValue = "256",
+    @Option(names = "--max-rss-slope", paramLabel = "MB_PER_HOUR", defaultValue = "128",
             description = "Bound on each node's resident memory growth (default: ${DEFAULT-VALUE}).")
     double maxRssSlope;
 
-    @Option(names = "--thread-slack", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--thread-slack", paramLabel = "N", defaultValue = "4",
             description = "Threads above the start's count still taken as back (default: ${DEFAULT-VALUE}).")
     int threadSlack;
 
-    @Option(names = "--fd-slack", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--fd-slack", paramLabel = "N", defaultValue = "4",
             description = "Open file descriptors above the start's count still taken as back "
                     + "(default: ${DEFAULT-VALUE}).")
     int fdSlack;

@@ -53,7 +53,8 @@ class LoadSoakTest {
     static final int MAX_LAG_SECONDS = 30;
     /** Generous for a shared machine: a node that falls behind real time piles up the whole run's audio. */
     static final int MAX_NODE_LAG_SECONDS = 20;
-    static final int SLACK = 8;
+    /** Both nodes are this JVM: a thread or descriptor left behind per session shows six times over. */
+    static final int SLACK = 4;
 
     @TempDir
     Path dir;
