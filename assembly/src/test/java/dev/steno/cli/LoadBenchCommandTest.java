@@ -39,10 +39,12 @@ class LoadBenchCommandTest {
 
     @Test
     void aShortRunOnOneNodeAdmitsItsLimitAndRefusesTheRest() throws Exception {
+        // with a token: /metrics answers 401 and /asr closes 4401 unless the run sends it
         try (BackgroundServe node = BackgroundServe.start("--model-path", MODEL.path().toString(), "--port", "0",
-                "--threads", "1", "--language", "en", "--no-vac", "--max-sessions", "2")) {
+                "--threads", "1", "--language", "en", "--no-vac", "--max-sessions", "2", "--api-token", "load-test")) {
             Path json = dir.resolve("load.json");
-            CliRun run = CliRun.of("bench", "load", "--url", node.http("/").toString(), "--sessions", "3",
+            CliRun run = CliRun.of("bench", "load", "--url", node.http("/").toString(), "--token", "load-test",
+                    "--sessions", "3",
                     "--ramp", "1s", "--duration", "8s", "--warmup", "1s", "--progress", "4s", "--settle", "20s",
                     "--audio", SharedFixtures.file("audio/jfk.wav").toString(), "--max-lag", "30", "--max-node-lag", "30",
                     "--max-heap-slope", "1000000", "--max-rss-slope", "1000000", "--json", json.toString());
