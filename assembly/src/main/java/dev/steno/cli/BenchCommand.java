@@ -2,7 +2,6 @@ package dev.steno.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.policy.alignatt.SpeechEmulation;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.session.WorkerPlan;
@@ -38,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Sessions.class, BenchCaptionsCommand.class, BenchBackendsCommand.class,
-                IngestBenchCommand.class, BenchDiarizationCommand.class})
+                IngestBenchCommand.class, BenchDiarizationCommand.class, LoadBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -92,14 +91,7 @@ final class BenchCommand implements Runnable {
                         "--emulate-speech RATE must be in (0, 50] tokens per second");
             }
             PrintWriter out = spec.commandLine().getOut();
-            float[] clip = WavReader.read(audio).resampledTo(16000).samples();
-            int total = (int) (seconds * 16000);
-            byte[] pcm = new byte[total * 2];
-            for (int i = 0; i < total; i++) {
-                int v = Math.round(Math.max(-1, Math.min(1, clip[i % clip.length])) * 32767);
-                pcm[2 * i] = (byte) v;
-                pcm[2 * i + 1] = (byte) (v >> 8);
-            }
+            byte[] pcm = BenchAudio.pcm(audio, seconds);
             Path modelFile = engine.modelFile();
             WorkerPlan plan = engine.plan(workers);
             int workerCount = plan.workers();
@@ -222,7 +214,7 @@ final class BenchCommand implements Runnable {
                     return null;
                 }
             }).get(10, TimeUnit.SECONDS);
-            int frame = 3200; // 100 ms
+            int frame = BenchAudio.FRAME_BYTES;
             long start = System.nanoTime();
             for (int off = 0, k = 0; off < pcm.length; off += frame, k++) {
                 long due = start + k * 100_000_000L;

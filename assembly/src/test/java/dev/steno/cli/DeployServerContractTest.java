@@ -14,7 +14,6 @@ import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -104,15 +103,6 @@ class DeployServerContractTest {
     private Map<String, Double> metrics(BackgroundServe serve) throws Exception {
         HttpResponse<String> r = get(serve, "/metrics", true);
         assertEquals(200, r.statusCode(), r.body());
-        Map<String, Double> out = new HashMap<>();
-        for (String line : r.body().lines().toList()) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String name = line.split("[{ ]", 2)[0];
-            String value = line.substring(line.lastIndexOf(' ') + 1);
-            out.putIfAbsent(name, Double.parseDouble(value));
-        }
-        return out;
+        return PrometheusText.parse(r.body());
     }
 }

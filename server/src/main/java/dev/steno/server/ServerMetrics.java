@@ -4,6 +4,7 @@ import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.session.ResidentMemory;
 import dev.steno.engine.session.SchedulerStats;
 import dev.steno.engine.stream.StreamCounters;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -77,5 +78,16 @@ public final class ServerMetrics {
     /** The process's resident memory in bytes, where the system reports it (Linux). */
     public OptionalLong residentBytes() {
         return ResidentMemory.bytes();
+    }
+
+    /** The JVM's heap, threads and file descriptors now: what a soak watches for leaks. */
+    public JvmFigures jvm() {
+        return JvmFigures.now();
+    }
+
+    /** Live streams the node admits at once ({@code --max-sessions}); empty when unlimited. */
+    public OptionalInt maxSessions() {
+        int max = scheduler.maxSessions();
+        return max == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(max);
     }
 }

@@ -91,6 +91,35 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void metricsCarryTheFiguresASoakWatches() throws Exception {
+        String body = get(fx.http("/metrics")).body();
+        assertEquals(32, metric(body, "steno_sessions_max"), "the fixture's --max-sessions");
+        assertTrue(metric(body, "steno_jvm_heap_used_bytes") > 1 << 20, body);
+        int threads = Thread.getAllStackTraces().size();
+        long reported = metric(body, "steno_threads");
+        assertTrue(reported > 1 && reported < threads + 64, "this JVM's platform threads (" + threads + " now): "
+                + reported);
+        if (Files.isDirectory(Path.of("/proc/self/fd"))) {
+            long fds;
+            try (var open = Files.list(Path.of("/proc/self/fd"))) {
+                fds = open.count();
+            }
+            long reportedFds = metric(body, "steno_open_fds");
+            // the server's socket, the jars, the model file: more than stdio; near what /proc lists now
+            assertTrue(reportedFds > 3 && Math.abs(reportedFds - fds) < 64, "open fds " + reportedFds + ", /proc: " + fds);
+        }
+        System.gc();
+        long afterGc = metric(get(fx.http("/metrics")).body(), "steno_jvm_heap_after_gc_bytes");
+        assertTrue(afterGc > 0 && afterGc < Runtime.getRuntime().totalMemory(), "heap after the GC: " + afterGc);
+    }
+
+    /** The value of {@code name} in a Prometheus text, as a whole number; fails when absent. */
+    private static long metric(String body, String name) {
+        return body.lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1))
+                .mapToLong(Long::parseLong).findFirst().orElseThrow(() -> new AssertionError(name + " in:\n" + body));
+    }
+
+    @Test
     void webUiIsServedFromTheJar() throws Exception {
         HttpResponse<String> r = get(fx.http("/"));
         assertEquals(200, r.statusCode());

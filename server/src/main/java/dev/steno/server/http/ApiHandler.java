@@ -16,6 +16,7 @@ import dev.steno.engine.transcript.TranscriptFormat;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.Word;
 import dev.steno.server.Drain;
+import dev.steno.server.JvmFigures;
 import dev.steno.server.ServerMetrics;
 import dev.steno.server.TranscriptionService;
 import java.io.ByteArrayInputStream;
@@ -199,6 +200,14 @@ public final class ApiHandler extends Handler.Wrapper {
         gauge(b, "steno_ready", "1 once warm-up finished", service.ready() ? 1 : 0);
         metrics.residentBytes().ifPresent(bytes -> gauge(b, "steno_process_resident_bytes",
                 "Resident memory of the process (VmRSS: heap, native and the model's mapped pages)", bytes));
+        metrics.maxSessions().ifPresent(max -> gauge(b, "steno_sessions_max",
+                "Live streams admitted at once (--max-sessions); more are refused with close code 1013", max));
+        JvmFigures jvm = metrics.jvm();
+        gauge(b, "steno_jvm_heap_used_bytes", "Java heap in use, garbage included", jvm.heapUsedBytes());
+        jvm.heapAfterGcBytes().ifPresent(bytes -> gauge(b, "steno_jvm_heap_after_gc_bytes",
+                "Java heap in use right after the most recent garbage collection (what survived it)", bytes));
+        gauge(b, "steno_threads", "Live JVM platform threads", jvm.threads());
+        jvm.openFds().ifPresent(fds -> gauge(b, "steno_open_fds", "Open file descriptors of the process", fds));
         return b.toString();
     }
 
