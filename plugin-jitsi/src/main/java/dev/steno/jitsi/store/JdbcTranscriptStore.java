@@ -117,13 +117,7 @@ public final class JdbcTranscriptStore implements TranscriptStore {
     @Override
     public long openMeeting(String meetingId, long nowMillis) {
         return call("open meeting " + meetingId, c -> inTransaction(c, () -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO meetings (meeting_id, started_ms, updated_ms) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (meeting_id) DO NOTHING")) {
-                ps.setString(1, meetingId);
-                ps.setLong(2, nowMillis);
-                ps.setLong(3, nowMillis);
-                ps.executeUpdate();
-            }
+            insertMeeting(c, meetingId, nowMillis);
             try (PreparedStatement ps = c.prepareStatement("SELECT started_ms FROM meetings WHERE meeting_id = ?")) {
                 ps.setString(1, meetingId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -353,19 +347,24 @@ public final class JdbcTranscriptStore implements TranscriptStore {
      * lock: it has one writer at a time, and one node per file.
      */
     private void lockMeeting(Connection c, String meetingId, long nowMillis) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO meetings (meeting_id, started_ms, updated_ms) "
-                + "VALUES (?, ?, ?) ON CONFLICT (meeting_id) DO NOTHING")) {
-            ps.setString(1, meetingId);
-            ps.setLong(2, nowMillis);
-            ps.setLong(3, nowMillis);
-            ps.executeUpdate();
-        }
+        insertMeeting(c, meetingId, nowMillis);
         if (!sqlite) {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT meeting_id FROM meetings WHERE meeting_id = ? FOR UPDATE")) {
                 ps.setString(1, meetingId);
                 ps.executeQuery().close();
             }
+        }
+    }
+
+    /** Creates the meeting, started now, unless it exists. */
+    private static void insertMeeting(Connection c, String meetingId, long nowMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO meetings (meeting_id, started_ms, updated_ms) "
+                + "VALUES (?, ?, ?) ON CONFLICT (meeting_id) DO NOTHING")) {
+            ps.setString(1, meetingId);
+            ps.setLong(2, nowMillis);
+            ps.setLong(3, nowMillis);
+            ps.executeUpdate();
         }
     }
 
