@@ -16,6 +16,10 @@ public final class Steno implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            // before anything logs: the manager is chosen once, when logging starts
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
         configureLogging();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

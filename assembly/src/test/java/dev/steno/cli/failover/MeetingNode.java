@@ -11,7 +11,6 @@ import dev.steno.server.TranscriptionService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.LogManager;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,17 +24,6 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class MeetingNode {
     private MeetingNode() {
-    }
-
-    /**
-     * JUL's own manager resets (closes) every handler when the JVM begins to shut down, so a drain on SIGTERM would
-     * log nothing; the node's log must say how its sockets closed.
-     */
-    public static final class LoggingThroughShutdown extends LogManager {
-        @Override
-        public void reset() {
-            // kept: the JVM ends the process anyway
-        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,5 +1,6 @@
 package dev.steno.cli.failover;
 
+import dev.steno.cli.ShutdownSafeLogManager;
 import dev.steno.engine.testing.Await;
 import java.io.IOException;
 import java.net.URI;
@@ -41,7 +42,7 @@ final class NodeProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xmx384m", "-XX:+UseSerialGC",
-                "-Djava.util.logging.manager=" + MeetingNode.LoggingThroughShutdown.class.getName(), "-cp", System.getProperty("java.class.path"),
+                "-Djava.util.logging.manager=" + ShutdownSafeLogManager.class.getName(), // as steno's main "-cp", System.getProperty("java.class.path"),
                 MeetingNode.class.getName(), Integer.toString(port), jdbcUrl, data.toString(),
                 Double.toString(drainSeconds)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
