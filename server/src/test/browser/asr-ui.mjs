@@ -101,6 +101,17 @@ async function main() {
     viewport: { width: 1280, height: 900 },
     colorScheme,
   });
+  // The browser's speech synthesis, recorded instead of spoken (headless Chromium has no voices to hear)
+  await context.addInitScript(() => {
+    window.__spoken = [];
+    const fake = {
+      speak: (u) => window.__spoken.push({ text: u.text, lang: u.lang, rate: u.rate }),
+      cancel: () => { window.__cancelled = (window.__cancelled || 0) + 1; },
+      getVoices: () => [], pause() {}, resume() {}, addEventListener() {}, removeEventListener() {},
+      speaking: false, pending: false, paused: false,
+    };
+    Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true });
+  });
   const page = context.pages()[0] || await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e?.message || e)));
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -108,6 +119,16 @@ async function main() {
   await page.goto(baseUrl, { waitUntil: 'load', timeout: 30000 });
   await page.waitForSelector('#record', { state: 'visible', timeout: 10000 });
   await page.waitForFunction(() => typeof window.steno === 'object', null, { timeout: 10000 });
+
+  // Read-aloud on by its keyboard shortcut, at 1.5x.
+  await page.evaluate(() => {
+    const r = document.getElementById('read-rate');
+    r.value = '1.5';
+    r.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.keyboard.press('Alt+KeyR');
+  const pressed = await page.getAttribute('#read-aloud', 'aria-pressed');
+  if (pressed !== 'true') throw new Error(`Alt+R did not turn read-aloud on (aria-pressed=${pressed})`);
 
   // Start.
   await page.click('#record');
@@ -154,6 +175,20 @@ async function main() {
   if (s.state !== 'done') throw new Error(`did not finish: [${s.state}] ${s.status}`);
   if (!s.readyToStop) throw new Error(`finished without ready_to_stop: ${s.status}`);
 
+  // Every settled line was read once, in order, at the chosen speed and in a language.
+  const reading = await page.evaluate(() => ({
+    spoken: window.__spoken,
+    lines: window.steno.lines().filter((l) => l.speaker !== window.steno.SILENCE && l.text.trim() !== '')
+      .map((l) => l.text.trim()),
+  }));
+  const expected = reading.lines.join('|');
+  const read = reading.spoken.map((u) => u.text).join('|');
+  if (read !== expected) throw new Error(`read aloud ${JSON.stringify(read)}, expected the lines ${JSON.stringify(expected)}`);
+  const badUtterance = reading.spoken.find((u) => u.rate !== 1.5 || !u.lang);
+  if (badUtterance) throw new Error(`utterance without the chosen speed or a language: ${JSON.stringify(badUtterance)}`);
+  await page.keyboard.press('Alt+KeyR');
+  if (await page.getAttribute('#read-aloud', 'aria-pressed') !== 'false') throw new Error('Alt+R did not turn read-aloud off');
+
   const srt = await page.evaluate(() => window.steno.export('srt'));
   const speech = s.lines - s.silenceLines;
   if (speech > 0 && !/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/.test(srt)) {
@@ -179,6 +214,7 @@ async function main() {
     timer: s.timer,
     status: s.status,
     text: s.text.slice(0, 300),
+    readAloud: reading.spoken.length,
     consoleErrors: consoleErrors.length,
     screenshot: shotPath,
   }, 0);

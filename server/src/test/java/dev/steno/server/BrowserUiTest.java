@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -51,10 +53,19 @@ class BrowserUiTest {
             String result = run(List.of("node", "asr-ui.mjs", fx.server.uri().toString(), wav, screenshot.toString(),
                     "6"), SCRIPT_DIR, 180);
             assertTrue(result.contains("\"ok\":true"), result);
+            // read-aloud (Alt+R) was on for the whole recording: every speech line was read once
+            assertEquals(field(result, "speechLines"), field(result, "readAloud"), result);
             assertTrue(Files.size(screenshot) > 10_000, "a screenshot was taken");
             assertTrue(fx.metrics.sessionsTotalCount() >= 1, "the page opened a session");
             assertTrue(fx.metrics.audioSeconds() > 1, "the fake microphone's audio reached the server");
         }
+    }
+
+    /** A number field of the script's JSON line. */
+    private static int field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return Integer.parseInt(m.group(1));
     }
 
     private static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,

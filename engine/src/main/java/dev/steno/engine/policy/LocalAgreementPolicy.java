@@ -87,7 +87,7 @@ public final class LocalAgreementPolicy extends WindowedPolicy {
             commitUpTo(committed.getLast().end());
         }
         trim(recognition, requestOffset, !committed.isEmpty());
-        return new PolicyStep(committed, hypothesis.complete());
+        return new PolicyStep(committed, hypothesis.complete(), recognition.detectedLanguage().orElse(null));
     }
 
     @Override

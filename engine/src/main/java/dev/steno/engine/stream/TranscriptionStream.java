@@ -64,6 +64,8 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
     private long receivedSamples;
     private long processedSamples;
     private List<Word> tentative = List.of();
+    /** The language the recogniser last detected, null until it said. */
+    private String detectedLanguage;
     private boolean finished;
     /** Speech reached the policy since its last step: a step without it would only transcribe silence. */
     private boolean speechSinceStep;
@@ -154,6 +156,9 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         speechSinceStep = false;
         PolicyStep result = policy.process();
         tentative = result.tentative();
+        if (result.language() != null) {
+            detectedLanguage = result.language();
+        }
         return publish(result.committed(), false);
     }
 
@@ -304,7 +309,8 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
                 Math.max(0, processedEnd - committedEnd),
                 diarizationLag(Math.max(committedEnd, transcribedEnd)));
         List<Word> awaiting = committed.subList(attributed, committed.size());
-        TranscriptUpdate update = new TranscriptUpdate(lines.lines(), joined, tentative, awaiting, last, lag);
+        TranscriptUpdate update = new TranscriptUpdate(lines.lines(), joined, tentative, awaiting, last, lag,
+                detectedLanguage);
         for (StreamListener l : listeners) {
             l.onUpdate(update);
         }

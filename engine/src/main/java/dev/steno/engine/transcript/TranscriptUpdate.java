@@ -13,14 +13,22 @@ import java.util.List;
  *                        they join the lines, in order, with a later update)
  * @param final_          true for the last update of a stream: nothing tentative or awaiting remains
  * @param lag             lag figures at the time of the update
+ * @param detectedLanguage the language the recogniser last detected (ISO 639-1), or null when it did not say (a
+ *                        session with a fixed language, a backend that does not report it)
  */
 public record TranscriptUpdate(List<TranscriptLine> lines, List<Word> newlyCommitted, List<Word> tentative,
-                               List<Word> awaitingSpeaker, boolean final_, LagFigures lag) {
+                               List<Word> awaitingSpeaker, boolean final_, LagFigures lag, String detectedLanguage) {
     public TranscriptUpdate {
         lines = List.copyOf(lines);
         newlyCommitted = List.copyOf(newlyCommitted);
         tentative = List.copyOf(tentative);
         awaitingSpeaker = List.copyOf(awaitingSpeaker);
+    }
+
+    /** An update without a detected language. */
+    public TranscriptUpdate(List<TranscriptLine> lines, List<Word> newlyCommitted, List<Word> tentative,
+                            List<Word> awaitingSpeaker, boolean final_, LagFigures lag) {
+        this(lines, newlyCommitted, tentative, awaitingSpeaker, final_, lag, null);
     }
 
     /** An update of a stream whose speaker stage holds nothing back. */

@@ -69,6 +69,8 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private volatile boolean readySent;
     private volatile boolean closed;
     private volatile boolean draining;
+    /** Each line's detected language when the session's language is detected; null otherwise. */
+    private LineLanguages lineLanguages;
     private volatile Drain.Registration registration;
     private UpdateEncoder encoder;
     private AutoDetectingDecoder decoder;
@@ -125,6 +127,9 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
 
     /** Opens the stream and starts sending; a drain that began meanwhile ends the stream at once. */
     private void startStream(Session s, String mode, String language) {
+        // lines carry detected_language only where the language is detected, as WhisperLiveKit's do
+        lineLanguages = language == null && service.streams().policies().defaultLanguage() == null
+                ? new LineLanguages() : null;
         Optional<LiveStream> opened = service.streams().stream()
                 .language(language)
                 .speaker(service.speakerStage(diarized))
@@ -277,7 +282,9 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     }
 
     private void onUpdate(TranscriptUpdate update) {
-        latest = AsrState.of(AsrState.ACTIVE, update, diarized);
+        AsrState state = AsrState.of(AsrState.ACTIVE, update, diarized);
+        latest = lineLanguages == null ? state
+                : state.withLineLanguages(lineLanguages.assign(update.lines().size(), update.detectedLanguage()));
     }
 
     /** Called by the shared ticker: send the newest state if it changed, then ready_to_stop once all is out. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.transcript.LagFigures;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,11 +44,11 @@ public record AsrState(String status, List<Line> lines, String buffer, String bu
      * @param text the line's text; null for a silence line of a diarized session (the protocol's convention: a
      *             silence line's text is {@code null} with diarization, {@code ""} without)
      */
-    public record Line(int speaker, String text, String start, String end) {
+    public record Line(int speaker, String text, String start, String end, String detectedLanguage) {
         static Line of(TranscriptLine l, boolean diarized) {
             int speaker = l.speaker() == TranscriptLine.UNKNOWN_SPEAKER ? DEFAULT_SPEAKER : l.speaker();
             String text = l.isSilence() ? (diarized ? null : "") : l.text();
-            return new Line(speaker, text, time(l.start()), time(l.end()));
+            return new Line(speaker, text, time(l.start()), time(l.end()), null);
         }
 
         ObjectNode toJson() {
@@ -56,8 +57,25 @@ public record AsrState(String status, List<Line> lines, String buffer, String bu
             o.put("text", text);
             o.put("start", start);
             o.put("end", end);
+            if (detectedLanguage != null) {
+                o.put("detected_language", detectedLanguage);
+            }
             return o;
         }
+    }
+
+    /**
+     * This state with each line's detected language ({@code detected_language}, as WhisperLiveKit sends it when the
+     * language is detected): {@code languages.get(i)} for line i, none past the list's end.
+     */
+    public AsrState withLineLanguages(List<String> languages) {
+        List<Line> tagged = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
+            String lang = i < languages.size() && l.text() != null && !l.text().isEmpty() ? languages.get(i) : null;
+            tagged.add(new Line(l.speaker(), l.text(), l.start(), l.end(), lang));
+        }
+        return new AsrState(status, tagged, buffer, bufferDiarization, lag, error, lastLineOpen);
     }
 
     /** Builds the state from the engine's lines; the last one stays open unless this is the final update. */

@@ -16,6 +16,7 @@ const els = {
   token: $('token'), capture: $('capture'), diffMode: $('diff-mode'), settings: $('settings'),
   copy: $('copy'), clear: $('clear'), themeToggle: $('theme-toggle'), contrastToggle: $('contrast-toggle'),
   fontSmaller: $('font-smaller'), fontLarger: $('font-larger'), toast: $('toast'), captureInfo: $('capture-info'),
+  readAloud: $('read-aloud'), readRate: $('read-rate'), readRateValue: $('read-rate-value'),
 };
 
 const TARGET_RATE = 16000;
@@ -218,6 +219,7 @@ function render() {
   }
   els.emptyHint.hidden = lines.length > 0 || els.tentative.textContent.trim() !== '';
   if (nearBottom) box.scrollTop = box.scrollHeight;
+  readNewLines();
 }
 
 // ---------------------------------------------------------------- waveform
@@ -727,6 +729,7 @@ function finish(warning) {
   const n = speechLines(allLines()).length;
   const summary = `Done — ${n} line${n === 1 ? '' : 's'} transcribed.`;
   setState('done', warning ? `${summary} ${warning}` : `${summary} Download or copy the transcript below.`);
+  readNewLines(); // the last line is settled now
 }
 
 function fail(message) {
@@ -834,6 +837,62 @@ function applyContrast(high, persist) {
   wave.colors = null;
 }
 
+// ---------------------------------------------------------------- read-aloud
+
+// Reads each line aloud once it can no longer change, in the line's language, with the browser's speech synthesis.
+const reader = { on: false, spoken: 0 };
+
+function readAloudSupported() {
+  return typeof window.speechSynthesis === 'object' && window.speechSynthesis !== null
+    && typeof SpeechSynthesisUtterance === 'function';
+}
+
+/** Speech lines that will not change any more: while a session runs, its last line may still grow. */
+function settledSpeechLines() {
+  const lines = speechLines(allLines());
+  const live = ['connecting', 'recording', 'reconnecting', 'finishing'].includes(session.state);
+  return live && transcript.current.length > 0 ? lines.slice(0, -1) : lines;
+}
+
+/** The language to read a line in: the detected one, else the one asked for, else the page's. */
+function readingLanguage(l) {
+  if (l.detectedLanguage) return l.detectedLanguage;
+  const chosen = els.language.value;
+  return chosen && chosen !== 'auto' ? chosen : (document.documentElement.lang || 'en');
+}
+
+function readNewLines() {
+  if (!reader.on) return;
+  const lines = settledSpeechLines();
+  if (reader.spoken > lines.length) reader.spoken = lines.length; // cleared
+  for (; reader.spoken < lines.length; reader.spoken++) {
+    const l = lines[reader.spoken];
+    const u = new SpeechSynthesisUtterance(l.text.trim());
+    u.lang = readingLanguage(l);
+    u.rate = Number(els.readRate.value) || 1;
+    window.speechSynthesis.speak(u);
+  }
+}
+
+function applyReadAloud(on, persist) {
+  reader.on = on && readAloudSupported();
+  els.readAloud.setAttribute('aria-pressed', String(reader.on));
+  els.readAloud.title = reader.on ? 'Stop reading aloud (Alt+R)' : 'Read new lines aloud (Alt+R)';
+  if (persist) store.set('readAloud', reader.on ? '1' : '0');
+  if (reader.on) {
+    reader.spoken = settledSpeechLines().length; // from now on: the lines already shown are not read
+  } else if (readAloudSupported()) {
+    window.speechSynthesis.cancel();
+  }
+}
+
+function setReadRate(value, persist) {
+  const r = Math.min(2, Math.max(0.5, Number(value) || 1));
+  els.readRate.value = String(r);
+  els.readRateValue.textContent = `${r.toFixed(1)}×`;
+  if (persist) store.set('readRate', r);
+}
+
 // ---------------------------------------------------------------- wiring
 
 function isTextEntry(el) {
@@ -847,6 +906,11 @@ function onKeyDown(e) {
   if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === 's' || e.key === 'S')) {
     e.preventDefault();
     download('txt');
+    return;
+  }
+  if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyR') {
+    e.preventDefault();
+    if (!e.repeat) applyReadAloud(!reader.on, true);
     return;
   }
   if (e.ctrlKey || e.metaKey || e.altKey || isTextEntry(e.target)) return;
@@ -897,6 +961,15 @@ function init() {
   els.contrastToggle.addEventListener('click', () => applyContrast(document.documentElement.dataset.contrast !== 'high', true));
   els.fontSmaller.addEventListener('click', () => setFontScale(fontScale() - 0.1));
   els.fontLarger.addEventListener('click', () => setFontScale(fontScale() + 0.1));
+  if (readAloudSupported()) {
+    els.readAloud.addEventListener('click', () => applyReadAloud(!reader.on, true));
+    applyReadAloud(store.get('readAloud') === '1', false);
+  } else {
+    els.readAloud.disabled = true;
+    els.readAloud.title = 'Read-aloud needs a browser with speech synthesis';
+  }
+  setReadRate(store.get('readRate', '1'), false);
+  els.readRate.addEventListener('input', () => setReadRate(els.readRate.value, true));
   matchMedia('(prefers-color-scheme: dark)').addEventListener?.('change', (e) => {
     if (!store.get('theme')) applyTheme(e.matches ? 'dark' : 'light', false);
   });
@@ -937,6 +1010,7 @@ window.steno = {
   get captureKind() { return session.usedCapture || null; },
   get bytesSent() { return session.bytesSent; },
   get readyToStop() { return session.readyToStop; },
+  get readingAloud() { return reader.on; },
   lines: () => allLines().map((l) => ({ ...l })),
   export: (format) => exportText(format),
   SILENCE,

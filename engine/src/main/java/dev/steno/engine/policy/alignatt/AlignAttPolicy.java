@@ -426,7 +426,7 @@ public final class AlignAttPolicy extends WindowedPolicy {
             }
         }
         tentative = List.copyOf(pending);
-        return new PolicyStep(committed, tentative);
+        return new PolicyStep(committed, tentative, config.language() == null ? detectedLanguage : null);
     }
 
     private String language() {
