@@ -235,6 +235,9 @@ class HttpEndpointsTest {
             HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(cors.http("/health"))
                     .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, other.statusCode());
+            JsonNode error = JSON.readTree(other.body()).get("error");
+            assertTrue(error.get("message").asText().contains("--cors-origins"), other.body());
+            assertEquals("invalid_request_error", error.get("type").asText(), "OpenAI's error shape: " + other.body());
             HttpResponse<String> noOrigin = get(cors.http("/health"));
             assertEquals(200, noOrigin.statusCode(), "non-browser clients send no Origin");
         }
