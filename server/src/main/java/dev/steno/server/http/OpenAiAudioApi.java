@@ -8,6 +8,7 @@ import dev.steno.engine.asr.Segment;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.audio.AudioFormatException;
 import dev.steno.engine.transcript.TranscriptFormat;
+import dev.steno.engine.whisper.decode.CompressionRatio;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.Word;
 import dev.steno.server.Drain;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.zip.Deflater;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -241,7 +241,7 @@ final class OpenAiAudioApi {
         ObjectNode o = JSON.createObjectNode();
         o.put("task", form.task() == dev.steno.engine.asr.Task.TRANSLATE ? "translate" : "transcribe");
         o.put("language", languageName(r.detectedLanguage().orElse(form.language())));
-        o.put("duration", seconds(duration));
+        o.put("duration", rounded(duration));
         o.put("text", text);
         if (form.segments()) {
             ArrayNode segs = o.putArray("segments");
@@ -250,14 +250,14 @@ final class OpenAiAudioApi {
                 ObjectNode so = segs.addObject();
                 so.put("id", id++);
                 so.put("seek", (int) (s.start() / WINDOW_SECONDS) * WINDOW_SECONDS * 100);
-                so.put("start", seconds(s.start()));
-                so.put("end", seconds(s.end()));
+                so.put("start", rounded(s.start()));
+                so.put("end", rounded(s.end()));
                 so.put("text", s.text());
                 // the backends keep no token ids or the temperature a window was decoded at
                 so.putArray("tokens");
                 so.put("temperature", 0.0);
                 figure(so, "avg_logprob", s.avgLogprob());
-                so.put("compression_ratio", compressionRatio(s.text()));
+                so.put("compression_ratio", rounded(CompressionRatio.of(s.text())));
                 figure(so, "no_speech_prob", s.noSpeechProbability());
                 String speaker = speakers == null ? null : speakers.speakerOf(s);
                 if (speaker != null) {
@@ -270,8 +270,8 @@ final class OpenAiAudioApi {
             for (Word w : r.words()) {
                 ObjectNode wo = words.addObject();
                 wo.put("word", w.text().strip());
-                wo.put("start", seconds(w.start()));
-                wo.put("end", seconds(w.end()));
+                wo.put("start", rounded(w.start()));
+                wo.put("end", rounded(w.end()));
             }
         }
         return o.toString();
@@ -286,29 +286,9 @@ final class OpenAiAudioApi {
         }
     }
 
-    private static double seconds(double s) {
+    /** Three decimals: milliseconds for times. */
+    private static double rounded(double s) {
         return Math.round(s * 1000) / 1000.0;
-    }
-
-    /** Whisper's figure: the text's bytes over their zlib-compressed size; repetitive text compresses well. */
-    static double compressionRatio(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length == 0) {
-            return 0;
-        }
-        Deflater deflater = new Deflater();
-        try {
-            deflater.setInput(bytes);
-            deflater.finish();
-            byte[] out = new byte[bytes.length + 64];
-            int compressed = 0;
-            while (!deflater.finished()) {
-                compressed += deflater.deflate(out);
-            }
-            return Math.round(bytes.length * 1000.0 / compressed) / 1000.0;
-        } finally {
-            deflater.end();
-        }
     }
 
     /** OpenAI names the language ("english"); a code without an English name stays a code, none is "unknown". */
