@@ -22,6 +22,7 @@ import dev.steno.engine.vad.VadModelCatalog;
 import dev.steno.engine.vad.VoiceGating;
 import dev.steno.engine.whisper.EncoderOptions;
 import dev.steno.engine.whisper.decode.DecodingOptions;
+import dev.steno.server.ServedModel;
 import dev.steno.server.TranscriptionService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -285,7 +286,8 @@ final class EngineOptions {
         InferenceScheduler scheduler = new InferenceScheduler(policies.streamsInFlight(workerCount, batchStreams),
                 maxSessions, System::nanoTime);
         return new TranscriptionService(new StreamService(policies, gating(vad), scheduler,
-                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()), diarization);
+                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()), diarization,
+                ServedModel.of(modelFile));
     }
 
     private static void closeQuietly(DiarizerFactory diarization) {

@@ -49,7 +49,8 @@ class NginxRecipeTest {
 
     @Test
     void sessionsUploadsAndTheRestAreSpreadByConnection() {
-        for (String path : List.of(MeetingPaths.ASR, "/v1/audio/transcriptions", "/", "/index.html", "/metrics",
+        for (String path : List.of(MeetingPaths.ASR, "/v1/audio/transcriptions", "/v1/audio/translations",
+                "/v1/models", "/", "/index.html", "/metrics",
                 DrainContract.LIVE_PATH, DrainContract.READY_PATH, MeetingPaths.TRANSCRIPTS)) {
             String upstream = upstreamFor(path);
             Directive block = CONF.upstream(upstream);
@@ -67,9 +68,13 @@ class NginxRecipeTest {
             assertTrue(retry.containsAll(Set.of("error", "timeout", "http_502", "http_503")),
                     "location " + location.args() + " retries on " + retry);
         }
-        Directive uploads = CONF.route("/v1/audio/transcriptions");
-        assertTrue(CONF.inLocation(uploads, "proxy_next_upstream").contains("non_idempotent"),
-                "a refused upload (POST) is retried too");
+        for (String path : List.of("/v1/audio/transcriptions", "/v1/audio/translations")) {
+            Directive uploads = CONF.route(path);
+            assertTrue(CONF.inLocation(uploads, "proxy_next_upstream").contains("non_idempotent"),
+                    "a refused upload (POST) to " + path + " is retried too");
+        }
+        assertTrue(CONF.inLocation(CONF.route("/v1/models"), "proxy_next_upstream").stream()
+                .noneMatch("non_idempotent"::equals), "only uploads retry a POST");
     }
 
     @Test

@@ -25,8 +25,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The Steno HTTP and WebSocket server: the web UI at {@code /}, the live {@code /asr} WebSocket, {@code /health},
- * {@code /health/live}, {@code /health/ready}, {@code /metrics}, {@code POST /admin/drain} and the OpenAI-compatible
- * {@code /v1/audio/transcriptions}.
+ * {@code /health/live}, {@code /health/ready}, {@code /metrics}, {@code POST /admin/drain} and OpenAI's audio API
+ * ({@code /v1/audio/transcriptions}, {@code /v1/audio/translations}, {@code /v1/models}).
  *
  * <p>Lifecycle: construct, {@link #start()}, optionally {@linkplain #drain() drain}, {@link #close()}. Draining
  * takes the node out of service without losing text (see {@link Drain}); every endpoint and extension consults the

@@ -8,7 +8,9 @@ import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.speaker.DiarizedSpeaker;
 import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.speaker.UnknownSpeaker;
+import dev.steno.engine.stream.StreamListener;
 import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.stream.StreamSimulator;
 import dev.steno.engine.transcript.SpokenWord;
 import dev.steno.engine.transcript.Word;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ public final class TranscriptionService implements AutoCloseable {
     private final StreamService streams;
     private final DiarizerFactory diarization;
     private final ServerMetrics metrics;
+    private final ServedModel model;
     private final LiveTranscripts live = new LiveTranscripts();
     private volatile boolean ready;
 
@@ -44,8 +47,17 @@ public final class TranscriptionService implements AutoCloseable {
      *                    none; owned by this service from now on and closed with it
      */
     public TranscriptionService(StreamService streams, DiarizerFactory diarization) {
+        this(streams, diarization, new ServedModel(streams.recognizer().backendName(), 0));
+    }
+
+    /**
+     * As {@link #TranscriptionService(StreamService, DiarizerFactory)}, naming the loaded model for clients
+     * ({@code GET /v1/models}); without a name the model is called after the recogniser's backend.
+     */
+    public TranscriptionService(StreamService streams, DiarizerFactory diarization, ServedModel model) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.diarization = diarization;
+        this.model = Objects.requireNonNull(model, "model");
         this.metrics = new ServerMetrics(streams.counters(), streams.scheduler());
     }
 
@@ -61,6 +73,11 @@ public final class TranscriptionService implements AutoCloseable {
     /** True once warm-up finished. */
     public boolean ready() {
         return ready;
+    }
+
+    /** The loaded model as clients see it. */
+    public ServedModel model() {
+        return model;
     }
 
     public String backendName() {
@@ -87,10 +104,27 @@ public final class TranscriptionService implements AutoCloseable {
 
     /** Transcribes a whole recording at once (uploads); runs on the caller's thread, sharing the model. */
     public Recognition transcribeWhole(float[] audio16k, String language, String prompt, Task task) {
-        metrics.uploads.increment();
-        metrics.uploadMicros.add((long) (audio16k.length / 16.0 * 1000));
+        countUpload(audio16k);
         return streams.recognizer().transcribe(new RecognitionRequest(audio16k, prompt,
                 language != null ? language : streams.policies().defaultLanguage(), task));
+    }
+
+    /**
+     * Transcribes a whole recording through a live stream's pipeline (policy, voice activity) as fast as it runs,
+     * not at the pace of speech: {@code listener} hears each update as words are committed. Runs on the caller's
+     * thread, sharing the model, as {@link #transcribeWhole} does; the stream's task is the server's.
+     *
+     * @param language ISO 639-1 code, or null for the configured language
+     */
+    public StreamSimulator.Result streamWhole(float[] audio16k, String language, StreamListener listener) {
+        countUpload(audio16k);
+        return new StreamSimulator(streams.settings().minChunkSeconds(), false, System::nanoTime)
+                .run(audio16k, streams.stream().language(language), listener);
+    }
+
+    private void countUpload(float[] audio16k) {
+        metrics.uploads.increment();
+        metrics.uploadMicros.add((long) (audio16k.length / 16.0 * 1000));
     }
 
     /** The diarization backend, when this server labels speakers. */

@@ -1,19 +1,16 @@
 package dev.steno.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Tag;
 import dev.steno.engine.testing.SystemPrograms;
 import dev.steno.engine.testing.SharedFixtures;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,23 +67,11 @@ class BrowserUiTest {
 
     private static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
             InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         String chromium = chromium();
         if (chromium != null) {
             pb.environment().put("STENO_CHROMIUM", chromium);
         }
-        // output to a file: a full pipe would block the child while we wait for it
-        Path log = Files.createTempFile("steno-browser", ".log");
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        assertTrue(done, String.join(" ", command) + " timed out:\n" + text);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + text);
-        return text;
+        return ChildProcesses.run(pb, timeoutSeconds);
     }
 }

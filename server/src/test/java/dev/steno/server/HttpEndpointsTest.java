@@ -50,9 +50,13 @@ class HttpEndpointsTest {
 
     /** A multipart/form-data body with text fields and one file (none when null) between these boundaries. */
     static byte[] multipart(String boundary, Map<String, String> fields, String fileName, byte[] file) {
+        return multipart(boundary, List.copyOf(fields.entrySet()), fileName, file);
+    }
+
+    /** As {@link #multipart(String, Map, String, byte[])}, a field name given as often as it is listed. */
+    static byte[] multipart(String boundary, List<Map.Entry<String, String>> fields, String fileName, byte[] file) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        fields.forEach((k, v) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
-                + "\"\r\n\r\n" + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        fields.forEach(e -> writeField(body, boundary, e.getKey(), e.getValue()));
         if (file != null) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
                     + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
@@ -61,6 +65,11 @@ class HttpEndpointsTest {
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return body.toByteArray();
+    }
+
+    private static void writeField(ByteArrayOutputStream body, String boundary, String name, String value) {
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value
+                + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -226,6 +235,9 @@ class HttpEndpointsTest {
             HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(cors.http("/health"))
                     .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, other.statusCode());
+            JsonNode error = JSON.readTree(other.body()).get("error");
+            assertTrue(error.get("message").asText().contains("--cors-origins"), other.body());
+            assertEquals("invalid_request_error", error.get("type").asText(), "OpenAI's error shape: " + other.body());
             HttpResponse<String> noOrigin = get(cors.http("/health"));
             assertEquals(200, noOrigin.statusCode(), "non-browser clients send no Origin");
         }

@@ -67,6 +67,8 @@ class UploadLimitsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, r.statusCode(), r.body());
         assertTrue(r.body().contains("limit of " + LIMIT + " bytes"), r.body());
+        assertTrue(r.body().startsWith("{\"error\":{\"message\":") && r.body().contains("\"param\":\"file\""),
+                "OpenAI's error shape: " + r.body());
     }
 
     @Test

@@ -29,8 +29,8 @@ public final class CorsHandler extends Handler.Wrapper {
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (origin != null && !sameOrigin(request, origin)) {
             if (!allowed(origin)) {
-                ApiHandler.sendJson(response, callback, HttpStatus.FORBIDDEN_403, "{\"error\":"
-                        + ApiHandler.quote("origin " + origin + " is not allowed (see --cors-origins)") + "}");
+                OpenAiError.send(response, callback, HttpStatus.FORBIDDEN_403,
+                        "origin " + origin + " is not allowed (see --cors-origins)", null, null);
                 return true;
             }
             response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN,

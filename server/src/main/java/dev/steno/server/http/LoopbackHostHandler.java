@@ -36,9 +36,9 @@ public final class LoopbackHostHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String host = request.getHeaders().get(HttpHeader.HOST);
         if (host == null || !loopbackName(host)) {
-            ApiHandler.sendJson(response, callback, HttpStatus.FORBIDDEN_403, "{\"error\":" + ApiHandler.quote(
-                    "this server listens on loopback only and answers requests for localhost; reach it as "
-                            + "http://localhost:PORT/, or start it with --api-token") + "}");
+            OpenAiError.send(response, callback, HttpStatus.FORBIDDEN_403, "this server listens on loopback only and "
+                    + "answers requests for localhost; reach it as http://localhost:PORT/, or start it with --api-token",
+                    null, null);
             return true;
         }
         return super.handle(request, response, callback);

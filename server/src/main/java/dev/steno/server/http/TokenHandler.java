@@ -30,8 +30,8 @@ public final class TokenHandler extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
         if (!ApiToken.matches(query.getValue("token"), request.getHeaders().get(HttpHeader.AUTHORIZATION), token)) {
-            ApiHandler.sendJson(response, callback, HttpStatus.UNAUTHORIZED_401, "{\"error\":" + ApiHandler.quote(
-                    "invalid or missing token: pass ?token=... or 'Authorization: Bearer ...'") + "}");
+            OpenAiError.send(response, callback, HttpStatus.UNAUTHORIZED_401,
+                    "invalid or missing token: pass ?token=... or 'Authorization: Bearer ...'", null, "invalid_api_key");
             return true;
         }
         return super.handle(request, response, callback);
