@@ -2,8 +2,6 @@ package dev.steno.jitsi.vosk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.corrections.CorrectionSets;
 import dev.steno.jitsi.JitsiConfig;
 import dev.steno.jitsi.testing.Audio;
@@ -22,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * participants are corrected, also those of a participant whose own socket names no set; an unknown set is refused.
  */
 class MeetingCorrectionsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -41,14 +37,7 @@ class MeetingCorrectionsTest {
         }
         ws.text("{\"eof\":1}");
         assertEquals(1000, ws.closed.get(20, TimeUnit.SECONDS));
-        StringBuilder finals = new StringBuilder();
-        for (String s : ws.drainUntilClosed(5)) {
-            JsonNode m = JSON.readTree(s);
-            if (m.has("text")) {
-                finals.append(m.get("text").asText()).append(' ');
-            }
-        }
-        return finals.toString().strip();
+        return VoskProtocolTest.finalsText(ws);
     }
 
     @Test
