@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * <p>Matching: a rule's wrong side matches consecutive words whose text, without the leading space and without
  * punctuation at either end (".,;:!?" and quotes and brackets), equals it case-insensitively. Words are compared
  * whole, never in part: "cubernetesx" does not match "cubernetes". A phrase does not match across punctuation inside
- * it ("new, york" is not "new york"), nor start inside a word that continues the one before (a word without a
- * leading space). At each position the longest matching rule wins; matched words are not looked at again.
+ * it ("new, york" is not "new york"), nor start or end where a word goes on in the next one (a word without a
+ * leading space continues the one before, unless it is punctuation alone). At each position the longest matching
+ * rule wins; matched words are not looked at again.
  *
  * <p>Replacement: the first replacement word takes the first matched word's leading space and opening punctuation,
  * the last one the last matched word's closing punctuation ("cubernetes," becomes "Kubernetes,"); the others get a
@@ -34,7 +35,7 @@ public final class Corrector {
     public static final Corrector NONE = new Corrector(List.of());
 
     private static final String OPENING = "\"'([{¿¡«„“‘";
-    private static final String CLOSING = ".,;:!?\"')]}»…”’";
+    private static final String CLOSING = ".,;:!?\"')]}»…”’。，！？：、";
 
     /** Applied in order: each set sees the words the one before produced. */
     private final List<Supplier<CorrectionRules>> sets;
@@ -129,7 +130,7 @@ public final class Corrector {
             if (i + k > parts.length) {
                 continue;
             }
-            if (i + k < parts.length && !parts[i + k].startsWord()) {
+            if (i + k < parts.length && !parts[i + k].startsWord() && !parts[i + k].lowerCore().isEmpty()) {
                 continue; // the last matched word goes on in the next one: not a whole word
             }
             boolean all = true;

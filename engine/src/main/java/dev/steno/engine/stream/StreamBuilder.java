@@ -21,9 +21,9 @@ import java.util.function.DoubleSupplier;
  * and listeners.
  *
  * <p>From a {@link StreamService} ({@link StreamService#stream()}), the policy comes from the service's recogniser
- * for the {@link #language} asked for, gating and the server-wide corrections are the service's, and {@link #open()} registers the stream with the
- * service's scheduler, counted in its counters. Standalone ({@link #withPolicy}), {@link #build()} gives a stream
- * its owner steps itself (the command line's simulated stream, tests, benchmarks).
+ * for the {@link #language} asked for, gating and the server-wide corrections are the service's, and {@link #open()}
+ * registers the stream with the service's scheduler, counted in its counters. Standalone ({@link #withPolicy}),
+ * {@link #build()} gives a stream its owner steps itself (the command line's simulated stream, tests, benchmarks).
  *
  * <pre>{@code
  * Optional<LiveStream> live = service.stream()

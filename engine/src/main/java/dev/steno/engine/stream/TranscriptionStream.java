@@ -81,7 +81,8 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
     }
 
     TranscriptionStream(StreamingPolicy policy, VoiceActivityController voiceActivity, SpeechGate gate,
-                        Corrector corrector, SpeakerStage speakers, List<StreamListener> listeners, DoubleSupplier clockSeconds) {
+                        Corrector corrector, SpeakerStage speakers, List<StreamListener> listeners,
+                        DoubleSupplier clockSeconds) {
         this.policy = Objects.requireNonNull(policy, "policy");
         if ((voiceActivity == null) != (gate == null)) {
             throw new IllegalArgumentException("voice activity needs both its controller and its gate");

@@ -27,7 +27,8 @@ class CorrectionRulesTest {
 
     @Test
     void indexesByFirstWordLongestFirst() {
-        CorrectionRules rules = CorrectionRules.parse("t", "new york => NYC\nnew york city => New York City\nnew => New");
+        CorrectionRules rules = CorrectionRules.parse("t",
+                "new york => NYC\nnew york city => New York City\nnew => New");
         assertEquals(List.of(3, 2, 1), rules.startingWith("new").stream().map(CorrectionRules.Rule::wrong)
                 .map(List::size).toList());
         assertTrue(rules.startingWith("york").isEmpty());

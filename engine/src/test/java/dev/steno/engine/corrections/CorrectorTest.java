@@ -47,6 +47,9 @@ class CorrectorTest {
         // a word continued without a space is part of a longer word
         List<Word> split = List.of(new Word(" cubernetes", 0, 1), new Word("ish", 1, 1.2));
         assertEquals("cubernetesish", Words.text(RULES.correct(split)));
+        // punctuation on its own, not merged into the word before, does not continue it
+        List<Word> apart = List.of(new Word(" cubernetes", 0, 1), new Word(";", 1, 1));
+        assertEquals("Kubernetes;", Words.text(RULES.correct(apart)));
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class HotwordsTest {
     @Test
     void parsesACommaSeparatedList() {
-        assertEquals(List.of("Kubernetes", "Jitsi Meet"), Hotwords.parse(" Kubernetes,, Jitsi   Meet ,kubernetes").terms());
+        assertEquals(List.of("Kubernetes", "Jitsi Meet"),
+                Hotwords.parse(" Kubernetes,, Jitsi   Meet ,kubernetes").terms());
         assertEquals(Hotwords.NONE, Hotwords.parse("  "));
         assertEquals(Hotwords.NONE, Hotwords.parse(null));
     }
