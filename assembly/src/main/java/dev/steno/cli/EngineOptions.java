@@ -6,6 +6,7 @@ import dev.steno.engine.asr.Task;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.corrections.CorrectionSets;
 import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.engine.model.ModelResolver;
 import dev.steno.engine.model.ModelStore;
@@ -38,6 +39,9 @@ import picocli.CommandLine.Option;
 final class EngineOptions {
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    CorrectionOptions corrections;
 
     @Option(names = "--language", paramLabel = "CODE", defaultValue = "auto",
             description = "Spoken language as an ISO 639-1 code (en, de, ...), or auto to detect (default: ${DEFAULT-VALUE}).")
@@ -266,6 +270,13 @@ final class EngineOptions {
     TranscriptionService service(CommandLine cl, Path modelFile, int workerCount, int maxSessions,
                                  double maxPendingSeconds, DiarizerFactory diarization,
                                  UnaryOperator<StreamingPolicies> policyChange) throws IOException {
+        CorrectionSets correctionSets;
+        try {
+            correctionSets = corrections.sets(cl);
+        } catch (RuntimeException e) {
+            closeQuietly(diarization);
+            throw e;
+        }
         SpeechRecognizer recognizer;
         SileroVadModel vad;
         StreamingPolicies policies;
@@ -286,8 +297,8 @@ final class EngineOptions {
         InferenceScheduler scheduler = new InferenceScheduler(policies.streamsInFlight(workerCount, batchStreams),
                 maxSessions, System::nanoTime);
         return new TranscriptionService(new StreamService(policies, gating(vad), scheduler,
-                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters()), diarization,
-                ServedModel.of(modelFile));
+                new StreamService.Settings(minChunkSize, maxPendingSeconds), new StreamCounters(), correctionSets),
+                diarization, ServedModel.of(modelFile));
     }
 
     private static void closeQuietly(DiarizerFactory diarization) {
@@ -301,6 +312,7 @@ final class EngineOptions {
         parseTask(cl);
         parseTrimming(cl);
         WhisperLanguages.parse(language);
+        corrections.sets(cl);
         if (!List.of("whisper.cpp", "whispercpp", "java").contains(backend.strip().toLowerCase(Locale.ROOT))) {
             throw new CommandLine.ParameterException(cl, "--backend '" + backend
                     + "' is not available: use whisper.cpp or java");
@@ -433,7 +445,7 @@ final class EngineOptions {
                 .minChunkSeconds(minChunkSize)
                 .neverFire(neverFire)
                 .initPrompt(initPrompt)
-                .staticInitPrompt(staticInitPrompt)
+                .staticInitPrompt(corrections.hotwords().addTo(staticInitPrompt))
                 .maxContextTokens(maxContextTokens)
                 .noSpeechThreshold(noSpeechThreshold)
                 .beams(beams)
@@ -465,7 +477,7 @@ final class EngineOptions {
                 .bufferTrimming(parseTrimming(cl))
                 .bufferTrimmingSec(bufferTrimmingSec)
                 .confidenceValidation(confidenceValidation)
-                .staticPrompt(initPrompt)
+                .staticPrompt(corrections.hotwords().addTo(initPrompt))
                 .build();
     }
 

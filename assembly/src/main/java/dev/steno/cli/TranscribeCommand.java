@@ -96,7 +96,8 @@ final class TranscribeCommand implements Callable<Integer> {
             err.println(vad == null ? "steno: voice activity controller off (--no-vac)"
                     : "steno: voice activity controller: Silero " + vad.source());
             StreamSimulator simulator = new StreamSimulator(engine.minChunkSize, realtime, System::nanoTime);
-            StreamBuilder stream = StreamBuilder.withPolicy(policies.create(null)).voiceActivity(engine.gating(vad));
+            StreamBuilder stream = StreamBuilder.withPolicy(policies.create(null)).voiceActivity(engine.gating(vad))
+                    .corrections(engine.corrections.sets(spec.commandLine()).standard());
             if (diarizers != null) {
                 err.println("steno: speaker diarization: " + diarizers.name());
                 stream.speaker(new DiarizedSpeaker(diarizers.newDiarizer()));

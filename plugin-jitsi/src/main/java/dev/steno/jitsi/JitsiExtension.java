@@ -1,10 +1,13 @@
 package dev.steno.jitsi;
 
+import dev.steno.engine.corrections.CorrectionSets;
+import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.server.http.ApiToken;
 import dev.steno.jitsi.auth.JwtVerifier;
 import dev.steno.jitsi.http.TranscriptHandler;
 import dev.steno.jitsi.mediajson.MediaJsonConnection;
+import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.MeetingRegistry;
 import dev.steno.jitsi.meeting.TranscriptStore;
 import dev.steno.jitsi.skynet.SkynetConnection;
@@ -20,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.util.Callback;
@@ -56,6 +60,7 @@ public final class JitsiExtension implements ServerExtension {
     private final DiarizerFactory participantVoices;
     private TranscriptStore store;
     private MeetingRegistry registry;
+    private CorrectionSets corrections;
     private ServerConfig serverConfig;
     private String defaultLanguage;
     private ScheduledExecutorService sweeper;
@@ -114,6 +119,7 @@ public final class JitsiExtension implements ServerExtension {
                         config.jdbcPassword())
                 : JdbcTranscriptStore.sqlite(config.dataDir());
         registry = new MeetingRegistry(wiring.service().streams(), store, participantVoices);
+        corrections = wiring.service().streams().corrections();
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
         Drain drain = wiring.drain();
@@ -128,7 +134,7 @@ public final class JitsiExtension implements ServerExtension {
                 }
                 String meetingId = Paths.lastSegment(req);
                 String lang = Paths.query(req, "language"); // a Jicofo url-template may add ?language=
-                return new MediaJsonConnection(() -> registry.meeting(meetingId), drain,
+                return new MediaJsonConnection(meetingFor(meetingId, req), drain,
                         lang != null && !lang.isBlank() ? lang : defaultLanguage, config.maxTextChars());
             });
         }
@@ -138,7 +144,7 @@ public final class JitsiExtension implements ServerExtension {
                     return null;
                 }
                 String meetingId = Paths.lastSegment(req);
-                return new SkynetConnection(() -> registry.meeting(meetingId), drain, config.language(),
+                return new SkynetConnection(meetingFor(meetingId, req), drain, config.language(),
                         config.maxAudioFrameBytes());
             });
         }
@@ -155,7 +161,7 @@ public final class JitsiExtension implements ServerExtension {
                 String participant = Objects.requireNonNullElseGet(q.getValue("participant"),
                         () -> "vosk-" + UUID.randomUUID().toString().substring(0, 8));
                 String lang = q.getValue("language");
-                return new VoskConnection(() -> registry.meeting(meetingId), drain, participant, q.getValue("name"),
+                return new VoskConnection(meetingFor(meetingId, req), drain, participant, q.getValue("name"),
                         lang != null ? lang : config.language(), config.maxAudioFrameBytes(), config.maxTextChars());
             };
             ws.addMapping(config.voskPath(), vosk);
@@ -170,6 +176,22 @@ public final class JitsiExtension implements ServerExtension {
                 config.retentionDays() == 0 ? "forever" : config.retentionDays() + " days",
                 participantVoices == null ? "one voice per participant"
                         : "voices within a participant told apart by the " + participantVoices.name() + " diarizer");
+    }
+
+    /**
+     * Opens a socket's meeting; a {@code ?corrections=<name>} sets the meeting's term corrections. An unknown set
+     * name is refused as a bad meeting id is: the socket closes with 1008 and the reason.
+     */
+    private Supplier<Meeting> meetingFor(String meetingId, ServerUpgradeRequest req) {
+        String set = Paths.query(req, "corrections");
+        return () -> {
+            Corrector named = set == null ? null : corrections.forSession(set);
+            Meeting meeting = registry.meeting(meetingId);
+            if (named != null) {
+                meeting.useCorrections(named);
+            }
+            return meeting;
+        };
     }
 
     /** The node drains: join no one, end every participant; done once all are stored. */

@@ -1,5 +1,6 @@
 package dev.steno.engine.stream;
 
+import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.policy.StreamingPolicy;
 import dev.steno.engine.session.ScheduledSession;
 import dev.steno.engine.session.SessionListener;
@@ -16,12 +17,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.DoubleSupplier;
 
 /**
- * Assembles one stream's pipeline: voice activity, streaming policy, speaker stage, line assembly and listeners.
+ * Assembles one stream's pipeline: voice activity, streaming policy, term corrections, speaker stage, line assembly
+ * and listeners.
  *
  * <p>From a {@link StreamService} ({@link StreamService#stream()}), the policy comes from the service's recogniser
- * for the {@link #language} asked for, gating is the service's, and {@link #open()} registers the stream with the
- * service's scheduler, counted in its counters. Standalone ({@link #withPolicy}), {@link #build()} gives a stream
- * its owner steps itself (the command line's simulated stream, tests, benchmarks).
+ * for the {@link #language} asked for, gating and the server-wide corrections are the service's, and {@link #open()}
+ * registers the stream with the service's scheduler, counted in its counters. Standalone ({@link #withPolicy}),
+ * {@link #build()} gives a stream its owner steps itself (the command line's simulated stream, tests, benchmarks).
  *
  * <pre>{@code
  * Optional<LiveStream> live = service.stream()
@@ -38,6 +40,7 @@ public final class StreamBuilder {
     private boolean languageSet;
     private VoiceGating gating;
     private SpeakerStage speakers = new UnknownSpeaker();
+    private Corrector corrector;
     private DoubleSupplier clockSeconds;
     private final List<StreamListener> listeners = new ArrayList<>();
     private SessionListener events = SessionListener.NONE;
@@ -46,11 +49,13 @@ public final class StreamBuilder {
         this.service = service;
         this.policy = null;
         this.gating = service.gating();
+        this.corrector = service.corrections().standard();
     }
 
     private StreamBuilder(StreamingPolicy policy) {
         this.service = null;
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.corrector = Corrector.NONE;
     }
 
     /** A standalone stream over this policy (owned by the stream from {@link #build()} on), without gating. */
@@ -74,6 +79,16 @@ public final class StreamBuilder {
     /** Voice-activity gating for this stream, or null for none (a service's streams get the service's). */
     public StreamBuilder voiceActivity(VoiceGating gating) {
         this.gating = gating;
+        return this;
+    }
+
+    /**
+     * The term corrections applied to the words the policy produces, before the speaker stage, the lines and every
+     * listener see them (a service's streams get its server-wide corrections unless set; a session's named set comes
+     * from {@link dev.steno.engine.corrections.CorrectionSets#forSession}).
+     */
+    public StreamBuilder corrections(Corrector corrections) {
+        this.corrector = Objects.requireNonNull(corrections, "corrections");
         return this;
     }
 
@@ -113,7 +128,7 @@ public final class StreamBuilder {
             clock = () -> (System.nanoTime() - t0) / 1e9;
         }
         return new TranscriptionStream(p, gating == null ? null : gating.newController(),
-                gating == null ? null : gating.newGate(), speakers, listeners, clock);
+                gating == null ? null : gating.newGate(), corrector, speakers, listeners, clock);
     }
 
     /**

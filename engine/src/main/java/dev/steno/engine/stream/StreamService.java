@@ -1,6 +1,7 @@
 package dev.steno.engine.stream;
 
 import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.corrections.CorrectionSets;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.vad.VoiceGating;
 import java.util.Objects;
@@ -34,6 +35,7 @@ public final class StreamService implements AutoCloseable {
     private final InferenceScheduler scheduler;
     private final Settings settings;
     private final StreamCounters counters;
+    private final CorrectionSets corrections;
 
     /**
      * @param policies  the policies over the shared recogniser; the recogniser is closed with this service
@@ -44,6 +46,16 @@ public final class StreamService implements AutoCloseable {
      */
     public StreamService(StreamingPolicies policies, VoiceGating gating, InferenceScheduler scheduler,
                          Settings settings, StreamCounters counters) {
+        this(policies, gating, scheduler, settings, counters, CorrectionSets.NONE);
+    }
+
+    /**
+     * As {@link #StreamService(StreamingPolicies, VoiceGating, InferenceScheduler, Settings, StreamCounters)} with
+     * term corrections: every stream gets the server-wide ones, a session may ask for a named set.
+     */
+    public StreamService(StreamingPolicies policies, VoiceGating gating, InferenceScheduler scheduler,
+                         Settings settings, StreamCounters counters, CorrectionSets corrections) {
+        this.corrections = Objects.requireNonNull(corrections, "corrections");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.gating = gating;
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -80,6 +92,11 @@ public final class StreamService implements AutoCloseable {
 
     public StreamCounters counters() {
         return counters;
+    }
+
+    /** The term corrections: the server-wide ones every stream gets, and the named sets sessions ask for. */
+    public CorrectionSets corrections() {
+        return corrections;
     }
 
     /** Where the voice-activity model came from (a path, or the bundled file), or "off" without gating. */

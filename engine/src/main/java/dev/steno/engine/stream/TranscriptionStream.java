@@ -1,6 +1,7 @@
 package dev.steno.engine.stream;
 
 import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.policy.PolicyStep;
 import dev.steno.engine.policy.StreamingPolicy;
 import dev.steno.engine.session.Steppable;
@@ -28,6 +29,7 @@ import java.util.function.DoubleSupplier;
  *   accept(audio) ─▶ voice activity (controller ─▶ gate) ─▶ queued gate actions ─┐
  *                 └▶ speaker stage hears the audio and the voice-activity events   │
  *   step()        ─▶ actions applied to the streaming policy (utterance ends finalised) ─▶ policy step
+ *                 ─▶ term corrections (committed and tentative words)
  *                 ─▶ speaker stage attributes committed words ─▶ line assembly ─▶ listeners
  * </pre>
  *
@@ -50,6 +52,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
     /** Both null without voice-activity gating: then every sample reaches the policy. */
     private final VoiceActivityController voiceActivity;
     private final SpeechGate gate;
+    private final Corrector corrector;
     private final SpeakerStage speakers;
     private final List<StreamListener> listeners;
     private final DoubleSupplier clockSeconds;
@@ -80,13 +83,15 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
     }
 
     TranscriptionStream(StreamingPolicy policy, VoiceActivityController voiceActivity, SpeechGate gate,
-                        SpeakerStage speakers, List<StreamListener> listeners, DoubleSupplier clockSeconds) {
+                        Corrector corrector, SpeakerStage speakers, List<StreamListener> listeners,
+                        DoubleSupplier clockSeconds) {
         this.policy = Objects.requireNonNull(policy, "policy");
         if ((voiceActivity == null) != (gate == null)) {
             throw new IllegalArgumentException("voice activity needs both its controller and its gate");
         }
         this.voiceActivity = voiceActivity;
         this.gate = gate;
+        this.corrector = Objects.requireNonNull(corrector, "corrector");
         this.speakers = Objects.requireNonNull(speakers, "speakers");
         this.listeners = List.copyOf(listeners);
         this.clockSeconds = Objects.requireNonNull(clockSeconds, "clockSeconds");
@@ -155,11 +160,11 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         }
         speechSinceStep = false;
         PolicyStep result = policy.process();
-        tentative = result.tentative();
+        tentative = corrector.correct(result.tentative());
         if (result.language() != null) {
             detectedLanguage = result.language();
         }
-        return publish(result.committed(), false);
+        return publish(corrector.correct(result.committed()), false);
     }
 
     /** Ends the stream: the policy commits its tentative tail and the final update is published. */
@@ -181,7 +186,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         PolicyStep result = policy.finish();
         finished = true;
         tentative = List.of();
-        return publish(result.committed(), true);
+        return publish(corrector.correct(result.committed()), true);
     }
 
     /** Applies the queued gate decisions to the policy, finalising each utterance that ended. */
@@ -215,6 +220,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         }
         words.addAll(policy.finish().committed());
         tentative = List.of();
+        words = corrector.correct(words);
         commit(words);
         lineEvents.add(new LineEvent(committed.size(), null));
         List<Word> joined = attribute(words, false);

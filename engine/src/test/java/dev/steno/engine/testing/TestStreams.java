@@ -1,6 +1,7 @@
 package dev.steno.engine.testing;
 
 import dev.steno.engine.asr.SpeechRecognizer;
+import dev.steno.engine.corrections.CorrectionSets;
 import dev.steno.engine.policy.LocalAgreementConfig;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.stream.StreamCounters;
@@ -20,9 +21,20 @@ public final class TestStreams {
     /** As {@link #localAgreement(SpeechRecognizer, int)} with these scheduling settings. */
     public static StreamService localAgreement(SpeechRecognizer recognizer, int maxSessions, double minChunkSeconds,
                                                double maxPendingSeconds) {
+        return localAgreement(recognizer, maxSessions, minChunkSeconds, maxPendingSeconds, CorrectionSets.NONE);
+    }
+
+    /** As {@link #localAgreement(SpeechRecognizer, int)} with these term corrections. */
+    public static StreamService localAgreement(SpeechRecognizer recognizer, int maxSessions,
+                                               CorrectionSets corrections) {
+        return localAgreement(recognizer, maxSessions, 0.5, 60, corrections);
+    }
+
+    private static StreamService localAgreement(SpeechRecognizer recognizer, int maxSessions, double minChunkSeconds,
+                                                double maxPendingSeconds, CorrectionSets corrections) {
         return new StreamService(
                 StreamingPolicies.localAgreement(recognizer, LocalAgreementConfig.builder().language("en").build()),
                 null, new InferenceScheduler(1, maxSessions, System::nanoTime),
-                new StreamService.Settings(minChunkSeconds, maxPendingSeconds), new StreamCounters());
+                new StreamService.Settings(minChunkSeconds, maxPendingSeconds), new StreamCounters(), corrections);
     }
 }

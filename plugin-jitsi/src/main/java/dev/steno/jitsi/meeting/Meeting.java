@@ -1,10 +1,12 @@
 package dev.steno.jitsi.meeting;
 
 import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +24,8 @@ public final class Meeting {
     private final long startedMillis;
     private final MeetingRegistry registry;
     private final Map<String, Participant> active = new ConcurrentHashMap<>();
+    /** The term corrections of participants who join from now on; the server-wide ones until a socket names a set. */
+    private volatile Corrector corrections;
     /** Speaker numbers handed out while the store could not be reached (above any stored number). */
     private final Map<String, Integer> unstoredSpeakers = new ConcurrentHashMap<>();
     private volatile long lastActivityMillis;
@@ -31,6 +35,16 @@ public final class Meeting {
         this.startedMillis = startedMillis;
         this.registry = registry;
         this.lastActivityMillis = registry.nowMillis();
+        this.corrections = registry.service().corrections().standard();
+    }
+
+    /**
+     * The term corrections for participants who join from now on (a socket's {@code ?corrections=<name>}): a
+     * meeting's set applies to all its participants, also those whose own socket names none; participants already
+     * transcribed keep theirs.
+     */
+    public void useCorrections(Corrector corrections) {
+        this.corrections = Objects.requireNonNull(corrections, "corrections");
     }
 
     /** The meeting id. */
@@ -85,6 +99,7 @@ public final class Meeting {
                 registry.diarizesParticipants(), listener == null ? ParticipantListener.NONE : listener);
         Optional<LiveStream> session = registry.service().stream()
                 .language(whisperLanguage(language, p))
+                .corrections(corrections)
                 .speaker(registry.speakerStage(slot.speaker()))
                 .listener(p::onUpdate)
                 .events(new SessionListener() {

@@ -1,5 +1,6 @@
 package dev.steno.jitsi.testing;
 
+import dev.steno.engine.corrections.CorrectionSets;
 import dev.steno.engine.testing.TestStreams;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.WhisperCppConfig;
@@ -29,7 +30,12 @@ public final class JitsiServer implements AutoCloseable {
     public final StenoServer server;
 
     private JitsiServer(SpeechRecognizer recognizer, JitsiConfig config, ServerConfig serverConfig) throws Exception {
-        service = new TranscriptionService(TestStreams.localAgreement(recognizer, 16));
+        this(recognizer, config, serverConfig, CorrectionSets.NONE);
+    }
+
+    private JitsiServer(SpeechRecognizer recognizer, JitsiConfig config, ServerConfig serverConfig,
+                        CorrectionSets corrections) throws Exception {
+        service = new TranscriptionService(TestStreams.localAgreement(recognizer, 16, corrections));
         metrics = service.metrics();
         jitsi = new JitsiExtension(config);
         server = new StenoServer(serverConfig.withPort(0), service, List.of(jitsi));
@@ -40,6 +46,11 @@ public final class JitsiServer implements AutoCloseable {
     /** A server whose recogniser turns tone bursts into words ({@link ToneRecognizer}). */
     public static JitsiServer withTones(JitsiConfig config) throws Exception {
         return new JitsiServer(new ToneRecognizer(), config, ServerConfig.defaults());
+    }
+
+    /** As {@link #withTones(JitsiConfig)} with these term corrections. */
+    public static JitsiServer withTones(JitsiConfig config, CorrectionSets corrections) throws Exception {
+        return new JitsiServer(new ToneRecognizer(), config, ServerConfig.defaults(), corrections);
     }
 
     public static JitsiServer withTones(JitsiConfig config, ServerConfig serverConfig) throws Exception {

@@ -94,19 +94,24 @@ class VoskProtocolTest {
             }
             ws.text("{\"eof\":1}");
             assertEquals(1000, ws.closed.get(20, TimeUnit.SECONDS));
-            StringBuilder finals = new StringBuilder();
-            for (String s : ws.drainUntilClosed(5)) {
-                JsonNode m = JSON.readTree(s);
-                if (m.has("text")) {
-                    finals.append(m.get("text").asText()).append(' ');
-                }
-            }
-            assertEquals("delta delta", finals.toString().strip());
+            assertEquals("delta delta", finalsText(ws));
             JsonNode t = JSON.readTree(server.get("/meetings/vosk/transcript.json").body());
             assertEquals(1, t.get("participants").size());
             assertTrue(t.get("participants").get(0).get("id").asText().startsWith("vosk-"));
             assertEquals(3.4, server.metrics.audioSeconds(), 0.001, "the oversized frame was not transcribed");
         }
+    }
+
+    /** The text of every final result until the socket closed, joined by spaces. */
+    static String finalsText(TestSocket ws) throws Exception {
+        StringBuilder finals = new StringBuilder();
+        for (String s : ws.drainUntilClosed(5)) {
+            JsonNode m = JSON.readTree(s);
+            if (m.has("text")) {
+                finals.append(m.get("text").asText()).append(' ');
+            }
+        }
+        return finals.toString().strip();
     }
 
     private static Set<String> fields(JsonNode n) {

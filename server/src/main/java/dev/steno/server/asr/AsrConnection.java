@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.audio.AudioFormatException;
 import dev.steno.engine.audio.AutoDetectingDecoder;
+import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.transcript.TranscriptUpdate;
@@ -111,6 +112,13 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
             refuse(CLOSE_BAD_PARAMS, "invalid diarization '" + diarization + "': use true or false");
             return;
         }
+        Corrector corrections;
+        try {
+            corrections = service.streams().corrections().forSession(param(params, "corrections"));
+        } catch (IllegalArgumentException e) {
+            refuse(CLOSE_BAD_PARAMS, e.getMessage());
+            return;
+        }
         diarized = service.diarizing() && diarization.equals("true");
         encoder = new UpdateEncoder(mode.equals("diff"));
         Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(
@@ -121,17 +129,18 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
         }
         registration = admitted.get();
         synchronized (audioLock) {
-            startStream(s, mode, language);
+            startStream(s, mode, language, corrections);
         }
     }
 
     /** Opens the stream and starts sending; a drain that began meanwhile ends the stream at once. */
-    private void startStream(Session s, String mode, String language) {
+    private void startStream(Session s, String mode, String language, Corrector corrections) {
         // lines carry detected_language only where the language is detected, as WhisperLiveKit's do
         lineLanguages = language == null && service.streams().policies().defaultLanguage() == null
                 ? new LineLanguages() : null;
         Optional<LiveStream> opened = service.streams().stream()
                 .language(language)
+                .corrections(corrections)
                 .speaker(service.speakerStage(diarized))
                 .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
                 .listener(this::onUpdate)

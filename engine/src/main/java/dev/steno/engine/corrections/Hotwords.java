@@ -1,0 +1,68 @@
+package dev.steno.engine.corrections;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Terms the recogniser should expect ({@code --hotwords "Kubernetes, Jitsi"}). Whisper has no keyword boosting, so
+ * the terms go into the prompt kept for the whole stream, where they bias spelling and vocabulary; a backend with
+ * keyword boosting (Deepgram's {@code keywords}) takes them as a list, combined with a request's own.
+ *
+ * @param terms the terms in the order given, each once (compared case-insensitively)
+ */
+public record Hotwords(List<String> terms) {
+    /** No hotwords. */
+    public static final Hotwords NONE = new Hotwords(List.of());
+
+    public Hotwords {
+        terms = distinct(terms);
+    }
+
+    /** Parses a comma-separated list; blank items are skipped, a null or blank list gives {@link #NONE}. */
+    public static Hotwords parse(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return NONE;
+        }
+        List<String> terms = new ArrayList<>();
+        for (String t : commaSeparated.split(",")) {
+            String s = t.strip().replaceAll("\\s+", " ");
+            if (!s.isEmpty()) {
+                terms.add(s);
+            }
+        }
+        return new Hotwords(terms);
+    }
+
+    /**
+     * The static prompt with the terms added, as a glossary sentence after it ("Kubernetes, Jitsi."); the prompt
+     * itself (null when none) without terms.
+     */
+    public String addTo(String prompt) {
+        if (terms.isEmpty()) {
+            return prompt;
+        }
+        String glossary = String.join(", ", terms) + ".";
+        return prompt == null || prompt.isBlank() ? glossary : prompt.strip() + " " + glossary;
+    }
+
+    /**
+     * The keyword list for a backend with keyword boosting: these terms, then a request's own that are not already
+     * among them. The hook for Deepgram's {@code keywords} parameter once {@code /v1/listen} exists.
+     */
+    public List<String> keywords(List<String> requestKeywords) {
+        List<String> all = new ArrayList<>(terms);
+        all.addAll(requestKeywords);
+        return distinct(all);
+    }
+
+    private static List<String> distinct(List<String> terms) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        for (String t : terms) {
+            byKey.putIfAbsent(t.toLowerCase(Locale.ROOT), t);
+        }
+        return List.copyOf(byKey.values());
+    }
+}
