@@ -2,7 +2,9 @@ package dev.steno.server;
 
 import dev.steno.engine.asr.Recognition;
 import dev.steno.engine.asr.RecognitionRequest;
+import dev.steno.engine.asr.Segment;
 import dev.steno.engine.asr.Task;
+import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.diarization.DiarizerFactory;
 import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.speaker.DiarizedSpeaker;
@@ -13,6 +15,7 @@ import dev.steno.engine.stream.StreamService;
 import dev.steno.engine.stream.StreamSimulator;
 import dev.steno.engine.transcript.SpokenWord;
 import dev.steno.engine.transcript.Word;
+import dev.steno.engine.transcript.Words;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -105,8 +108,25 @@ public final class TranscriptionService implements AutoCloseable {
     /** Transcribes a whole recording at once (uploads); runs on the caller's thread, sharing the model. */
     public Recognition transcribeWhole(float[] audio16k, String language, String prompt, Task task) {
         countUpload(audio16k);
-        return streams.recognizer().transcribe(new RecognitionRequest(audio16k, prompt,
+        Recognition r = streams.recognizer().transcribe(new RecognitionRequest(audio16k, prompt,
                 language != null ? language : streams.policies().defaultLanguage(), task));
+        return corrected(r, streams.corrections().standard());
+    }
+
+    /** The recognition with the server's term corrections applied to its words, each segment's text rebuilt. */
+    static Recognition corrected(Recognition r, Corrector corrector) {
+        List<Segment> segments = new ArrayList<>(r.segments().size());
+        for (Segment s : r.segments()) {
+            if (s.words().isEmpty()) {
+                segments.add(s);
+                continue;
+            }
+            List<Word> words = corrector.correct(s.words());
+            segments.add(new Segment(s.start(), s.end(), Words.rawText(words), words, s.avgLogprob(),
+                    s.noSpeechProbability()));
+        }
+        return new Recognition(segments, r.detectedLanguage(), r.noSpeechProbability(), r.avgLogprob(),
+                r.temperature());
     }
 
     /**

@@ -9,12 +9,17 @@ import dev.steno.engine.asr.RecognitionRequest;
 import dev.steno.engine.asr.Segment;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.corrections.CorrectionSets;
+import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.TestStreams;
 import dev.steno.engine.transcript.Word;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +96,20 @@ class CorrectionsServerTest {
     @Test
     void aSessionNamesItsSetInTheQuery() throws Exception {
         assertEquals("we deploy Kubernetes.", finalText("corrections=tech"));
+    }
+
+    @Test
+    void uploadsGetTheServerWideCorrections() throws Exception {
+        byte[] wav = Files.readAllBytes(SharedFixtures.file("audio/jfk.wav"));
+        String boundary = "----steno" + System.nanoTime();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(fx.http(
+                        "/v1/audio/transcriptions"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(HttpEndpointsTest.multipart(boundary,
+                        Map.of("model", "whisper-1", "response_format", "text"), "jfk.wav", wav))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("we deploy cubernetes.", r.body().strip());
     }
 
     @Test
