@@ -322,4 +322,31 @@ class DeepgramListenTest {
         assertEquals("1008 DATA-0000", c.closeOf());
         assertEquals("DATA-0000", c.ofType("Error").getFirst().path("err_code").asText());
     }
+
+    @Test
+    void aDrainingNodeSendsTheLastResultsAndMetadataThenGoingAway() throws Exception {
+        ServerFixture own = ServerFixture.over(
+                new TranscriptionService(TestStreams.localAgreement(new SpeechBurstRecognizer(), 4)),
+                ServerConfig.defaults());
+        try (own) {
+            Client c = new Client();
+            c.ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(own.server.uri().toString()
+                    .replaceFirst("^http", "ws") + "v1/listen?encoding=linear16&sample_rate=16000&interim_results=true"),
+                    c).join();
+            byte[] pcm = bursts(1, 16_000);
+            c.audio(pcm, 0, 16_000 * 2); // the burst, no end: its words are tentative when the drain comes
+            c.await(m -> m.path("type").asText().equals("Results") && !m.path("is_final").asBoolean(),
+                    "an interim result");
+            own.server.drain().start();
+            assertEquals("1001 node draining, reconnect", c.closeOf());
+            assertEquals(new Drain.Outcome(1, 0), own.server.drain().finished().get(30, TimeUnit.SECONDS));
+            JsonNode last = c.messages.getLast();
+            assertEquals("Metadata", last.path("type").asText(), c.messages.toString());
+            JsonNode lastResults = c.ofType("Results").getLast();
+            assertTrue(lastResults.path("is_final").asBoolean() && lastResults.path("speech_final").asBoolean(),
+                    "the tentative words were committed: " + c.messages);
+            assertFalse(c.ofType("Results").stream().filter(r -> r.path("is_final").asBoolean())
+                    .allMatch(r -> r.path("channel").path("alternatives").path(0).path("words").isEmpty()));
+        }
+    }
 }

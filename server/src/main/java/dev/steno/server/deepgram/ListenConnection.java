@@ -51,6 +51,8 @@ public final class ListenConnection implements Session.Listener.AutoDemanding {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double SR = 16_000;
     private static final long IDLE_CHECK_MILLIS = 50;
+    /** Close reason once a draining node has sent everything. */
+    private static final String DRAINED = "node draining, reconnect";
 
     private final TranscriptionService service;
     private final ListenParameters params;
@@ -248,13 +250,13 @@ public final class ListenConnection implements Session.Listener.AutoDemanding {
             return;
         }
         outbox.send(messages.metadata(created, receivedSamples / SR));
-        outbox.closeAfter(endCode, "");
+        outbox.closeAfter(endCode, endCode == StatusCode.SHUTDOWN ? DRAINED : "");
     }
 
     private void goAway() {
         Outbox o = outbox;
         if (o != null) {
-            o.closeAfter(StatusCode.SHUTDOWN, "node draining, reconnect");
+            o.closeAfter(StatusCode.SHUTDOWN, DRAINED);
         }
     }
 
