@@ -263,7 +263,17 @@ class DeepgramListenTest {
 
     @Test
     void aWavWithoutEncodingIsDetectedAndTranscribed() throws Exception {
-        byte[] wav = Files.readAllBytes(SharedFixtures.file("audio/jfk.wav"));
+        streamContainer(Files.readAllBytes(SharedFixtures.file("audio/jfk.wav")));
+    }
+
+    @Test
+    void anOggOpusStreamWithoutEncodingIsDetectedAndTranscribed() throws Exception {
+        try (var in = DeepgramListenTest.class.getResourceAsStream("/audio/jfk-opus24k.ogg")) {
+            streamContainer(in.readAllBytes()); // the engine's test fixture: jfk.wav as Ogg Opus
+        }
+    }
+
+    private static void streamContainer(byte[] wav) throws Exception {
         Client c = connect("", "Token " + KEY);
         for (int off = 0; off < wav.length; off += 8000) {
             c.audio(wav, off, Math.min(8000, wav.length - off));
@@ -273,7 +283,7 @@ class DeepgramListenTest {
         assertTrue(c.ofType("Results").stream().anyMatch(r -> r.path("is_final").asBoolean()
                 && !r.path("channel").path("alternatives").path(0).path("transcript").asText().isEmpty()),
                 c.messages.toString());
-        assertEquals(11.0, c.messages.getLast().path("duration").asDouble(), 0.1, "jfk.wav is 11 s long");
+        assertEquals(11.0, c.messages.getLast().path("duration").asDouble(), 0.1, "jfk is 11 s long");
     }
 
     @Test

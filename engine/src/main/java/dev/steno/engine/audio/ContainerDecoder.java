@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Decodes a containerised audio stream whose container is told by its first four bytes: {@code RIFF} is WAV
- * ({@link WavStreamDecoder}), the EBML magic is WebM/Opus ({@link WebmOpusDecoder}). Anything else is refused with an
+ * ({@link WavStreamDecoder}), the EBML magic is WebM/Opus ({@link WebmOpusDecoder}), {@code OggS} is Ogg/Opus
+ * ({@link OggOpusDecoder}). Anything else is refused with an
  * {@link AudioFormatException}: unlike {@link AutoDetectingDecoder}, raw PCM is not a fallback here, because the
  * protocols that use this (Deepgram's {@code encoding} left out) state raw audio's format explicitly.
  */
@@ -49,10 +50,9 @@ public final class ContainerDecoder implements StreamingAudioDecoder {
             return new WebmOpusDecoder(sink);
         }
         if (magic[0] == 'O' && magic[1] == 'g' && magic[2] == 'g' && magic[3] == 'S') {
-            throw new AudioFormatException("Ogg audio is not supported yet: send WAV or WebM/Opus, or raw audio with"
-                    + " encoding=linear16 and its sample_rate");
+            return new OggOpusDecoder(sink);
         }
-        throw new AudioFormatException("unrecognised audio container: send WAV or WebM/Opus, or raw audio with"
+        throw new AudioFormatException("unrecognised audio container: send WAV, WebM/Opus or Ogg/Opus, or raw audio with"
                 + " encoding=linear16 and its sample_rate");
     }
 

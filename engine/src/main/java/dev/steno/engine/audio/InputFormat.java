@@ -11,5 +11,7 @@ public enum InputFormat {
     /** Raw 16-bit little-endian signed PCM at a stated rate and channel count ({@link Linear16Decoder}). */
     LINEAR16,
     /** A RIFF/WAVE file of 16-bit PCM, streamed ({@link WavStreamDecoder}). */
-    WAV
+    WAV,
+    /** Opus in an Ogg container ({@link OggOpusDecoder}). */
+    OGG_OPUS
 }

@@ -39,7 +39,7 @@ public record ListenParameters(String model, String language, int sampleRate, in
         keyterms = List.copyOf(keyterms);
     }
 
-    /** True when the audio is containerised (WAV, WebM) rather than raw linear16. */
+    /** True when the audio is containerised (WAV, WebM, Ogg) rather than raw linear16. */
     public boolean containerised() {
         return sampleRate == 0;
     }
@@ -55,7 +55,7 @@ public record ListenParameters(String model, String language, int sampleRate, in
         if (encoding != null) {
             if (!encoding.equalsIgnoreCase("linear16")) {
                 throw new IllegalArgumentException("encoding '" + encoding + "' is not supported: use linear16, or"
-                        + " leave encoding out for containerised audio (WAV, WebM/Opus)");
+                        + " leave encoding out for containerised audio (WAV, WebM/Opus, Ogg/Opus)");
             }
             String rate = one(query, "sample_rate");
             if (rate == null) {
