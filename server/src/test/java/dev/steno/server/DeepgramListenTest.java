@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.diarization.baseline.BaselineDiarizer;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.TestStreams;
@@ -358,5 +359,58 @@ class DeepgramListenTest {
             assertFalse(c.ofType("Results").stream().filter(r -> r.path("is_final").asBoolean())
                     .allMatch(r -> r.path("channel").path("alternatives").path(0).path("words").isEmpty()));
         }
+    }
+
+    @Test
+    void diarizedWordsCarryTheirSpeakerFromZero() throws Exception {
+        byte[] wav = Files.readAllBytes(SharedFixtures.file("audio/synthetic/dialogue-a.wav"));
+        try (ServerFixture own = ServerFixture.over(new TranscriptionService(
+                TestStreams.localAgreement(new SpeechBurstRecognizer(), 4), BaselineDiarizer.factory(8)),
+                ServerConfig.defaults())) {
+            for (boolean asked : new boolean[] {true, false}) {
+                Client c = new Client();
+                c.ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(own.server.uri().toString()
+                        .replaceFirst("^http", "ws") + "v1/listen?diarize=" + asked), c).join();
+                for (int off = 0; off < wav.length; off += 16_000) {
+                    c.audio(wav, off, Math.min(16_000, wav.length - off));
+                }
+                c.control("CloseStream");
+                assertEquals("1000 ", c.closeOf());
+                List<JsonNode> words = new ArrayList<>();
+                for (JsonNode r : c.ofType("Results")) {
+                    if (r.path("is_final").asBoolean()) {
+                        r.path("channel").path("alternatives").path(0).path("words").forEach(words::add);
+                    }
+                }
+                assertFalse(words.isEmpty());
+                if (!asked) {
+                    assertTrue(words.stream().noneMatch(w -> w.has("speaker")), "speakers only when asked");
+                    continue;
+                }
+                // dialogue-a: the first voice from 0.5 to 4.75 s, the second from 5.35 to 10.16 s
+                int first = speakerOfMost(words, 0.5, 4.75);
+                int second = speakerOfMost(words, 5.35, 10.16);
+                assertTrue(first >= 0 && second >= 0 && first != second, words.toString());
+                assertTrue(words.stream().allMatch(w -> w.path("speaker").asInt(-1) >= 0), words.toString());
+                assertTrue(words.stream().anyMatch(w -> w.path("speaker").asInt() == 0), "speakers count from 0");
+            }
+        }
+    }
+
+    private static int speakerOfMost(List<JsonNode> words, double from, double to) {
+        int[] count = new int[16];
+        for (JsonNode w : words) {
+            double mid = (w.path("start").asDouble() + w.path("end").asDouble()) / 2;
+            if (mid >= from && mid <= to && w.has("speaker")) {
+                count[Math.min(15, w.path("speaker").asInt())]++;
+            }
+        }
+        int best = -1;
+        for (int i = 0; i < count.length; i++) {
+            if (count[i] > 0 && (best < 0 || count[i] > count[best])) {
+                best = i;
+            }
+        }
+        return best;
     }
 }
