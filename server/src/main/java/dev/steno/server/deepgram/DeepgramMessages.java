@@ -100,19 +100,19 @@ final class DeepgramMessages {
 
     /** {@code UtteranceEnd}: no word for {@code utterance_end_ms} after the word ending at {@code lastWordEnd}. */
     String utteranceEnd(double lastWordEnd) {
-        ObjectNode m = JSON.objectNode();
-        m.put("type", "UtteranceEnd");
-        m.set("channel", JSON.arrayNode().add(0).add(1));
-        m.put("last_word_end", round(lastWordEnd));
-        return m.toString();
+        return channelEvent("UtteranceEnd", "last_word_end", lastWordEnd);
     }
 
     /** {@code SpeechStarted} at {@code timestamp} seconds of the stream. */
     String speechStarted(double timestamp) {
+        return channelEvent("SpeechStarted", "timestamp", timestamp);
+    }
+
+    private static String channelEvent(String type, String timeField, double seconds) {
         ObjectNode m = JSON.objectNode();
-        m.put("type", "SpeechStarted");
+        m.put("type", type);
         m.set("channel", JSON.arrayNode().add(0).add(1));
-        m.put("timestamp", round(timestamp));
+        m.put(timeField, round(seconds));
         return m.toString();
     }
 

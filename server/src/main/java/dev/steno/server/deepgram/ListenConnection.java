@@ -129,18 +129,7 @@ public final class ListenConnection implements Session.Listener.AutoDemanding {
                         }
                     })
                     .listener(service.live().listenerFor(created))
-                    .events(new SessionListener() {
-                        @Override
-                        public void onOverflow(double droppedSeconds) {
-                            LOG.log(System.Logger.Level.WARNING, "Deepgram client {0} lags: dropped {1} s of audio",
-                                    s.getRemoteSocketAddress(), droppedSeconds);
-                        }
-
-                        @Override
-                        public void onError(Throwable error) {
-                            LOG.log(System.Logger.Level.WARNING, "transcription step failed: " + error.getMessage());
-                        }
-                    })
+                    .events(SessionListener.logging(LOG, s.getRemoteSocketAddress()))
                     .open();
             if (opened.isEmpty()) {
                 fail(StatusCode.TRY_AGAIN_LATER, "TOO_MANY_REQUESTS",
