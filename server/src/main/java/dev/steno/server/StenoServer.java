@@ -1,6 +1,7 @@
 package dev.steno.server;
 
 import dev.steno.server.asr.AsrConnection;
+import dev.steno.server.deepgram.DeepgramListen;
 import dev.steno.server.http.ApiHandler;
 import dev.steno.server.http.CorsHandler;
 import dev.steno.server.http.LifecycleHandler;
@@ -25,8 +26,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The Steno HTTP and WebSocket server: the web UI at {@code /}, the live {@code /asr} WebSocket, {@code /health},
- * {@code /health/live}, {@code /health/ready}, {@code /metrics}, {@code POST /admin/drain} and OpenAI's audio API
- * ({@code /v1/audio/transcriptions}, {@code /v1/audio/translations}, {@code /v1/models}).
+ * {@code /health/live}, {@code /health/ready}, {@code /metrics}, {@code POST /admin/drain}, OpenAI's audio API
+ * ({@code /v1/audio/transcriptions}, {@code /v1/audio/translations}, {@code /v1/models}) and the Deepgram-compatible
+ * {@code /v1/listen} ({@link DeepgramListen}).
  *
  * <p>Lifecycle: construct, {@link #start()}, optionally {@linkplain #drain() drain}, {@link #close()}. Draining
  * takes the node out of service without losing text (see {@link Drain}); every endpoint and extension consults the
@@ -54,7 +56,11 @@ public final class StenoServer implements AutoCloseable {
     public StenoServer(ServerConfig config, TranscriptionService service, List<? extends ServerExtension> extensions)
             throws IOException {
         this.config = config;
-        this.extensions = List.copyOf(extensions);
+        List<ServerExtension> all = new ArrayList<>(extensions);
+        if (all.stream().noneMatch(DeepgramListen.class::isInstance)) {
+            all.addFirst(new DeepgramListen()); // every server speaks Deepgram's protocol; a given one sets the limits
+        }
+        this.extensions = List.copyOf(all);
         this.drain = new Drain(config.drainTimeout());
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("steno-http");

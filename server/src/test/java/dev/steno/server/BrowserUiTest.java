@@ -66,7 +66,8 @@ class BrowserUiTest {
         return Integer.parseInt(m.group(1));
     }
 
-    private static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
+    /** Runs a command in {@code dir}, fails the test when it fails or times out, and returns its output. */
+    static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
             InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         String chromium = chromium();

@@ -35,11 +35,12 @@ final class ServerFixture implements AutoCloseable {
     }
 
     /** A server over this service (which it closes), e.g. one with a test recogniser or a diarization backend. */
-    private ServerFixture(TranscriptionService service, ServerConfig config) throws Exception {
+    private ServerFixture(TranscriptionService service, ServerConfig config, List<ServerExtension> extensions)
+            throws Exception {
         this.config = config.withPort(0);
         this.service = service;
         this.metrics = service.metrics();
-        this.server = new StenoServer(this.config, service);
+        this.server = new StenoServer(this.config, service, extensions);
         server.start();
         service.warmUp(new float[16000]);
     }
@@ -49,7 +50,13 @@ final class ServerFixture implements AutoCloseable {
     }
 
     static ServerFixture over(TranscriptionService service, ServerConfig config) throws Exception {
-        return new ServerFixture(service, config);
+        return new ServerFixture(service, config, List.of());
+    }
+
+    /** As {@link #over(TranscriptionService, ServerConfig)} with these feature modules. */
+    static ServerFixture over(TranscriptionService service, ServerConfig config, ServerExtension... extensions)
+            throws Exception {
+        return new ServerFixture(service, config, List.of(extensions));
     }
 
     static ServerFixture start() throws Exception {

@@ -72,6 +72,8 @@ public final class ScheduledSession {
     private long pendingSamples;
     private State state = State.IDLE;
     private boolean endRequested;
+    /** A {@link #finishUtterance()} waits for the next step. */
+    private boolean utteranceEndRequested;
     private boolean cancelled;
     private long endRequestedNanos = NONE;
     /** Arrival of the oldest audio handed to the session but not yet through a successful step. */
@@ -158,6 +160,23 @@ public final class ScheduledSession {
     }
 
     /**
+     * Ends the current utterance without ending the stream: the next step (queued now if the session is idle) moves
+     * the pending audio in and calls {@link Steppable#finishUtterance()} instead of a plain step. Requests made before
+     * that step runs are one. Does nothing once the stream is ending or done.
+     */
+    public void finishUtterance() {
+        synchronized (lock) {
+            if (state == State.DONE || endRequested || cancelled) {
+                return;
+            }
+            utteranceEndRequested = true;
+            if (state == State.IDLE) {
+                enqueue();
+            }
+        }
+    }
+
+    /**
      * Gives up on the session (the client is gone): pending audio is dropped and no further step starts. A step
      * already running completes, and {@link #finished()} completes with a {@link CancellationException} once it has,
      * so the session is free for its owner exactly when the future completes. Does nothing once the session is done.
@@ -226,6 +245,7 @@ public final class ScheduledSession {
     void runOnce() {
         List<Chunk> work;
         boolean finishing;
+        boolean endingUtterance = false;
         synchronized (lock) {
             if (state != State.QUEUED) {
                 return; // cancelled or closed between leaving the queue and getting here
@@ -245,6 +265,8 @@ public final class ScheduledSession {
                 pending.clear();
                 pendingSamples = 0;
                 finishing = endRequested;
+                endingUtterance = utteranceEndRequested && !finishing;
+                utteranceEndRequested = false;
             }
         }
         if (work == null) {
@@ -262,7 +284,10 @@ public final class ScheduledSession {
                 unsteppedAudio = true;
             }
             // A step is needed even when finishing: finish() commits the tentative words without hearing new audio.
-            if (unsteppedAudio || !finishing) {
+            if (endingUtterance) {
+                session.finishUtterance(); // transcribes the unstepped audio too
+                unsteppedAudio = false;
+            } else if (unsteppedAudio || !finishing) {
                 session.step();
                 unsteppedAudio = false;
             }
@@ -345,7 +370,7 @@ public final class ScheduledSession {
     // Callers hold lock.
 
     private boolean isReady() {
-        return endRequested || pendingSamples >= minChunkSamples;
+        return endRequested || utteranceEndRequested || pendingSamples >= minChunkSamples;
     }
 
     private void enqueue() {

@@ -14,6 +14,28 @@ public interface SessionListener {
     };
 
     /**
+     * A listener that logs both kinds of trouble as warnings, naming the client: what a socket endpoint does when it
+     * has nothing better to tell its client.
+     *
+     * @param log    where to log
+     * @param client who is transcribed (a remote address), for the overflow message
+     */
+    static SessionListener logging(System.Logger log, Object client) {
+        return new SessionListener() {
+            @Override
+            public void onOverflow(double droppedSeconds) {
+                log.log(System.Logger.Level.WARNING, "client {0} lags: dropped {1} s of its oldest audio", client,
+                        droppedSeconds);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                log.log(System.Logger.Level.WARNING, "transcription step failed: " + error.getMessage());
+            }
+        };
+    }
+
+    /**
      * The session's pending audio grew past its cap and its oldest part was dropped unheard. Committed text is not
      * affected; the transcript simply has a gap where the dropped audio was.
      *

@@ -11,6 +11,14 @@ public interface Steppable {
     /** Runs one processing step over the audio accepted so far. */
     void step();
 
+    /**
+     * Ends the current utterance without ending the stream: what is still tentative is committed and published, and
+     * later audio continues the stream. By default just a step, for a session without utterances.
+     */
+    default void finishUtterance() {
+        step();
+    }
+
     /** Ends the stream: what is still tentative is committed and the final result published. */
     void finish();
 }

@@ -43,6 +43,15 @@ public final class LiveStream {
         scheduled.endOfStream();
     }
 
+    /**
+     * Ends the current utterance on the next step and keeps the stream open: the audio queued so far is transcribed
+     * and committed, and the update goes to {@link StreamListener#onUtteranceFinished}; see
+     * {@link ScheduledSession#finishUtterance()}.
+     */
+    public void finishUtterance() {
+        scheduled.finishUtterance();
+    }
+
     /** Gives up on the stream (the client is gone); see {@link ScheduledSession#cancel()}. */
     public void cancel() {
         scheduled.cancel();

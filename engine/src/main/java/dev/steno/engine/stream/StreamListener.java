@@ -11,4 +11,13 @@ import dev.steno.engine.transcript.TranscriptUpdate;
 public interface StreamListener {
     /** Called once per published update. */
     void onUpdate(TranscriptUpdate update);
+
+    /**
+     * Called instead of {@link #onUpdate} for the update of an utterance its owner ended early
+     * ({@link LiveStream#finishUtterance()}), so that a protocol can mark that result (Deepgram's
+     * {@code from_finalize}); by default it is an ordinary update.
+     */
+    default void onUtteranceFinished(TranscriptUpdate update) {
+        onUpdate(update);
+    }
 }

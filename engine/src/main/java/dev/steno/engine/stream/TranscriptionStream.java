@@ -189,6 +189,21 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         return publish(corrector.correct(result.committed()), true);
     }
 
+    /**
+     * Ends the current utterance now and keeps the stream open, as a client's "flush" asks: the audio received so far
+     * is transcribed, the policy commits its tentative tail, and one update is published, always (empty when nothing
+     * was pending), through {@link StreamListener#onUtteranceFinished}. Audio accepted afterwards starts the next
+     * utterance. With voice-activity gating, audio the gate still holds back (its hang-over) is not part of it.
+     */
+    public void finishUtterance() {
+        if (finished) {
+            throw new IllegalStateException("the stream has finished");
+        }
+        processedSamples = receivedSamples;
+        applyActions();
+        publishNow(closeUtterance(), false, true);
+    }
+
     /** Applies the queued gate decisions to the policy, finalising each utterance that ended. */
     private void applyActions() {
         for (GateAction action; (action = actions.poll()) != null; ) {
@@ -213,6 +228,14 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
 
     /** Transcribes what the last step has not seen yet, then commits the utterance's tentative tail. */
     private void endUtterance() {
+        List<Word> joined = closeUtterance();
+        if (!joined.isEmpty()) {
+            publishNow(joined, false, false);
+        }
+    }
+
+    /** Transcribes what the last step has not seen yet, commits the tentative tail and closes the line. */
+    private List<Word> closeUtterance() {
         List<Word> words = new ArrayList<>();
         if (speechSinceStep) {
             words.addAll(policy.process().committed());
@@ -223,10 +246,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         words = corrector.correct(words);
         commit(words);
         lineEvents.add(new LineEvent(committed.size(), null));
-        List<Word> joined = attribute(words, false);
-        if (!words.isEmpty()) {
-            publishNow(joined, false);
-        }
+        return attribute(words, false);
     }
 
     /** Frees what the stream holds outside the heap: the voice-activity model state and the speaker stage's. */
@@ -295,7 +315,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         if (last) {
             lines.closeOpenLine();
         }
-        return publishNow(joined, last);
+        return publishNow(joined, last, false);
     }
 
     /** How far the speaker stage's decided time trails the transcript; 0 for a stage that knows at once. */
@@ -304,7 +324,7 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         return Double.isInfinite(coverage) ? 0 : Math.max(0, transcribedEnd - coverage);
     }
 
-    private TranscriptUpdate publishNow(List<Word> joined, boolean last) {
+    private TranscriptUpdate publishNow(List<Word> joined, boolean last, boolean utteranceFinished) {
         double received = receivedSeconds();
         double committedEnd = committed.isEmpty() ? 0 : committed.get(committed.size() - 1).end();
         double processedEnd = processedSamples / (double) SR;
@@ -318,7 +338,11 @@ public final class TranscriptionStream implements Steppable, AutoCloseable {
         TranscriptUpdate update = new TranscriptUpdate(lines.lines(), joined, tentative, awaiting, last, lag,
                 detectedLanguage);
         for (StreamListener l : listeners) {
-            l.onUpdate(update);
+            if (utteranceFinished) {
+                l.onUtteranceFinished(update);
+            } else {
+                l.onUpdate(update);
+            }
         }
         return update;
     }

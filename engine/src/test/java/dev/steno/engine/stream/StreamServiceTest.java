@@ -19,6 +19,9 @@ import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
+import dev.steno.engine.testing.SpeechBurstRecognizer;
+import dev.steno.engine.testing.TestStreams;
+import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.transcript.Word;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,6 +143,40 @@ class StreamServiceTest {
             assertTrue(words.getLast().end() <= audio.length / 16000.0 + 0.5, "inside the recording: " + words.getLast());
         } finally {
             service.scheduler().close();
+        }
+    }
+
+    @Test
+    void aLiveStreamEndsAnUtteranceOnRequestAndStaysOpen() throws Exception {
+        StreamService service = TestStreams.localAgreement(new SpeechBurstRecognizer(), 1, 60, 120);
+        try {
+            List<Word> finalized = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger flushes = new AtomicInteger();
+            LiveStream live = service.stream().listener(new StreamListener() {
+                @Override
+                public void onUpdate(TranscriptUpdate update) {
+                }
+
+                @Override
+                public void onUtteranceFinished(TranscriptUpdate update) {
+                    finalized.addAll(update.newlyCommitted());
+                    flushes.incrementAndGet();
+                }
+            }).open().orElseThrow();
+            float[] burst = new float[24000];
+            for (int i = 0; i < 16000; i++) {
+                burst[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / 16000));
+            }
+            // a minute-long chunk size: nothing is stepped until the flush asks
+            assertTrue(live.addAudio(burst, 0, burst.length));
+            live.finishUtterance();
+            Await.until(Duration.ofSeconds(30), () -> flushes.get() == 1, () -> "the flush ran");
+            assertFalse(finalized.isEmpty(), "the flush transcribed the queued audio");
+            assertTrue(live.addAudio(burst, 0, burst.length), "the stream stays open");
+            live.endOfStream();
+            live.finished().get(30, TimeUnit.SECONDS);
+        } finally {
+            service.close();
         }
     }
 }

@@ -323,4 +323,44 @@ class TranscriptionStreamTest {
         assertThrows(IllegalStateException.class, () -> stream.accept(new float[1], 0, 1));
         assertThrows(IllegalStateException.class, stream::finish);
     }
+
+    @Test
+    void finishingAnUtteranceCommitsItsTailOnceAndTheStreamGoesOn() {
+        List<TranscriptUpdate> ordinary = new ArrayList<>();
+        List<TranscriptUpdate> finished = new ArrayList<>();
+        StreamListener listener = new StreamListener() {
+            @Override
+            public void onUpdate(TranscriptUpdate update) {
+                ordinary.add(update);
+            }
+
+            @Override
+            public void onUtteranceFinished(TranscriptUpdate update) {
+                finished.add(update);
+            }
+        };
+        TranscriptionStream stream = StreamBuilder.withPolicy(new HalfSecondWords()).listener(listener)
+                .clock(() -> 0).build();
+        stream.accept(new float[3 * SR], 0, 3 * SR);
+        stream.step();
+        // 3 s: words up to 2 s are committed by the step, the last two are still tentative
+        assertEquals(4, ordinary.getLast().newlyCommitted().size());
+        assertEquals(2, ordinary.getLast().tentative().size());
+        stream.finishUtterance();
+        assertEquals(1, finished.size());
+        assertEquals(List.of(2.0, 2.5), finished.getFirst().newlyCommitted().stream().map(Word::start).toList());
+        assertTrue(finished.getFirst().tentative().isEmpty());
+        stream.finishUtterance();
+        assertEquals(2, finished.size(), "a flush with nothing pending still answers");
+        assertTrue(finished.getLast().newlyCommitted().isEmpty());
+        stream.accept(new float[2 * SR], 0, 2 * SR);
+        TranscriptUpdate last = stream.finishAndGet();
+        List<Word> all = stream.committedWords();
+        assertEquals(10, all.size(), "5 s of words, none lost or repeated: " + all);
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).start() >= all.get(i - 1).end() - 1e-9, all.toString());
+        }
+        assertTrue(last.final_());
+        assertEquals(2, last.lines().size(), "the flushed utterance closed its line");
+    }
 }

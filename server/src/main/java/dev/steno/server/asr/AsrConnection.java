@@ -145,18 +145,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
                 .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
                 .listener(this::onUpdate)
                 .listener(service.live().listenerFor(connectedAt))
-                .events(new SessionListener() {
-                    @Override
-                    public void onOverflow(double droppedSeconds) {
-                        LOG.log(System.Logger.Level.WARNING, "client {0} lags: dropped {1} s of its oldest audio",
-                                s.getRemoteSocketAddress(), droppedSeconds);
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        LOG.log(System.Logger.Level.WARNING, "transcription step failed: " + error.getMessage());
-                    }
-                })
+                .events(SessionListener.logging(LOG, s.getRemoteSocketAddress()))
                 .open();
         if (opened.isEmpty()) {
             registration.close();
