@@ -3,12 +3,16 @@ package dev.steno.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.testing.IsolatedJvm;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** A shutdown hook can still log under steno's log manager, as the drain on SIGTERM does. */
@@ -30,9 +34,10 @@ class ShutdownSafeLogManagerTest {
     }
 
     private static String run(String manager) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path")));
+                IsolatedJvm.testClassPath().stream().map(Path::toString)
+                        .collect(Collectors.joining(File.pathSeparator))));
         if (manager != null) {
             cmd.add("-Djava.util.logging.manager=" + manager);
         }

@@ -2,6 +2,8 @@ package dev.steno.cli.failover;
 
 import dev.steno.cli.ShutdownSafeLogManager;
 import dev.steno.engine.testing.Await;
+import dev.steno.engine.testing.IsolatedJvm;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A {@link MeetingNode} in a process of its own on a loopback port, started with this test's class path: killed with
@@ -42,7 +45,8 @@ final class NodeProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xmx384m", "-XX:+UseSerialGC",
-                "-Djava.util.logging.manager=" + ShutdownSafeLogManager.class.getName(), // as steno's main "-cp", System.getProperty("java.class.path"),
+                "-Djava.util.logging.manager=" + ShutdownSafeLogManager.class.getName(), // as steno's main does
+                "-cp", classPath(),
                 MeetingNode.class.getName(), Integer.toString(port), jdbcUrl, data.toString(),
                 Double.toString(drainSeconds)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -57,6 +61,11 @@ final class NodeProcess implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** This test's class path, surefire's booter jar expanded, for the node's JVM. */
+    static String classPath() throws IOException {
+        return IsolatedJvm.testClassPath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
 
     /** True when the node answers 200 on /health/ready. */
