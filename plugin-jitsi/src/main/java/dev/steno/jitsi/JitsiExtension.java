@@ -5,6 +5,7 @@ import dev.steno.server.http.ApiToken;
 import dev.steno.jitsi.auth.JwtVerifier;
 import dev.steno.jitsi.http.TranscriptHandler;
 import dev.steno.jitsi.mediajson.MediaJsonConnection;
+import dev.steno.jitsi.meeting.Meeting;
 import dev.steno.jitsi.meeting.MeetingRegistry;
 import dev.steno.jitsi.meeting.TranscriptStore;
 import dev.steno.jitsi.skynet.SkynetConnection;
@@ -15,13 +16,16 @@ import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -114,6 +118,7 @@ public final class JitsiExtension implements ServerExtension {
                         config.jdbcPassword())
                 : JdbcTranscriptStore.sqlite(config.dataDir());
         registry = new MeetingRegistry(wiring.service().streams(), store, participantVoices);
+        registry.useWebhooks(wiring.webhooks());
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
         Drain drain = wiring.drain();
@@ -126,9 +131,12 @@ public final class JitsiExtension implements ServerExtension {
                 if (!serverTokenOk(req, resp, cb)) {
                     return null;
                 }
-                String meetingId = Paths.lastSegment(req);
+                Supplier<Meeting> meeting = meetingWithWebhooks(req, resp, cb, Paths.lastSegment(req));
+                if (meeting == null) {
+                    return null;
+                }
                 String lang = Paths.query(req, "language"); // a Jicofo url-template may add ?language=
-                return new MediaJsonConnection(() -> registry.meeting(meetingId), drain,
+                return new MediaJsonConnection(meeting, drain,
                         lang != null && !lang.isBlank() ? lang : defaultLanguage, config.maxTextChars());
             });
         }
@@ -137,8 +145,11 @@ public final class JitsiExtension implements ServerExtension {
                 if (!skynetAuthorized(req, resp, cb)) {
                     return null;
                 }
-                String meetingId = Paths.lastSegment(req);
-                return new SkynetConnection(() -> registry.meeting(meetingId), drain, config.language(),
+                Supplier<Meeting> meeting = meetingWithWebhooks(req, resp, cb, Paths.lastSegment(req));
+                if (meeting == null) {
+                    return null;
+                }
+                return new SkynetConnection(meeting, drain, config.language(),
                         config.maxAudioFrameBytes());
             });
         }
@@ -155,7 +166,11 @@ public final class JitsiExtension implements ServerExtension {
                 String participant = Objects.requireNonNullElseGet(q.getValue("participant"),
                         () -> "vosk-" + UUID.randomUUID().toString().substring(0, 8));
                 String lang = q.getValue("language");
-                return new VoskConnection(() -> registry.meeting(meetingId), drain, participant, q.getValue("name"),
+                Supplier<Meeting> meeting = meetingWithWebhooks(req, resp, cb, meetingId);
+                if (meeting == null) {
+                    return null;
+                }
+                return new VoskConnection(meeting, drain, participant, q.getValue("name"),
                         lang != null ? lang : config.language(), config.maxAudioFrameBytes(), config.maxTextChars());
             };
             ws.addMapping(config.voskPath(), vosk);
@@ -280,8 +295,33 @@ public final class JitsiExtension implements ServerExtension {
         }
     }
 
+    /**
+     * Opens a socket's meeting with the socket's {@code ?webhook=} URLs added to it; null after answering 400 when a
+     * URL is not on the server's {@code --webhook-allow} list.
+     */
+    private Supplier<Meeting> meetingWithWebhooks(ServerUpgradeRequest req, ServerUpgradeResponse resp, Callback cb,
+                                                  String meetingId) {
+        List<String> urls = Request.extractQueryParameters(req, StandardCharsets.UTF_8)
+                .getValuesOrEmpty("webhook");
+        try {
+            registry.webhooks().sink(urls);
+        } catch (IllegalArgumentException e) {
+            refuse(resp, cb, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            return null;
+        }
+        return () -> {
+            Meeting m = registry.meeting(meetingId);
+            urls.forEach(m::addWebhook);
+            return m;
+        };
+    }
+
     private static void refuse(ServerUpgradeResponse resp, Callback cb, String message) {
-        resp.setStatus(HttpStatus.UNAUTHORIZED_401);
+        refuse(resp, cb, HttpStatus.UNAUTHORIZED_401, message);
+    }
+
+    private static void refuse(ServerUpgradeResponse resp, Callback cb, int status, String message) {
+        resp.setStatus(status);
         resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         String body = ERROR_JSON.createObjectNode().put("error", message).toString();
         resp.write(true, StandardCharsets.UTF_8.encode(body), cb);

@@ -7,6 +7,8 @@ import dev.steno.server.http.LifecycleHandler;
 import dev.steno.server.http.LoopbackHostHandler;
 import dev.steno.server.http.TokenHandler;
 import dev.steno.server.tls.TlsSettings;
+import dev.steno.server.webhook.WebhookDispatcher;
+import dev.steno.server.webhook.WebhookSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -42,6 +44,7 @@ public final class StenoServer implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final List<ServerExtension> extensions;
     private final Drain drain;
+    private final WebhookDispatcher webhooks;
 
     public StenoServer(ServerConfig config, TranscriptionService service) throws IOException {
         this(config, service, List.of());
@@ -53,9 +56,20 @@ public final class StenoServer implements AutoCloseable {
      */
     public StenoServer(ServerConfig config, TranscriptionService service, List<? extends ServerExtension> extensions)
             throws IOException {
+        this(config, service, extensions, WebhookSettings.none());
+    }
+
+    /**
+     * A server that also sends every committed line to webhooks; a drain and {@link #close()} wait (at most the drain
+     * timeout) for the lines still queued.
+     */
+    public StenoServer(ServerConfig config, TranscriptionService service, List<? extends ServerExtension> extensions,
+                       WebhookSettings webhookSettings) throws IOException {
         this.config = config;
+        this.webhooks = new WebhookDispatcher(webhookSettings, service.metrics().webhooks());
         this.extensions = List.copyOf(extensions);
         this.drain = new Drain(config.drainTimeout());
+        WebhookDrain.register(drain, webhooks);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("steno-http");
         this.jetty = new Server(threads);
@@ -82,11 +96,11 @@ public final class StenoServer implements AutoCloseable {
             container.setMaxTextMessageSize(64 * 1024);
             container.setIdleTimeout(Duration.ofMinutes(2));
             container.addMapping("/asr", (request, response, callback) -> new AsrConnection(service, config, ticker,
-                    drain));
+                    drain, webhooks));
         });
         for (ServerExtension e : this.extensions) {
             e.install(new ServerExtension.Wiring(service, config, ws.getServerWebSocketContainer(),
-                    extensionHandlers::add, drain));
+                    extensionHandlers::add, drain, webhooks));
         }
         ResourceHandler web = new ResourceHandler();
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
@@ -148,6 +162,12 @@ public final class StenoServer implements AutoCloseable {
             }
         }
         ticker.shutdownNow();
+        try {
+            // the extensions ended their sessions: their last lines are queued
+            webhooks.awaitFlushed(config.drainTimeout());
+        } finally {
+            webhooks.close();
+        }
         jetty.stop();
     }
 }

@@ -3,9 +3,13 @@ package dev.steno.jitsi.meeting;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
+import dev.steno.server.webhook.LineSink;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,12 +29,36 @@ public final class Meeting {
     /** Speaker numbers handed out while the store could not be reached (above any stored number). */
     private final Map<String, Integer> unstoredSpeakers = new ConcurrentHashMap<>();
     private volatile long lastActivityMillis;
+    /** The {@code ?webhook=} URLs of the meeting's sockets, in the order they came. */
+    private final Set<String> webhookUrls = new LinkedHashSet<>();
+    private volatile LineSink lines;
 
     Meeting(String id, long startedMillis, MeetingRegistry registry) {
         this.id = id;
         this.startedMillis = startedMillis;
         this.registry = registry;
         this.lastActivityMillis = registry.nowMillis();
+        this.lines = registry.webhooks().sink(List.of());
+    }
+
+    /**
+     * Sends the meeting's committed lines to this URL as well (from a socket's {@code ?webhook=}) from now on.
+     *
+     * @throws IllegalArgumentException the URL is invalid or not on the server's allow-list
+     */
+    public synchronized void addWebhook(String url) {
+        if (webhookUrls.contains(url)) {
+            return;
+        }
+        List<String> urls = new ArrayList<>(webhookUrls);
+        urls.add(url);
+        lines = registry.webhooks().sink(urls);
+        webhookUrls.add(url);
+    }
+
+    /** Where the meeting's committed lines go. */
+    LineSink lines() {
+        return lines;
     }
 
     /** The meeting id. */

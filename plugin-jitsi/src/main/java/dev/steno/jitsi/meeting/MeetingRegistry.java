@@ -5,6 +5,7 @@ import dev.steno.engine.speaker.DiarizedSpeaker;
 import dev.steno.engine.speaker.FixedSpeaker;
 import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.stream.StreamService;
+import dev.steno.server.webhook.Webhooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class MeetingRegistry implements AutoCloseable {
     /** Writers of ended participants whose lines the store has not taken yet. */
     private final Set<StreamWriter> unstored = ConcurrentHashMap.newKeySet();
     private volatile boolean joining = true;
+    private volatile Webhooks webhooks = Webhooks.NONE;
 
     /**
      * @param service the shared streams (one model, one bounded scheduler)
@@ -77,6 +79,16 @@ public final class MeetingRegistry implements AutoCloseable {
     }
 
     /** True when participants are diarized within themselves (several voices per participant). */
+    /** Sends the committed lines of meetings opened from now on to these webhooks (none unless set). */
+    public void useWebhooks(Webhooks hooks) {
+        this.webhooks = Objects.requireNonNull(hooks, "hooks");
+    }
+
+    /** Where committed lines go. */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     public boolean diarizesParticipants() {
         return participantVoices != null;
     }
