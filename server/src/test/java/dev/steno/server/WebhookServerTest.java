@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.server.testing.WebhookReceiver;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
-import dev.steno.server.webhook.Receiver;
 import dev.steno.server.webhook.WebhookFormat;
 import dev.steno.server.webhook.WebhookSettings;
 import dev.steno.server.webhook.WebhookTarget;
@@ -32,8 +32,8 @@ class WebhookServerTest {
     @Test
     void everyCommittedLineOfAnAsrSessionIsSentOnceToTheServerAndTheSessionTarget() throws Exception {
         byte[] jfk = Pcm16.of(WavReader.read(SharedFixtures.file("audio/jfk.wav")).samples());
-        try (Receiver global = new Receiver(SECRET, n -> 200);
-             Receiver own = new Receiver(SECRET, n -> n == 0 ? 500 : 200)) {
+        try (WebhookReceiver global = new WebhookReceiver(SECRET, n -> 200);
+             WebhookReceiver own = new WebhookReceiver(SECRET, n -> n == 0 ? 500 : 200)) {
             String allowed = own.url().resolve("/").toString();
             WebhookSettings settings = WebhookSettings.of(List.of(new WebhookTarget(global.url(), WebhookFormat.STENO,
                     SECRET)), List.of(allowed), WebhookFormat.STENO, SECRET);
@@ -73,8 +73,8 @@ class WebhookServerTest {
                 }
                 assertEquals(expected.size(), ids.size(), "one id per line");
                 assertEquals(1, sessions.size(), "one session");
-                assertTrue(global.all().stream().allMatch(Receiver.Hit::signatureValid));
-                assertTrue(own.all().stream().allMatch(Receiver.Hit::signatureValid));
+                assertTrue(global.all().stream().allMatch(WebhookReceiver.Hit::signatureValid));
+                assertTrue(own.all().stream().allMatch(WebhookReceiver.Hit::signatureValid));
                 assertEquals(expected.size() + 1, own.all().size(), "the 500 was retried once");
                 assertEquals(own.all().get(0).id(), own.all().get(1).id());
                 assertEquals(2L * expected.size(), fx.metrics.webhooks().delivered());
@@ -100,11 +100,11 @@ class WebhookServerTest {
     }
 
     /** The first {@code n} distinct lines a receiver got (a retry repeats an id), in order. */
-    private static List<JsonNode> bodies(Receiver r, int n) throws Exception {
+    private static List<JsonNode> bodies(WebhookReceiver r, int n) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (out.size() < n) {
-            Receiver.Hit hit = r.hits.poll(30, TimeUnit.SECONDS);
+            WebhookReceiver.Hit hit = r.hits.poll(30, TimeUnit.SECONDS);
             assertNotNull(hit, "only " + out.size() + " of " + n + " lines arrived");
             if (seen.add(hit.id())) {
                 out.add(JSON.readTree(hit.body()));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.server.testing.WebhookReceiver;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,14 +64,14 @@ class WebhookDispatcherTest {
 
     @Test
     void retriesAfter500WithTheSameIdAndAFreshValidSignature() throws Exception {
-        try (Receiver r = new Receiver(SECRET, n -> n == 0 ? 500 : 200)) {
+        try (WebhookReceiver r = new WebhookReceiver(SECRET, n -> n == 0 ? 500 : 200)) {
             WebhookStats stats = new WebhookStats();
             try (WebhookDispatcher d = dispatcher(settings(List.of(new WebhookTarget(r.url(), WebhookFormat.STENO,
                     SECRET)), 10, 5, BOUND), stats)) {
                 d.committed(line(1));
                 assertTrue(d.awaitFlushed(BOUND));
             }
-            List<Receiver.Hit> hits = r.all();
+            List<WebhookReceiver.Hit> hits = r.all();
             assertEquals(2, hits.size(), "one failure, one retry");
             assertEquals("line-1", hits.get(0).id());
             assertEquals(hits.get(0).id(), hits.get(1).id(), "a retry keeps its webhook-id");
@@ -92,8 +93,8 @@ class WebhookDispatcherTest {
     @Test
     void aHungReceiverHoldsUpOnlyItsOwnQueueAndItsLinesAreRetriedThenCounted() throws Exception {
         int lines = 4;
-        try (Receiver hung = new Receiver(null, n -> Receiver.HANG);
-             Receiver good = new Receiver(null, n -> 200)) {
+        try (WebhookReceiver hung = new WebhookReceiver(null, n -> WebhookReceiver.HANG);
+             WebhookReceiver good = new WebhookReceiver(null, n -> 200)) {
             WebhookStats stats = new WebhookStats();
             WebhookSettings s = settings(List.of(new WebhookTarget(hung.url(), WebhookFormat.STENO, null),
                     new WebhookTarget(good.url(), WebhookFormat.STENO, null)), 100, 2, Duration.ofSeconds(1));
@@ -124,7 +125,7 @@ class WebhookDispatcherTest {
 
     @Test
     void gone410StopsThatTarget() throws Exception {
-        try (Receiver r = new Receiver(null, n -> 410)) {
+        try (WebhookReceiver r = new WebhookReceiver(null, n -> 410)) {
             WebhookStats stats = new WebhookStats();
             try (WebhookDispatcher d = dispatcher(settings(List.of(new WebhookTarget(r.url(), WebhookFormat.SLACK,
                     null)), 10, 5, BOUND), stats)) {
@@ -144,7 +145,7 @@ class WebhookDispatcherTest {
 
     @Test
     void aFullQueueDropsItsOldestWaitingLines() throws Exception {
-        try (Receiver r = new Receiver(null, n -> n == 0 ? Receiver.HANG : 200)) {
+        try (WebhookReceiver r = new WebhookReceiver(null, n -> n == 0 ? WebhookReceiver.HANG : 200)) {
             WebhookStats stats = new WebhookStats();
             try (WebhookDispatcher d = dispatcher(settings(List.of(new WebhookTarget(r.url(), WebhookFormat.STENO,
                     null)), 2, 1, BOUND), stats)) {
@@ -158,14 +159,14 @@ class WebhookDispatcherTest {
                 r.release();
                 assertTrue(d.awaitFlushed(BOUND));
             }
-            assertEquals(List.of("line-0", "line-4", "line-5"), r.all().stream().map(Receiver.Hit::id).toList());
+            assertEquals(List.of("line-0", "line-4", "line-5"), r.all().stream().map(WebhookReceiver.Hit::id).toList());
             assertEquals(3, stats.delivered());
         }
     }
 
     @Test
     void shutdownWaitsForQueuedLinesWithABound() throws Exception {
-        try (Receiver slow = new Receiver(null, n -> n == 0 ? Receiver.HANG : 200)) {
+        try (WebhookReceiver slow = new WebhookReceiver(null, n -> n == 0 ? WebhookReceiver.HANG : 200)) {
             WebhookStats stats = new WebhookStats();
             try (WebhookDispatcher d = dispatcher(settings(List.of(new WebhookTarget(slow.url(), WebhookFormat.STENO,
                     null)), 100, 1, BOUND), stats)) {

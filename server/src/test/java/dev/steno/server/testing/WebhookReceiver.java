@@ -1,4 +1,4 @@
-package dev.steno.server.webhook;
+package dev.steno.server.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * from the spec (base64 key after {@code whsec_}, HMAC-SHA256 over {@code id.timestamp.body}, constant-time compare
  * over the space-separated {@code v1,} signatures), not with the signer under test.
  */
-public final class Receiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     /** An answer that is never given: the receiver holds the request until it is closed or {@link #release}d. */
     public static final int HANG = -1;
 
@@ -45,7 +45,7 @@ public final class Receiver implements AutoCloseable {
      * @param secret  the {@code whsec_} secret to verify with, or null to accept unsigned requests
      * @param answers the status of request n (from 0), or {@link #HANG}
      */
-    public Receiver(String secret, IntUnaryOperator answers) throws IOException {
+    public WebhookReceiver(String secret, IntUnaryOperator answers) throws IOException {
         this.key = secret == null ? null : Base64.getDecoder().decode(secret.substring("whsec_".length()));
         this.answers = answers;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
