@@ -37,6 +37,11 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class StenoServer implements AutoCloseable {
     /** Where the web UI lives inside the jar. */
     static final String WEB_ROOT = "dev/steno/server/web/";
+    /**
+     * Longest wait of {@link #close()} for queued webhook lines: a drain already waited for them, so this only covers
+     * the lines of its last moments, and the process's shutdown allows little more than the drain timeout.
+     */
+    static final Duration WEBHOOK_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ServerConfig config;
     private final Server jetty;
@@ -164,7 +169,9 @@ public final class StenoServer implements AutoCloseable {
         ticker.shutdownNow();
         try {
             // the extensions ended their sessions: their last lines are queued
-            webhooks.awaitFlushed(config.drainTimeout());
+            Duration wait = config.drainTimeout().compareTo(WEBHOOK_CLOSE_WAIT) < 0 ? config.drainTimeout()
+                    : WEBHOOK_CLOSE_WAIT;
+            webhooks.awaitFlushed(wait);
         } finally {
             webhooks.close();
         }
