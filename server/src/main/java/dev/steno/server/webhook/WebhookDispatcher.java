@@ -18,11 +18,14 @@ import java.util.random.RandomGenerator;
 /**
  * Delivers committed lines to webhook targets, signed as Standard Webhooks.
  *
- * <p>Each target has its own bounded queue and at most one request in flight, so lines reach a receiver in order and a
- * slow or dead receiver holds up only its own queue; {@link #committed} only enqueues and never waits. A full queue
- * drops its oldest waiting line (counted). A line is retried on a non-2xx answer, a timeout or a connection error,
- * after {@link Backoff exponential backoff with jitter}, with the same {@code webhook-id} and a fresh timestamp and
- * signature; after the last attempt it is logged and counted as failed. A 410 answer stops the target for good.
+ * <p>Each target has its own bounded queue and at most one request in flight, so a slow or dead receiver holds up
+ * only its own queue; {@link #committed} only enqueues and never waits. A full queue drops its oldest waiting line
+ * (counted). A line is retried on a non-2xx answer, a timeout or a connection error, after {@link Backoff exponential
+ * backoff with jitter}, with the same {@code webhook-id} and a fresh timestamp and signature; after the last attempt
+ * it is logged and counted as failed. A 410 answer stops the target for good. Lines go out in order, except that a
+ * line waiting for its retry lets the next ones pass (it goes first again once its wait is over): one failed request
+ * must not hold every later line back by the whole backoff. Receivers order by {@code start} and deduplicate on the
+ * id.
  *
  * <p>Threads: one scheduler thread runs the queues and the retries; the HTTP client's own threads do the I/O. None is
  * made per line or per session.
@@ -289,7 +292,28 @@ public final class WebhookDispatcher implements LineSink, Webhooks, AutoCloseabl
                 next();
             } else {
                 stats.retries.increment();
-                run(() -> attempt(p), settings.backoff().delayMillis(p.attempts, random.nextDouble()));
+                run(() -> retry(p), settings.backoff().delayMillis(p.attempts, random.nextDouble()));
+                next();
+            }
+        }
+
+        /** A line's backoff is over: it goes before the waiting lines. */
+        private void retry(Pending p) {
+            boolean start;
+            boolean gone;
+            synchronized (this) {
+                gone = stopped;
+                start = !gone && !busy;
+                if (!gone) {
+                    waiting.addFirst(p);
+                    busy = true;
+                }
+            }
+            if (gone) {
+                stats.failed.increment();
+                removed(1);
+            } else if (start) {
+                next();
             }
         }
 
