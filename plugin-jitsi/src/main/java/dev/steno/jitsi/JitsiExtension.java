@@ -118,7 +118,7 @@ public final class JitsiExtension implements ServerExtension {
                         config.jdbcPassword())
                 : JdbcTranscriptStore.sqlite(config.dataDir());
         registry = new MeetingRegistry(wiring.service().streams(), store, participantVoices);
-        registry.useWebhooks(wiring.webhooks());
+        registry.useWebhooks(wiring.webhooks()::sink);
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
         Drain drain = wiring.drain();
@@ -304,7 +304,7 @@ public final class JitsiExtension implements ServerExtension {
         List<String> urls = Request.extractQueryParameters(req, StandardCharsets.UTF_8)
                 .getValuesOrEmpty("webhook");
         try {
-            registry.webhooks().sink(urls);
+            registry.webhooks(urls);
         } catch (IllegalArgumentException e) {
             refuse(resp, cb, HttpStatus.BAD_REQUEST_400, e.getMessage());
             return null;

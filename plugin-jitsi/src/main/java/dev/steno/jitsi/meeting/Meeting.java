@@ -3,7 +3,7 @@ package dev.steno.jitsi.meeting;
 import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
-import dev.steno.server.webhook.LineSink;
+import dev.steno.engine.transcript.LineSink;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class Meeting {
         this.startedMillis = startedMillis;
         this.registry = registry;
         this.lastActivityMillis = registry.nowMillis();
-        this.lines = registry.webhooks().sink(List.of());
+        this.lines = registry.webhooks(List.of());
     }
 
     /**
@@ -52,7 +52,7 @@ public final class Meeting {
         }
         List<String> urls = new ArrayList<>(webhookUrls);
         urls.add(url);
-        lines = registry.webhooks().sink(urls);
+        lines = registry.webhooks(urls);
         webhookUrls.add(url);
     }
 

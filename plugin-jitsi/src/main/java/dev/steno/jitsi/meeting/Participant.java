@@ -5,7 +5,7 @@ import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.transcript.Word;
-import dev.steno.server.webhook.LineEvent;
+import dev.steno.engine.transcript.LineEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -12,7 +12,7 @@ import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.TranscriptionService;
-import dev.steno.server.webhook.LineSink;
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.server.webhook.SessionLines;
 import dev.steno.server.webhook.Webhooks;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package dev.steno.server.webhook;
 
+import dev.steno.engine.transcript.LineEvent;
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.steno.server.webhook;
 
+import dev.steno.engine.transcript.LineEvent;
+import dev.steno.engine.transcript.LineSink;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -2,6 +2,7 @@ package dev.steno.server.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steno.engine.transcript.LineEvent;
 import java.util.Locale;
 
 /** How a line becomes a request body ({@code --webhook-format}). */

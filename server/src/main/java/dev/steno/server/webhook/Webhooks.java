@@ -1,5 +1,6 @@
 package dev.steno.server.webhook;
 
+import dev.steno.engine.transcript.LineSink;
 import java.util.List;
 
 /** What a session asks of the server's webhooks: where its committed lines go. */

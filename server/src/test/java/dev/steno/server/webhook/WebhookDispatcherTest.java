@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.transcript.LineEvent;
 import dev.steno.server.testing.WebhookReceiver;
 import java.net.http.HttpClient;
 import java.time.Clock;

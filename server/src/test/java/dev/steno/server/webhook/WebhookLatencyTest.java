@@ -3,6 +3,7 @@ package dev.steno.server.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.steno.engine.transcript.LineEvent;
 import dev.steno.server.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
-package dev.steno.server.webhook;
+package dev.steno.engine.transcript;
 
 import java.util.Objects;
 
 /**
- * One committed line, as a webhook reports it ({@code type} is always {@value #TYPE}). Times are seconds on the
+ * One committed line as it is published to a {@link LineSink} (webhooks, in the server): the line ({@code type} is always {@value #TYPE}). Times are seconds on the
  * session's (or meeting's) clock.
  *
  * @param id          unique per line; the receiver deduplicates on it (it becomes {@code webhook-id})

@@ -1,4 +1,4 @@
-package dev.steno.server.webhook;
+package dev.steno.engine.transcript;
 
 /** Where sources of live text publish each line once it is committed. Must not block the caller. */
 @FunctionalInterface
