@@ -8,6 +8,7 @@ import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
+import dev.steno.server.webhook.WebhookSettings;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -105,6 +106,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RtpOptions rtp;
 
+    @Mixin
+    WebhookOptions webhooks;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with defaults for these flags (keys are flag names without dashes).")
     Path config;
@@ -140,6 +144,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be >= 1");
         }
         drainLimit = parseDrainTimeout(spec.commandLine(), drainTimeout);
+        WebhookSettings webhookSettings = webhooks.settings(spec.commandLine());
         ServerConfig serverConfig = new ServerConfig(host, port, sslCertFile, sslKeyFile, apiToken,
                 corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).toList(), pcmInput, 1 << 20,
                 drainLimit);
@@ -160,7 +165,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxPendingSeconds, serverDiarization);
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
                 jitsiExtension.map(j -> j::registry), participantVoices));
-        try (service; ownParticipantVoices; StenoServer s = new StenoServer(serverConfig, service, extensions)) {
+        try (service; ownParticipantVoices; StenoServer s = new StenoServer(serverConfig, service, extensions,
+                webhookSettings)) {
             server = s;
             s.start();
             err.printf(Locale.ROOT, "steno: model %s (%s backend, %s policy), %d inference worker(s), at most %d sessions, "
@@ -180,6 +186,11 @@ final class ServeCommand implements Callable<Integer> {
             if (participantVoices != null) {
                 err.println("steno: voices within a participant told apart by the " + participantVoices.name()
                         + " diarization backend (\"Name\", \"Name (2)\", ...)");
+            }
+            if (!webhookSettings.off()) {
+                err.println("steno: committed lines go to " + webhookSettings.targets().size() + " webhook(s)"
+                        + (webhookSettings.allow().isEmpty() ? "" : "; ?webhook= allowed under "
+                        + webhookSettings.allow().size() + " prefix(es)"));
             }
             if (serverConfig.apiToken() != null) {
                 err.println("steno: an API token is required (?token=... or Authorization: Bearer)");

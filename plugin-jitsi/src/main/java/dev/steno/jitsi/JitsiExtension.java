@@ -18,6 +18,7 @@ import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -120,6 +122,7 @@ public final class JitsiExtension implements ServerExtension {
                 : JdbcTranscriptStore.sqlite(config.dataDir());
         registry = new MeetingRegistry(wiring.service().streams(), store, participantVoices);
         corrections = wiring.service().streams().corrections();
+        registry.useWebhooks(wiring.webhooks()::sink);
         defaultLanguage = config.language() != null ? config.language()
                 : wiring.service().streams().policies().defaultLanguage();
         Drain drain = wiring.drain();
@@ -132,9 +135,12 @@ public final class JitsiExtension implements ServerExtension {
                 if (!serverTokenOk(req, resp, cb)) {
                     return null;
                 }
-                String meetingId = Paths.lastSegment(req);
+                Supplier<Meeting> meeting = meetingWithWebhooks(req, resp, cb, Paths.lastSegment(req));
+                if (meeting == null) {
+                    return null;
+                }
                 String lang = Paths.query(req, "language"); // a Jicofo url-template may add ?language=
-                return new MediaJsonConnection(meetingFor(meetingId, req), drain,
+                return new MediaJsonConnection(meeting, drain,
                         lang != null && !lang.isBlank() ? lang : defaultLanguage, config.maxTextChars());
             });
         }
@@ -143,8 +149,11 @@ public final class JitsiExtension implements ServerExtension {
                 if (!skynetAuthorized(req, resp, cb)) {
                     return null;
                 }
-                String meetingId = Paths.lastSegment(req);
-                return new SkynetConnection(meetingFor(meetingId, req), drain, config.language(),
+                Supplier<Meeting> meeting = meetingWithWebhooks(req, resp, cb, Paths.lastSegment(req));
+                if (meeting == null) {
+                    return null;
+                }
+                return new SkynetConnection(meeting, drain, config.language(),
                         config.maxAudioFrameBytes());
             });
         }
@@ -161,7 +170,11 @@ public final class JitsiExtension implements ServerExtension {
                 String participant = Objects.requireNonNullElseGet(q.getValue("participant"),
                         () -> "vosk-" + UUID.randomUUID().toString().substring(0, 8));
                 String lang = q.getValue("language");
-                return new VoskConnection(meetingFor(meetingId, req), drain, participant, q.getValue("name"),
+                Supplier<Meeting> meeting = meetingWithWebhooks(req, resp, cb, meetingId);
+                if (meeting == null) {
+                    return null;
+                }
+                return new VoskConnection(meeting, drain, participant, q.getValue("name"),
                         lang != null ? lang : config.language(), config.maxAudioFrameBytes(), config.maxTextChars());
             };
             ws.addMapping(config.voskPath(), vosk);
@@ -302,8 +315,35 @@ public final class JitsiExtension implements ServerExtension {
         }
     }
 
+    /**
+     * Opens a socket's meeting with the socket's {@code ?webhook=} URLs added to it and its {@code ?corrections=} set
+     * (see {@link #meetingFor}); null after answering 400 when a URL is not on the server's {@code --webhook-allow}
+     * list.
+     */
+    private Supplier<Meeting> meetingWithWebhooks(ServerUpgradeRequest req, ServerUpgradeResponse resp, Callback cb,
+                                                  String meetingId) {
+        List<String> urls = Request.extractQueryParameters(req, StandardCharsets.UTF_8)
+                .getValuesOrEmpty("webhook");
+        try {
+            registry.webhooks(urls);
+        } catch (IllegalArgumentException e) {
+            refuse(resp, cb, HttpStatus.BAD_REQUEST_400, e.getMessage());
+            return null;
+        }
+        Supplier<Meeting> withCorrections = meetingFor(meetingId, req);
+        return () -> {
+            Meeting m = withCorrections.get();
+            urls.forEach(m::addWebhook);
+            return m;
+        };
+    }
+
     private static void refuse(ServerUpgradeResponse resp, Callback cb, String message) {
-        resp.setStatus(HttpStatus.UNAUTHORIZED_401);
+        refuse(resp, cb, HttpStatus.UNAUTHORIZED_401, message);
+    }
+
+    private static void refuse(ServerUpgradeResponse resp, Callback cb, int status, String message) {
+        resp.setStatus(status);
         resp.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         String body = ERROR_JSON.createObjectNode().put("error", message).toString();
         resp.write(true, StandardCharsets.UTF_8.encode(body), cb);

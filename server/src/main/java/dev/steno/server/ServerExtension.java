@@ -1,5 +1,6 @@
 package dev.steno.server;
 
+import dev.steno.server.webhook.Webhooks;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
@@ -38,8 +39,9 @@ public interface ServerExtension extends AutoCloseable {
      *                  requests it does not own
      * @param drain     the server's lifecycle: admit every live session (and refuse one when admission is refused),
      *                  so that draining the node winds it down; WebSocket upgrades are already refused while draining
+     * @param webhooks  where committed lines go: {@code webhooks.sink(url)} for each session or meeting
      */
     record Wiring(TranscriptionService service, ServerConfig config, ServerWebSocketContainer webSocket,
-                  Consumer<Handler> http, Drain drain) {
+                  Consumer<Handler> http, Drain drain, Webhooks webhooks) {
     }
 }

@@ -4,6 +4,7 @@ import dev.steno.engine.session.InferenceScheduler;
 import dev.steno.engine.session.ResidentMemory;
 import dev.steno.engine.session.SchedulerStats;
 import dev.steno.engine.stream.StreamCounters;
+import dev.steno.server.webhook.WebhookStats;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,6 +25,7 @@ public final class ServerMetrics {
     private final InferenceScheduler scheduler;
     final LongAdder uploads = new LongAdder();
     final LongAdder uploadMicros = new LongAdder();
+    private final WebhookStats webhooks = new WebhookStats();
 
     /** Metrics over these stream counters and the scheduler their streams run on. */
     public ServerMetrics(StreamCounters streams, InferenceScheduler scheduler) {
@@ -89,5 +91,10 @@ public final class ServerMetrics {
     public OptionalInt maxSessions() {
         int max = scheduler.maxSessions();
         return max == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(max);
+    }
+
+    /** Deliveries of committed lines to webhooks. */
+    public WebhookStats webhooks() {
+        return webhooks;
     }
 }

@@ -8,6 +8,8 @@ import dev.steno.server.http.LifecycleHandler;
 import dev.steno.server.http.LoopbackHostHandler;
 import dev.steno.server.http.TokenHandler;
 import dev.steno.server.tls.TlsSettings;
+import dev.steno.server.webhook.WebhookDispatcher;
+import dev.steno.server.webhook.WebhookSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -37,6 +39,11 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 public final class StenoServer implements AutoCloseable {
     /** Where the web UI lives inside the jar. */
     static final String WEB_ROOT = "dev/steno/server/web/";
+    /**
+     * Longest wait of {@link #close()} for queued webhook lines: a drain already waited for them, so this only covers
+     * the lines of its last moments, and the process's shutdown allows little more than the drain timeout.
+     */
+    static final Duration WEBHOOK_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final ServerConfig config;
     private final Server jetty;
@@ -44,6 +51,7 @@ public final class StenoServer implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final List<ServerExtension> extensions;
     private final Drain drain;
+    private final WebhookDispatcher webhooks;
 
     public StenoServer(ServerConfig config, TranscriptionService service) throws IOException {
         this(config, service, List.of());
@@ -55,13 +63,24 @@ public final class StenoServer implements AutoCloseable {
      */
     public StenoServer(ServerConfig config, TranscriptionService service, List<? extends ServerExtension> extensions)
             throws IOException {
+        this(config, service, extensions, WebhookSettings.none());
+    }
+
+    /**
+     * A server that also sends every committed line to webhooks; a drain and {@link #close()} wait (at most the drain
+     * timeout) for the lines still queued.
+     */
+    public StenoServer(ServerConfig config, TranscriptionService service, List<? extends ServerExtension> extensions,
+                       WebhookSettings webhookSettings) throws IOException {
         this.config = config;
+        this.webhooks = new WebhookDispatcher(webhookSettings, service.metrics().webhooks());
         List<ServerExtension> all = new ArrayList<>(extensions);
         if (all.stream().noneMatch(DeepgramListen.class::isInstance)) {
             all.addFirst(new DeepgramListen()); // every server speaks Deepgram's protocol; a given one sets the limits
         }
         this.extensions = List.copyOf(all);
         this.drain = new Drain(config.drainTimeout());
+        WebhookDrain.register(drain, webhooks);
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("steno-http");
         this.jetty = new Server(threads);
@@ -88,11 +107,11 @@ public final class StenoServer implements AutoCloseable {
             container.setMaxTextMessageSize(64 * 1024);
             container.setIdleTimeout(Duration.ofMinutes(2));
             container.addMapping("/asr", (request, response, callback) -> new AsrConnection(service, config, ticker,
-                    drain));
+                    drain, webhooks));
         });
         for (ServerExtension e : this.extensions) {
             e.install(new ServerExtension.Wiring(service, config, ws.getServerWebSocketContainer(),
-                    extensionHandlers::add, drain));
+                    extensionHandlers::add, drain, webhooks));
         }
         ResourceHandler web = new ResourceHandler();
         web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
@@ -154,6 +173,14 @@ public final class StenoServer implements AutoCloseable {
             }
         }
         ticker.shutdownNow();
+        try {
+            // the extensions ended their sessions: their last lines are queued
+            Duration wait = config.drainTimeout().compareTo(WEBHOOK_CLOSE_WAIT) < 0 ? config.drainTimeout()
+                    : WEBHOOK_CLOSE_WAIT;
+            webhooks.awaitFlushed(wait);
+        } finally {
+            webhooks.close();
+        }
         jetty.stop();
     }
 }

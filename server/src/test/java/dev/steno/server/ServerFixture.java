@@ -4,6 +4,7 @@ import dev.steno.engine.testing.TestStreams;
 import dev.steno.engine.asr.WhisperCppConfig;
 import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.server.webhook.WebhookSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +25,17 @@ final class ServerFixture implements AutoCloseable {
 
     private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds,
                           List<ServerExtension> extensions) throws Exception {
+        this(config, maxSessions, maxPendingSeconds, extensions, WebhookSettings.none());
+    }
+
+    private ServerFixture(ServerConfig config, int maxSessions, double maxPendingSeconds,
+                          List<ServerExtension> extensions, WebhookSettings webhooks) throws Exception {
         this.config = config;
         // greedy without temperature fallback: fast and deterministic steps
         WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model(), new WhisperCppConfig(1, 3, 1, false, true));
         service = new TranscriptionService(TestStreams.localAgreement(recognizer, maxSessions, 0.5, maxPendingSeconds));
         metrics = service.metrics();
-        server = new StenoServer(config.withPort(0), service, extensions);
+        server = new StenoServer(config.withPort(0), service, extensions, webhooks);
         server.start();
         service.warmUp(new float[16000]);
     }
@@ -71,6 +77,11 @@ final class ServerFixture implements AutoCloseable {
     static ServerFixture withExtensions(ServerExtension... extensions) throws Exception {
         return new ServerFixture(ServerConfig.defaults().withPcmInput(true).withPort(0), 32, 60,
                 List.of(extensions));
+    }
+
+    /** A server that sends committed lines to these webhooks. */
+    static ServerFixture withWebhooks(WebhookSettings webhooks) throws Exception {
+        return new ServerFixture(ServerConfig.defaults().withPcmInput(true).withPort(0), 32, 60, List.of(), webhooks);
     }
 
     static synchronized Path model() throws Exception {

@@ -4,10 +4,14 @@ import dev.steno.engine.asr.WhisperLanguages;
 import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
+import dev.steno.engine.transcript.LineSink;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,6 +33,9 @@ public final class Meeting {
     /** Speaker numbers handed out while the store could not be reached (above any stored number). */
     private final Map<String, Integer> unstoredSpeakers = new ConcurrentHashMap<>();
     private volatile long lastActivityMillis;
+    /** The {@code ?webhook=} URLs of the meeting's sockets, in the order they came. */
+    private final Set<String> webhookUrls = new LinkedHashSet<>();
+    private volatile LineSink lines;
 
     Meeting(String id, long startedMillis, MeetingRegistry registry) {
         this.id = id;
@@ -36,6 +43,27 @@ public final class Meeting {
         this.registry = registry;
         this.lastActivityMillis = registry.nowMillis();
         this.corrections = registry.service().corrections().standard();
+        this.lines = registry.webhooks(List.of());
+    }
+
+    /**
+     * Sends the meeting's committed lines to this URL as well (from a socket's {@code ?webhook=}) from now on.
+     *
+     * @throws IllegalArgumentException the URL is invalid or not on the server's allow-list
+     */
+    public synchronized void addWebhook(String url) {
+        if (webhookUrls.contains(url)) {
+            return;
+        }
+        List<String> urls = new ArrayList<>(webhookUrls);
+        urls.add(url);
+        lines = registry.webhooks(urls);
+        webhookUrls.add(url);
+    }
+
+    /** Where the meeting's committed lines go. */
+    LineSink lines() {
+        return lines;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.steno.engine.speaker.DiarizedSpeaker;
 import dev.steno.engine.speaker.FixedSpeaker;
 import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.transcript.LineSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -43,6 +45,8 @@ public final class MeetingRegistry implements AutoCloseable {
     /** Writers of ended participants whose lines the store has not taken yet. */
     private final Set<StreamWriter> unstored = ConcurrentHashMap.newKeySet();
     private volatile boolean joining = true;
+    /** The sink of the lines of a meeting whose sockets named these webhook URLs; refuses any URL unless set. */
+    private volatile Function<List<String>, LineSink> webhooks = MeetingRegistry::noWebhooks;
 
     /**
      * @param service the shared streams (one model, one bounded scheduler)
@@ -77,6 +81,27 @@ public final class MeetingRegistry implements AutoCloseable {
     }
 
     /** True when participants are diarized within themselves (several voices per participant). */
+    /**
+     * Sends the committed lines of meetings opened from now on where {@code hooks} says: it gives the sink of a meeting
+     * whose sockets named these {@code ?webhook=} URLs, and throws {@link IllegalArgumentException} for a URL that is
+     * not allowed. The server's webhooks, in a server; nothing unless set (the meeting core runs without the server).
+     */
+    public void useWebhooks(Function<List<String>, LineSink> hooks) {
+        this.webhooks = Objects.requireNonNull(hooks, "hooks");
+    }
+
+    /** The sink of a meeting whose sockets named these URLs; see {@link #useWebhooks}. */
+    public LineSink webhooks(List<String> urls) {
+        return webhooks.apply(urls);
+    }
+
+    private static LineSink noWebhooks(List<String> urls) {
+        if (!urls.isEmpty()) {
+            throw new IllegalArgumentException("webhook URL not allowed: the server has no --webhook-allow");
+        }
+        return LineSink.NONE;
+    }
+
     public boolean diarizesParticipants() {
         return participantVoices != null;
     }

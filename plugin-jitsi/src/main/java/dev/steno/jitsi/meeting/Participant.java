@@ -5,6 +5,7 @@ import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.engine.transcript.Word;
+import dev.steno.engine.transcript.LineEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,6 +31,8 @@ public final class Participant {
     private final ParticipantListener listener;
     private final UtteranceTracker tracker;
     private final StreamWriter writer;
+    /** This stream's id in webhook events: a participant that joins again is a new session. */
+    private final String sessionId = Uuid7.next().toString();
     private final CompletableFuture<Void> stored = new CompletableFuture<>();
     private final Object ingestLock = new Object();
     private volatile LiveStream session;
@@ -216,6 +219,12 @@ public final class Participant {
         @Override
         public void line(int seq, TranscriptLine line) {
             writer.line(seq, tracker.voiceOf(line), line.start(), line.end(), line.text());
+        }
+
+        @Override
+        public void closed(int seq, TranscriptLine line) {
+            meeting.lines().committed(new LineEvent(Uuid7.next().toString(), "jitsi", sessionId, meeting.id(),
+                    speaker, id, line.start(), line.end(), line.text().strip(), language));
         }
 
         @Override

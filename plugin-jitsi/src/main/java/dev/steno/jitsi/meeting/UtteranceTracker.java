@@ -26,6 +26,10 @@ final class UtteranceTracker {
     interface Output {
         void line(int seq, TranscriptLine line);
 
+        /** The line will not change any more: called once per line, after its last {@link #line}. */
+        default void closed(int seq, TranscriptLine line) {
+        }
+
         void words(int firstSeq, List<Word> words);
 
         void interim(Utterance u);
@@ -85,7 +89,9 @@ final class UtteranceTracker {
             if (l.isSilence()) {
                 continue;
             }
-            out.line(i, shift(l));
+            TranscriptLine shifted = shift(l);
+            out.line(i, shifted);
+            out.closed(i, shifted);
             currentVoice = voiceOf(l);
             finalUtterance(take(l.end()));
         }

@@ -12,6 +12,7 @@ import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerMetrics;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
+import dev.steno.server.webhook.WebhookSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,15 +31,15 @@ public final class JitsiServer implements AutoCloseable {
     public final StenoServer server;
 
     private JitsiServer(SpeechRecognizer recognizer, JitsiConfig config, ServerConfig serverConfig) throws Exception {
-        this(recognizer, config, serverConfig, CorrectionSets.NONE);
+        this(recognizer, config, serverConfig, CorrectionSets.NONE, WebhookSettings.none());
     }
 
     private JitsiServer(SpeechRecognizer recognizer, JitsiConfig config, ServerConfig serverConfig,
-                        CorrectionSets corrections) throws Exception {
+                        CorrectionSets corrections, WebhookSettings webhooks) throws Exception {
         service = new TranscriptionService(TestStreams.localAgreement(recognizer, 16, corrections));
         metrics = service.metrics();
         jitsi = new JitsiExtension(config);
-        server = new StenoServer(serverConfig.withPort(0), service, List.of(jitsi));
+        server = new StenoServer(serverConfig.withPort(0), service, List.of(jitsi), webhooks);
         server.start();
         service.warmUp(new float[16_000]);
     }
@@ -50,11 +51,17 @@ public final class JitsiServer implements AutoCloseable {
 
     /** As {@link #withTones(JitsiConfig)} with these term corrections. */
     public static JitsiServer withTones(JitsiConfig config, CorrectionSets corrections) throws Exception {
-        return new JitsiServer(new ToneRecognizer(), config, ServerConfig.defaults(), corrections);
+        return new JitsiServer(new ToneRecognizer(), config, ServerConfig.defaults(), corrections,
+                WebhookSettings.none());
     }
 
     public static JitsiServer withTones(JitsiConfig config, ServerConfig serverConfig) throws Exception {
         return new JitsiServer(new ToneRecognizer(), config, serverConfig);
+    }
+
+    /** A tone server that sends committed lines to these webhooks. */
+    public static JitsiServer withTones(JitsiConfig config, WebhookSettings webhooks) throws Exception {
+        return new JitsiServer(new ToneRecognizer(), config, ServerConfig.defaults(), CorrectionSets.NONE, webhooks);
     }
 
     /** A server with whisper.cpp on a small random-weight model (text is gibberish or empty). */

@@ -13,11 +13,15 @@ import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.TranscriptionService;
+import dev.steno.engine.transcript.LineSink;
+import dev.steno.server.webhook.SessionLines;
+import dev.steno.server.webhook.Webhooks;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +59,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private final ServerConfig config;
     private final ScheduledExecutorService ticker;
     private final Drain drain;
+    private final Webhooks webhooks;
     /** Serialises the audio path (a Jetty thread) with a drain ending the stream (the drain's thread). */
     private final Object audioLock = new Object();
     private final AtomicBoolean goingAway = new AtomicBoolean();
@@ -74,16 +79,24 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
     private LineLanguages lineLanguages;
     private volatile Drain.Registration registration;
     private UpdateEncoder encoder;
+    private LineSink lines = LineSink.NONE;
     private AutoDetectingDecoder decoder;
     private ScheduledFuture<?> tick;
 
     /** @param drain the node's lifecycle; the session is admitted through it on open */
     public AsrConnection(TranscriptionService service, ServerConfig config, ScheduledExecutorService ticker,
                          Drain drain) {
+        this(service, config, ticker, drain, Webhooks.NONE);
+    }
+
+    /** @param webhooks where the session's committed lines go (and its {@code ?webhook=} target, when allowed) */
+    public AsrConnection(TranscriptionService service, ServerConfig config, ScheduledExecutorService ticker,
+                         Drain drain, Webhooks webhooks) {
         this.service = service;
         this.config = config;
         this.ticker = ticker;
         this.drain = drain;
+        this.webhooks = webhooks;
     }
 
     @Override
@@ -119,6 +132,12 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
             refuse(CLOSE_BAD_PARAMS, e.getMessage());
             return;
         }
+        try {
+            lines = webhooks.sink(params.getOrDefault("webhook", List.of()));
+        } catch (IllegalArgumentException e) {
+            refuse(StatusCode.POLICY_VIOLATION, e.getMessage());
+            return;
+        }
         diarized = service.diarizing() && diarization.equals("true");
         encoder = new UpdateEncoder(mode.equals("diff"));
         Optional<Drain.Registration> admitted = drain.admit(Drain.Member.of(
@@ -144,6 +163,7 @@ public final class AsrConnection implements Session.Listener.AutoDemanding {
                 .speaker(service.speakerStage(diarized))
                 .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
                 .listener(this::onUpdate)
+                .listener(new SessionLines(lines, "asr", UUID.randomUUID().toString(), language)::update)
                 .listener(service.live().listenerFor(connectedAt))
                 .events(SessionListener.logging(LOG, s.getRemoteSocketAddress()))
                 .open();

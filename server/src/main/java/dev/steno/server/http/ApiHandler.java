@@ -7,6 +7,7 @@ import dev.steno.server.Drain;
 import dev.steno.server.JvmFigures;
 import dev.steno.server.ServerMetrics;
 import dev.steno.server.TranscriptionService;
+import dev.steno.server.webhook.WebhookStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -149,6 +150,15 @@ public final class ApiHandler extends Handler.Wrapper {
                 service.scheduler().maxLagSeconds());
         counter(b, "steno_uploads_total", "Files transcribed through /v1/audio/transcriptions", metrics.uploadsCount());
         gauge(b, "steno_ready", "1 once warm-up finished", service.ready() ? 1 : 0);
+        WebhookStats hooks = metrics.webhooks();
+        counter(b, "steno_webhook_delivered_total", "Committed lines a webhook receiver accepted", hooks.delivered());
+        counter(b, "steno_webhook_failed_total", "Committed lines given up after every attempt, or because the "
+                + "receiver answered 410", hooks.failed());
+        counter(b, "steno_webhook_dropped_total", "Committed lines dropped because a receiver's queue was full",
+                hooks.dropped());
+        counter(b, "steno_webhook_retries_total", "Webhook deliveries tried again", hooks.retries());
+        gauge(b, "steno_webhook_queue", "Committed lines waiting for, or in flight to, webhook receivers",
+                hooks.queued());
         metrics.residentBytes().ifPresent(bytes -> gauge(b, "steno_process_resident_bytes",
                 "Resident memory of the process (VmRSS: heap, native and the model's mapped pages)", bytes));
         metrics.maxSessions().ifPresent(max -> gauge(b, "steno_sessions_max",

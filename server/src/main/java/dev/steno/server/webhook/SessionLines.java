@@ -1,0 +1,47 @@
+package dev.steno.server.webhook;
+
+import dev.steno.engine.transcript.LineEvent;
+import dev.steno.engine.transcript.LineSink;
+import dev.steno.engine.transcript.TranscriptLine;
+import dev.steno.engine.transcript.TranscriptUpdate;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Publishes the lines of one stream's transcript updates once each, when they close: every line but the newest is
+ * closed (the newest may still grow), and the final update closes them all. Silence lines are not published. Not
+ * thread-safe: a session publishes its updates one at a time.
+ */
+public final class SessionLines {
+    private final LineSink sink;
+    private final String source;
+    private final String session;
+    private final String language;
+    private int closed;
+
+    /**
+     * @param source   {@code asr}, {@code rtp}, ...
+     * @param session  the stream's id
+     * @param language the language transcribed, or null when detected
+     */
+    public SessionLines(LineSink sink, String source, String session, String language) {
+        this.sink = sink;
+        this.source = source;
+        this.session = session;
+        this.language = language;
+    }
+
+    /** Takes the stream's newest update. */
+    public void update(TranscriptUpdate u) {
+        List<TranscriptLine> lines = u.lines();
+        int closedNow = u.final_() ? lines.size() : Math.max(closed, lines.size() - 1);
+        for (int i = closed; i < closedNow; i++) {
+            TranscriptLine l = lines.get(i);
+            if (!l.isSilence() && !l.text().isBlank()) {
+                sink.committed(new LineEvent(UUID.randomUUID().toString(), source, session, null, l.speaker(), null,
+                        l.start(), l.end(), l.text().strip(), language));
+            }
+        }
+        closed = closedNow;
+    }
+}
