@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.TestStreams;
@@ -103,17 +104,9 @@ class DeepgramListenTest {
             return messages.stream().filter(m -> m.path("type").asText().equals(type)).toList();
         }
 
-        JsonNode await(Predicate<JsonNode> what, String description) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                for (JsonNode m : messages) {
-                    if (what.test(m)) {
-                        return m;
-                    }
-                }
-                Thread.sleep(10);
-            }
-            throw new AssertionError("no " + description + " in " + messages);
+        JsonNode await(Predicate<JsonNode> what, String description) throws Exception {
+            return Await.until(Duration.ofSeconds(30), () -> messages.stream().filter(what).findFirst().orElse(null),
+                    m -> m != null, m -> "no " + description + " in " + messages);
         }
 
         String closeOf() throws Exception {

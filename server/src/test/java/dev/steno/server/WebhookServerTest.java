@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.steno.server.testing.WebhookReceiver;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.Pcm16;
 import dev.steno.engine.testing.SharedFixtures;
+import dev.steno.server.testing.WebhookReceiver;
 import dev.steno.server.webhook.WebhookFormat;
 import dev.steno.server.webhook.WebhookSettings;
 import dev.steno.server.webhook.WebhookTarget;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -56,10 +58,8 @@ class WebhookServerTest {
                 assertEquals(expected, toGlobal.stream().map(n -> n.get("text").asText()).toList());
                 assertEquals(expected, toOwn.stream().map(n -> n.get("text").asText()).toList());
                 // the 500 is retried after a backoff: wait until nothing is queued (bounded, not measured)
-                for (int i = 0; i < 3000 && fx.metrics.webhooks().queued() > 0; i++) {
-                    Thread.sleep(10);
-                }
-                assertEquals(0, fx.metrics.webhooks().queued());
+                Await.until(Duration.ofSeconds(30), () -> fx.metrics.webhooks().queued() == 0,
+                        () -> fx.metrics.webhooks().queued() + " line(s) still queued");
                 Set<String> ids = new HashSet<>();
                 Set<String> sessions = new HashSet<>();
                 for (JsonNode n : toGlobal) {
