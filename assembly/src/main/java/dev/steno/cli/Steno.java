@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Steno.Version.class,
         description = "Real-time speech transcription on the JVM (Whisper with streaming policies).",
-        subcommands = {ServeCommand.class, ObsCommand.class, TranscribeCommand.class, DiarizeCommand.class, ModelsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServeCommand.class, ObsCommand.class, RelayCommand.class, TranscribeCommand.class, DiarizeCommand.class, ModelsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'steno COMMAND --help' for the flags of a command."})
 public final class Steno implements Runnable {
     @CommandLine.Spec

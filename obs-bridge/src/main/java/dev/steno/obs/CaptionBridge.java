@@ -65,7 +65,7 @@ public final class CaptionBridge {
                         + "is at its maximum number of sessions"));
         LOG.log(System.Logger.Level.INFO, "captioning {0}", source.describe());
         try {
-            source.run(session::addAudio);
+            source.run(session::addAudio, session::finishUtterance);
         } catch (IOException | RuntimeException e) {
             session.cancel();
             throw e;

@@ -16,6 +16,15 @@ public interface AudioSource extends AutoCloseable {
      */
     void run(AudioSink sink) throws IOException;
 
+    /**
+     * As {@link #run(AudioSink)}, also running {@code breakInAudio} when the audio stops and may resume much later
+     * (a relay whose publisher disconnected), so that the words heard so far are committed instead of waiting for
+     * more speech. Sources without such breaks ignore it.
+     */
+    default void run(AudioSink sink, Runnable breakInAudio) throws IOException {
+        run(sink);
+    }
+
     /** Stops {@link #run} soon; safe from any thread. */
     @Override
     void close();

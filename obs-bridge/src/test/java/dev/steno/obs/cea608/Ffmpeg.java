@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
  * FFmpeg as the caption oracle (Debian package {@code ffmpeg}): runs it and reads back the SRT and ASS it writes.
  * Missing FFmpeg fails the test under {@code CI=true} and skips it elsewhere.
  */
-final class Ffmpeg {
+public final class Ffmpeg {
     private Ffmpeg() {
     }
 
     /** Fails (CI) or skips (elsewhere) unless {@code ffmpeg} runs. */
-    static void require() {
+    public static void require() {
         boolean present;
         try {
             Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-version").redirectErrorStream(true).start();
@@ -40,7 +40,7 @@ final class Ffmpeg {
     }
 
     /** Runs ffmpeg (or ffprobe) in {@code dir}; returns its combined output, failing on a non-zero exit. */
-    static String run(Path dir, String... args) throws IOException, InterruptedException {
+    public static String run(Path dir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -56,8 +56,8 @@ final class Ffmpeg {
     }
 
     /** One subtitle event: times in seconds and its rows, top to bottom. */
-    record Cue(double start, double end, List<String> rows) {
-        String bottom() {
+    public record Cue(double start, double end, List<String> rows) {
+        public String bottom() {
             return rows.get(rows.size() - 1);
         }
     }
@@ -66,7 +66,7 @@ final class Ffmpeg {
             "(\\d+):(\\d+):(\\d+),(\\d+) --> (\\d+):(\\d+):(\\d+),(\\d+)");
 
     /** The cues of an SRT file as FFmpeg's 608 decoder writes it (font tags and ASS overrides removed). */
-    static List<Cue> srt(Path file) throws IOException {
+    public static List<Cue> srt(Path file) throws IOException {
         List<Cue> cues = new ArrayList<>();
         String[] blocks = Files.readString(file).replace("\r", "").split("\n\n");
         for (String block : blocks) {

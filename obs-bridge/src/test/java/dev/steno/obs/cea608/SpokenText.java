@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A text spoken at a steady rate, committed word by word on a simulated frame clock. */
-final class SpokenText implements PairSource {
+public final class SpokenText implements PairSource {
     private final Cea608CaptionSink sink;
     private final List<Word> words = new ArrayList<>();
     private final double fps;
     private int next;
     private long frame;
 
-    SpokenText(Cea608CaptionSink sink, String text, double startSeconds, double wordsPerSecond) {
+    public SpokenText(Cea608CaptionSink sink, String text, double startSeconds, double wordsPerSecond) {
         this.sink = sink;
         this.fps = sink.settings().frameRate();
         String[] parts = text.split(" ");
@@ -23,7 +23,7 @@ final class SpokenText implements PairSource {
     }
 
     /** The words, each committed at its end time. */
-    List<Word> words() {
+    public List<Word> words() {
         return words;
     }
 
@@ -39,7 +39,7 @@ final class SpokenText implements PairSource {
     }
 
     /** The commit time of the first word of each row that a greedy 32-column wrap gives. */
-    List<Double> rowStartTimes() {
+    public List<Double> rowStartTimes() {
         List<Double> out = new ArrayList<>();
         int col = -1;
         for (Word w : words) {
@@ -55,7 +55,7 @@ final class SpokenText implements PairSource {
     }
 
     /** Rows of a greedy word wrap at 32 columns (written independently of the encoder's own wrap). */
-    static List<String> wrap(String text, int columns) {
+    public static List<String> wrap(String text, int columns) {
         List<String> rows = new ArrayList<>();
         StringBuilder row = new StringBuilder();
         for (String w : text.split(" ")) {
