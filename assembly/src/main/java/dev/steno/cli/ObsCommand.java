@@ -1,5 +1,6 @@
 package dev.steno.cli;
 
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.LiveSessionCaptions;
 import dev.steno.obs.caption.CaptionFeed;
@@ -20,6 +21,7 @@ import dev.steno.obs.websocket.ObsClient;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
+import dev.steno.server.webhook.WebhookDispatcher;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -182,6 +185,9 @@ final class ObsCommand implements Callable<Integer> {
     @Mixin
     DiarizationOptions diarization;
 
+    @Mixin
+    WebhookOptions webhooks;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -195,6 +201,7 @@ final class ObsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         validate();
+        Optional<WebhookDispatcher> hooks = webhooks.dispatcher(spec.commandLine());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "steno-obs-timer");
             t.setDaemon(true);
@@ -265,8 +272,9 @@ final class ObsCommand implements Callable<Integer> {
                     .map(CaptionSink::name).toList()));
             err.flush();
             started.countDown();
-            runSource(browser, service, feed);
+            runSource(browser, service, feed, hooks.<LineSink>map(h -> h).orElse(LineSink.NONE));
         } finally {
+            hooks.ifPresent(h -> WebhookOptions.flushAndClose(h, err));
             if (feed != null) {
                 feed.close();
             }
@@ -281,7 +289,8 @@ final class ObsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void runSource(boolean browser, TranscriptionService service, CaptionFeed feed) throws Exception {
+    private void runSource(boolean browser, TranscriptionService service, CaptionFeed feed, LineSink lines)
+            throws Exception {
         if (browser) {
             try (AutoCloseable following = LiveSessionCaptions.follow(service.live(), feed)) {
                 Thread.currentThread().join(); // until interrupted
@@ -303,7 +312,7 @@ final class ObsCommand implements Callable<Integer> {
         }, "steno-obs-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            CaptionBridge.run(audio, service.streams(), engine.language(), service.speakerStage(true), feed);
+            CaptionBridge.run(audio, service.streams(), engine.language(), service.speakerStage(true), feed, lines);
             feed.close(); // delivers what is queued and closes the files (idempotent; call() closes it again)
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
@@ -344,6 +353,10 @@ final class ObsCommand implements Callable<Integer> {
                 && seiIn == null && youtubeUrl == null) {
             throw new CommandLine.ParameterException(cl, "choose at least one caption output: --obs-captions, "
                     + "--obs-text, --overlay, --srt FILE, --vtt FILE, --scc FILE, --sei-in/--sei-out or --youtube-url URL");
+        }
+        if (source.equals("browser") && !webhooks.urls.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "--webhook-url takes the lines of --source mic or stdin; "
+                    + "for browser sessions use steno serve --webhook-url");
         }
         if ((seiIn == null) != (seiOut == null)) {
             throw new CommandLine.ParameterException(cl, "--sei-in and --sei-out go together: the H.264 to read and "

@@ -1,5 +1,6 @@
 package dev.steno.cli;
 
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
@@ -11,6 +12,7 @@ import dev.steno.obs.relay.RelayCaptions;
 import dev.steno.obs.relay.RelaySettings;
 import dev.steno.obs.sink.SubtitleFileSink;
 import dev.steno.server.TranscriptionService;
+import dev.steno.server.webhook.WebhookDispatcher;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +96,9 @@ final class RelayCommand implements Callable<Integer> {
     @Mixin
     DiarizationOptions diarization;
 
+    @Mixin
+    WebhookOptions webhooks;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -105,6 +111,7 @@ final class RelayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         RelaySettings settings = validate();
+        Optional<WebhookDispatcher> hooks = webhooks.dispatcher(spec.commandLine());
         RelayCaptions captions = new RelayCaptions(Cea608Settings.defaults().withMode(mode).withChannel(channel));
         List<CaptionSink> sinks = new ArrayList<>(List.of(captions));
         if (srt != null) {
@@ -138,8 +145,10 @@ final class RelayCommand implements Callable<Integer> {
             err.flush();
             started.countDown();
             try {
-                CaptionBridge.run(r, service.streams(), engine.language(), service.speakerStage(true), feed);
+                CaptionBridge.run(r, service.streams(), engine.language(), service.speakerStage(true), feed,
+                        hooks.<LineSink>map(h -> h).orElse(LineSink.NONE));
             } finally {
+                hooks.ifPresent(h -> WebhookOptions.flushAndClose(h, err));
                 done.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(stopper);

@@ -109,6 +109,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     WebhookOptions webhooks;
 
+    @Mixin
+    WebhookAllowOption webhookAllow;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with defaults for these flags (keys are flag names without dashes).")
     Path config;
@@ -144,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-sessions must be >= 1");
         }
         drainLimit = parseDrainTimeout(spec.commandLine(), drainTimeout);
-        WebhookSettings webhookSettings = webhooks.settings(spec.commandLine());
+        WebhookSettings webhookSettings = webhooks.settings(spec.commandLine(), webhookAllow.allow);
         ServerConfig serverConfig = new ServerConfig(host, port, sslCertFile, sslKeyFile, apiToken,
                 corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).toList(), pcmInput, 1 << 20,
                 drainLimit);

@@ -55,4 +55,21 @@ class WebhookFlagsTest {
             assertTrue(run.out().contains(flag), flag + " in:\n" + run.out());
         }
     }
+
+    @Test
+    void obsAndRelaySendTheirCaptionedLinesToo() {
+        for (String command : new String[] {"obs", "relay"}) {
+            CliRun help = CliRun.of(command, "--help");
+            assertTrue(help.out().contains("--webhook-url") && help.out().contains("--webhook-secret")
+                    && !help.out().contains("--webhook-allow"), command + ":\n" + help.out());
+        }
+        CliRun badUrl = CliRun.of("relay", "--to", "rtmp://127.0.0.1:1/app/k", "--webhook-url", "ftp://h.example.com/",
+                "--model-path", model.toString());
+        assertEquals(2, badUrl.exitCode(), badUrl.toString());
+        assertTrue(badUrl.err().contains("invalid webhook URL"), badUrl.err());
+        CliRun browser = CliRun.of("obs", "--source", "browser", "--overlay", "--webhook-url",
+                "https://h.example.com/", "--model-path", model.toString());
+        assertEquals(2, browser.exitCode(), browser.toString());
+        assertTrue(browser.err().contains("use steno serve --webhook-url"), browser.err());
+    }
 }

@@ -5,10 +5,13 @@ import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.speaker.UnknownSpeaker;
 import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.source.AudioSource;
+import dev.steno.server.webhook.SessionLines;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 
@@ -43,11 +46,24 @@ public final class CaptionBridge {
      */
     public static void run(AudioSource source, StreamService service, String language, SpeakerStage speakers,
                            CaptionFeed feed) throws IOException, InterruptedException {
+        run(source, service, language, speakers, feed, LineSink.NONE);
+    }
+
+    /**
+     * As {@link #run(AudioSource, StreamService, String, SpeakerStage, CaptionFeed)}, also publishing each committed
+     * line to {@code lines} (webhooks) with source {@code obs}.
+     */
+    public static void run(AudioSource source, StreamService service, String language, SpeakerStage speakers,
+                           CaptionFeed feed, LineSink lines) throws IOException, InterruptedException {
         Instant streamStart = Instant.now();
+        SessionLines published = new SessionLines(lines, "obs", UUID.randomUUID().toString(), language);
         LiveStream session = service.stream()
                 .language(language)
                 .speaker(speakers)
-                .listener(update -> feed.accept(update, streamStart))
+                .listener(update -> {
+                    feed.accept(update, streamStart);
+                    published.update(update);
+                })
                 .events(new SessionListener() {
                     @Override
                     public void onOverflow(double droppedSeconds) {
