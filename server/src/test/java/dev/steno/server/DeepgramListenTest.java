@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steno.engine.asr.Recognition;
+import dev.steno.engine.asr.RecognitionRequest;
+import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
 import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
@@ -46,11 +49,35 @@ class DeepgramListenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static ServerFixture fixture;
+    /** The prompts the recogniser was given, to see where {@code keywords} and {@code keyterm} went. */
+    private static final List<String> PROMPTS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
+        SpeechBurstRecognizer bursts = new SpeechBurstRecognizer();
+        SpeechRecognizer recording = new SpeechRecognizer() {
+            @Override
+            public Recognition transcribe(RecognitionRequest request) {
+                PROMPTS.add(request.prompt());
+                return bursts.transcribe(request);
+            }
+
+            @Override
+            public String backendName() {
+                return bursts.backendName();
+            }
+
+            @Override
+            public boolean multilingual() {
+                return bursts.multilingual();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
         fixture = ServerFixture.over(
-                new TranscriptionService(TestStreams.localAgreement(new SpeechBurstRecognizer(), 4)),
+                new TranscriptionService(TestStreams.localAgreement(recording, 4)),
                 ServerConfig.defaults().withApiToken(KEY), new DeepgramListen(Duration.ofMillis(1500)));
     }
 
@@ -194,10 +221,13 @@ class DeepgramListenTest {
     void linear16At48kHzGivesInterimAndFinalResultsWithEveryFieldAndEachWordOnce() throws Exception {
         Client c = connect("encoding=linear16&sample_rate=48000&channels=1&interim_results=true&vad_events=true"
                 + "&utterance_end_ms=1000&endpointing=300&model=nova-3&punctuate=true&smart_format=true"
-                + "&keywords=steno:2&keyterm=Whisper", "Token " + KEY);
+                + "&keywords=steno:2&keywords=umm:-4&keyterm=Whisper%20Live", "Token " + KEY);
         stream(c, bursts(4, 48_000), 48_000);
         c.control("CloseStream");
         assertEquals("1000 ", c.closeOf());
+        assertTrue(PROMPTS.stream().anyMatch(p -> p.startsWith("steno, Whisper Live.")),
+                "keywords and keyterm lead the recogniser's prompt: " + PROMPTS);
+        assertTrue(PROMPTS.stream().noneMatch(p -> p.contains("umm")), "a negative boost is not a term to expect");
 
         List<JsonNode> results = c.ofType("Results");
         List<JsonNode> finals = results.stream().filter(r -> r.path("is_final").asBoolean()).toList();

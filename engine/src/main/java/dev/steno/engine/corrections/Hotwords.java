@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Terms the recogniser should expect ({@code --hotwords "Kubernetes, Jitsi"}). Whisper has no keyword boosting, so
- * the terms go into the prompt kept for the whole stream, where they bias spelling and vocabulary; a backend with
- * keyword boosting (Deepgram's {@code keywords}) takes them as a list, combined with a request's own.
+ * the terms go into the prompt kept for the whole stream, where they bias spelling and vocabulary. A stream's own
+ * terms (Deepgram's {@code keywords} and {@code keyterm}) are added after the server's, per stream.
  *
  * @param terms the terms in the order given, each once (compared case-insensitively)
  */
@@ -46,16 +46,6 @@ public record Hotwords(List<String> terms) {
         }
         String glossary = String.join(", ", terms) + ".";
         return prompt == null || prompt.isBlank() ? glossary : prompt.strip() + " " + glossary;
-    }
-
-    /**
-     * The keyword list for a backend with keyword boosting: these terms, then a request's own that are not already
-     * among them. The hook for Deepgram's {@code keywords} parameter once {@code /v1/listen} exists.
-     */
-    public List<String> keywords(List<String> requestKeywords) {
-        List<String> all = new ArrayList<>(terms);
-        all.addAll(requestKeywords);
-        return distinct(all);
     }
 
     private static List<String> distinct(List<String> terms) {

@@ -1,6 +1,7 @@
 package dev.steno.engine.stream;
 
 import dev.steno.engine.corrections.Corrector;
+import dev.steno.engine.corrections.Hotwords;
 import dev.steno.engine.policy.StreamingPolicy;
 import dev.steno.engine.session.ScheduledSession;
 import dev.steno.engine.session.SessionListener;
@@ -41,6 +42,7 @@ public final class StreamBuilder {
     private VoiceGating gating;
     private SpeakerStage speakers = new UnknownSpeaker();
     private Corrector corrector;
+    private Hotwords hotwords = Hotwords.NONE;
     private DoubleSupplier clockSeconds;
     private final List<StreamListener> listeners = new ArrayList<>();
     private SessionListener events = SessionListener.NONE;
@@ -92,6 +94,15 @@ public final class StreamBuilder {
         return this;
     }
 
+    /**
+     * Terms this stream's client expects (Deepgram's {@code keywords}/{@code keyterm}), added to the static prompt of
+     * a policy the service creates; none unless set.
+     */
+    public StreamBuilder hotwords(Hotwords terms) {
+        this.hotwords = Objects.requireNonNull(terms, "terms");
+        return this;
+    }
+
     /** The speaker stage; {@link UnknownSpeaker} unless set. The stream owns it from {@link #build()} on. */
     public StreamBuilder speaker(SpeakerStage stage) {
         this.speakers = Objects.requireNonNull(stage, "stage");
@@ -121,7 +132,7 @@ public final class StreamBuilder {
 
     /** A stream its owner feeds and steps itself; the caller closes it. */
     public TranscriptionStream build() {
-        StreamingPolicy p = policy != null ? policy : service.policies().create(languageSet ? language : null);
+        StreamingPolicy p = policy != null ? policy : service.policies().create(languageSet ? language : null, hotwords);
         DoubleSupplier clock = clockSeconds;
         if (clock == null) {
             long t0 = System.nanoTime();

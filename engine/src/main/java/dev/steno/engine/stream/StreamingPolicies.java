@@ -2,6 +2,7 @@ package dev.steno.engine.stream;
 
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.WhisperModelParts;
+import dev.steno.engine.corrections.Hotwords;
 import dev.steno.engine.policy.LocalAgreementConfig;
 import dev.steno.engine.policy.LocalAgreementPolicy;
 import dev.steno.engine.policy.StreamingPolicy;
@@ -143,14 +144,38 @@ public final class StreamingPolicies {
      * @param language ISO 639-1 code, or null for the configured language
      */
     public StreamingPolicy create(String language) {
+        return create(language, Hotwords.NONE);
+    }
+
+    /**
+     * A new policy for one stream whose client named terms to expect (Deepgram's {@code keywords} and
+     * {@code keyterm}): they join the stream's static prompt after the server's own, as a glossary sentence.
+     *
+     * @param language ISO 639-1 code, or null for the configured language
+     */
+    public StreamingPolicy create(String language, Hotwords terms) {
+        Objects.requireNonNull(terms, "terms");
         if (alignAttModel != null) {
-            AlignAttConfig config = language == null ? alignAtt : alignAtt.toBuilder().language(language).build();
+            AlignAttConfig.Builder b = alignAtt.toBuilder();
+            if (language != null) {
+                b.language(language);
+            }
+            if (!terms.terms().isEmpty()) {
+                b.staticInitPrompt(terms.addTo(alignAtt.staticInitPrompt()));
+            }
+            AlignAttConfig config = b.build();
             return emulatedTokensPerSecond > 0
                     ? SpeechEmulation.policy(alignAttModel, config, emulatedTokensPerSecond)
                     : new AlignAttPolicy(alignAttModel, config);
         }
-        return new LocalAgreementPolicy(recognizer,
-                language == null ? localAgreement : localAgreement.toBuilder().language(language).build());
+        LocalAgreementConfig.Builder b = localAgreement.toBuilder();
+        if (language != null) {
+            b.language(language);
+        }
+        if (!terms.terms().isEmpty()) {
+            b.staticPrompt(terms.addTo(localAgreement.staticPrompt()));
+        }
+        return new LocalAgreementPolicy(recognizer, b.build());
     }
 
     /**

@@ -24,10 +24,4 @@ class HotwordsTest {
         assertNull(Hotwords.NONE.addTo(null));
         assertEquals("as is", Hotwords.NONE.addTo("as is"));
     }
-
-    @Test
-    void combinesWithARequestsKeywords() {
-        assertEquals(List.of("Kubernetes", "Jitsi", "Steno"),
-                Hotwords.parse("Kubernetes, Jitsi").keywords(List.of("jitsi", "Steno")));
-    }
 }

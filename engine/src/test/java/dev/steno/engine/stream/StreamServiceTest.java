@@ -11,6 +11,7 @@ import dev.steno.engine.asr.Recognition;
 import dev.steno.engine.asr.RecognitionRequest;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.corrections.Hotwords;
 import dev.steno.engine.policy.LocalAgreementConfig;
 import dev.steno.engine.policy.LocalAgreementPolicy;
 import dev.steno.engine.policy.alignatt.AlignAttConfig;
@@ -97,6 +98,24 @@ class StreamServiceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StreamingPolicies.of(OPAQUE, StreamingPolicies.Choice.SIMULSTREAMING, LA, AA));
         assertTrue(e.getMessage().contains("opaque") && e.getMessage().contains("cross-attention"), e.getMessage());
+    }
+
+    @Test
+    void aStreamsOwnTermsJoinTheServersStaticPromptInEitherPolicy() {
+        Hotwords terms = new Hotwords(List.of("Kubernetes", "Jitsi Meet"));
+        AlignAttConfig serverPrompt = AA.toBuilder().staticInitPrompt("Steno glossary.").build();
+        StreamingPolicies simul = StreamingPolicies.of(java, StreamingPolicies.Choice.AUTO, LA, serverPrompt);
+        AlignAttConfig c = assertInstanceOf(AlignAttPolicy.class, simul.create("de", terms)).config();
+        assertEquals("Steno glossary. Kubernetes, Jitsi Meet.", c.staticInitPrompt());
+        assertEquals("de", c.language());
+        assertEquals("Steno glossary.", assertInstanceOf(AlignAttPolicy.class, simul.create(null)).config()
+                .staticInitPrompt(), "other streams keep the server's prompt");
+
+        StreamingPolicies agreement = StreamingPolicies.of(OPAQUE, StreamingPolicies.Choice.AUTO, LA, AA);
+        assertEquals("Kubernetes, Jitsi Meet.", assertInstanceOf(LocalAgreementPolicy.class,
+                agreement.create(null, terms)).config().staticPrompt());
+        assertEquals("", assertInstanceOf(LocalAgreementPolicy.class, agreement.create(null, Hotwords.NONE))
+                .config().staticPrompt());
     }
 
     @Test

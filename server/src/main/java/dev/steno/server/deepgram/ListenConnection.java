@@ -115,6 +115,7 @@ public final class ListenConnection implements Session.Listener.AutoDemanding {
         synchronized (audioLock) {
             Optional<LiveStream> opened = service.streams().stream()
                     .language(params.language())
+                    .hotwords(params.hotwords())
                     .speaker(service.speakerStage(diarized))
                     .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
                     .listener(new StreamListener() {
@@ -140,11 +141,6 @@ public final class ListenConnection implements Session.Listener.AutoDemanding {
             decoder = params.containerised() ? new ContainerDecoder(this::audio)
                     : new Linear16Decoder(this::audio, params.sampleRate(), params.channels());
             live.finished().whenComplete((v, error) -> finished(error));
-            if (!params.keywords().isEmpty() || !params.keyterms().isEmpty()) {
-                // no prompt or term-correction hook on a live stream yet: accepted, reported in the log
-                LOG.log(System.Logger.Level.INFO, "keywords {0} and keyterms {1} accepted but not applied",
-                        params.keywords(), params.keyterms());
-            }
         }
         outbox.send(messages.metadata(created, 0));
         idleCheck = ticker.scheduleAtFixedRate(this::checkIdle, IDLE_CHECK_MILLIS, IDLE_CHECK_MILLIS,

@@ -1,6 +1,7 @@
 package dev.steno.server.deepgram;
 
 import dev.steno.engine.asr.WhisperLanguages;
+import dev.steno.engine.corrections.Hotwords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,17 @@ public record ListenParameters(String model, String language, int sampleRate, in
     public ListenParameters {
         keywords = List.copyOf(keywords);
         keyterms = List.copyOf(keyterms);
+    }
+
+    /**
+     * The terms the client expects, for the stream's prompt: its keyterms and the keywords with a positive boost
+     * (a negative boost asks Deepgram to suppress a word; Whisper's prompt cannot, so those are left out).
+     */
+    public Hotwords hotwords() {
+        List<String> terms = new ArrayList<>();
+        keywords.stream().filter(k -> k.boost() > 0).map(Keyword::word).forEach(terms::add);
+        terms.addAll(keyterms);
+        return new Hotwords(terms);
     }
 
     /** True when the audio is containerised (WAV, WebM, Ogg) rather than raw linear16. */
