@@ -272,9 +272,8 @@ final class ObsCommand implements Callable<Integer> {
                     .map(CaptionSink::name).toList()));
             err.flush();
             started.countDown();
-            runSource(browser, service, feed, hooks.<LineSink>map(h -> h).orElse(LineSink.NONE));
+            runSource(browser, service, feed, hooks, err);
         } finally {
-            hooks.ifPresent(h -> WebhookOptions.flushAndClose(h, err));
             if (feed != null) {
                 feed.close();
             }
@@ -289,8 +288,8 @@ final class ObsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void runSource(boolean browser, TranscriptionService service, CaptionFeed feed, LineSink lines)
-            throws Exception {
+    private void runSource(boolean browser, TranscriptionService service, CaptionFeed feed,
+                           Optional<WebhookDispatcher> hooks, PrintWriter err) throws Exception {
         if (browser) {
             try (AutoCloseable following = LiveSessionCaptions.follow(service.live(), feed)) {
                 Thread.currentThread().join(); // until interrupted
@@ -300,29 +299,15 @@ final class ObsCommand implements Callable<Integer> {
             return;
         }
         AudioSource audio = source.equals("stdin") ? new PcmS16leSource(stdin, "stdin") : new MicrophoneSource(micDevice);
-        CountDownLatch done = new CountDownLatch(1);
         // Ctrl-C: stop the audio, then give the last words a moment to reach the sinks before the JVM exits
-        Thread stopper = new Thread(() -> {
-            audio.close();
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "steno-obs-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
-            CaptionBridge.run(audio, service.streams(), engine.language(), service.speakerStage(true), feed, lines);
+        try (GracefulExit exit = new GracefulExit("steno-obs-stop", audio::close, Duration.ofSeconds(15))) {
+            CaptionBridge.run(audio, service.streams(), engine.language(), service.speakerStage(true), feed,
+                    hooks.<LineSink>map(h -> h).orElse(LineSink.NONE));
             feed.close(); // delivers what is queued and closes the files (idempotent; call() closes it again)
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
         } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException shuttingDown) {
-                // already running
-            }
+            hooks.ifPresent(h -> WebhookOptions.flushAndClose(h, err));
         }
     }
 

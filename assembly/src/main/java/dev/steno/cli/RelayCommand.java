@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,17 +125,6 @@ final class RelayCommand implements Callable<Integer> {
             service.warmUp(new float[16000]);
             CaptionRelay r = new CaptionRelay(settings, captions, System::nanoTime);
             relay = r;
-            CountDownLatch done = new CountDownLatch(1);
-            // Ctrl-C: end the stream (what was received still goes out), then give the last words a moment
-            Thread stopper = new Thread(() -> {
-                r.close();
-                try {
-                    done.await(15, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "steno-relay-stop");
-            Runtime.getRuntime().addShutdownHook(stopper);
             err.printf(Locale.ROOT, "steno: relay listening on %s, captions (%s, %s%s) to %s%n", settings.listen(),
                     channel, mode, delaySeconds > 0 ? ", delay " + delaySeconds + " s" : "",
                     settings.redactedDestination());
@@ -144,17 +132,12 @@ final class RelayCommand implements Callable<Integer> {
                     + ", any stream key");
             err.flush();
             started.countDown();
-            try {
+            // Ctrl-C: end the stream (what was received still goes out), then give the last words a moment
+            try (GracefulExit exit = new GracefulExit("steno-relay-stop", r::close, Duration.ofSeconds(15))) {
                 CaptionBridge.run(r, service.streams(), engine.language(), service.speakerStage(true), feed,
                         hooks.<LineSink>map(h -> h).orElse(LineSink.NONE));
             } finally {
                 hooks.ifPresent(h -> WebhookOptions.flushAndClose(h, err));
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(stopper);
-                } catch (IllegalStateException shuttingDown) {
-                    // already running
-                }
             }
             CaptionRelay.Stats s = r.stats();
             err.printf(Locale.ROOT, "steno: relay stopped after %d stream(s), %d captioned pictures%s%n", s.streams(),
