@@ -43,8 +43,8 @@ final class BenchCaptionsCommand implements Callable<Integer> {
                     + "shared/audio/synthetic/dialogue-a.txt), words timed in proportion to their length.")
     Path dialogue;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "ROLL_UP_2",
-            description = "ROLL_UP_2, ROLL_UP_3, ROLL_UP_4 or POP_ON (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "roll-up", converter = CaptionModeConverter.class,
+            description = "roll-up (2 rows), roll-up-3, roll-up-4 or pop-on (default: ${DEFAULT-VALUE}).")
     CaptionMode mode;
 
     @Option(names = "--fps", paramLabel = "FPS", defaultValue = "29.97",

@@ -130,8 +130,10 @@ final class ObsCommand implements Callable<Integer> {
                     + "live Scenarist SCC file.")
     Path scc;
 
-    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "ROLL_UP_2",
-            description = "CEA-608 display mode for --scc: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "roll-up",
+            converter = CaptionModeConverter.class,
+            description = "CEA-608 display mode for --scc and --sei-in: roll-up (2 rows), roll-up-3, roll-up-4 or "
+                    + "pop-on (default: ${DEFAULT-VALUE}).")
     dev.steno.obs.cea608.CaptionMode cea608Mode;
 
     @Option(names = "--cea608-channel", paramLabel = "CHANNEL", defaultValue = "CC1",

@@ -62,8 +62,10 @@ final class RelayCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double delaySeconds;
 
-    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "ROLL_UP_2",
-            description = "CEA-608 display mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "roll-up",
+            converter = CaptionModeConverter.class,
+            description = "CEA-608 display mode: roll-up (2 rows at the bottom), roll-up-3, roll-up-4 or pop-on "
+                    + "(default: ${DEFAULT-VALUE}).")
     CaptionMode mode;
 
     @Option(names = "--cea608-channel", paramLabel = "CHANNEL", defaultValue = "CC1",

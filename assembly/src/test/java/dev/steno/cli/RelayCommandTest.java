@@ -56,6 +56,9 @@ class RelayCommandTest {
         CliRun delay = CliRun.of("relay", "--delay", "45", "--to", "rtmp://x/app/k", "--model-path", model);
         assertEquals(2, delay.exitCode(), delay.toString());
         assertTrue(delay.err().contains("--delay must be 0..30 seconds"), delay.err());
+        CliRun mode = CliRun.of("relay", "--cea608-mode", "sideways", "--to", "rtmp://x/app/k", "--model-path", model);
+        assertEquals(2, mode.exitCode(), mode.toString());
+        assertTrue(mode.err().contains("use roll-up (2 rows), roll-up-3, roll-up-4 or pop-on"), mode.err());
         CliRun rate = CliRun.of("relay", "--frame-rate", "0", "--to", "rtmp://x/app/k", "--model-path", model);
         assertEquals(2, rate.exitCode(), rate.toString());
         assertTrue(rate.err().contains("--frame-rate"), rate.err());
