@@ -1,5 +1,6 @@
 package dev.steno.obs.relay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.obs.cea608.Ffmpeg;
@@ -48,6 +49,27 @@ final class RelayMedia {
             byStream.computeIfAbsent(f[0].strip(), k -> new ArrayList<>()).add(f[4].strip() + ":" + f[5].strip());
         }
         return byStream;
+    }
+
+    /**
+     * Fails unless both files hold the same packets (see {@link #packetHashes}), naming the first difference instead
+     * of printing every checksum.
+     */
+    static void assertSamePackets(Path dir, String expectedFile, String actualFile) throws IOException,
+            InterruptedException {
+        Map<String, List<String>> expected = packetHashes(dir, expectedFile);
+        Map<String, List<String>> actual = packetHashes(dir, actualFile);
+        assertEquals(expected.keySet(), actual.keySet(), "streams of " + actualFile);
+        for (String stream : expected.keySet()) {
+            List<String> e = expected.get(stream);
+            List<String> a = actual.get(stream);
+            int i = 0;
+            while (i < Math.min(e.size(), a.size()) && e.get(i).equals(a.get(i))) {
+                i++;
+            }
+            assertTrue(i == e.size() && i == a.size(), actualFile + " stream " + stream + ": " + a.size() + " packets, "
+                    + e.size() + " sent; first difference at packet " + i);
+        }
     }
 
     /** The caption cues FFmpeg's 608 decoder finds in a video file. */
