@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.asr.Recognition;
 import dev.steno.engine.asr.RecognitionRequest;
+import dev.steno.engine.asr.Segment;
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.diarization.baseline.BaselineDiarizer;
 import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.SpeechBurstRecognizer;
 import dev.steno.engine.testing.TestStreams;
+import dev.steno.engine.transcript.Word;
 import dev.steno.server.deepgram.DeepgramListen;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +61,17 @@ class DeepgramListenTest {
             @Override
             public Recognition transcribe(RecognitionRequest request) {
                 PROMPTS.add(request.prompt());
-                return bursts.transcribe(request);
+                Recognition heard = bursts.transcribe(request);
+                if (!request.prompt().contains("Steno, ")) {
+                    return heard;
+                }
+                // a stream that named the term hears it, spelt in lower case: the keyterm's spelling must win
+                List<Segment> segments = heard.segments().stream().map(seg -> {
+                    List<Word> words = seg.words().stream()
+                            .map(w -> new Word(" steno", w.start(), w.end(), w.probability())).toList();
+                    return new Segment(seg.start(), seg.end(), " steno".repeat(words.size()), words);
+                }).toList();
+                return new Recognition(segments, heard.detectedLanguage());
             }
 
             @Override
@@ -221,13 +233,18 @@ class DeepgramListenTest {
     void linear16At48kHzGivesInterimAndFinalResultsWithEveryFieldAndEachWordOnce() throws Exception {
         Client c = connect("encoding=linear16&sample_rate=48000&channels=1&interim_results=true&vad_events=true"
                 + "&utterance_end_ms=1000&endpointing=300&model=nova-3&punctuate=true&smart_format=true"
-                + "&keywords=steno:2&keywords=umm:-4&keyterm=Whisper%20Live", "Token " + KEY);
+                + "&keywords=Steno:2&keywords=umm:-4&keyterm=Whisper%20Live", "Token " + KEY);
         stream(c, bursts(4, 48_000), 48_000);
         c.control("CloseStream");
         assertEquals("1000 ", c.closeOf());
-        assertTrue(PROMPTS.stream().anyMatch(p -> p.startsWith("steno, Whisper Live.")),
+        assertTrue(PROMPTS.stream().anyMatch(p -> p.startsWith("Steno, Whisper Live.")),
                 "keywords and keyterm lead the recogniser's prompt: " + PROMPTS);
         assertTrue(PROMPTS.stream().noneMatch(p -> p.contains("umm")), "a negative boost is not a term to expect");
+        List<String> spelt = c.ofType("Results").stream().filter(r -> r.path("is_final").asBoolean())
+                .flatMap(r -> r.path("channel").path("alternatives").path(0).path("words").valueStream())
+                .map(w -> w.path("punctuated_word").asText()).toList();
+        assertFalse(spelt.isEmpty());
+        assertTrue(spelt.stream().allMatch("Steno"::equals), "the keyword's spelling corrects what was heard: " + spelt);
 
         List<JsonNode> results = c.ofType("Results");
         List<JsonNode> finals = results.stream().filter(r -> r.path("is_final").asBoolean()).toList();

@@ -48,6 +48,22 @@ public record Hotwords(List<String> terms) {
         return prompt == null || prompt.isBlank() ? glossary : prompt.strip() + " " + glossary;
     }
 
+    /**
+     * Corrections that spell the terms as given wherever the recogniser wrote them in other case ("jitsi meet" becomes
+     * "Jitsi Meet"; a shouted "KUBERNETES" stays shouted): the term-corrections side of a client's
+     * {@code keyterm}s. Terms written all in lower case need none.
+     */
+    public Corrector spellings() {
+        List<CorrectionRules.Rule> rules = new ArrayList<>();
+        for (String t : terms) {
+            if (!t.equals(t.toLowerCase(Locale.ROOT))) {
+                List<String> words = List.of(t.split(" "));
+                rules.add(new CorrectionRules.Rule(words, words, 0));
+            }
+        }
+        return rules.isEmpty() ? Corrector.NONE : Corrector.of(CorrectionRules.of(rules));
+    }
+
     private static List<String> distinct(List<String> terms) {
         Map<String, String> byKey = new LinkedHashMap<>();
         for (String t : terms) {

@@ -116,6 +116,7 @@ public final class ListenConnection implements Session.Listener.AutoDemanding {
             Optional<LiveStream> opened = service.streams().stream()
                     .language(params.language())
                     .hotwords(params.hotwords())
+                    .corrections(service.streams().corrections().standard().then(params.hotwords().spellings()))
                     .speaker(service.speakerStage(diarized))
                     .clock(() -> (System.nanoTime() - connectedNanos) / 1e9)
                     .listener(new StreamListener() {
