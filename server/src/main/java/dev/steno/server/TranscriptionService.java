@@ -135,11 +135,13 @@ public final class TranscriptionService implements AutoCloseable {
      * thread, sharing the model, as {@link #transcribeWhole} does; the stream's task is the server's.
      *
      * @param language ISO 639-1 code, or null for the configured language
+     * @param prompt   the client's prompt, kept in front of the context for the whole recording; null or empty for none
      */
-    public StreamSimulator.Result streamWhole(float[] audio16k, String language, StreamListener listener) {
+    public StreamSimulator.Result streamWhole(float[] audio16k, String language, String prompt,
+                                              StreamListener listener) {
         countUpload(audio16k);
         return new StreamSimulator(streams.settings().minChunkSeconds(), false, System::nanoTime)
-                .run(audio16k, streams.stream().language(language), listener);
+                .run(audio16k, streams.stream().language(language).prompt(prompt), listener);
     }
 
     private void countUpload(float[] audio16k) {

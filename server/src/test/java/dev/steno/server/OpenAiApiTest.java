@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,7 +171,8 @@ class OpenAiApiTest {
     @Test
     void streamedTranscriptionsSendDeltasThenTheWholeText() throws Exception {
         HttpResponse<Stream<String>> r = HTTP.send(request("/v1/audio/transcriptions",
-                List.of(Map.entry("stream", "true"), Map.entry("model", "whisper-1")), jfk),
+                List.of(Map.entry("stream", "true"), Map.entry("model", "whisper-1"),
+                        Map.entry("prompt", "Ask not, the Steno glossary")), jfk),
                 HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -185,6 +187,8 @@ class OpenAiApiTest {
         assertTrue(events.size() > 3, "words arrive as they are committed, in several deltas: " + events);
         assertEquals(done.get("text").asText(), deltas.toString());
         assertTrue(done.get("text").asText().split(" ").length > 5, done.toString());
+        assertTrue(recognizer.prompts.stream().anyMatch(p -> p.startsWith("Ask not, the Steno glossary")),
+                "the upload's prompt leads every streamed step's prompt: " + recognizer.prompts);
     }
 
     /**
@@ -313,6 +317,7 @@ class OpenAiApiTest {
         private volatile CountDownLatch gate = new CountDownLatch(0);
         final AtomicInteger held = new AtomicInteger();
         final AtomicBoolean waitRanOut = new AtomicBoolean();
+        final List<String> prompts = new CopyOnWriteArrayList<>();
 
         GatedRecognizer(SpeechRecognizer inner) {
             this.inner = inner;
@@ -331,6 +336,7 @@ class OpenAiApiTest {
 
         @Override
         public Recognition transcribe(RecognitionRequest request) {
+            prompts.add(request.prompt());
             if (request.prompt().equals(FAIL) || "de".equals(request.language())) {
                 throw new RecognitionException("the test asked for a failure");
             }

@@ -42,7 +42,7 @@ public final class StreamBuilder {
     private VoiceGating gating;
     private SpeakerStage speakers = new UnknownSpeaker();
     private Corrector corrector;
-    private Hotwords hotwords = Hotwords.NONE;
+    private String extraPrompt = "";
     private DoubleSupplier clockSeconds;
     private final List<StreamListener> listeners = new ArrayList<>();
     private SessionListener events = SessionListener.NONE;
@@ -99,7 +99,18 @@ public final class StreamBuilder {
      * a policy the service creates; none unless set.
      */
     public StreamBuilder hotwords(Hotwords terms) {
-        this.hotwords = Objects.requireNonNull(terms, "terms");
+        String glossary = Objects.requireNonNull(terms, "terms").addTo(null);
+        return glossary == null ? this : prompt(glossary);
+    }
+
+    /**
+     * Text for this stream's prompt (an upload's {@code prompt}), kept in front of the context for the whole stream
+     * after the server's static prompt, in a policy the service creates; added to what earlier calls gave.
+     */
+    public StreamBuilder prompt(String text) {
+        if (text != null && !text.isBlank()) {
+            extraPrompt = extraPrompt.isEmpty() ? text.strip() : extraPrompt + " " + text.strip();
+        }
         return this;
     }
 
@@ -132,7 +143,7 @@ public final class StreamBuilder {
 
     /** A stream its owner feeds and steps itself; the caller closes it. */
     public TranscriptionStream build() {
-        StreamingPolicy p = policy != null ? policy : service.policies().create(languageSet ? language : null, hotwords);
+        StreamingPolicy p = policy != null ? policy : service.policies().create(languageSet ? language : null, extraPrompt);
         DoubleSupplier clock = clockSeconds;
         if (clock == null) {
             long t0 = System.nanoTime();

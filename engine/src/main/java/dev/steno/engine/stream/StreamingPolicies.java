@@ -2,7 +2,6 @@ package dev.steno.engine.stream;
 
 import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.WhisperModelParts;
-import dev.steno.engine.corrections.Hotwords;
 import dev.steno.engine.policy.LocalAgreementConfig;
 import dev.steno.engine.policy.LocalAgreementPolicy;
 import dev.steno.engine.policy.StreamingPolicy;
@@ -144,24 +143,25 @@ public final class StreamingPolicies {
      * @param language ISO 639-1 code, or null for the configured language
      */
     public StreamingPolicy create(String language) {
-        return create(language, Hotwords.NONE);
+        return create(language, "");
     }
 
     /**
-     * A new policy for one stream whose client named terms to expect (Deepgram's {@code keywords} and
-     * {@code keyterm}): they join the stream's static prompt after the server's own, as a glossary sentence.
+     * A new policy for one stream whose client gave a prompt of its own (an upload's {@code prompt}, the glossary of
+     * Deepgram's {@code keywords} and {@code keyterm}): it joins the stream's static prompt after the server's.
      *
-     * @param language ISO 639-1 code, or null for the configured language
+     * @param language    ISO 639-1 code, or null for the configured language
+     * @param extraPrompt the client's prompt, empty for none
      */
-    public StreamingPolicy create(String language, Hotwords terms) {
-        Objects.requireNonNull(terms, "terms");
+    public StreamingPolicy create(String language, String extraPrompt) {
+        Objects.requireNonNull(extraPrompt, "extraPrompt");
         if (alignAttModel != null) {
             AlignAttConfig.Builder b = alignAtt.toBuilder();
             if (language != null) {
                 b.language(language);
             }
-            if (!terms.terms().isEmpty()) {
-                b.staticInitPrompt(terms.addTo(alignAtt.staticInitPrompt()));
+            if (!extraPrompt.isBlank()) {
+                b.staticInitPrompt(join(alignAtt.staticInitPrompt(), extraPrompt));
             }
             AlignAttConfig config = b.build();
             return emulatedTokensPerSecond > 0
@@ -172,10 +172,14 @@ public final class StreamingPolicies {
         if (language != null) {
             b.language(language);
         }
-        if (!terms.terms().isEmpty()) {
-            b.staticPrompt(terms.addTo(localAgreement.staticPrompt()));
+        if (!extraPrompt.isBlank()) {
+            b.staticPrompt(join(localAgreement.staticPrompt(), extraPrompt));
         }
         return new LocalAgreementPolicy(recognizer, b.build());
+    }
+
+    private static String join(String serverPrompt, String extra) {
+        return serverPrompt.isBlank() ? extra.strip() : serverPrompt.strip() + " " + extra.strip();
     }
 
     /**

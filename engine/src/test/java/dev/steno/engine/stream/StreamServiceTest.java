@@ -102,7 +102,7 @@ class StreamServiceTest {
 
     @Test
     void aStreamsOwnTermsJoinTheServersStaticPromptInEitherPolicy() {
-        Hotwords terms = new Hotwords(List.of("Kubernetes", "Jitsi Meet"));
+        String terms = new Hotwords(List.of("Kubernetes", "Jitsi Meet")).addTo(null);
         AlignAttConfig serverPrompt = AA.toBuilder().staticInitPrompt("Steno glossary.").build();
         StreamingPolicies simul = StreamingPolicies.of(java, StreamingPolicies.Choice.AUTO, LA, serverPrompt);
         AlignAttConfig c = assertInstanceOf(AlignAttPolicy.class, simul.create("de", terms)).config();
@@ -114,7 +114,7 @@ class StreamServiceTest {
         StreamingPolicies agreement = StreamingPolicies.of(OPAQUE, StreamingPolicies.Choice.AUTO, LA, AA);
         assertEquals("Kubernetes, Jitsi Meet.", assertInstanceOf(LocalAgreementPolicy.class,
                 agreement.create(null, terms)).config().staticPrompt());
-        assertEquals("", assertInstanceOf(LocalAgreementPolicy.class, agreement.create(null, Hotwords.NONE))
+        assertEquals("", assertInstanceOf(LocalAgreementPolicy.class, agreement.create(null, ""))
                 .config().staticPrompt());
     }
 

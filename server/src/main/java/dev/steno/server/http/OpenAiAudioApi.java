@@ -224,7 +224,7 @@ final class OpenAiAudioApi {
     private void stream(float[] audio, UploadForm form, Response response, Callback callback) {
         TranscriptEvents events = new TranscriptEvents(response);
         try {
-            service.streamWhole(audio, form.language(), events::onUpdate);
+            service.streamWhole(audio, form.language(), form.prompt(), events::onUpdate);
         } catch (TranscriptEvents.ClientGone gone) {
             callback.failed(gone);
             return;
