@@ -1,5 +1,7 @@
 package dev.steno.jitsi.rtp;
 
+import dev.steno.engine.transcript.LineSink;
+
 /**
  * Receives each RTP participant's decoded audio: 16 kHz mono float samples in [-1, 1], in order, with lost packets
  * already concealed so that the sample count follows the sender's clock.
@@ -26,4 +28,11 @@ public interface ParticipantAudioSink {
 
     /** The stream ended (idle timeout, mapping removed, or shutdown); no more calls follow for it. */
     void end(RtpParticipant participant);
+
+    /**
+     * Where committed lines go (the server's webhooks), given once the sink is part of a server, before any stream
+     * starts. Sinks that publish lines their own way (a meeting store) ignore it.
+     */
+    default void publishLinesTo(LineSink lines) {
+    }
 }

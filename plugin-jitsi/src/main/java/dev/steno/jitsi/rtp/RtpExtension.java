@@ -29,6 +29,7 @@ public final class RtpExtension implements ServerExtension {
 
     @Override
     public void install(Wiring wiring) {
+        sink.publishLinesTo(wiring.webhooks().sink(List.of()));
         wiring.http().accept(new RtpApiHandler(config, map, () -> ingest, this::ports));
     }
 

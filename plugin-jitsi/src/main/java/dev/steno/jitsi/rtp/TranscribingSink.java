@@ -7,6 +7,7 @@ import dev.steno.engine.speaker.FixedSpeaker;
 import dev.steno.engine.speaker.SpeakerStage;
 import dev.steno.engine.stream.LiveStream;
 import dev.steno.engine.stream.StreamService;
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.engine.transcript.SpokenWord;
 import dev.steno.engine.transcript.TranscriptLine;
 import dev.steno.engine.transcript.TranscriptUpdate;
@@ -14,11 +15,13 @@ import dev.steno.engine.transcript.Word;
 import dev.steno.engine.transcript.Words;
 import dev.steno.engine.vad.VadEvent;
 import dev.steno.jitsi.meeting.MeetingTranscript;
+import dev.steno.server.webhook.SessionLines;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -45,6 +48,7 @@ public final class TranscribingSink implements ParticipantAudioSink {
     private final DiarizerFactory voices;
     private final BiConsumer<RtpParticipant, TranscriptUpdate> updates;
     private final Map<RtpParticipant, LiveStream> sessions = new ConcurrentHashMap<>();
+    private volatile LineSink lines = LineSink.NONE;
     private final AtomicInteger speakers = new AtomicInteger();
     /** Speaker number to the voice it is within its participant, for numbers of voices above the first. */
     private final Map<Integer, Integer> voiceOfSpeaker;
@@ -110,14 +114,25 @@ public final class TranscribingSink implements ParticipantAudioSink {
         return MeetingTranscript.voiceLabel(participant.participantId(), voiceOfSpeaker.getOrDefault(speaker, 1));
     }
 
+    /** Committed lines also go to {@code lines}, with source {@code rtp}, meeting and participant. */
+    @Override
+    public void publishLinesTo(LineSink lines) {
+        this.lines = Objects.requireNonNull(lines, "lines");
+    }
+
     @Override
     public void start(RtpParticipant participant) {
         int speaker = speakers.incrementAndGet();
+        SessionLines published = new SessionLines(lines, "rtp", UUID.randomUUID().toString(),
+                participant.meetingId(), participant.participantId(), language);
         service.stream()
                 .language(language)
                 .speaker(voices == null ? new FixedSpeaker(speaker) : new SinkVoices(speaker,
                         new DiarizedSpeaker(voices.newDiarizer())))
-                .listener(u -> updates.accept(participant, u))
+                .listener(u -> {
+                    updates.accept(participant, u);
+                    published.update(u);
+                })
                 .events(new SessionListener() {
                     @Override
                     public void onOverflow(double droppedSeconds) {

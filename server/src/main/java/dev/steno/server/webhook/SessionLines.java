@@ -16,6 +16,8 @@ public final class SessionLines {
     private final LineSink sink;
     private final String source;
     private final String session;
+    private final String meeting;
+    private final String participant;
     private final String language;
     private int closed;
 
@@ -25,9 +27,22 @@ public final class SessionLines {
      * @param language the language transcribed, or null when detected
      */
     public SessionLines(LineSink sink, String source, String session, String language) {
+        this(sink, source, session, null, null, language);
+    }
+
+    /**
+     * Lines of one participant's stream outside a stored meeting (an RTP tap without {@code --jitsi}).
+     *
+     * @param meeting     the meeting id the media server named, or null
+     * @param participant the participant id, or null
+     */
+    public SessionLines(LineSink sink, String source, String session, String meeting, String participant,
+                        String language) {
         this.sink = sink;
         this.source = source;
         this.session = session;
+        this.meeting = meeting;
+        this.participant = participant;
         this.language = language;
     }
 
@@ -38,8 +53,8 @@ public final class SessionLines {
         for (int i = closed; i < closedNow; i++) {
             TranscriptLine l = lines.get(i);
             if (!l.isSilence() && !l.text().isBlank()) {
-                sink.committed(new LineEvent(UUID.randomUUID().toString(), source, session, null, l.speaker(), null,
-                        l.start(), l.end(), l.text().strip(), language));
+                sink.committed(new LineEvent(UUID.randomUUID().toString(), source, session, meeting, l.speaker(),
+                        participant, l.start(), l.end(), l.text().strip(), language));
             }
         }
         closed = closedNow;
