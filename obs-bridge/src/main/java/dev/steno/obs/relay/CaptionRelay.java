@@ -34,6 +34,7 @@ import java.util.function.LongSupplier;
 public final class CaptionRelay implements AudioSource {
     private static final System.Logger LOG = System.getLogger(CaptionRelay.class.getName());
     private static final int LISTEN_FAILURES_TO_GIVE_UP = 5;
+    private static final long QUICK_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RelaySettings settings;
     private final RelayCaptions captions;
@@ -44,6 +45,7 @@ public final class CaptionRelay implements AudioSource {
     private final AtomicLong egressStarts = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile FfmpegLeg ingest;
+    private volatile String lastIngestReport = "";
 
     /**
      * @param captions  the caption sink of the transcription that pictures take their pairs from
@@ -82,12 +84,15 @@ public final class CaptionRelay implements AudioSource {
             LOG.log(System.Logger.Level.INFO, "relay uses {0}", FfmpegLeg.version(settings.ffmpeg()));
             int failures = 0;
             while (closing.getCount() > 0) {
+                long started = nanoClock.getAsLong();
                 boolean published = session(sink);
                 breakInAudio.run();
-                failures = published ? 0 : failures + 1;
+                // a listener that stopped at once could not listen; one that waited a while met a bad client
+                boolean atOnce = nanoClock.getAsLong() - started < QUICK_FAILURE_NANOS;
+                failures = published || !atOnce ? 0 : failures + 1;
                 if (failures >= LISTEN_FAILURES_TO_GIVE_UP) {
                     throw new IOException("FFmpeg could not accept a stream on " + settings.listen() + " "
-                            + failures + " times in a row (is the port in use? see the log above)");
+                            + failures + " times in a row; the last time: " + lastIngestReport);
                 }
                 if (failures > 0 && closing.await(failures, TimeUnit.SECONDS)) {
                     break;
@@ -130,7 +135,8 @@ public final class CaptionRelay implements AudioSource {
         } catch (IOException e) {
             if (closing.getCount() > 0) {
                 in.waitFor(2000);
-                LOG.log(System.Logger.Level.WARNING, "no stream arrived: {0}", in.exitReport());
+                lastIngestReport = in.exitReport();
+                LOG.log(System.Logger.Level.WARNING, "no stream arrived: {0}", lastIngestReport);
             }
             return false;
         }

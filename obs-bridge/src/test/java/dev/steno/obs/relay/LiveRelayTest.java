@@ -216,6 +216,21 @@ class LiveRelayTest {
     }
 
     @Test
+    void aPortThatCannotBeListenedOnStopsTheRelayWithFfmpegsReason() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            RelaySettings settings = new RelaySettings("ffmpeg", URI.create("rtmp://127.0.0.1:" + taken.getLocalPort()
+                    + "/live"), "rtmp://127.0.0.1:1/live/out", Duration.ZERO, 30);
+            CaptionRelay r = new CaptionRelay(settings, new RelayCaptions(Cea608Settings.defaults()), System::nanoTime);
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> r.run((s, o, l) -> {
+            }));
+            assertTrue(e.getMessage().contains("could not accept a stream on rtmp://127.0.0.1:" + taken.getLocalPort())
+                    && e.getMessage().contains("5 times in a row") && e.getMessage().contains("Address already in use"),
+                    e.getMessage());
+            assertEquals(0, r.stats().streams());
+        }
+    }
+
+    @Test
     void aMissingFfmpegIsAClearError() {
         RelaySettings settings = new RelaySettings("/nonexistent/ffmpeg", URI.create("rtmp://127.0.0.1:1935/live"),
                 "rtmp://example.invalid/app/key", Duration.ZERO, 30);
