@@ -1,6 +1,5 @@
 package dev.steno.server.asr;
 
-import dev.steno.server.http.ApiToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.engine.asr.WhisperLanguages;
@@ -9,13 +8,17 @@ import dev.steno.engine.audio.AutoDetectingDecoder;
 import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.session.SessionListener;
 import dev.steno.engine.stream.LiveStream;
+import dev.steno.engine.transcript.LineSink;
+import dev.steno.engine.transcript.SessionLines;
 import dev.steno.engine.transcript.TranscriptUpdate;
 import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.TranscriptionService;
-import dev.steno.engine.transcript.LineSink;
-import dev.steno.server.webhook.SessionLines;
+import dev.steno.server.http.ApiToken;
 import dev.steno.server.webhook.Webhooks;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -26,9 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 
 /**
  * One browser (or other) client on {@code /asr}: audio frames in, transcript state out, exactly as WhisperLiveKit's

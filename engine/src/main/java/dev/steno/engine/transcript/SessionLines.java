@@ -1,9 +1,5 @@
-package dev.steno.server.webhook;
+package dev.steno.engine.transcript;
 
-import dev.steno.engine.transcript.LineEvent;
-import dev.steno.engine.transcript.LineSink;
-import dev.steno.engine.transcript.TranscriptLine;
-import dev.steno.engine.transcript.TranscriptUpdate;
 import java.util.List;
 import java.util.UUID;
 
