@@ -60,11 +60,6 @@ class LiveRelayTest {
         RelayMedia.obsLikeStream(dir, "sent.flv", SharedFixtures.file("audio/jfk.wav"), 11);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Starts the relay from rtmp://127.0.0.1:in/live to the listener on port {@code out}, transcribing. */
     private void startRelay(int in, int out, Duration delay) {
@@ -108,28 +103,16 @@ class LiveRelayTest {
         Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-listen", "1", "-i",
                 "rtmp://127.0.0.1:" + port + "/live/out", "-c", "copy", file).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(file + ".log").toFile()).start();
-        Await.until(Duration.ofSeconds(20), () -> listening(port) || !p.isAlive(),
+        Await.until(Duration.ofSeconds(20), () -> RelayMedia.listening(port) || !p.isAlive(),
                 () -> "FFmpeg listening on " + port);
         assertTrue(p.isAlive(), "the listener runs: " + Files.readString(dir.resolve(file + ".log")));
         return p;
     }
 
-    /** Whether a socket listens on the port (Linux's /proc/net/tcp; the listener takes only one connection). */
-    private static boolean listening(int port) throws IOException {
-        String hex = String.format(":%04X ", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path p = Path.of(table);
-            if (Files.exists(p) && Files.readAllLines(p).stream()
-                    .anyMatch(l -> l.contains(hex) && l.split("\\s+")[4].equals("0A"))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Publishes a file in real time like OBS does, once the relay accepts it; returns FFmpeg's exit code. */
     private static Process publish(String file, int port) throws Exception {
-        Await.until(Duration.ofSeconds(20), () -> listening(port), () -> "the relay listening on " + port);
+        Await.until(Duration.ofSeconds(20), () -> RelayMedia.listening(port), () -> "the relay listening on " + port);
         return new ProcessBuilder("ffmpeg", "-v", "error", "-re", "-i", file, "-c", "copy",
                 "-flvflags", "no_duration_filesize", "-f", "flv", "rtmp://127.0.0.1:" + port + "/live/streamkey")
                 .directory(dir.toFile()).redirectErrorStream(true)
@@ -142,8 +125,8 @@ class LiveRelayTest {
 
     @Test
     void theRelayedStreamCarriesCaptionsOfItsOwnSpeechAndIsOtherwiseIdentical() throws Exception {
-        int in = freePort();
-        int out = freePort();
+        int in = RelayMedia.freePort();
+        int out = RelayMedia.freePort();
         Process received = listener(out, "received.flv");
         startRelay(in, out, Duration.ZERO);
         Process sender = publish("sent.flv", in);
@@ -174,8 +157,8 @@ class LiveRelayTest {
 
     @Test
     void obsReconnectingAndTheDestinationDroppingRestartTheLegsWithoutLosingTheTranscript() throws Exception {
-        int in = freePort();
-        int out = freePort();
+        int in = RelayMedia.freePort();
+        int out = RelayMedia.freePort();
         Process first = listener(out, "first.flv");
         startRelay(in, out, Duration.ZERO);
         Process sender = publish("sent.flv", in);

@@ -21,7 +21,6 @@ import dev.steno.obs.cea608.Ffmpeg;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,11 +55,6 @@ class RelayFiguresTest {
         RelayMedia.obsLikeStream(dir, "sent.flv", SharedFixtures.file("audio/jfk.wav"), 11);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** What a destination received: the file, and for each picture how late it arrived after the sender sent it. */
     record Reception(Path file, List<Double> lateSeconds) {
@@ -95,7 +89,7 @@ class RelayFiguresTest {
                     // the listener ended
                 }
             });
-            Await.until(Duration.ofSeconds(20), () -> listening(port), () -> "listener on " + port);
+            Await.until(Duration.ofSeconds(20), () -> RelayMedia.listening(port), () -> "listener on " + port);
         }
 
         Reception await(long senderStartNanos) throws Exception {
@@ -109,20 +103,9 @@ class RelayFiguresTest {
         }
     }
 
-    private static boolean listening(int port) throws IOException {
-        String hex = String.format(":%04X ", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path p = Path.of(table);
-            if (Files.exists(p) && Files.readAllLines(p).stream()
-                    .anyMatch(l -> l.contains(hex) && l.split("\\s+")[4].equals("0A"))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static Process publish(int port) throws Exception {
-        Await.until(Duration.ofSeconds(20), () -> listening(port), () -> "something listening on " + port);
+        Await.until(Duration.ofSeconds(20), () -> RelayMedia.listening(port), () -> "something listening on " + port);
         return new ProcessBuilder("ffmpeg", "-v", "error", "-re", "-i", "sent.flv", "-c", "copy",
                 "-flvflags", "no_duration_filesize", "-f", "flv", "rtmp://127.0.0.1:" + port + "/live/out")
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("publish.log").toFile())
@@ -162,7 +145,7 @@ class RelayFiguresTest {
         int pictures = sent.get("0").size();
         StringBuilder report = new StringBuilder();
 
-        int directPort = freePort();
+        int directPort = RelayMedia.freePort();
         Destination direct = new Destination(directPort, "direct.flv");
         long t0 = System.nanoTime();
         Process sender = publish(directPort);
@@ -186,8 +169,8 @@ class RelayFiguresTest {
                     transcript.addAll(words.words());
                 }
             };
-            int in = freePort();
-            int out = freePort();
+            int in = RelayMedia.freePort();
+            int out = RelayMedia.freePort();
             String name = "relayed-" + delay.toSeconds() + ".flv";
             Destination destination = new Destination(out, name);
             RelayCaptions captions = new RelayCaptions(Cea608Settings.defaults());

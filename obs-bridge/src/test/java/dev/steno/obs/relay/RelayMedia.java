@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.obs.cea608.Ffmpeg;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,5 +89,25 @@ final class RelayMedia {
             rows.putIfAbsent(c.bottom(), c.start());
         }
         return rows;
+    }
+
+    /** A TCP port free a moment ago (FFmpeg listens on it next). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Whether a socket listens on the port (Linux's /proc/net/tcp; an FFmpeg listener takes only one connection). */
+    static boolean listening(int port) throws IOException {
+        String hex = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (Files.exists(p) && Files.readAllLines(p).stream()
+                    .anyMatch(l -> l.contains(hex) && l.split("\\s+")[4].equals("0A"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
