@@ -1,0 +1,33 @@
+package dev.steno.jitsi.webrtc;
+
+import dev.steno.jitsi.rtp.RecordingSink;
+import java.util.Arrays;
+
+/**
+ * How well received audio follows a source that a fake microphone looped from an unknown point: the best envelope
+ * correlation ({@link RecordingSink#envelope}, {@link RecordingSink#correlation}) over every start frame of the
+ * looped source.
+ */
+final class EnvelopeMatch {
+    private EnvelopeMatch() {
+    }
+
+    static double best(float[] received, float[] source) {
+        double[] r = RecordingSink.envelope(received);
+        double[] s = RecordingSink.envelope(source);
+        double best = -1;
+        for (int lag = 0; lag < s.length; lag++) {
+            double[] looped = new double[r.length];
+            for (int i = 0; i < r.length; i++) {
+                looped[i] = s[(lag + i) % s.length];
+            }
+            best = Math.max(best, RecordingSink.correlation(r, looped));
+        }
+        return best;
+    }
+
+    /** The received envelope without its first {@code frames} 20 ms frames (the browser's start-up). */
+    static float[] skip(float[] received, int frames) {
+        return Arrays.copyOfRange(received, Math.min(received.length, frames * 320), received.length);
+    }
+}
