@@ -58,7 +58,7 @@ class WhipChromiumTest {
         sink = new RecordingSink(1);
         webrtc = new WebRtcExtension(WebRtcConfig.defaults().withPorts(47000, 47999)
                 .withTimeouts(Duration.ofSeconds(15), consentTimeout), RtpConfig.defaults().withWorkers(1),
-                (id, options) -> sink);
+                (id, options) -> sink, new WhipResults());
         // the page is a file: its origin is "null", allowed like any other by "*"
         server = new StenoServer(ServerConfig.defaults().withPort(0).withCorsOrigins(List.of("*")), service,
                 List.of(webrtc));
