@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +123,73 @@ class WhipChromiumTest {
                 + "another recording %.3f%n", t.length, t.losses, own, control);
         assertTrue(own > 0.8, "the decoded audio follows the microphone's file: " + own);
         assertTrue(own > control + 0.3, "and not another recording: " + control);
+    }
+
+    @Test
+    void aCertificateOtherThanTheOffersFingerprintFailsDtlsAndNoAudioIsTaken() throws Exception {
+        String chromium = chromium();
+        startServer(Duration.ofSeconds(30));
+        Path wav = SharedFixtures.file("audio/jfk.wav");
+        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, "badFingerprint=1&endpoint="
+                + endpoint("?participant=mallory"))) {
+            // the session appears, then ends when DTLS fails; the page saw its POST answered
+            Await.until(Duration.ofSeconds(30), () -> peer.pageLog().contains("answered")
+                    && sessions().equals("{\"sessions\":[]}"), () -> {
+                        try {
+                            return "the session did not end: " + sessions() + "\n" + peerLog(peer);
+                        } catch (Exception e) {
+                            return e.toString();
+                        }
+                    });
+        }
+        assertTrue(!sink.tracks.containsKey("mallory"), "no audio from a peer whose certificate did not match");
+        assertEquals(0, webrtc.ingest().rtp().streams().size());
+    }
+
+    @Test
+    void aVanishedPeerLosesItsSessionToConsentExpiryAndItsAudioIsPlayedOut() throws Exception {
+        String chromium = chromium();
+        startServer(Duration.ofSeconds(3));
+        Path wav = SharedFixtures.file("audio/jfk.wav");
+        WhipPeer peer = WhipPeer.start(chromium, wav, dir, "endpoint=" + endpoint("?participant=bob"));
+        try {
+            Await.until(Duration.ofSeconds(40), () -> sink.tracks.containsKey("bob")
+                    && sink.tracks.get("bob").length > 3 * 16_000, () -> "audio: " + sink.tracks.keySet() + "\n"
+                    + peerLog(peer));
+        } finally {
+            peer.vanish(); // no DELETE, no close_notify: the browser is gone
+        }
+        assertTrue(sink.awaitEnds(30), "consent expiry ended the stream: " + sessions());
+        RecordingSink.Track t = sink.tracks.get("bob");
+        assertTrue(t.ended && t.length > 3 * 16_000, "the audio up to the end reached the sink: " + t.length);
+        assertEquals("{\"sessions\":[]}", sessions());
+    }
+
+    @Test
+    void floodsOfStunDtlsAndRtpGarbageAtTheSessionsPortDoNotDisturbIt() throws Exception {
+        String chromium = chromium();
+        startServer(Duration.ofSeconds(30));
+        Path wav = SharedFixtures.file("audio/jfk.wav");
+        long flooded;
+        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, "endpoint=" + endpoint("?participant=carol"))) {
+            String listed = Await.until(Duration.ofSeconds(30), this::sessions, s -> s.contains("\"connected\""),
+                    s -> "no connected session: " + s + "\n" + peerLog(peer));
+            int port = Integer.parseInt(Pattern.compile("\"port\":(\\d+)").matcher(listed).results()
+                    .findFirst().orElseThrow().group(1));
+            flooded = Garbage.flood(port, 3000);
+            Await.until(Duration.ofSeconds(40), () -> sink.tracks.containsKey("carol")
+                    && sink.tracks.get("carol").length > 8 * 16_000, () -> "audio: " + sink.tracks.keySet());
+            assertTrue(sessions().contains("\"connected\""), "still connected after the flood");
+            String id = field(listed, "id");
+            http.send(HttpRequest.newBuilder(server.uri().resolve("/whip/" + id)).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(sink.awaitEnds(10));
+        }
+        assertTrue(flooded > 0, "datagrams were sent");
+        RecordingSink.Track t = sink.tracks.get("carol");
+        float[] source = WavReader.read(wav).resampledTo(16_000).samples();
+        double own = EnvelopeMatch.best(t.audio(), source);
+        assertTrue(own > 0.8, "the audio is still the microphone's: " + own);
     }
 
     private String track() {
