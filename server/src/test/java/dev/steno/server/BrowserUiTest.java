@@ -68,7 +68,7 @@ public class BrowserUiTest {
     }
 
     /** Runs a command in {@code dir}, fails the test when it fails or times out, and returns its output. */
-    static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
+    public static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
             InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         String chromium = chromium();

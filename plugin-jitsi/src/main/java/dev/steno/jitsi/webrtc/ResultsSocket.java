@@ -5,9 +5,10 @@ import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * {@code /whip/<id>/results}: the session's transcript as {@code /asr} messages (JSON text), for the browser UI's
- * WebRTC mode, which sends audio over the peer connection and reads captions here. Receives nothing.
+ * WebRTC mode, which sends audio over the peer connection and reads captions here. Receives nothing. Public only
+ * because Jetty calls the listener methods through a public lookup.
  */
-final class ResultsSocket implements Session.Listener.AutoDemanding {
+public final class ResultsSocket implements Session.Listener.AutoDemanding {
     private final WhipResults results;
     private final String sessionId;
     private volatile AutoCloseable subscription;

@@ -25,11 +25,13 @@ import org.eclipse.jetty.util.Fields;
  * <li>{@code DELETE /whip/<id>}: ends the session, 200.</li>
  * <li>{@code GET /whip}: the live sessions as JSON (operators, tests).</li>
  * </ul>
- * Errors are plain text with 400 (bad offer or query), 404, 405, 413, 415 or 503 (full or stopping).
+ * Errors are plain text with 400 (bad offer or query), 404, 405, 411, 413, 415 or 503 (full or stopping).
  */
 final class WhipHandler extends Handler.Abstract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "/whip";
+    /** Largest oversized body still read (and dropped) before the 413. */
+    private static final long DISCARD = 1 << 20;
 
     private final WhipIngest whip;
 
@@ -142,15 +144,22 @@ final class WhipHandler extends Handler.Abstract {
         response.write(true, ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)), callback);
     }
 
-    /** The request body, or null after answering 413 (too large). */
+    /**
+     * The request body, or null after answering 411 (no length) or 413 (too large). A body up to {@link #DISCARD}
+     * is read before 413, so that the client, still sending, reads the answer instead of a reset connection.
+     */
     private static String body(Request request, Response response, Callback callback) throws Exception {
         long length = request.getLength();
-        if (length > SdpOffer.MAX_LENGTH) {
+        if (length < 0) {
+            text(response, callback, 411, "send the body with a Content-Length header");
+            return null;
+        }
+        if (length > DISCARD) {
             text(response, callback, 413, "body larger than " + SdpOffer.MAX_LENGTH + " bytes");
             return null;
         }
         String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        if (body.length() > SdpOffer.MAX_LENGTH) {
+        if (length > SdpOffer.MAX_LENGTH) {
             text(response, callback, 413, "body larger than " + SdpOffer.MAX_LENGTH + " bytes");
             return null;
         }

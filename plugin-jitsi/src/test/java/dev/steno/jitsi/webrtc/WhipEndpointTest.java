@@ -1,6 +1,7 @@
 package dev.steno.jitsi.webrtc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.asr.WhisperCppConfig;
@@ -17,6 +18,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,6 +106,16 @@ class WhipEndpointTest {
         assertTrue(list.contains("\"participant\":\"alice\"") && list.contains("\"state\":\"connecting\""), list);
 
         URI session = base.resolve(location);
+        URI results = URI.create(base.resolve(location + "/results").toString().replaceFirst("^http", "ws"));
+        WebSocket socket = http.newWebSocketBuilder().buildAsync(results, new WebSocket.Listener() {
+        }).get(10, TimeUnit.SECONDS);
+        socket.abort();
+        CompletionException unknown = assertThrows(CompletionException.class, () -> http.newWebSocketBuilder()
+                .buildAsync(URI.create(base.resolve("/whip/0123456789abcdef/results").toString().replaceFirst("^http", "ws")),
+                        new WebSocket.Listener() {
+                        }).join());
+        assertTrue(unknown.getCause() instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 404,
+                "no results socket for an unknown session: " + unknown.getCause());
         String frag = "a=ice-ufrag:EsAw\r\na=ice-pwd:bP+XJMM09aR8AiX1jdukzR6Y\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\n"
                 + "a=mid:0\r\na=candidate:9 1 udp 2122260223 192.0.2.2 40009 typ host generation 0\r\n";
         assertEquals(204, send("PATCH", session, "application/trickle-ice-sdpfrag", frag, null).statusCode());
