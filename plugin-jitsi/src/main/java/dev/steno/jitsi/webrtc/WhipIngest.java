@@ -23,7 +23,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * The WHIP sessions of one server and the RTP ingest they share. A connected session becomes a port rule of the
- * ingest's own participant map (its lowest ICE port, with the DTLS-SRTP key), so its packets go through the same
+ * ingest's own participant map (its key in place of a port, with the DTLS-SRTP key), so its packets go through the same
  * SRTP check, jitter buffer, FEC/PLC and Opus decoder as the RTP taps; each session's audio then goes to the sink
  * its publisher's options made. A timer ticks the ingest every 20 ms and ends sessions whose setup or consent ran
  * out.
@@ -80,7 +80,10 @@ public final class WhipIngest implements AutoCloseable {
     private final RtpIngest ingest;
     private final Object ingestLock = new Object();
     private final Map<String, WhipSession> sessions = new ConcurrentHashMap<>();
-    private final Map<Integer, WhipSession> byPort = new ConcurrentHashMap<>();
+    /** Sessions by their key, from offer until their stream ended (after the session itself may have). */
+    private final Map<Integer, WhipSession> byKey = new ConcurrentHashMap<>();
+    /** Guarded by {@code byKey}. */
+    private int nextKey;
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -146,20 +149,30 @@ public final class WhipIngest implements AutoCloseable {
         WhipSession s;
         try {
             sink = sinks.create(id, options);
-            s = new WhipSession(this, id, offer, options, sink, ice, certificate, crypto);
+            synchronized (byKey) {
+                s = new WhipSession(this, id, freeKey(), offer, options, sink, ice, certificate, crypto);
+                byKey.put(s.key, s);
+            }
         } catch (RuntimeException e) {
             ice.close();
             throw e;
-        }
-        if (byPort.putIfAbsent(s.port, s) != null) {
-            ice.close();
-            throw new Refused(503, "ICE port " + s.port + " is still in use by an ending session; retry");
         }
         sessions.put(id, s);
         s.start();
         LOG.log(System.Logger.Level.INFO, "WHIP session {0} offered: meeting {1}, participant {2}, ICE port {3}",
                 id, s.meeting, s.participant, Integer.toString(s.port));
         return new Created(id, s.answer);
+    }
+
+    /** The next key no live or ending session holds (at most maxSessions + ending ones are held). */
+    private int freeKey() {
+        for (int i = 0; i < 65535; i++) {
+            nextKey = nextKey % 65535 + 1;
+            if (!byKey.containsKey(nextKey)) {
+                return nextKey;
+            }
+        }
+        throw new IllegalStateException("no free session key");
     }
 
     private byte[] bytes(int n) {
@@ -233,7 +246,7 @@ public final class WhipIngest implements AutoCloseable {
     void attach(WhipSession s, SrtpKey key) {
         synchronized (ingestLock) {
             if (!s.closed()) {
-                map.put(new RtpMapping(s.meeting, s.participant, null, s.port, s.offer.media()
+                map.put(new RtpMapping(s.meeting, s.participant, null, s.key, s.offer.media()
                         .get(s.offer.audioIndex()).opusPayload(), key));
             }
         }
@@ -243,7 +256,7 @@ public final class WhipIngest implements AutoCloseable {
     void rtp(WhipSession s, byte[] buf, int off, int len) {
         synchronized (ingestLock) {
             if (!s.closed()) {
-                ingest.handle(s.port, buf, off, len);
+                ingest.handle(s.key, buf, off, len);
             }
         }
     }
@@ -251,9 +264,9 @@ public final class WhipIngest implements AutoCloseable {
     /** The session ended: its rule goes (the stream plays out and ends), and so does the session. */
     void detach(WhipSession s) {
         synchronized (ingestLock) {
-            map.remove(null, s.port);
+            map.remove(null, s.key);
             if (!s.streamLive) {
-                byPort.remove(s.port, s);
+                byKey.remove(s.key, s);
             }
         }
         sessions.remove(s.id, s);
@@ -289,11 +302,11 @@ public final class WhipIngest implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    /** Routes the shared ingest's per-participant calls to each session's own sink, by port. */
+    /** Routes the shared ingest's per-participant calls to each session's own sink, by key. */
     private final class Dispatch implements ParticipantAudioSink {
         @Override
         public void start(RtpParticipant p) {
-            WhipSession s = byPort.get(p.port());
+            WhipSession s = byKey.get(p.port());
             if (s != null) {
                 s.streamLive = true;
                 s.sink.start(p);
@@ -302,7 +315,7 @@ public final class WhipIngest implements AutoCloseable {
 
         @Override
         public void audio(RtpParticipant p, float[] pcm16k, int off, int len) {
-            WhipSession s = byPort.get(p.port());
+            WhipSession s = byKey.get(p.port());
             if (s != null) {
                 s.sink.audio(p, pcm16k, off, len);
             }
@@ -310,7 +323,7 @@ public final class WhipIngest implements AutoCloseable {
 
         @Override
         public void loss(RtpParticipant p, int lostPackets) {
-            WhipSession s = byPort.get(p.port());
+            WhipSession s = byKey.get(p.port());
             if (s != null) {
                 s.sink.loss(p, lostPackets);
             }
@@ -318,12 +331,12 @@ public final class WhipIngest implements AutoCloseable {
 
         @Override
         public void end(RtpParticipant p) {
-            WhipSession s = byPort.get(p.port());
+            WhipSession s = byKey.get(p.port());
             if (s != null) {
                 s.streamLive = false;
                 s.sink.end(p);
                 if (s.closed()) {
-                    byPort.remove(p.port(), s);
+                    byKey.remove(p.port(), s);
                 }
             }
         }

@@ -32,7 +32,13 @@ final class WhipSession {
     final String participant;
     final ParticipantAudioSink sink;
     final IceConnection ice;
+    /** The lowest local ICE port (for operators). */
     final int port;
+    /**
+     * Names the session to the shared RTP ingest where the RTP taps use a UDP port: unique among live sessions,
+     * unlike ports, which sessions set up at the same moment on different interfaces may share.
+     */
+    final int key;
     final String answer;
 
     private final WhipIngest owner;
@@ -50,8 +56,9 @@ final class WhipSession {
     private Thread sessionThread;
     private Thread receiveThread;
 
-    WhipSession(WhipIngest owner, String id, SdpOffer offer, WhipOptions options, ParticipantAudioSink sink,
+    WhipSession(WhipIngest owner, String id, int key, SdpOffer offer, WhipOptions options, ParticipantAudioSink sink,
                 IceConnection ice, DtlsCertificate certificate, BcTlsCrypto crypto) {
+        this.key = key;
         this.owner = owner;
         this.id = id;
         this.offer = offer;

@@ -1,0 +1,158 @@
+package dev.steno.jitsi.webrtc;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.steno.engine.asr.WhisperCppConfig;
+import dev.steno.engine.asr.WhisperCppRecognizer;
+import dev.steno.engine.testing.RandomGgmlWhisper;
+import dev.steno.engine.testing.SharedFixtures;
+import dev.steno.engine.testing.TestStreams;
+import dev.steno.jitsi.rtp.ParticipantAudioSink;
+import dev.steno.jitsi.rtp.RtpConfig;
+import dev.steno.jitsi.rtp.RtpParticipant;
+import dev.steno.server.BrowserUiTest;
+import dev.steno.server.ServerConfig;
+import dev.steno.server.StenoServer;
+import dev.steno.server.TranscriptionService;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Figures for the WHIP ingest, not a test: one headless Chromium publishes N peer connections at once; the server
+ * only ingests (ICE, DTLS-SRTP, jitter buffer, Opus decoding, resampling; no ASR). Prints this JVM's CPU per stream
+ * over a steady window, decoded audio per wall second, and, with {@code beep}, glass-to-ingest latency: from a tone's
+ * start in the browser's audio graph to its onset in the decoded audio (same machine, same wall clock).
+ *
+ * <pre>
+ * ./mvnw -q -o -pl plugin-jitsi -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dsteno.shared=$PWD/../shared \
+ *     -cp plugin-jitsi/target/test-classes:plugin-jitsi/target/classes:$(cat plugin-jitsi/target/cp.txt) \
+ *     dev.steno.jitsi.webrtc.WhipLoadProbe 10 20 beep     # connections, seconds measured, [beep]
+ * </pre>
+ */
+public final class WhipLoadProbe {
+    private WhipLoadProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int connections = Integer.parseInt(args[0]);
+        int seconds = Integer.parseInt(args[1]);
+        boolean beep = args.length > 2 && args[2].equals("beep");
+        Path dir = Files.createTempDirectory("whip-probe");
+        CountingSink sink = new CountingSink();
+        Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
+        try (WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model,
+                new WhisperCppConfig(1, 3, 1, false, true));
+             TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(recognizer, 2))) {
+            WebRtcExtension webrtc = new WebRtcExtension(WebRtcConfig.defaults().withPorts(44000, 44999)
+                    .withMaxSessions(Math.max(connections, 1)), RtpConfig.defaults(), (id, o) -> sink,
+                    new WhipResults());
+            // the page is a file: its origin "null" needs "*"
+            try (StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withCorsOrigins(List.of("*")), service,
+                    List.of(webrtc))) {
+                server.start();
+                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                long idle0 = os.getProcessCpuTime();
+                Thread.sleep(5000);
+                double idleCpu = (os.getProcessCpuTime() - idle0) / 1e9 / 5;
+                String fragment = (beep ? "beep=1&" : "") + "connections=" + connections + "&endpoint="
+                        + server.uri().resolve("/whip");
+                try (WhipPeer peer = WhipPeer.start(BrowserUiTest.chromium(),
+                        SharedFixtures.file("audio/jfk.wav"), dir, fragment)) {
+                    long setup0 = System.nanoTime();
+                    while (webrtc.ingest().sessions().stream().filter(s -> s.state().equals("connected")).count()
+                            < connections) {
+                        if (System.nanoTime() - setup0 > 120e9) {
+                            throw new IllegalStateException("only " + webrtc.ingest().sessions() + "\n"
+                                    + peer.pageLog());
+                        }
+                        Thread.sleep(100);
+                    }
+                    double setup = (System.nanoTime() - setup0) / 1e9;
+                    Thread.sleep(3000); // jitter buffers fill, JIT settles
+                    long cpu0 = os.getProcessCpuTime();
+                    long samples0 = sink.samples.get();
+                    long t0 = System.nanoTime();
+                    Thread.sleep(seconds * 1000L);
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+                    double audio = (sink.samples.get() - samples0) / 16_000.0;
+                    System.out.printf(Locale.ROOT, "connections %d, all connected in %.1f s; %d JVM threads; "
+                                    + "JVM CPU %.3f cores (idle server %.3f) = %.2f %% of a core per stream; decoded "
+                                    + "%.2f audio s per wall s per stream%n", connections, setup,
+                            Thread.activeCount(), cpu / wall, idleCpu,
+                            100 * (cpu / wall - idleCpu) / connections, audio / wall / connections);
+                    if (beep) {
+                        latency(peer.pageLog(), sink.onsets);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Pairs each onset with the latest tone that started before it. */
+    private static void latency(String pageLog, ConcurrentLinkedQueue<Long> onsets) {
+        List<Long> beeps = new ArrayList<>();
+        Matcher m = Pattern.compile("beep (\\d+)").matcher(pageLog);
+        while (m.find()) {
+            beeps.add(Long.parseLong(m.group(1)));
+        }
+        List<Long> lags = new ArrayList<>();
+        for (long onset : onsets) {
+            long best = -1;
+            for (long b : beeps) {
+                if (b <= onset && onset - b < 1500) {
+                    best = b;
+                }
+            }
+            if (best >= 0) {
+                lags.add(onset - best);
+            }
+        }
+        lags.sort(null);
+        if (lags.isEmpty()) {
+            System.out.println("no tone onsets matched: tones " + beeps + ", onsets " + onsets);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "glass-to-ingest over WHIP: %d tones, median %d ms, min %d ms, max %d ms%n",
+                lags.size(), lags.get(lags.size() / 2), lags.getFirst(), lags.getLast());
+    }
+
+    /**
+     * Counts decoded samples and notes when a tone starts in any stream: a 10 ms block over -26 dBFS after at
+     * least 100 ms below -34 dBFS. The onset time is when the decoder delivered that block.
+     */
+    private static final class CountingSink implements ParticipantAudioSink {
+        final AtomicLong samples = new AtomicLong();
+        final ConcurrentLinkedQueue<Long> onsets = new ConcurrentLinkedQueue<>();
+        private final java.util.Map<RtpParticipant, int[]> quiet = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void audio(RtpParticipant p, float[] pcm, int off, int len) {
+            samples.addAndGet(len);
+            int[] q = quiet.computeIfAbsent(p, k -> new int[1]);
+            for (int b = off; b + 160 <= off + len; b += 160) {
+                double sum = 0;
+                for (int i = b; i < b + 160; i++) {
+                    sum += pcm[i] * pcm[i];
+                }
+                double rms = Math.sqrt(sum / 160);
+                if (rms > 0.05 && q[0] >= 10) {
+                    onsets.add(System.currentTimeMillis());
+                }
+                q[0] = rms < 0.02 ? q[0] + 1 : 0;
+            }
+        }
+
+        @Override
+        public void end(RtpParticipant p) {
+        }
+    }
+}
