@@ -24,7 +24,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +155,25 @@ class WhipEndpointTest {
                 .statusCode());
         assertEquals(405, send("PUT", whip, "application/sdp", offer, null).statusCode());
         assertEquals("{\"sessions\":[]}", send("GET", whip, null, null, null).body(), "nothing was started");
+    }
+
+    @Test
+    void offersArrivingTogetherAllGetSessions() throws Exception {
+        URI base = start(ServerConfig.defaults(), config());
+        String offer = SdpTest.chromiumOffer();
+        List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            posts.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("/whip"))
+                    .header("Content-Type", "application/sdp").POST(HttpRequest.BodyPublishers.ofString(offer))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Set<String> locations = new HashSet<>();
+        for (CompletableFuture<HttpResponse<String>> p : posts) {
+            HttpResponse<String> r = p.get(30, TimeUnit.SECONDS);
+            assertEquals(201, r.statusCode(), r.body());
+            locations.add(r.headers().firstValue("Location").orElseThrow());
+        }
+        assertEquals(12, locations.size(), "twelve sessions: " + locations);
     }
 
     @Test
