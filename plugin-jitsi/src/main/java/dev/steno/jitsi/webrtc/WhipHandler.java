@@ -99,6 +99,8 @@ final class WhipHandler extends Handler.Abstract {
         response.setStatus(201);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/sdp");
         response.getHeaders().put(HttpHeader.LOCATION, PREFIX + "/" + created.id());
+        // a publisher page on another origin (allowed by --cors-origins) must read where its session is
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "Location");
         response.write(true, ByteBuffer.wrap(created.answer().getBytes(StandardCharsets.UTF_8)), callback);
     }
 

@@ -177,6 +177,22 @@ class WhipEndpointTest {
     }
 
     @Test
+    void aPublisherPageOnAnAllowedOriginCanReadLocationAndEndItsSession() throws Exception {
+        URI base = start(ServerConfig.defaults().withCorsOrigins(List.of("https://pub.example")), config());
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(base.resolve("/whip/abc"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://pub.example")
+                .header("Access-Control-Request-Method", "DELETE").build(), HttpResponse.BodyHandlers.ofString());
+        String methods = preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("");
+        assertTrue(methods.contains("DELETE") && methods.contains("PATCH"), methods);
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/whip"))
+                .header("Content-Type", "application/sdp").header("Origin", "https://pub.example")
+                .POST(HttpRequest.BodyPublishers.ofString(SdpTest.chromiumOffer())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode());
+        assertEquals("Location", created.headers().firstValue("Access-Control-Expose-Headers").orElse(""));
+    }
+
+    @Test
     void theApiTokenIsABearerToken() throws Exception {
         URI base = start(ServerConfig.defaults().withApiToken("s3cret"), config());
         URI whip = base.resolve("/whip");

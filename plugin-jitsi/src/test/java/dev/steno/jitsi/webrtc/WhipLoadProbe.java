@@ -9,6 +9,7 @@ import dev.steno.engine.testing.TestStreams;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
 import dev.steno.jitsi.rtp.RtpConfig;
 import dev.steno.jitsi.rtp.RtpParticipant;
+import dev.steno.jitsi.testing.ToneRecognizer;
 import dev.steno.server.BrowserUiTest;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -29,12 +31,15 @@ import java.util.regex.Pattern;
  * only ingests (ICE, DTLS-SRTP, jitter buffer, Opus decoding, resampling; no ASR). Prints this JVM's CPU per stream
  * over a steady window, decoded audio per wall second, and, with {@code beep}, glass-to-ingest latency: from a tone's
  * start in the browser's audio graph to its onset in the decoded audio (same machine, same wall clock).
+ * {@code caption-whip} and {@code caption-asr} measure glass-to-caption instead, with the tone recogniser (every
+ * 1.1 kHz tone becomes the word "charlie"): from the tone's start to the page receiving the word, over WHIP and its
+ * results socket or over the {@code /asr} WebSocket with MediaRecorder WebM, as the UI sends it.
  *
  * <pre>
  * ./mvnw -q -o -pl plugin-jitsi -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dsteno.shared=$PWD/../shared \
  *     -cp plugin-jitsi/target/test-classes:plugin-jitsi/target/classes:$(cat plugin-jitsi/target/cp.txt) \
- *     dev.steno.jitsi.webrtc.WhipLoadProbe 10 20 beep     # connections, seconds measured, [beep]
+ *     dev.steno.jitsi.webrtc.WhipLoadProbe 10 20 beep     # connections, seconds, [beep|caption-whip|caption-asr]
  * </pre>
  */
 public final class WhipLoadProbe {
@@ -44,16 +49,22 @@ public final class WhipLoadProbe {
     public static void main(String[] args) throws Exception {
         int connections = Integer.parseInt(args[0]);
         int seconds = Integer.parseInt(args[1]);
-        boolean beep = args.length > 2 && args[2].equals("beep");
+        String mode = args.length > 2 ? args[2] : "";
+        boolean beep = !mode.isEmpty();
+        boolean caption = mode.startsWith("caption");
+        boolean asr = mode.equals("caption-asr");
         Path dir = Files.createTempDirectory("whip-probe");
         CountingSink sink = new CountingSink();
         Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
         try (WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model,
                 new WhisperCppConfig(1, 3, 1, false, true));
-             TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(recognizer, 2))) {
+             TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(
+                     caption ? new ToneRecognizer() : recognizer, Math.max(2, connections)))) {
+            WhipResults results = new WhipResults();
+            WhipSinkFactory sinks = caption ? new WhipSinks(service.streams(), Optional.empty(), "en", null, results)
+                    : (id, o) -> sink;
             WebRtcExtension webrtc = new WebRtcExtension(WebRtcConfig.defaults().withPorts(44000, 44999)
-                    .withMaxSessions(Math.max(connections, 1)), RtpConfig.defaults(), (id, o) -> sink,
-                    new WhipResults());
+                    .withMaxSessions(Math.max(connections, 1)), RtpConfig.defaults(), sinks, results);
             // the page is a file: its origin "null" needs "*"
             try (StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withCorsOrigins(List.of("*")), service,
                     List.of(webrtc))) {
@@ -62,13 +73,14 @@ public final class WhipLoadProbe {
                 long idle0 = os.getProcessCpuTime();
                 Thread.sleep(5000);
                 double idleCpu = (os.getProcessCpuTime() - idle0) / 1e9 / 5;
-                String fragment = (beep ? "beep=1&" : "") + "connections=" + connections + "&endpoint="
+                String fragment = (beep ? "beep=1&" : "") + (caption ? "caption=" + (asr ? "asr" : "whip") + "&" : "")
+                        + "connections=" + connections + "&endpoint="
                         + server.uri().resolve("/whip");
                 try (WhipPeer peer = WhipPeer.start(BrowserUiTest.chromium(),
                         SharedFixtures.file("audio/jfk.wav"), dir, fragment)) {
                     long setup0 = System.nanoTime();
-                    while (webrtc.ingest().sessions().stream().filter(s -> s.state().equals("connected")).count()
-                            < connections) {
+                    while (!asr && webrtc.ingest().sessions().stream()
+                            .filter(s -> s.state().equals("connected")).count() < connections) {
                         if (System.nanoTime() - setup0 > 120e9) {
                             throw new IllegalStateException("only " + webrtc.ingest().sessions() + "\n"
                                     + peer.pageLog());
@@ -89,26 +101,34 @@ public final class WhipLoadProbe {
                                     + "%.2f audio s per wall s per stream%n", connections, setup,
                             Thread.activeCount(), cpu / wall, idleCpu,
                             100 * (cpu / wall - idleCpu) / connections, audio / wall / connections);
-                    if (beep) {
-                        latency(peer.pageLog(), sink.onsets);
+                    if (caption) {
+                        latency(asr ? "glass-to-caption over /asr (WebM)" : "glass-to-caption over WHIP",
+                                peer.pageLog(), times(peer.pageLog(), "caption"), 3000);
+                    } else if (beep) {
+                        latency("glass-to-ingest over WHIP", peer.pageLog(), List.copyOf(sink.onsets), 1500);
                     }
                 }
             }
         }
     }
 
-    /** Pairs each onset with the latest tone that started before it. */
-    private static void latency(String pageLog, ConcurrentLinkedQueue<Long> onsets) {
-        List<Long> beeps = new ArrayList<>();
-        Matcher m = Pattern.compile("beep (\\d+)").matcher(pageLog);
+    private static List<Long> times(String pageLog, String what) {
+        List<Long> out = new ArrayList<>();
+        Matcher m = Pattern.compile(what + " (\\d+)").matcher(pageLog);
         while (m.find()) {
-            beeps.add(Long.parseLong(m.group(1)));
+            out.add(Long.parseLong(m.group(1)));
         }
+        return out;
+    }
+
+    /** Pairs each event with the latest tone that started before it (within {@code window} ms). */
+    private static void latency(String name, String pageLog, List<Long> events, long window) {
+        List<Long> beeps = times(pageLog, "beep");
         List<Long> lags = new ArrayList<>();
-        for (long onset : onsets) {
+        for (long onset : events) {
             long best = -1;
             for (long b : beeps) {
-                if (b <= onset && onset - b < 1500) {
+                if (b <= onset && onset - b < window) {
                     best = b;
                 }
             }
@@ -118,10 +138,10 @@ public final class WhipLoadProbe {
         }
         lags.sort(null);
         if (lags.isEmpty()) {
-            System.out.println("no tone onsets matched: tones " + beeps + ", onsets " + onsets);
+            System.out.println(name + ": nothing matched: tones " + beeps + ", events " + events);
             return;
         }
-        System.out.printf(Locale.ROOT, "glass-to-ingest over WHIP: %d tones, median %d ms, min %d ms, max %d ms%n",
+        System.out.printf(Locale.ROOT, "%s: %d tones, median %d ms, min %d ms, max %d ms%n", name,
                 lags.size(), lags.get(lags.size() / 2), lags.getFirst(), lags.getLast());
     }
 
