@@ -1,7 +1,6 @@
 package dev.steno.jitsi.webrtc;
 
 import dev.steno.jitsi.rtp.RecordingSink;
-import java.util.Arrays;
 
 /**
  * How well received audio follows a source that a fake microphone looped from an unknown point: the best envelope
@@ -24,10 +23,5 @@ final class EnvelopeMatch {
             best = Math.max(best, RecordingSink.correlation(r, looped));
         }
         return best;
-    }
-
-    /** The received envelope without its first {@code frames} 20 ms frames (the browser's start-up). */
-    static float[] skip(float[] received, int frames) {
-        return Arrays.copyOfRange(received, Math.min(received.length, frames * 320), received.length);
     }
 }

@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steno.engine.asr.WhisperCppConfig;
-import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.testing.Await;
-import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.engine.testing.SystemPrograms;
-import dev.steno.engine.testing.TestStreams;
 import dev.steno.jitsi.rtp.RecordingSink;
-import dev.steno.jitsi.rtp.RtpConfig;
 import dev.steno.server.BrowserUiTest;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
-import dev.steno.server.TranscriptionService;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,36 +37,25 @@ class WhipChromiumTest {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private WhisperCppRecognizer recognizer;
-    private TranscriptionService service;
+    private WhipServer fx;
     private StenoServer server;
     private WebRtcExtension webrtc;
     private RecordingSink sink;
 
     private void startServer(Duration consentTimeout) throws Exception {
-        Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
-        recognizer = WhisperCppRecognizer.load(model, new WhisperCppConfig(1, 3, 1, false, true));
-        service = new TranscriptionService(TestStreams.localAgreement(recognizer, 4));
         sink = new RecordingSink(1);
-        webrtc = new WebRtcExtension(WebRtcConfig.defaults().withPorts(47000, 47999)
-                .withTimeouts(Duration.ofSeconds(15), consentTimeout), RtpConfig.defaults().withWorkers(1),
-                (id, options) -> sink, new WhipResults());
         // the page is a file: its origin is "null", allowed like any other by "*"
-        server = new StenoServer(ServerConfig.defaults().withPort(0).withCorsOrigins(List.of("*")), service,
-                List.of(webrtc));
-        server.start();
+        fx = new WhipServer(dir, null, ServerConfig.defaults().withCorsOrigins(List.of("*")),
+                WebRtcConfig.defaults().withPorts(47000, 47999).withTimeouts(Duration.ofSeconds(15), consentTimeout),
+                w -> (id, options) -> sink);
+        server = fx.server;
+        webrtc = fx.webrtc;
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (service != null) {
-            service.close();
-        }
-        if (recognizer != null) {
-            recognizer.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 

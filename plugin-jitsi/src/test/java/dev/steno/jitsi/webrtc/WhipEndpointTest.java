@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steno.engine.asr.WhisperCppConfig;
-import dev.steno.engine.asr.WhisperCppRecognizer;
 import dev.steno.engine.testing.Await;
-import dev.steno.engine.testing.RandomGgmlWhisper;
-import dev.steno.engine.testing.TestStreams;
 import dev.steno.jitsi.rtp.RecordingSink;
-import dev.steno.jitsi.rtp.RtpConfig;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.StenoServer;
-import dev.steno.server.TranscriptionService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,31 +36,18 @@ class WhipEndpointTest {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private WhisperCppRecognizer recognizer;
-    private TranscriptionService service;
-    private StenoServer server;
+    private WhipServer fx;
 
     private URI start(ServerConfig serverConfig, WebRtcConfig config) throws Exception {
-        Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
-        recognizer = WhisperCppRecognizer.load(model, new WhisperCppConfig(1, 3, 1, false, true));
-        service = new TranscriptionService(TestStreams.localAgreement(recognizer, 2));
         RecordingSink sink = new RecordingSink(1);
-        server = new StenoServer(serverConfig.withPort(0), service, List.of(new WebRtcExtension(config,
-                RtpConfig.defaults().withWorkers(1), (id, options) -> sink, new WhipResults())));
-        server.start();
-        return server.uri();
+        fx = new WhipServer(dir, null, serverConfig, config, w -> (id, options) -> sink);
+        return fx.server.uri();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (service != null) {
-            service.close();
-        }
-        if (recognizer != null) {
-            recognizer.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 

@@ -1,19 +1,12 @@
 package dev.steno.jitsi.webrtc;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.steno.engine.asr.WhisperCppConfig;
-import dev.steno.engine.asr.WhisperCppRecognizer;
-import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.SharedFixtures;
-import dev.steno.engine.testing.TestStreams;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
-import dev.steno.jitsi.rtp.RtpConfig;
 import dev.steno.jitsi.rtp.RtpParticipant;
 import dev.steno.jitsi.testing.ToneRecognizer;
 import dev.steno.server.BrowserUiTest;
 import dev.steno.server.ServerConfig;
-import dev.steno.server.StenoServer;
-import dev.steno.server.TranscriptionService;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,58 +48,51 @@ public final class WhipLoadProbe {
         boolean asr = mode.equals("caption-asr");
         Path dir = Files.createTempDirectory("whip-probe");
         CountingSink sink = new CountingSink();
-        Path model = RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5);
-        try (WhisperCppRecognizer recognizer = WhisperCppRecognizer.load(model,
-                new WhisperCppConfig(1, 3, 1, false, true));
-             TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(
-                     caption ? new ToneRecognizer() : recognizer, Math.max(2, connections)))) {
-            WhipResults results = new WhipResults();
-            WhipSinkFactory sinks = caption ? new WhipSinks(service.streams(), Optional.empty(), "en", null, results)
-                    : (id, o) -> sink;
-            WebRtcExtension webrtc = new WebRtcExtension(WebRtcConfig.defaults().withPorts(44000, 44999)
-                    .withMaxSessions(Math.max(connections, 1)), RtpConfig.defaults(), sinks, results);
-            // the page is a file: its origin "null" needs "*"
-            try (StenoServer server = new StenoServer(ServerConfig.defaults().withPort(0).withCorsOrigins(List.of("*")), service,
-                    List.of(webrtc))) {
-                server.start();
-                OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-                long idle0 = os.getProcessCpuTime();
-                Thread.sleep(5000);
-                double idleCpu = (os.getProcessCpuTime() - idle0) / 1e9 / 5;
-                String fragment = (beep ? "beep=1&" : "") + (caption ? "caption=" + (asr ? "asr" : "whip") + "&" : "")
-                        + "connections=" + connections + "&endpoint="
-                        + server.uri().resolve("/whip");
-                try (WhipPeer peer = WhipPeer.start(BrowserUiTest.chromium(),
-                        SharedFixtures.file("audio/jfk.wav"), dir, fragment)) {
-                    long setup0 = System.nanoTime();
-                    while (!asr && webrtc.ingest().sessions().stream()
-                            .filter(s -> s.state().equals("connected")).count() < connections) {
-                        if (System.nanoTime() - setup0 > 120e9) {
-                            throw new IllegalStateException("only " + webrtc.ingest().sessions() + "\n"
-                                    + peer.pageLog());
-                        }
-                        Thread.sleep(100);
+        WebRtcConfig config = WebRtcConfig.defaults().withPorts(44000, 44999)
+                .withMaxSessions(Math.max(connections, 1));
+        // the page is a file: its origin "null" needs "*"
+        try (WhipServer fx = new WhipServer(dir, caption ? new ToneRecognizer() : null,
+                ServerConfig.defaults().withCorsOrigins(List.of("*")), config,
+                w -> caption ? new WhipSinks(w.service.streams(), Optional.empty(), "en", null, w.results)
+                        : (id, o) -> sink)) {
+            WebRtcExtension webrtc = fx.webrtc;
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long idle0 = os.getProcessCpuTime();
+            Thread.sleep(5000);
+            double idleCpu = (os.getProcessCpuTime() - idle0) / 1e9 / 5;
+            String fragment = (beep ? "beep=1&" : "") + (caption ? "caption=" + (asr ? "asr" : "whip") + "&" : "")
+                    + "connections=" + connections + "&endpoint="
+                    + fx.uri("/whip");
+            try (WhipPeer peer = WhipPeer.start(BrowserUiTest.chromium(),
+                    SharedFixtures.file("audio/jfk.wav"), dir, fragment)) {
+                long setup0 = System.nanoTime();
+                while (!asr && webrtc.ingest().sessions().stream()
+                        .filter(s -> s.state().equals("connected")).count() < connections) {
+                    if (System.nanoTime() - setup0 > 120e9) {
+                        throw new IllegalStateException("only " + webrtc.ingest().sessions() + "\n"
+                                + peer.pageLog());
                     }
-                    double setup = (System.nanoTime() - setup0) / 1e9;
-                    Thread.sleep(3000); // jitter buffers fill, JIT settles
-                    long cpu0 = os.getProcessCpuTime();
-                    long samples0 = sink.samples.get();
-                    long t0 = System.nanoTime();
-                    Thread.sleep(seconds * 1000L);
-                    double wall = (System.nanoTime() - t0) / 1e9;
-                    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-                    double audio = (sink.samples.get() - samples0) / 16_000.0;
-                    System.out.printf(Locale.ROOT, "connections %d, all connected in %.1f s; %d JVM threads; "
-                                    + "JVM CPU %.3f cores (idle server %.3f) = %.2f %% of a core per stream; decoded "
-                                    + "%.2f audio s per wall s per stream%n", connections, setup,
-                            Thread.activeCount(), cpu / wall, idleCpu,
-                            100 * (cpu / wall - idleCpu) / connections, audio / wall / connections);
-                    if (caption) {
-                        latency(asr ? "glass-to-caption over /asr (WebM)" : "glass-to-caption over WHIP",
-                                peer.pageLog(), times(peer.pageLog(), "caption"), 3000);
-                    } else if (beep) {
-                        latency("glass-to-ingest over WHIP", peer.pageLog(), List.copyOf(sink.onsets), 1500);
-                    }
+                    Thread.sleep(100);
+                }
+                double setup = (System.nanoTime() - setup0) / 1e9;
+                Thread.sleep(3000); // jitter buffers fill, JIT settles
+                long cpu0 = os.getProcessCpuTime();
+                long samples0 = sink.samples.get();
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+                double audio = (sink.samples.get() - samples0) / 16_000.0;
+                System.out.printf(Locale.ROOT, "connections %d, all connected in %.1f s; %d JVM threads; "
+                                + "JVM CPU %.3f cores (idle server %.3f) = %.2f %% of a core per stream; decoded "
+                                + "%.2f audio s per wall s per stream%n", connections, setup,
+                        Thread.activeCount(), cpu / wall, idleCpu,
+                        100 * (cpu / wall - idleCpu) / connections, audio / wall / connections);
+                if (caption) {
+                    latency(asr ? "glass-to-caption over /asr (WebM)" : "glass-to-caption over WHIP",
+                            peer.pageLog(), times(peer.pageLog(), "caption"), 3000);
+                } else if (beep) {
+                    latency("glass-to-ingest over WHIP", peer.pageLog(), List.copyOf(sink.onsets), 1500);
                 }
             }
         }

@@ -1,6 +1,5 @@
 package dev.steno.jitsi.webrtc;
 
-import dev.steno.server.BrowserUiTest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
