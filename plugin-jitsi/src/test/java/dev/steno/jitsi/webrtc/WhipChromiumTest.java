@@ -79,7 +79,7 @@ class WhipChromiumTest {
         String chromium = chromium();
         startServer(Duration.ofSeconds(30));
         Path wav = SharedFixtures.file("audio/jfk.wav");
-        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, "endpoint=" + endpoint("?participant=alice"))) {
+        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, endpoint("?participant=alice"), "")) {
             String listed = Await.until(Duration.ofSeconds(30), this::sessions, s -> s.contains("\"connected\""),
                     s -> "no connected session: " + s + "\n" + peerLog(peer));
             // 8 s of the looping 11 s file
@@ -112,8 +112,8 @@ class WhipChromiumTest {
         String chromium = chromium();
         startServer(Duration.ofSeconds(30));
         Path wav = SharedFixtures.file("audio/jfk.wav");
-        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, "badFingerprint=1&endpoint="
-                + endpoint("?participant=mallory"))) {
+        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, endpoint("?participant=mallory"),
+                "badFingerprint=1")) {
             // the session appears, then ends when DTLS fails; the page saw its POST answered
             Await.until(Duration.ofSeconds(30), () -> peer.pageLog().contains("answered")
                     && sessions().equals("{\"sessions\":[]}"), () -> {
@@ -133,7 +133,7 @@ class WhipChromiumTest {
         String chromium = chromium();
         startServer(Duration.ofSeconds(3));
         Path wav = SharedFixtures.file("audio/jfk.wav");
-        WhipPeer peer = WhipPeer.start(chromium, wav, dir, "endpoint=" + endpoint("?participant=bob"));
+        WhipPeer peer = WhipPeer.start(chromium, wav, dir, endpoint("?participant=bob"), "");
         try {
             Await.until(Duration.ofSeconds(40), () -> sink.tracks.containsKey("bob")
                     && sink.tracks.get("bob").length > 3 * 16_000, () -> "audio: " + sink.tracks.keySet() + "\n"
@@ -153,7 +153,7 @@ class WhipChromiumTest {
         startServer(Duration.ofSeconds(30));
         Path wav = SharedFixtures.file("audio/jfk.wav");
         long flooded;
-        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, "endpoint=" + endpoint("?participant=carol"))) {
+        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, endpoint("?participant=carol"), "")) {
             String listed = Await.until(Duration.ofSeconds(30), this::sessions, s -> s.contains("\"connected\""),
                     s -> "no connected session: " + s + "\n" + peerLog(peer));
             int port = Integer.parseInt(Pattern.compile("\"port\":(\\d+)").matcher(listed).results()

@@ -60,11 +60,10 @@ public final class WhipLoadProbe {
             long idle0 = os.getProcessCpuTime();
             Thread.sleep(5000);
             double idleCpu = (os.getProcessCpuTime() - idle0) / 1e9 / 5;
-            String fragment = (beep ? "beep=1&" : "") + (caption ? "caption=" + (asr ? "asr" : "whip") + "&" : "")
-                    + "connections=" + connections + "&endpoint="
-                    + fx.uri("/whip");
+            String options = (beep ? "beep=1&" : "") + (caption ? "caption=" + (asr ? "asr" : "whip") + "&" : "")
+                    + "connections=" + connections;
             try (WhipPeer peer = WhipPeer.start(BrowserUiTest.chromium(),
-                    SharedFixtures.file("audio/jfk.wav"), dir, fragment)) {
+                    SharedFixtures.file("audio/jfk.wav"), dir, fx.uri("/whip").toString(), options)) {
                 long setup0 = System.nanoTime();
                 while (!asr && webrtc.ingest().sessions().stream()
                         .filter(s -> s.state().equals("connected")).count() < connections) {

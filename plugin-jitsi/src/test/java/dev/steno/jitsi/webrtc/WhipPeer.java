@@ -2,6 +2,8 @@ package dev.steno.jitsi.webrtc;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,10 +26,13 @@ final class WhipPeer implements AutoCloseable {
     }
 
     /**
-     * @param fragment page options after {@code #}: {@code endpoint=...} and optionally {@code badFingerprint=1},
-     *                 {@code video=1}, {@code token=...}
+     * @param endpoint the WHIP endpoint with its query
+     * @param options  further page options ({@code badFingerprint=1&video=1}, {@code beep=1}, ...), or ""
      */
-    static WhipPeer start(String chromium, Path wav, Path dir, String fragment) throws IOException {
+    static WhipPeer start(String chromium, Path wav, Path dir, String endpoint, String options) throws IOException {
+        // the endpoint's own query must not split into page options
+        String fragment = (options.isEmpty() ? "" : options + "&") + "endpoint="
+                + URLEncoder.encode(endpoint, StandardCharsets.UTF_8);
         Path profile = Files.createTempDirectory(dir, "chromium-");
         Path log = dir.resolve(profile.getFileName() + ".log");
         List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
