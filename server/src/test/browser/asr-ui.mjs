@@ -16,6 +16,8 @@
 //   STENO_UI_STOP_WAIT_S    seconds allowed for ready_to_stop after stop (default 90)
 //   STENO_UI_HEADED=1       show the browser (debugging)
 //   STENO_UI_LIVE_SHOT      also save a screenshot while recording (before stop) to this path
+//   STENO_UI_CAPTURE        pick the capture mode first: auto | pcm | webm | webrtc (WHIP; the transcript then
+//                           comes over /whip/<id>/results, and there is no ready_to_stop or WebSocket audio count)
 
 import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,8 @@ const resultWaitMs = Number(process.env.STENO_UI_RESULT_WAIT_S || 30) * 1000;
 const stopWaitMs = Number(process.env.STENO_UI_STOP_WAIT_S || 90) * 1000;
 const executablePath = process.env.STENO_CHROMIUM || '/usr/bin/chromium';
 const colorScheme = process.env.STENO_UI_COLOR_SCHEME === 'dark' ? 'dark' : 'light';
+const captureMode = process.env.STENO_UI_CAPTURE || '';
+const webrtc = captureMode === 'webrtc';
 
 function out(obj, code) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -95,7 +99,7 @@ async function main() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${wavPath}`,
-      '--autoplay-policy=no-user-gesture-required',
+      '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection',
     ].filter((a) => a !== '--headless' || process.env.STENO_UI_HEADED !== '1'),
     ignoreDefaultArgs: ['--mute-audio'],
     viewport: { width: 1280, height: 900 },
@@ -130,6 +134,14 @@ async function main() {
   const pressed = await page.getAttribute('#read-aloud', 'aria-pressed');
   if (pressed !== 'true') throw new Error(`Alt+R did not turn read-aloud on (aria-pressed=${pressed})`);
 
+  if (captureMode) {
+    await page.evaluate((mode) => {
+      const c = document.getElementById('capture');
+      c.value = mode;
+      c.dispatchEvent(new Event('change', { bubbles: true }));
+    }, captureMode);
+  }
+
   // Start.
   await page.click('#record');
   await page.waitForFunction(
@@ -158,7 +170,8 @@ async function main() {
   for (const [name, chip] of Object.entries(during.lag)) {
     if (chip.seconds === null || !/\d/.test(chip.text)) throw new Error(`lag chip ${name} shows no number (${JSON.stringify(chip.text)})`);
   }
-  if (during.bytesSent === 0) throw new Error('no audio was sent');
+  if (during.bytesSent === 0 && !webrtc) throw new Error('no audio was sent');
+  if (webrtc && during.capture !== 'webrtc') throw new Error(`capture is ${during.capture}, not webrtc`);
   if (process.env.STENO_UI_LIVE_SHOT) {
     const live = resolve(process.env.STENO_UI_LIVE_SHOT);
     mkdirSync(dirname(live), { recursive: true });
@@ -173,7 +186,7 @@ async function main() {
   ).catch(() => {});
   s = await snapshot(page);
   if (s.state !== 'done') throw new Error(`did not finish: [${s.state}] ${s.status}`);
-  if (!s.readyToStop) throw new Error(`finished without ready_to_stop: ${s.status}`);
+  if (!s.readyToStop && !webrtc) throw new Error(`finished without ready_to_stop: ${s.status}`);
 
   // Every settled line was read once, in order, at the chosen speed and in a language.
   const reading = await page.evaluate(() => ({

@@ -107,6 +107,9 @@ final class ServeCommand implements Callable<Integer> {
     RtpOptions rtp;
 
     @Mixin
+    WebRtcOptions webrtc;
+
+    @Mixin
     WebhookOptions webhooks;
 
     @Mixin
@@ -167,6 +170,8 @@ final class ServeCommand implements Callable<Integer> {
         TranscriptionService service = engine.service(spec.commandLine(), modelFile, workerCount, maxSessions,
                 maxPendingSeconds, serverDiarization);
         extensions.addAll(rtp.extensions(service, spec.commandLine(),
+                jitsiExtension.map(j -> j::registry), participantVoices));
+        extensions.addAll(webrtc.extensions(service, spec.commandLine(),
                 jitsiExtension.map(j -> j::registry), participantVoices));
         try (service; ownParticipantVoices; StenoServer s = new StenoServer(serverConfig, service, extensions,
                 webhookSettings)) {

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
  * The screenshot is kept as {@code target/browser/asr-ui.png}.
  */
 @Tag(SystemPrograms.TAG)
-class BrowserUiTest {
+public class BrowserUiTest {
     private static final Path SCRIPT_DIR = Path.of("src", "test", "browser");
 
-    static String chromium() {
+    /** Debian's Chromium ({@code $STENO_CHROMIUM} first), or null; the WebRTC tests of plugin-jitsi use it too. */
+    public static String chromium() {
         for (String c : List.of(System.getenv().getOrDefault("STENO_CHROMIUM", ""), "/usr/bin/chromium",
                 "/usr/bin/chromium-browser")) {
             if (!c.isEmpty() && Files.isExecutable(Path.of(c))) {
@@ -67,7 +68,7 @@ class BrowserUiTest {
     }
 
     /** Runs a command in {@code dir}, fails the test when it fails or times out, and returns its output. */
-    static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
+    public static String run(List<String> command, Path dir, int timeoutSeconds) throws IOException,
             InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         String chromium = chromium();

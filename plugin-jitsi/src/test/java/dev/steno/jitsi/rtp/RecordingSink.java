@@ -7,25 +7,27 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** Keeps each participant's audio, counts losses and ends; checks that calls for a participant never overlap. */
-final class RecordingSink implements ParticipantAudioSink {
-    static final class Track {
+public final class RecordingSink implements ParticipantAudioSink {
+    /** One participant's recording. */
+    public static final class Track {
         float[] samples = new float[16_000];
-        int length;
-        int losses;
-        boolean started;
-        boolean ended;
+        public int length;
+        public int losses;
+        public boolean started;
+        public boolean ended;
         boolean inCall;
-        String error;
+        public String error;
 
-        synchronized float[] audio() {
+        /** The audio so far. */
+        public synchronized float[] audio() {
             return Arrays.copyOf(samples, length);
         }
     }
 
-    final Map<String, Track> tracks = new ConcurrentHashMap<>();
+    public final Map<String, Track> tracks = new ConcurrentHashMap<>();
     private final CountDownLatch ends;
 
-    RecordingSink(int expectedEnds) {
+    public RecordingSink(int expectedEnds) {
         ends = new CountDownLatch(expectedEnds);
     }
 
@@ -72,12 +74,12 @@ final class RecordingSink implements ParticipantAudioSink {
         ends.countDown();
     }
 
-    boolean awaitEnds(long seconds) throws InterruptedException {
+    public boolean awaitEnds(long seconds) throws InterruptedException {
         return ends.await(seconds, TimeUnit.SECONDS);
     }
 
     /** RMS per 20 ms frame. */
-    static double[] envelope(float[] s) {
+    public static double[] envelope(float[] s) {
         double[] e = new double[s.length / 320];
         for (int f = 0; f < e.length; f++) {
             double sum = 0;
@@ -90,7 +92,7 @@ final class RecordingSink implements ParticipantAudioSink {
     }
 
     /** Pearson correlation over the common length. */
-    static double correlation(double[] a, double[] b) {
+    public static double correlation(double[] a, double[] b) {
         int n = Math.min(a.length, b.length);
         double ma = 0;
         double mb = 0;

@@ -38,7 +38,8 @@ public final class CorsHandler extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.VARY, "Origin");
             if (HttpMethod.OPTIONS.is(request.getMethod())) {
                 // a preflight carries no credentials, so it is answered before the token is asked for
-                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+                // PATCH and DELETE: a WHIP session resource (trickle ICE, end) from a publisher page elsewhere
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PATCH, DELETE, OPTIONS");
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type");
                 response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
                 response.setStatus(HttpStatus.NO_CONTENT_204);

@@ -5,6 +5,7 @@ import {
   DiffState, SILENCE, formatClock, formatShort, isSilence, normaliseLine, speakerLabel,
   speechLines, toJson, toSrt, toTxt, toVtt,
 } from './transcript.js';
+import { publish as publishWhip } from './whip.js';
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -64,6 +65,7 @@ const session = {
   sink: null,
   recorder: null,
   captureKind: null, // 'pcm' | 'webm'
+  whip: null, // the WHIP publication in WebRTC mode
   startedAt: 0,
   stoppedAt: 0,
   offset: 0, // seconds added to the current server session's times
@@ -674,7 +676,29 @@ async function start() {
   clearInterval(timerInterval);
   timerInterval = setInterval(updateTimer, 250);
   updateTimer();
-  connect();
+  if (els.capture.value === 'webrtc') startWhip(); else connect();
+}
+
+/** WebRTC mode: audio over a peer connection (WHIP), the transcript over /whip/<id>/results. */
+async function startWhip() {
+  let url;
+  try { url = buildWsUrl(); } catch (e) { fail(`Invalid WebSocket URL: ${e.message}`); return; }
+  setState('connecting', 'Connecting over WebRTC (WHIP)…');
+  try {
+    const whip = await publishWhip({
+      stream: session.stream, asrUrl: url, token: els.token.value.trim(), language: els.language.value,
+      onMessage: (msg) => { if (session.state === 'recording' || session.state === 'finishing') onMessage(msg); },
+      onEnd: (reason) => { if (session.state === 'recording') fail(reason); },
+    });
+    if (session.state !== 'connecting') { whip.close(); return; } // cancelled meanwhile
+    session.whip = whip;
+    session.configured = true;
+    session.usedCapture = 'webrtc';
+    els.captureInfo.textContent = 'Audio: WebRTC (Opus over DTLS-SRTP, WHIP)';
+    setState('recording', 'Recording over WebRTC… speak now.');
+  } catch (e) {
+    fail(`WebRTC: ${e.message || e}`);
+  }
 }
 
 async function stop() {
@@ -695,6 +719,13 @@ async function stop() {
   setState('finishing', 'Finishing… waiting for the server to transcribe the last words.');
   session.stoppedAt = performance.now();
   updateTimer();
+  if (session.whip) {
+    const whip = session.whip;
+    await whip.finish();
+    session.whip = null;
+    finish(null);
+    return;
+  }
   await drainCapture();
   releaseAudio();
   const ws = session.ws;
@@ -745,6 +776,8 @@ function fail(message) {
 
 function teardown() {
   if (!session.stoppedAt && session.startedAt) session.stoppedAt = performance.now();
+  session.whip?.close();
+  session.whip = null;
   releaseAudio();
   clearInterval(timerInterval);
   updateTimer();

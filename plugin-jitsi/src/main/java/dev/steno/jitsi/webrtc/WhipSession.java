@@ -1,0 +1,204 @@
+package dev.steno.jitsi.webrtc;
+
+import dev.steno.jitsi.rtp.ParticipantAudioSink;
+import dev.steno.jitsi.rtp.SrtpKey;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.ice4j.ice.CandidatePair;
+
+/**
+ * One WHIP publisher: ICE, then the DTLS handshake, then SRTP into the shared RTP ingest. Two threads: the session
+ * thread waits for ICE, runs the handshake and then keeps reading DTLS records (to hear close_notify); the receive
+ * thread reads the ICE socket and splits datagrams by their first byte (RFC 7983): 20-63 DTLS, 128-191 RTP/RTCP.
+ * The session ends on DELETE, on a failed or timed-out setup, on close_notify, when consent expires (nothing heard
+ * for the consent timeout), or when the server stops; its audio is played out and its sink hears the end.
+ */
+final class WhipSession {
+    private static final System.Logger LOG = System.getLogger(WhipSession.class.getName());
+
+    /** Where the session is. */
+    enum State { CONNECTING, CONNECTED, ENDED }
+
+    final String id;
+    final SdpOffer offer;
+    final WhipOptions options;
+    final String meeting;
+    final String participant;
+    final ParticipantAudioSink sink;
+    final IceConnection ice;
+    /** The lowest local ICE port (for operators). */
+    final int port;
+    /**
+     * Names the session to the shared RTP ingest where the RTP taps use a UDP port: unique among live sessions,
+     * unlike ports, which sessions set up at the same moment on different interfaces may share.
+     */
+    final int key;
+    final String answer;
+
+    private final WhipIngest owner;
+    private final DtlsSrtpServer dtls;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long createdMillis;
+    private volatile IceDatagramTransport transport;
+    private volatile boolean attached;
+    private volatile State state = State.CONNECTING;
+    private volatile String endReason;
+    private volatile long lastHeardMillis;
+    private volatile long packets;
+    /** Set while the RTP ingest has a stream for this session (between the sink's start and end). */
+    volatile boolean streamLive;
+    private Thread sessionThread;
+    private Thread receiveThread;
+
+    WhipSession(WhipIngest owner, String id, int key, SdpOffer offer, WhipOptions options, ParticipantAudioSink sink,
+                IceConnection ice, DtlsCertificate certificate, BcTlsCrypto crypto) {
+        this.key = key;
+        this.owner = owner;
+        this.id = id;
+        this.offer = offer;
+        this.options = options;
+        this.meeting = options.meeting() != null ? options.meeting() : owner.config().meetingPrefix() + "-" + id;
+        this.participant = options.participant() != null ? options.participant() : "whip-" + id;
+        this.sink = sink;
+        this.ice = ice;
+        this.port = ice.localPort();
+        this.dtls = new DtlsSrtpServer(crypto, certificate, offer.fingerprint(),
+                (int) owner.config().setupTimeout().toMillis());
+        this.answer = SdpAnswer.build(offer, ice.localUfrag(), ice.localPassword(), certificate.fingerprint(),
+                ice.localCandidates(), Math.abs(id.hashCode()));
+        this.createdMillis = System.currentTimeMillis();
+        this.lastHeardMillis = createdMillis;
+    }
+
+    /** Starts ICE and the session thread. */
+    void start() {
+        ice.start();
+        sessionThread = Thread.ofPlatform().daemon().name("steno-whip-" + id).start(this::run);
+    }
+
+    private void run() {
+        try {
+            CandidatePair pair = ice.awaitConnected(owner.config().setupTimeout().toMillis());
+            if (closed.get()) {
+                return;
+            }
+            IceDatagramTransport t = new IceDatagramTransport(pair.getIceSocketWrapper(),
+                    pair.getRemoteCandidate().getTransportAddress(), this::dtlsClosed);
+            transport = t;
+            DatagramSocket socket = ice.socket();
+            receiveThread = Thread.ofPlatform().daemon().name("steno-whip-rx-" + id).start(() -> receive(socket));
+            DTLSTransport secure = new DTLSServerProtocol().accept(dtls, t);
+            SrtpKey key = dtls.publisherKey();
+            if (closed.get() || key == null) {
+                return;
+            }
+            owner.attach(this, key);
+            attached = true;
+            state = State.CONNECTED;
+            LOG.log(System.Logger.Level.INFO, "WHIP session {0} connected ({1}): meeting {2}, participant {3}", id,
+                    pair.getRemoteCandidate().getTransportAddress(), meeting, participant);
+            byte[] buf = new byte[1500];
+            while (!closed.get()) {
+                secure.receive(buf, 0, buf.length, 1000); // application data is not expected; alerts end it
+            }
+        } catch (TimeoutException e) {
+            close("ICE did not connect within " + owner.config().setupTimeout().toSeconds() + " s");
+        } catch (InterruptedException e) {
+            close("interrupted");
+        } catch (IOException | RuntimeException e) {
+            close(state == State.CONNECTING ? "setup failed: " + describe(e) : "DTLS ended: " + describe(e));
+        }
+    }
+
+    /** BouncyCastle closes the transport on close_notify and on fatal alerts; a failed handshake throws as well. */
+    private void dtlsClosed() {
+        if (state == State.CONNECTED) {
+            close("the publisher closed DTLS");
+        }
+    }
+
+    private void receive(DatagramSocket socket) {
+        byte[] buf = new byte[1500];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        while (!closed.get()) {
+            try {
+                p.setData(buf, 0, buf.length);
+                socket.receive(p);
+            } catch (IOException e) {
+                if (!closed.get()) {
+                    close("socket closed: " + describe(e));
+                }
+                return;
+            }
+            int len = p.getLength();
+            if (len == 0) {
+                continue;
+            }
+            lastHeardMillis = System.currentTimeMillis();
+            int first = buf[p.getOffset()] & 0xFF;
+            if (first >= 20 && first <= 63) {
+                IceDatagramTransport t = transport;
+                if (t != null) {
+                    t.offer(buf, p.getOffset(), len);
+                }
+            } else if (first >= 128 && first <= 191 && attached) {
+                packets++;
+                owner.rtp(this, buf, p.getOffset(), len);
+            }
+        }
+    }
+
+    /** Ends the session once; a DTLS or ICE failure, DELETE, consent expiry and shutdown all come here. */
+    void close(String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        endReason = reason;
+        state = State.ENDED;
+        LOG.log(System.Logger.Level.INFO, "WHIP session {0} ended: {1}", id, reason);
+        owner.detach(this);
+        ice.close();
+        Thread s = sessionThread;
+        if (s != null && s != Thread.currentThread()) {
+            s.interrupt();
+        }
+    }
+
+    /** Whether the publisher was last heard (any datagram or consent response) longer ago than the timeout. */
+    boolean consentExpired(long nowMillis) {
+        long heard = Math.max(lastHeardMillis, ice.consentFreshness());
+        return nowMillis - heard > owner.config().consentTimeout().toMillis();
+    }
+
+    /** Whether setup has run out of time without connecting. */
+    boolean setupExpired(long nowMillis) {
+        return state == State.CONNECTING && nowMillis - createdMillis > owner.config().setupTimeout().toMillis();
+    }
+
+    boolean closed() {
+        return closed.get();
+    }
+
+    State state() {
+        return state;
+    }
+
+    String endReason() {
+        return endReason;
+    }
+
+    long packets() {
+        return packets;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}
