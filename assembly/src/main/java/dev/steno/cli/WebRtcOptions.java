@@ -9,6 +9,7 @@ import dev.steno.jitsi.webrtc.WhipResults;
 import dev.steno.jitsi.webrtc.WhipSinks;
 import dev.steno.server.ServerExtension;
 import dev.steno.server.TranscriptionService;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,11 @@ final class WebRtcOptions {
     @Option(names = "--webrtc-turn", paramLabel = "USER:PASSWORD@HOST:PORT", split = ",",
             description = "TURN server(s) for relayed candidates, with their long-term credentials.")
     List<String> turn;
+
+    @Option(names = "--webrtc-addresses", paramLabel = "IP", split = ",",
+            description = "Offer host candidates only on these local addresses, e.g. the LAN address of a machine "
+                    + "with several interfaces (default: every address of every interface that is up).")
+    List<String> addresses;
 
     @Option(names = "--webrtc-max-sessions", paramLabel = "N", defaultValue = "200",
             description = "WHIP sessions at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
@@ -67,13 +73,27 @@ final class WebRtcOptions {
             config = WebRtcConfig.defaults().withPorts(range[0], range[1])
                     .withServers(stun == null ? List.of() : stun, turnServers).withMaxSessions(maxSessions)
                     .withTimeouts(WebRtcConfig.defaults().setupTimeout(),
-                            Duration.ofMillis(Math.round(consentSeconds * 1000)));
+                            Duration.ofMillis(Math.round(consentSeconds * 1000)))
+                    .withHostAddresses(parseAddresses(addresses == null ? List.of() : addresses));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "WebRTC: " + e.getMessage());
         }
         WhipResults results = new WhipResults();
         return List.of(new WebRtcExtension(config, RtpConfig.defaults(),
                 new WhipSinks(service.streams(), meetings, language, voices, results), results));
+    }
+
+    /** IP literals (no host names: a name could resolve to an address of another machine). */
+    static List<InetAddress> parseAddresses(List<String> specs) {
+        List<InetAddress> out = new ArrayList<>();
+        for (String a : specs) {
+            try {
+                out.add(InetAddress.ofLiteral(a.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--webrtc-addresses takes IP addresses, not '" + a.strip() + "'");
+            }
+        }
+        return out;
     }
 
     /** "user:password@host:port". */

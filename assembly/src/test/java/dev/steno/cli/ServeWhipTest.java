@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steno.engine.testing.RandomGgmlWhisper;
 import dev.steno.engine.testing.RandomModelFile;
 import dev.steno.jitsi.webrtc.WebRtcConfig;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,14 +33,33 @@ class ServeWhipTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An IPv4 address of an interface that is up, not loopback: where ice4j gathers host candidates. */
+    private static String lanAddress() throws Exception {
+        for (NetworkInterface n : NetworkInterface.networkInterfaces().toList()) {
+            if (n.isUp() && !n.isLoopback()) {
+                for (InetAddress a : n.inetAddresses().toList()) {
+                    if (a instanceof Inet4Address) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("this machine has no IPv4 interface besides loopback");
+    }
+
     @Test
     void webrtcPortsTurnOnWhip() throws Exception {
         String offer = Files.readString(OFFER).replace("\n", "\r\n");
+        String lanAddress = lanAddress();
         try (BackgroundServe serve = BackgroundServe.start("--port", "0", "--model-path", MODEL.path().toString(),
-                "--threads", "1", "--no-vad", "--webrtc-ports", "45100-45199", "--webrtc-consent-timeout", "5")) {
+                "--threads", "1", "--no-vad", "--webrtc-ports", "45100-45199", "--webrtc-consent-timeout", "5",
+                "--webrtc-addresses", "127.0.0.1," + lanAddress)) {
             HttpResponse<String> created = post(serve, offer);
             assertEquals(201, created.statusCode(), created.body());
             assertTrue(created.body().contains(" 451"), "candidates in the range: " + created.body());
+            assertTrue(created.body().lines().filter(l -> l.startsWith("a=candidate:"))
+                    .allMatch(l -> l.contains(" " + lanAddress + " ")), "only on --webrtc-addresses (ice4j offers no "
+                    + "loopback candidates): " + created.body());
             assertTrue(serve.get("/whip").body().contains("\"state\":\"connecting\""));
         }
         try (BackgroundServe serve = BackgroundServe.start("--port", "0", "--model-path", MODEL.path().toString(),
@@ -53,5 +76,14 @@ class ServeWhipTest {
         assertEquals("p@ss:word", t.password());
         assertTrue(!t.toString().contains("p@ss"), "the password stays out of logs");
         assertThrows(IllegalArgumentException.class, () -> WebRtcOptions.parseTurn("turn.example:3478"));
+    }
+
+    @Test
+    void webrtcAddressesAreIpLiterals() {
+        assertEquals(2, WebRtcOptions.parseAddresses(List.of("10.0.0.7", " ::1 ")).size());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WebRtcOptions.parseAddresses(List.of("steno.example")));
+        assertTrue(e.getMessage().contains("--webrtc-addresses takes IP addresses, not 'steno.example'"),
+                e.getMessage());
     }
 }

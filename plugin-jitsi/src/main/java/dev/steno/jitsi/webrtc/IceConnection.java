@@ -3,6 +3,7 @@ package dev.steno.jitsi.webrtc;
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +37,10 @@ final class IceConnection implements AutoCloseable {
     private final IceMediaStream stream;
     private final Component component;
     private final CompletableFuture<CandidatePair> connected = new CompletableFuture<>();
+    private final List<InetAddress> hostAddresses;
 
     IceConnection(WebRtcConfig config, SdpOffer offer) throws IOException {
+        hostAddresses = config.hostAddresses();
         agent = new Agent();
         agent.setLoggingLevel(Level.WARNING);
         agent.setControlling(false);
@@ -52,6 +55,10 @@ final class IceConnection implements AutoCloseable {
             }
             stream = agent.createMediaStream("audio");
             component = agent.createComponent(stream, config.minPort(), config.minPort(), config.maxPort());
+            if (!hostAddresses.isEmpty() && localCandidates().stream().noneMatch(c -> c.contains(" typ host"))) {
+                throw new IOException("none of the WebRTC host addresses " + hostAddresses + " is an address of an "
+                        + "interface that is up (--webrtc-addresses)");
+            }
             stream.setRemoteUfrag(offer.iceUfrag());
             stream.setRemotePassword(offer.icePwd());
             for (String c : offer.candidates()) {
@@ -134,12 +141,19 @@ final class IceConnection implements AutoCloseable {
         return agent.getLocalPassword();
     }
 
-    /** Steno's candidates as {@code a=candidate:} values. */
+    /**
+     * Steno's candidates as {@code a=candidate:} values; with host addresses configured, host candidates on other
+     * addresses are left out (the agent still answers there, but no publisher is told of them).
+     */
     List<String> localCandidates() {
         List<String> out = new ArrayList<>();
         for (LocalCandidate c : component.getLocalCandidates()) {
             TransportAddress a = c.getTransportAddress();
             if (a.getTransport() != Transport.UDP) {
+                continue;
+            }
+            if (c.getType() == CandidateType.HOST_CANDIDATE && !hostAddresses.isEmpty()
+                    && !hostAddresses.contains(a.getAddress())) {
                 continue;
             }
             StringBuilder sb = new StringBuilder();

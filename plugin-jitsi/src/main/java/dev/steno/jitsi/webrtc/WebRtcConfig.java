@@ -1,5 +1,6 @@
 package dev.steno.jitsi.webrtc;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +16,12 @@ import java.util.Objects;
  * @param setupTimeout   ICE and the DTLS handshake must finish within this
  * @param consentTimeout a session that heard nothing from its publisher (media or consent) for this long ends
  * @param meetingPrefix  meeting id of sessions that name none ("whip" gives "whip-&lt;session&gt;")
+ * @param hostAddresses  the local addresses host candidates are offered on ({@code --webrtc-addresses}); empty for
+ *                       every address ice4j finds on the interfaces that are up
  */
 public record WebRtcConfig(int minPort, int maxPort, List<String> stunServers, List<TurnServer> turnServers,
-                           int maxSessions, Duration setupTimeout, Duration consentTimeout, String meetingPrefix) {
+                           int maxSessions, Duration setupTimeout, Duration consentTimeout, String meetingPrefix,
+                           List<InetAddress> hostAddresses) {
     /**
      * A TURN server and its long-term credentials.
      *
@@ -54,6 +58,7 @@ public record WebRtcConfig(int minPort, int maxPort, List<String> stunServers, L
         Objects.requireNonNull(setupTimeout, "setupTimeout");
         Objects.requireNonNull(consentTimeout, "consentTimeout");
         Objects.requireNonNull(meetingPrefix, "meetingPrefix");
+        hostAddresses = List.copyOf(hostAddresses);
         if (setupTimeout.isNegative() || setupTimeout.isZero() || consentTimeout.isNegative()
                 || consentTimeout.isZero()) {
             throw new IllegalArgumentException("WebRTC timeouts must be positive");
@@ -63,31 +68,40 @@ public record WebRtcConfig(int minPort, int maxPort, List<String> stunServers, L
     /** Defaults: ports 50000-50999, no STUN/TURN, 200 sessions, 20 s setup, 30 s consent (RFC 7675). */
     public static WebRtcConfig defaults() {
         return new WebRtcConfig(50000, 50999, List.of(), List.of(), 200, Duration.ofSeconds(20),
-                Duration.ofSeconds(30), "whip");
+                Duration.ofSeconds(30), "whip", List.of());
     }
 
     /** A copy with this port range. */
     public WebRtcConfig withPorts(int min, int max) {
         return new WebRtcConfig(min, max, stunServers, turnServers, maxSessions, setupTimeout, consentTimeout,
-                meetingPrefix);
+                meetingPrefix, hostAddresses);
     }
 
     /** A copy with these STUN and TURN servers. */
     public WebRtcConfig withServers(List<String> stun, List<TurnServer> turn) {
         return new WebRtcConfig(minPort, maxPort, stun, turn, maxSessions, setupTimeout, consentTimeout,
-                meetingPrefix);
+                meetingPrefix, hostAddresses);
     }
 
     /** A copy with another session limit. */
     public WebRtcConfig withMaxSessions(int n) {
         return new WebRtcConfig(minPort, maxPort, stunServers, turnServers, n, setupTimeout, consentTimeout,
-                meetingPrefix);
+                meetingPrefix, hostAddresses);
     }
 
     /** A copy with other timeouts. */
     public WebRtcConfig withTimeouts(Duration setup, Duration consent) {
         return new WebRtcConfig(minPort, maxPort, stunServers, turnServers, maxSessions, setup, consent,
-                meetingPrefix);
+                meetingPrefix, hostAddresses);
+    }
+
+    /**
+     * A copy that offers host candidates only on these local addresses (publishers are told of no others); empty for
+     * every address of every interface that is up.
+     */
+    public WebRtcConfig withHostAddresses(List<InetAddress> addresses) {
+        return new WebRtcConfig(minPort, maxPort, stunServers, turnServers, maxSessions, setupTimeout, consentTimeout,
+                meetingPrefix, addresses);
     }
 
     /** Parses "LOW-HIGH" (or one port). */

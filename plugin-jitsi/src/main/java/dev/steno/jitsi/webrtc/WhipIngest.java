@@ -142,7 +142,7 @@ public final class WhipIngest implements AutoCloseable {
         try {
             ice = new IceConnection(config, offer);
         } catch (IOException | RuntimeException e) {
-            throw new Refused(503, "no ICE port free in " + config.minPort() + "-" + config.maxPort() + ": "
+            throw new Refused(503, "no ICE candidates in " + config.minPort() + "-" + config.maxPort() + ": "
                     + e.getMessage());
         }
         ParticipantAudioSink sink;

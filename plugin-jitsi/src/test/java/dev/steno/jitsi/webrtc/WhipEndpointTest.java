@@ -1,12 +1,14 @@
 package dev.steno.jitsi.webrtc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.rtp.RecordingSink;
 import dev.steno.server.ServerConfig;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,6 +115,35 @@ class WhipEndpointTest {
         assertEquals(404, send("DELETE", session, null, null, null).statusCode());
         assertEquals(404, send("PATCH", session, "application/trickle-ice-sdpfrag", frag, null).statusCode());
         assertEquals("{\"sessions\":[]}", send("GET", base.resolve("/whip"), null, null, null).body());
+    }
+
+    private List<String> candidateAddresses(URI base) throws Exception {
+        HttpResponse<String> created = send("POST", base.resolve("/whip"), "application/sdp", SdpTest.chromiumOffer(),
+                null);
+        assertEquals(201, created.statusCode(), created.body());
+        return created.body().lines().filter(l -> l.startsWith("a=candidate:")).map(l -> l.split(" ")[4]).toList();
+    }
+
+    @Test
+    void hostCandidatesAreOfferedOnlyOnTheConfiguredAddresses() throws Exception {
+        List<String> all = candidateAddresses(start(ServerConfig.defaults(), config()));
+        assertFalse(all.isEmpty());
+        stop();
+        String chosen = all.getFirst();
+        List<String> only = candidateAddresses(start(ServerConfig.defaults(),
+                config().withHostAddresses(List.of(InetAddress.ofLiteral(chosen)))));
+        stop();
+        fx = null;
+        assertFalse(only.isEmpty());
+        assertTrue(only.stream().allMatch(chosen::equals), "only " + chosen + " of " + all + ": " + only);
+
+        URI other = start(ServerConfig.defaults(), config().withHostAddresses(List.of(InetAddress.ofLiteral(
+                "198.51.100.77"))));
+        HttpResponse<String> refused = send("POST", other.resolve("/whip"), "application/sdp", SdpTest.chromiumOffer(),
+                null);
+        assertEquals(503, refused.statusCode());
+        assertTrue(refused.body().contains("none of the WebRTC host addresses [/198.51.100.77] is an address of an "
+                + "interface that is up"), refused.body());
     }
 
     @Test
