@@ -97,6 +97,16 @@ class RelayCommandTest {
         }
     }
 
+    /** One publish of obs.flv at real time, like OBS; returns the finished FFmpeg process. */
+    private static Process publish(int port) throws Exception {
+        Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-re", "-i", "obs.flv", "-c", "copy",
+                "-flvflags", "no_duration_filesize", "-f", "flv", "rtmp://127.0.0.1:" + port + "/live/anykey")
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sender.log").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the publish ends");
+        return p;
+    }
+
     @Test
     @Tag(SystemPrograms.TAG)
     void relaysAnObsStreamWithCaptionsToTheDestination() throws Exception {
@@ -125,19 +135,9 @@ class RelayCommandTest {
         assertTrue(err.toString().contains("relay listening on rtmp://127.0.0.1:" + in + "/live")
                 && err.toString().contains("/app/****"), err.toString());
 
-        Process sender = null;
-        for (int attempt = 0; attempt < 100 && (sender == null || sender.exitValue() != 0); attempt++) {
-            // FFmpeg listens a moment after the relay starts it: a refused publish is tried again
-            sender = new ProcessBuilder("ffmpeg", "-v", "error", "-re", "-i", "obs.flv", "-c", "copy",
-                    "-flvflags", "no_duration_filesize", "-f", "flv", "rtmp://127.0.0.1:" + in + "/live/anykey")
-                    .directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("sender.log").toFile()).start();
-            assertTrue(sender.waitFor(60, TimeUnit.SECONDS));
-            if (sender.exitValue() != 0) {
-                Thread.sleep(200);
-            }
-        }
-        assertEquals(0, sender.exitValue(), Files.readString(dir.resolve("sender.log")));
+        // FFmpeg listens a moment after the relay starts it: a refused publish is tried again until one goes through
+        Await.until(Duration.ofSeconds(60), () -> publish(in), p -> p.exitValue() == 0,
+                p -> "no publish went through, FFmpeg exited " + p.exitValue());
         assertTrue(listener.waitFor(60, TimeUnit.SECONDS), "the destination's stream ends with OBS's");
         Await.until(Duration.ofSeconds(10), () -> command.relay.stats().streams() == 1, () -> "one stream");
 

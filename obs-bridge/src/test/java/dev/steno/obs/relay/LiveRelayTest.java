@@ -15,7 +15,6 @@ import dev.steno.engine.transcript.Word;
 import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
-import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.cea608.Cea608Settings;
 import dev.steno.obs.cea608.Ffmpeg;
 import java.io.IOException;
@@ -65,17 +64,7 @@ class LiveRelayTest {
     private void startRelay(int in, int out, Duration delay) {
         service = TestStreams.localAgreement(new SpeechBurstRecognizer(), 1);
         RelayCaptions captions = new RelayCaptions(Cea608Settings.defaults());
-        CaptionSink recorder = new CaptionSink() {
-            @Override
-            public String name() {
-                return "transcript";
-            }
-
-            @Override
-            public void committed(CommittedWords words) {
-                transcript.addAll(words.words());
-            }
-        };
+        CaptionSink recorder = RelayMedia.transcriptInto(transcript);
         feed = new CaptionFeed(List.of(captions, recorder), Duration.ofSeconds(5));
         relay = new CaptionRelay(new RelaySettings("ffmpeg", URI.create("rtmp://127.0.0.1:" + in + "/live"),
                 "rtmp://127.0.0.1:" + out + "/live/out", delay, 30), captions, System::nanoTime);

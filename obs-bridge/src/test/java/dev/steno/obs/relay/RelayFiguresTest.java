@@ -15,7 +15,6 @@ import dev.steno.engine.transcript.Word;
 import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
-import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.cea608.Cea608Settings;
 import dev.steno.obs.cea608.Ffmpeg;
 import java.io.IOException;
@@ -158,17 +157,7 @@ class RelayFiguresTest {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (Duration delay : List.of(Duration.ZERO, Duration.ofSeconds(2))) {
             List<Word> transcript = new CopyOnWriteArrayList<>();
-            CaptionSink recorder = new CaptionSink() {
-                @Override
-                public String name() {
-                    return "transcript";
-                }
-
-                @Override
-                public void committed(CommittedWords words) {
-                    transcript.addAll(words.words());
-                }
-            };
+            CaptionSink recorder = RelayMedia.transcriptInto(transcript);
             int in = RelayMedia.freePort();
             int out = RelayMedia.freePort();
             String name = "relayed-" + delay.toSeconds() + ".flv";

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.obs.cea608.Ffmpeg;
+import dev.steno.engine.transcript.Word;
+import dev.steno.obs.caption.CaptionSink;
+import dev.steno.obs.caption.CommittedWords;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -109,5 +112,20 @@ final class RelayMedia {
             }
         }
         return false;
+    }
+
+    /** A caption sink that keeps every committed word, in order: the relay's transcript as the tests see it. */
+    static CaptionSink transcriptInto(List<Word> words) {
+        return new CaptionSink() {
+            @Override
+            public String name() {
+                return "transcript";
+            }
+
+            @Override
+            public void committed(CommittedWords committed) {
+                words.addAll(committed.words());
+            }
+        };
     }
 }

@@ -1,15 +1,18 @@
 package dev.steno.jitsi.webrtc;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
 import dev.steno.jitsi.rtp.RtpParticipant;
 import dev.steno.jitsi.testing.ToneRecognizer;
 import dev.steno.server.BrowserUiTest;
 import dev.steno.server.ServerConfig;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,13 +68,10 @@ public final class WhipLoadProbe {
             try (WhipPeer peer = WhipPeer.start(BrowserUiTest.chromium(),
                     SharedFixtures.file("audio/jfk.wav"), dir, fx.uri("/whip").toString(), options)) {
                 long setup0 = System.nanoTime();
-                while (!asr && webrtc.ingest().sessions().stream()
-                        .filter(s -> s.state().equals("connected")).count() < connections) {
-                    if (System.nanoTime() - setup0 > 120e9) {
-                        throw new IllegalStateException("only " + webrtc.ingest().sessions() + "\n"
-                                + peer.pageLog());
-                    }
-                    Thread.sleep(100);
+                if (!asr) {
+                    Await.until(Duration.ofSeconds(120), () -> webrtc.ingest().sessions().stream()
+                            .filter(s -> s.state().equals("connected")).count() >= connections,
+                            () -> "only " + webrtc.ingest().sessions() + "\n" + pageLog(peer));
                 }
                 double setup = (System.nanoTime() - setup0) / 1e9;
                 Thread.sleep(3000); // jitter buffers fill, JIT settles
@@ -158,6 +158,14 @@ public final class WhipLoadProbe {
 
         @Override
         public void end(RtpParticipant p) {
+        }
+    }
+
+    private static String pageLog(WhipPeer peer) {
+        try {
+            return peer.pageLog();
+        } catch (IOException e) {
+            return "(no page log: " + e.getMessage() + ")";
         }
     }
 }
