@@ -29,8 +29,10 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
 
 /**
  * Jitsi and meeting transcripts on the Steno server: the videobridge audio export ({@code /transcribe/{meetingId}}),
@@ -158,13 +160,13 @@ public final class JitsiExtension implements ServerExtension {
             });
         }
         if (config.voskPath() != null) {
-            org.eclipse.jetty.websocket.server.WebSocketCreator vosk = (req, resp, cb) -> {
+            WebSocketCreator vosk = (req, resp, cb) -> {
                 if (!serverTokenOk(req, resp, cb)) {
                     return null;
                 }
-                org.eclipse.jetty.util.Fields q = org.eclipse.jetty.server.Request.extractQueryParameters(req,
+                Fields q = Request.extractQueryParameters(req,
                         StandardCharsets.UTF_8);
-                String path = org.eclipse.jetty.server.Request.getPathInContext(req);
+                String path = Request.getPathInContext(req);
                 String meetingId = path.equals(config.voskPath()) ? Objects.requireNonNullElse(
                         q.getValue("meeting"), "vosk") : Paths.lastSegment(req);
                 String participant = Objects.requireNonNullElseGet(q.getValue("participant"),

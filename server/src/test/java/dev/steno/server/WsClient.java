@@ -66,6 +66,22 @@ public final class WsClient implements Session.Listener.AutoDemanding, AutoClose
         done.get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Sends one message as 8 KiB fragments, stopping once the socket has closed. A message over the server's limit
+     * by its last byte is then refused only after the server has read all of it: a server that closes with bytes
+     * still unread resets the connection, and its 1009 close frame can be lost with them.
+     */
+    void sendBinaryInFragments(byte[] data) throws Exception {
+        for (int off = 0; off < data.length && !closeCode.isDone(); off += 8192) {
+            int len = Math.min(8192, data.length - off);
+            boolean last = off + len == data.length;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            session.sendPartialBinary(ByteBuffer.wrap(data, off, len), last, Callback.from(() -> done.complete(null),
+                    done::completeExceptionally));
+            done.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     void sendText(String text) throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
         session.sendText(text, Callback.from(() -> done.complete(null), done::completeExceptionally));

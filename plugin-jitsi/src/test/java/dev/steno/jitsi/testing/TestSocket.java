@@ -90,6 +90,31 @@ public final class TestSocket implements AutoCloseable {
         ws.sendBinary(ByteBuffer.wrap(b), true).join();
     }
 
+    /**
+     * Sends one binary message of {@code total} bytes as 8 KiB fragments, so that when the message first goes over a
+     * limit of {@code total - 1} bytes the server has already read every byte: its close then never races unread
+     * data (a server that closes with bytes still unread resets the connection, and the close frame can be lost).
+     * Stops early once the socket has closed.
+     */
+    public void binaryInFragments(int total) {
+        int sent = 0;
+        while (sent < total && !closed.isDone()) {
+            int n = Math.min(8192, total - sent);
+            sent += n;
+            ws.sendBinary(ByteBuffer.allocate(n), sent == total).join();
+        }
+    }
+
+    /** {@link #binaryInFragments} for a text message of {@code total} ASCII characters. */
+    public void textInFragments(int total) {
+        int sent = 0;
+        while (sent < total && !closed.isDone()) {
+            int n = Math.min(8192, total - sent);
+            sent += n;
+            ws.sendText("x".repeat(n), sent == total).join();
+        }
+    }
+
     public void close() {
         ws.abort();
     }
