@@ -33,7 +33,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * The DTLS 1.2 server side of DTLS-SRTP (RFC 5764) for one WHIP session: demands the publisher's certificate and
  * accepts it only when its SHA-256 digest is the offer's {@code a=fingerprint}; negotiates
  * SRTP_AES128_CM_HMAC_SHA1_80 through use_srtp; after the handshake, {@link #publisherKey} is the SRTP master key and
- * salt the publisher (the DTLS client) encrypts with.
+ * salt the publisher (the DTLS client) encrypts with, and {@link #serverKey} the one Steno's RTCP reports go under.
  */
 final class DtlsSrtpServer extends DefaultTlsServer {
     private static final int KEY = SrtpKey.KEY_LENGTH;
@@ -44,6 +44,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
     private final byte[] expectedFingerprint;
     private final int handshakeTimeoutMillis;
     private volatile SrtpKey publisherKey;
+    private volatile SrtpKey serverKey;
 
     /**
      * @param expectedFingerprint    SHA-256 of the certificate the publisher must present
@@ -136,17 +137,27 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         super.notifyHandshakeComplete();
         // RFC 5764 section 4.2: client key | server key | client salt | server salt
         byte[] m = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, 2 * (KEY + SALT));
-        byte[] keyAndSalt = new byte[KEY + SALT];
-        System.arraycopy(m, 0, keyAndSalt, 0, KEY);
-        System.arraycopy(m, 2 * KEY, keyAndSalt, KEY, SALT);
-        publisherKey = new SrtpKey(SrtpKey.Suite.AES_CM_128_HMAC_SHA1_80,
-                Base64.getEncoder().encodeToString(keyAndSalt));
+        publisherKey = key(m, 0, 2 * KEY);
+        serverKey = key(m, KEY, 2 * KEY + SALT);
         Arrays.fill(m, (byte) 0);
+    }
+
+    private static SrtpKey key(byte[] material, int keyAt, int saltAt) {
+        byte[] keyAndSalt = new byte[KEY + SALT];
+        System.arraycopy(material, keyAt, keyAndSalt, 0, KEY);
+        System.arraycopy(material, saltAt, keyAndSalt, KEY, SALT);
+        SrtpKey key = new SrtpKey(SrtpKey.Suite.AES_CM_128_HMAC_SHA1_80, Base64.getEncoder().encodeToString(keyAndSalt));
         Arrays.fill(keyAndSalt, (byte) 0);
+        return key;
     }
 
     /** The publisher's SRTP master key and salt, or null before the handshake completed. */
     SrtpKey publisherKey() {
         return publisherKey;
+    }
+
+    /** Steno's own SRTP master key and salt (for the RTCP it sends), or null before the handshake completed. */
+    SrtpKey serverKey() {
+        return serverKey;
     }
 }

@@ -141,6 +141,9 @@ final class WhipHandler extends Handler.Abstract {
             n.put("participant", s.participant());
             n.put("port", s.port());
             n.put("packets", s.packets());
+            n.put("reportsSent", s.reportsSent());
+            n.put("senderReports", s.senderReports());
+            n.put("lost", s.lost());
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8)), callback);

@@ -1,5 +1,6 @@
 package dev.steno.jitsi.webrtc;
 
+import dev.steno.jitsi.rtp.DropReason;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
 import dev.steno.jitsi.rtp.ParticipantMap;
 import dev.steno.jitsi.rtp.RtpConfig;
@@ -65,10 +66,13 @@ public final class WhipIngest implements AutoCloseable {
      * @param participant participant id
      * @param port        the local port naming it to the RTP ingest
      * @param packets     RTP/RTCP datagrams received
+     * @param reportsSent RTCP receiver reports sent to the publisher
+     * @param senderReports RTCP sender reports read from the publisher
+     * @param lost        packets lost, as the last receiver report said
      * @param endReason   why it ended, or null
      */
     public record SessionInfo(String id, String state, String meeting, String participant, int port, long packets,
-                              String endReason) {
+                              long reportsSent, long senderReports, int lost, String endReason) {
     }
 
     private final WebRtcConfig config;
@@ -238,8 +242,9 @@ public final class WhipIngest implements AutoCloseable {
     }
 
     private static SessionInfo info(WhipSession s) {
+        WhipSession.Rtcp rtcp = s.rtcp();
         return new SessionInfo(s.id, s.state().name().toLowerCase(Locale.ROOT), s.meeting, s.participant,
-                s.port, s.packets(), s.endReason());
+                s.port, s.packets(), rtcp.reportsSent(), rtcp.senderReports(), rtcp.lost(), s.endReason());
     }
 
     /** DTLS done: the session's port is mapped with its key, so its packets start a stream. */
@@ -252,13 +257,20 @@ public final class WhipIngest implements AutoCloseable {
         }
     }
 
-    /** One RTP or RTCP datagram of a connected session; the buffer is reused when this returns. */
-    void rtp(WhipSession s, byte[] buf, int off, int len) {
+    /**
+     * One RTP datagram of a connected session; the buffer is decrypted in place and reused when this returns.
+     *
+     * @return null when a stream took it, else why not
+     */
+    DropReason rtp(WhipSession s, byte[] buf, int off, int len) {
         synchronized (ingestLock) {
-            if (!s.closed()) {
-                ingest.handle(s.key, buf, off, len);
-            }
+            return s.closed() ? DropReason.UNKNOWN_SSRC : ingest.handle(s.key, buf, off, len);
         }
+    }
+
+    /** A random SSRC for a session's own RTCP. */
+    long ssrc() {
+        return random.nextInt() & 0xFFFFFFFFL;
     }
 
     /** The session ended: its rule goes (the stream plays out and ends), and so does the session. */
@@ -278,7 +290,9 @@ public final class WhipIngest implements AutoCloseable {
                 ingest.tick();
             }
             long now = System.currentTimeMillis();
+            long nanos = System.nanoTime();
             for (WhipSession s : sessions.values()) {
+                s.reportIfDue(nanos);
                 if (s.setupExpired(now)) {
                     s.close("setup did not finish within " + config.setupTimeout().toSeconds() + " s");
                 } else if (s.state() == WhipSession.State.CONNECTED && s.consentExpired(now)) {

@@ -1,10 +1,14 @@
 package dev.steno.jitsi.webrtc;
 
+import dev.steno.jitsi.rtp.DropReason;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
+import dev.steno.jitsi.rtp.RtpHeader;
 import dev.steno.jitsi.rtp.SrtpKey;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bouncycastle.tls.DTLSServerProtocol;
@@ -16,11 +20,16 @@ import org.ice4j.ice.CandidatePair;
  * One WHIP publisher: ICE, then the DTLS handshake, then SRTP into the shared RTP ingest. Two threads: the session
  * thread waits for ICE, runs the handshake and then keeps reading DTLS records (to hear close_notify); the receive
  * thread reads the ICE socket and splits datagrams by their first byte (RFC 7983): 20-63 DTLS, 128-191 RTP/RTCP.
+ * Once connected, the ingest's timer has it send a receiver report about every second ({@link WhipFeedback}).
  * The session ends on DELETE, on a failed or timed-out setup, on close_notify, when consent expires (nothing heard
  * for the consent timeout), or when the server stops; its audio is played out and its sink hears the end.
  */
 final class WhipSession {
     private static final System.Logger LOG = System.getLogger(WhipSession.class.getName());
+    /** Mean time between receiver reports: loss feedback reaches the publisher's encoder within about a second. */
+    private static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The name Steno's RTCP carries. */
+    private static final String CNAME = "steno";
 
     /** Where the session is. */
     enum State { CONNECTING, CONNECTED, ENDED }
@@ -46,6 +55,9 @@ final class WhipSession {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long createdMillis;
     private volatile IceDatagramTransport transport;
+    private volatile WhipFeedback feedback;
+    /** Only the timer reads and writes it. */
+    private long nextReportNanos;
     private volatile boolean attached;
     private volatile State state = State.CONNECTING;
     private volatile String endReason;
@@ -98,6 +110,7 @@ final class WhipSession {
             if (closed.get() || key == null) {
                 return;
             }
+            feedback = new WhipFeedback(owner.ssrc(), CNAME, key, dtls.serverKey());
             owner.attach(this, key);
             attached = true;
             state = State.CONNECTED;
@@ -149,7 +162,13 @@ final class WhipSession {
                 }
             } else if (first >= 128 && first <= 191 && attached) {
                 packets++;
-                owner.rtp(this, buf, p.getOffset(), len);
+                long now = System.nanoTime();
+                if (RtpHeader.isRtcp(buf, p.getOffset(), len)) {
+                    feedback.rtcp(buf, p.getOffset(), len, now);
+                } else {
+                    DropReason verdict = owner.rtp(this, buf, p.getOffset(), len);
+                    feedback.rtp(buf, p.getOffset(), len, verdict, now);
+                }
             }
         }
     }
@@ -164,10 +183,45 @@ final class WhipSession {
         LOG.log(System.Logger.Level.INFO, "WHIP session {0} ended: {1}", id, reason);
         owner.detach(this);
         ice.close();
+        WhipFeedback f = feedback;
+        if (f != null) {
+            f.close();
+        }
         Thread s = sessionThread;
         if (s != null && s != Thread.currentThread()) {
             s.interrupt();
         }
+    }
+
+    /**
+     * Sends a receiver report when one is due; the timer calls this. Intervals are drawn from 0.5-1.5 times the mean,
+     * as RFC 3550 section 6.3.1 asks, so the sessions' reports do not bunch up.
+     */
+    void reportIfDue(long nowNanos) {
+        WhipFeedback f = feedback;
+        IceDatagramTransport t = transport;
+        if (state != State.CONNECTED || f == null || t == null || nowNanos - nextReportNanos < 0) {
+            return;
+        }
+        nextReportNanos = nowNanos + (long) (REPORT_INTERVAL_NANOS * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        byte[] report = f.report(nowNanos);
+        if (report == null) {
+            return;
+        }
+        try {
+            t.send(report, 0, report.length);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "WHIP session {0}: receiver report not sent: {1}", id, describe(e));
+        }
+    }
+
+    /** Receiver reports sent, sender reports read, and packets lost as last reported. */
+    record Rtcp(long reportsSent, long senderReports, int lost) {
+    }
+
+    Rtcp rtcp() {
+        WhipFeedback f = feedback;
+        return f == null ? new Rtcp(0, 0, 0) : new Rtcp(f.reportsSent(), f.senderReports(), f.lost());
     }
 
     /** Whether the publisher was last heard (any datagram or consent response) longer ago than the timeout. */

@@ -23,7 +23,7 @@ class SrtpTest {
     private static final byte[] MASTER = HexFormat.of().parseHex("E1F97A0D3E018BE0D64FA32C06DE4139");
     private static final byte[] SALT = HexFormat.of().parseHex("0EC675AD498AFEEBB6960B3AABE6");
 
-    private static SrtpKey key(SrtpKey.Suite suite) {
+    static SrtpKey key(SrtpKey.Suite suite) {
         byte[] both = new byte[30];
         System.arraycopy(MASTER, 0, both, 0, 16);
         System.arraycopy(SALT, 0, both, 16, 14);
@@ -31,7 +31,7 @@ class SrtpTest {
     }
 
     /** RFC 3711 4.3.1 with key_derivation_rate 0: AES-CM keystream of the master key at IV (salt XOR label<<48)<<16. */
-    private static byte[] derive(int label, int length) throws Exception {
+    static byte[] derive(int label, int length) throws Exception {
         byte[] iv = new byte[16];
         System.arraycopy(SALT, 0, iv, 0, 14);
         iv[7] ^= (byte) label;

@@ -65,6 +65,10 @@ class DtlsSrtpServerTest {
         System.arraycopy(client.material, 0, expected, 0, 16);
         System.arraycopy(client.material, 32, expected, 16, 14);
         assertArrayEquals(expected, concat(key.masterKey(), key.masterSalt()), "client write key and salt");
+        SrtpKey own = server.serverKey();
+        System.arraycopy(client.material, 16, expected, 0, 16);
+        System.arraycopy(client.material, 46, expected, 16, 14);
+        assertArrayEquals(expected, concat(own.masterKey(), own.masterSalt()), "server write key and salt");
         assertEquals(SrtpKey.Suite.AES_CM_128_HMAC_SHA1_80, key.suite());
         assertArrayEquals(serverId.fingerprint(), client.serverFingerprint, "the server presents its certificate");
     }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Headless Chromium publishes its fake microphone (jfk.wav) over WHIP on loopback: ICE (ice4j), DTLS-SRTP
  * (BouncyCastle, the offer's fingerprint checked) and the RTP path's decoder deliver audio that sounds like the file;
- * a wrong fingerprint fails DTLS; a browser that vanishes loses the session to consent expiry, its audio played out.
+ * Steno's RTCP receiver reports reach the browser (its {@code remote-inbound-rtp} statistics, with a round trip
+ * from the sender reports Steno echoes); a wrong fingerprint fails DTLS; a browser that vanishes loses the session to consent expiry, its audio played out.
  * Needs Debian's {@code chromium}: under {@code CI=true} its absence fails the test, elsewhere it is skipped.
  */
 @Tag(SystemPrograms.TAG)
@@ -79,9 +80,19 @@ class WhipChromiumTest {
         String chromium = chromium();
         startServer(Duration.ofSeconds(30));
         Path wav = SharedFixtures.file("audio/jfk.wav");
-        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, endpoint("?participant=alice"), "")) {
+        try (WhipPeer peer = WhipPeer.start(chromium, wav, dir, endpoint("?participant=alice"), "stats=1")) {
             String listed = Await.until(Duration.ofSeconds(30), this::sessions, s -> s.contains("\"connected\""),
                     s -> "no connected session: " + s + "\n" + peerLog(peer));
+            // the browser has read a receiver report that echoed one of its sender reports: it knows the round trip
+            Matcher rr = Await.until(Duration.ofSeconds(30), () -> REMOTE_INBOUND.matcher(peer.pageLog()),
+                    Matcher::find, m -> "no receiver report with a round trip in the browser's stats:\n"
+                            + peerLog(peer));
+            assertEquals(0, Integer.parseInt(rr.group(1)), "nothing is lost on loopback: " + rr.group());
+            assertTrue(Double.parseDouble(rr.group(2)) > 0, rr.group());
+            System.out.println("Chromium's stats of Steno's receiver reports: " + rr.group());
+            String rtcp = sessions();
+            assertTrue(Long.parseLong(number(rtcp, "reportsSent")) > 0, rtcp);
+            assertTrue(Long.parseLong(number(rtcp, "senderReports")) > 0, rtcp);
             // 8 s of the looping 11 s file
             Await.until(Duration.ofSeconds(40), () -> sink.tracks.containsKey("alice")
                     && sink.tracks.get("alice").length > 8 * 16_000, () -> "audio: " + track() + "\n"
@@ -185,6 +196,15 @@ class WhipChromiumTest {
         } catch (Exception e) {
             return e.toString();
         }
+    }
+
+    private static final Pattern REMOTE_INBOUND = Pattern.compile(
+            "remote-inbound-rtp packetsLost=(\\d+) .*roundTripTime=([0-9.]+) ");
+
+    private static String number(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return m.group(1);
     }
 
     private static String field(String json, String name) {
