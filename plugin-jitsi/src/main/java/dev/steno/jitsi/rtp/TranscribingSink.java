@@ -47,6 +47,7 @@ public final class TranscribingSink implements ParticipantAudioSink {
     private final String language;
     private final DiarizerFactory voices;
     private final BiConsumer<RtpParticipant, TranscriptUpdate> updates;
+    private final String source;
     private final Map<RtpParticipant, LiveStream> sessions = new ConcurrentHashMap<>();
     private volatile LineSink lines = LineSink.NONE;
     private final AtomicInteger speakers = new AtomicInteger();
@@ -70,12 +71,24 @@ public final class TranscribingSink implements ParticipantAudioSink {
      */
     public TranscribingSink(StreamService service, String language, DiarizerFactory voices,
                             BiConsumer<RtpParticipant, TranscriptUpdate> updates) {
-        this(service, language, voices, updates, new ConcurrentHashMap<>());
+        this(service, language, voices, "rtp", updates, new ConcurrentHashMap<>());
     }
 
-    private TranscribingSink(StreamService service, String language, DiarizerFactory voices,
+    /**
+     * @param language the sessions' language, or null for the server default
+     * @param voices   diarizes each participant's stream within itself, or null; not closed by this sink
+     * @param source   the {@code source} its published lines carry ("rtp", "whip")
+     * @param updates  receives every transcript update (on an inference worker; must be quick)
+     */
+    public TranscribingSink(StreamService service, String language, DiarizerFactory voices, String source,
+                            BiConsumer<RtpParticipant, TranscriptUpdate> updates) {
+        this(service, language, voices, source, updates, new ConcurrentHashMap<>());
+    }
+
+    private TranscribingSink(StreamService service, String language, DiarizerFactory voices, String source,
                              BiConsumer<RtpParticipant, TranscriptUpdate> updates,
                              Map<Integer, Integer> voiceOfSpeaker) {
+        this.source = Objects.requireNonNull(source, "source");
         this.service = Objects.requireNonNull(service, "service");
         this.language = language;
         this.voices = voices;
@@ -94,7 +107,7 @@ public final class TranscribingSink implements ParticipantAudioSink {
      */
     public static TranscribingSink logging(StreamService service, String language, DiarizerFactory voices) {
         Map<Integer, Integer> voiceOfSpeaker = new ConcurrentHashMap<>();
-        return new TranscribingSink(service, language, voices, (p, u) -> {
+        return new TranscribingSink(service, language, voices, "rtp", (p, u) -> {
             for (Run run : committedRuns(u)) {
                 LOG.log(System.Logger.Level.INFO, "[{0}] {1}: {2}", p.meetingId(),
                         label(voiceOfSpeaker, p, run.speaker()), Words.text(run.words()));
@@ -114,7 +127,7 @@ public final class TranscribingSink implements ParticipantAudioSink {
         return MeetingTranscript.voiceLabel(participant.participantId(), voiceOfSpeaker.getOrDefault(speaker, 1));
     }
 
-    /** Committed lines also go to {@code lines}, with source {@code rtp}, meeting and participant. */
+    /** Committed lines also go to {@code lines}, with this sink's source, meeting and participant. */
     @Override
     public void publishLinesTo(LineSink lines) {
         this.lines = Objects.requireNonNull(lines, "lines");
@@ -123,7 +136,7 @@ public final class TranscribingSink implements ParticipantAudioSink {
     @Override
     public void start(RtpParticipant participant) {
         int speaker = speakers.incrementAndGet();
-        SessionLines published = new SessionLines(lines, "rtp", UUID.randomUUID().toString(),
+        SessionLines published = new SessionLines(lines, source, UUID.randomUUID().toString(),
                 participant.meetingId(), participant.participantId(), language);
         service.stream()
                 .language(language)

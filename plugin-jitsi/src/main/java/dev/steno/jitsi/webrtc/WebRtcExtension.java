@@ -5,6 +5,7 @@ import dev.steno.server.ServerExtension;
 import dev.steno.jitsi.ws.Paths;
 import dev.steno.server.http.ApiToken;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Callback;
@@ -40,7 +41,7 @@ public final class WebRtcExtension implements ServerExtension {
 
     @Override
     public void install(Wiring wiring) {
-        whip = new WhipIngest(config, rtp, sinks);
+        whip = new WhipIngest(config, rtp, sinks, wiring.webhooks().sink(List.of()));
         wiring.http().accept(new WhipHandler(whip));
         String token = wiring.config().apiToken();
         wiring.webSocket().addMapping("uri-template|/whip/{id}/results", (req, resp, cb) -> {

@@ -1,5 +1,6 @@
 package dev.steno.jitsi.webrtc;
 
+import dev.steno.engine.transcript.LineSink;
 import dev.steno.jitsi.rtp.DropReason;
 import dev.steno.jitsi.rtp.ParticipantAudioSink;
 import dev.steno.jitsi.rtp.ParticipantMap;
@@ -77,6 +78,7 @@ public final class WhipIngest implements AutoCloseable {
 
     private final WebRtcConfig config;
     private final WhipSinkFactory sinks;
+    private final LineSink lines;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final SecureRandom random = new SecureRandom();
@@ -94,10 +96,12 @@ public final class WhipIngest implements AutoCloseable {
     /**
      * @param rtp   settings of the shared jitter buffers and decoders (ports are not used: ICE owns the sockets)
      * @param sinks makes each session's audio sink
+     * @param lines where sinks that do not publish their own way send committed lines (the server's webhooks)
      */
-    public WhipIngest(WebRtcConfig config, RtpConfig rtp, WhipSinkFactory sinks) {
+    public WhipIngest(WebRtcConfig config, RtpConfig rtp, WhipSinkFactory sinks, LineSink lines) {
         this.config = Objects.requireNonNull(config, "config");
         this.sinks = Objects.requireNonNull(sinks, "sinks");
+        this.lines = Objects.requireNonNull(lines, "lines");
         this.ingest = new RtpIngest(rtp.withPorts(List.of()).withLimits(config.maxSessions(),
                 rtp.maxUnknownSources()), map, new Dispatch(), System::nanoTime);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -153,6 +157,7 @@ public final class WhipIngest implements AutoCloseable {
         WhipSession s;
         try {
             sink = sinks.create(id, options);
+            sink.publishLinesTo(lines);
             synchronized (byKey) {
                 s = new WhipSession(this, id, freeKey(), offer, options, sink, ice, certificate, crypto);
                 byKey.put(s.key, s);

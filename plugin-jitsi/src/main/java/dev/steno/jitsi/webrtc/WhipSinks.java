@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 /**
  * The sinks {@code steno serve} gives WHIP sessions. With the meeting store on ({@code --jitsi}) every session is a
  * participant of a stored meeting ({@code ?meeting=}, or a meeting of its own), like the RTP taps. Without it each
- * session is one engine session on the shared service whose committed text is logged and whose transcript goes to
- * its results socket as {@code /asr} messages; {@code ?diarization=true} tells voices apart within it.
+ * session is one engine session on the shared service whose committed text is logged, goes to the server's webhooks
+ * (source {@code whip}), and whose transcript goes to its results socket as {@code /asr} messages; {@code ?diarization=true} tells voices apart within it.
  */
 public final class WhipSinks implements WhipSinkFactory {
     private static final System.Logger LOG = System.getLogger(WhipSinks.class.getName());
@@ -51,7 +51,7 @@ public final class WhipSinks implements WhipSinkFactory {
                     + "backend is configured", sessionId);
         }
         boolean diarized = options.diarization() && voices != null;
-        return new TranscribingSink(service, language, diarized ? voices : null, (p, u) -> {
+        return new TranscribingSink(service, language, diarized ? voices : null, "whip", (p, u) -> {
             results.publish(sessionId, AsrState.of(AsrState.ACTIVE, u, diarized).toFullJson().toString());
             String text = Words.text(u.newlyCommitted());
             if (!text.isBlank()) {

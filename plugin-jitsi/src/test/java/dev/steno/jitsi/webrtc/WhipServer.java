@@ -9,6 +9,7 @@ import dev.steno.jitsi.rtp.RtpConfig;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.StenoServer;
 import dev.steno.server.TranscriptionService;
+import dev.steno.server.webhook.WebhookSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,12 @@ final class WhipServer implements AutoCloseable {
      */
     WhipServer(Path dir, SpeechRecognizer recognizer, ServerConfig serverConfig, WebRtcConfig config,
                Function<WhipServer, WhipSinkFactory> sinks) throws Exception {
+        this(dir, recognizer, serverConfig, config, sinks, WebhookSettings.none());
+    }
+
+    /** The same, with the server's webhooks. */
+    WhipServer(Path dir, SpeechRecognizer recognizer, ServerConfig serverConfig, WebRtcConfig config,
+               Function<WhipServer, WhipSinkFactory> sinks, WebhookSettings hooks) throws Exception {
         whisper = recognizer != null ? null : WhisperCppRecognizer.load(
                 RandomGgmlWhisper.write(dir.resolve("ggml-micro.bin"), RandomGgmlWhisper.Config.MICRO, 5),
                 new WhisperCppConfig(1, 3, 1, false, true));
@@ -38,7 +45,7 @@ final class WhipServer implements AutoCloseable {
                 Math.max(4, Math.min(config.maxSessions(), 32))));
         try {
             webrtc = new WebRtcExtension(config, RtpConfig.defaults().withWorkers(1), sinks.apply(this), results);
-            server = new StenoServer(serverConfig.withPort(0), service, List.of(webrtc));
+            server = new StenoServer(serverConfig.withPort(0), service, List.of(webrtc), hooks);
             server.start();
         } catch (Exception e) {
             close();
