@@ -20,17 +20,24 @@ import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.RemoteCandidate;
 import org.ice4j.ice.harvest.StunCandidateHarvester;
 import org.ice4j.ice.harvest.TurnCandidateHarvester;
 import org.ice4j.security.LongTermCredential;
+import org.ice4j.util.BufferHandler;
 
 /**
- * One WHIP session's ICE, through an ice4j agent in the controlled role (the publisher controls): host candidates in
- * the configured port range, server-reflexive and relayed ones when STUN/TURN servers are configured, connectivity
- * checks against the offer's candidates (and peer-reflexive ones learned from the publisher's checks), and consent
+ * One WHIP session's ICE, through an ice4j agent in the controlled role (the publisher controls): connectivity checks
+ * against the offer's candidates (and peer-reflexive ones learned from the publisher's checks), and consent
  * freshness checks (RFC 7675) once connected. One component: WHIP publishers bundle and multiplex RTCP.
+ *
+ * <p>Two ways to the network. Normally the session's candidates are the shared {@link IceListeners} (one port for
+ * all sessions, server-reflexive addresses from STUN found at start) and its payload is pushed to a callback by the
+ * listener's thread. A relayed candidate needs a socket of its own that talks to the TURN server, so with TURN servers
+ * configured each session gets its own sockets in the port range instead (host, server-reflexive and relayed
+ * candidates), and its payload is read from {@link #socket}.
  */
 final class IceConnection implements AutoCloseable {
     private final Agent agent;
@@ -39,22 +46,34 @@ final class IceConnection implements AutoCloseable {
     private final CompletableFuture<CandidatePair> connected = new CompletableFuture<>();
     private final List<InetAddress> hostAddresses;
 
-    IceConnection(WebRtcConfig config, SdpOffer offer) throws IOException {
+    /**
+     * @param shared   the shared listeners, or null for sockets of the session's own (TURN)
+     * @param payload  receives the session's non-STUN datagrams when {@code shared} is given
+     */
+    IceConnection(WebRtcConfig config, SdpOffer offer, IceListeners shared, BufferHandler payload)
+            throws IOException {
         hostAddresses = config.hostAddresses();
         agent = new Agent();
         agent.setLoggingLevel(Level.WARNING);
         agent.setControlling(false);
         agent.setPerformConsentFreshness(true);
         try {
-            for (String s : config.stunServers()) {
-                agent.addCandidateHarvester(new StunCandidateHarvester(address(s)));
-            }
-            for (WebRtcConfig.TurnServer t : config.turnServers()) {
-                agent.addCandidateHarvester(new TurnCandidateHarvester(address(t.address()),
-                        new LongTermCredential(t.username(), t.password())));
-            }
             stream = agent.createMediaStream("audio");
-            component = agent.createComponent(stream, config.minPort(), config.minPort(), config.maxPort());
+            if (shared != null) {
+                agent.setUseDynamicPorts(false);
+                shared.harvesters().forEach(agent::addCandidateHarvester);
+                component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
+                component.setBufferCallback(payload);
+            } else {
+                for (String s : config.stunServers()) {
+                    agent.addCandidateHarvester(new StunCandidateHarvester(IceListeners.address(s)));
+                }
+                for (WebRtcConfig.TurnServer t : config.turnServers()) {
+                    agent.addCandidateHarvester(new TurnCandidateHarvester(IceListeners.address(t.address()),
+                            new LongTermCredential(t.username(), t.password())));
+                }
+                component = agent.createComponent(stream, config.minPort(), config.minPort(), config.maxPort());
+            }
             if (!hostAddresses.isEmpty() && localCandidates().stream().noneMatch(c -> c.contains(" typ host"))) {
                 throw new IOException("none of the WebRTC host addresses " + hostAddresses + " is an address of an "
                         + "interface that is up (--webrtc-addresses)");
@@ -170,12 +189,15 @@ final class IceConnection implements AutoCloseable {
         return out;
     }
 
-    /** The merged socket of the component: payload (DTLS, RTP, RTCP) from the selected pair, STUN removed. */
+    /**
+     * The merged socket of a component with sockets of its own: payload (DTLS, RTP, RTCP) from the selected pair,
+     * STUN removed. Not for sessions on the shared listeners, whose payload is pushed.
+     */
     DatagramSocket socket() {
         return component.getSocket();
     }
 
-    /** The lowest local port of the session, which names it to the RTP ingest. */
+    /** The lowest local port of the session (shown to operators; the shared port on the shared listeners). */
     int localPort() {
         return component.getLocalCandidates().stream().mapToInt(c -> c.getTransportAddress().getPort()).min()
                 .orElse(0);
@@ -188,18 +210,9 @@ final class IceConnection implements AutoCloseable {
         return t == CandidatePair.CONSENT_FRESHNESS_UNKNOWN ? -1 : t;
     }
 
-    /** Frees the agent: its sockets close and its threads stop. */
+    /** Frees the agent: its own sockets close, its candidates leave the shared listeners. */
     @Override
     public void close() {
         agent.free();
-    }
-
-    private static TransportAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon < 1) {
-            throw new IllegalArgumentException("STUN/TURN server must be host:port, got '" + hostPort + "'");
-        }
-        return new TransportAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)),
-                Transport.UDP);
     }
 }

@@ -3,42 +3,36 @@ package dev.steno.jitsi.webrtc;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.SocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.DatagramTransport;
 import org.ice4j.socket.IceSocketWrapper;
 
 /**
- * BouncyCastle's view of the ICE connection for DTLS: records the session's receive thread {@link #offer offers}
- * (DTLS is demultiplexed from RTP by its first byte, RFC 7983) and datagrams sent to the selected remote candidate.
- * The inbound queue is bounded: a flood of DTLS garbage costs a few dropped datagrams, not memory.
+ * BouncyCastle's view of the ICE connection for DTLS: records the session queues (DTLS is demultiplexed from RTP by
+ * its first byte, RFC 7983) and datagrams sent to the selected remote candidate.
  */
 final class IceDatagramTransport implements DatagramTransport {
     /** Path MTU assumed for outgoing records: 1200 bytes leave room for IPv6 and TURN headers. */
     private static final int SEND_LIMIT = 1200;
     private static final int RECEIVE_LIMIT = 1500;
 
-    private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(32);
+    private final BlockingQueue<byte[]> inbound;
     private final IceSocketWrapper socket;
     private final SocketAddress remote;
     private final Runnable onClose;
     private volatile boolean closed;
 
     /**
+     * @param inbound the session's queue of received DTLS datagrams
      * @param onClose called once when the DTLS layer closes the transport (close_notify or a fatal alert)
      */
-    IceDatagramTransport(IceSocketWrapper socket, SocketAddress remote, Runnable onClose) {
+    IceDatagramTransport(BlockingQueue<byte[]> inbound, IceSocketWrapper socket, SocketAddress remote,
+                         Runnable onClose) {
+        this.inbound = inbound;
         this.socket = socket;
         this.remote = remote;
         this.onClose = onClose;
-    }
-
-    /** Queues one DTLS datagram; drops it when the handshake is not keeping up. */
-    boolean offer(byte[] buf, int off, int len) {
-        byte[] copy = new byte[len];
-        System.arraycopy(buf, off, copy, 0, len);
-        return inbound.offer(copy);
     }
 
     @Override

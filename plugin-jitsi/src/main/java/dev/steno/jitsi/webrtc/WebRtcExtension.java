@@ -66,6 +66,12 @@ public final class WebRtcExtension implements ServerExtension {
         resp.write(true, StandardCharsets.UTF_8.encode(message + "\n"), cb);
     }
 
+    /** Binds the shared ICE port: a port range with no free port stops the server from starting, saying why. */
+    @Override
+    public void start() throws Exception {
+        whip.listen();
+    }
+
     /** The running ingest, or null before the server installed this extension. */
     public WhipIngest ingest() {
         return whip;

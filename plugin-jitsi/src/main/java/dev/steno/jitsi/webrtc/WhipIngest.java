@@ -91,6 +91,9 @@ public final class WhipIngest implements AutoCloseable {
     /** Guarded by {@code byKey}. */
     private int nextKey;
     private final ScheduledExecutorService timer;
+    /** The shared ICE port once {@link #listen} bound it; stays null with TURN servers (sockets per session). */
+    private volatile IceListeners listeners;
+    private volatile boolean listening;
     private volatile boolean closed;
 
     /**
@@ -110,6 +113,25 @@ public final class WhipIngest implements AutoCloseable {
             return t;
         });
         timer.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Binds the shared ICE port (with TURN servers configured, sessions bind their own sockets instead); offers are
+     * refused before this.
+     *
+     * @throws IOException when no port of the range is free, with the addresses and the reason
+     */
+    public void listen() throws IOException {
+        if (config.turnServers().isEmpty()) {
+            listeners = new IceListeners(config);
+        }
+        listening = true;
+    }
+
+    /** The shared ICE port, or -1 when sessions have sockets of their own (TURN) or before {@link #listen}. */
+    public int port() {
+        IceListeners l = listeners;
+        return l == null ? -1 : l.port();
     }
 
     /** The settings. */
@@ -142,29 +164,23 @@ public final class WhipIngest implements AutoCloseable {
         if (closed) {
             throw new Refused(503, "the server is stopping");
         }
+        if (!listening) {
+            throw new Refused(503, "the server is starting");
+        }
         if (sessions.size() >= config.maxSessions()) {
             throw new Refused(503, "this node has " + config.maxSessions() + " WHIP sessions (its limit)");
         }
         String id = HexFormat.of().formatHex(bytes(8));
-        IceConnection ice;
-        try {
-            ice = new IceConnection(config, offer);
-        } catch (IOException | RuntimeException e) {
-            throw new Refused(503, "no ICE candidates in " + config.minPort() + "-" + config.maxPort() + ": "
-                    + e.getMessage());
-        }
-        ParticipantAudioSink sink;
+        ParticipantAudioSink sink = sinks.create(id, options);
+        sink.publishLinesTo(lines);
         WhipSession s;
-        try {
-            sink = sinks.create(id, options);
-            sink.publishLinesTo(lines);
-            synchronized (byKey) {
-                s = new WhipSession(this, id, freeKey(), offer, options, sink, ice, certificate, crypto);
-                byKey.put(s.key, s);
+        synchronized (byKey) {
+            try {
+                s = new WhipSession(this, id, freeKey(), offer, options, sink, listeners, certificate, crypto);
+            } catch (IOException e) {
+                throw new Refused(503, "no ICE candidates: " + e.getMessage());
             }
-        } catch (RuntimeException e) {
-            ice.close();
-            throw e;
+            byKey.put(s.key, s);
         }
         sessions.put(id, s);
         s.start();
@@ -319,6 +335,10 @@ public final class WhipIngest implements AutoCloseable {
         }
         ingest.close();
         timer.shutdownNow();
+        IceListeners l = listeners;
+        if (l != null) {
+            l.close();
+        }
     }
 
     /** Routes the shared ingest's per-participant calls to each session's own sink, by key. */

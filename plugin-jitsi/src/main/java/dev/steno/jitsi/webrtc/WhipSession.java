@@ -7,6 +7,8 @@ import dev.steno.jitsi.rtp.SrtpKey;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,12 +17,15 @@ import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.ice4j.ice.CandidatePair;
+import org.ice4j.util.Buffer;
 
 /**
- * One WHIP publisher: ICE, then the DTLS handshake, then SRTP into the shared RTP ingest. Two threads: the session
- * thread waits for ICE, runs the handshake and then keeps reading DTLS records (to hear close_notify); the receive
- * thread reads the ICE socket and splits datagrams by their first byte (RFC 7983): 20-63 DTLS, 128-191 RTP/RTCP.
- * Once connected, the ingest's timer has it send a receiver report about every second ({@link WhipFeedback}).
+ * One WHIP publisher: ICE, then the DTLS handshake, then SRTP into the shared RTP ingest. Its datagrams are split by
+ * their first byte (RFC 7983): 20-63 DTLS, 128-191 RTP/RTCP; they are pushed by the shared listeners' thread
+ * ({@link IceListeners}), or, for a session with sockets of its own (TURN), read by a virtual thread. A virtual
+ * thread runs the blocking parts: it waits for ICE, runs BouncyCastle's DTLS handshake, then waits for DTLS records
+ * (to hear close_notify); parked, it holds no platform thread. Once connected, the ingest's timer has the session send
+ * a receiver report about every second ({@link WhipFeedback}).
  * The session ends on DELETE, on a failed or timed-out setup, on close_notify, when consent expires (nothing heard
  * for the consent timeout), or when the server stops; its audio is played out and its sink hears the end.
  */
@@ -53,6 +58,11 @@ final class WhipSession {
     private final WhipIngest owner;
     private final DtlsSrtpServer dtls;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * DTLS datagrams on their way to the handshake; bounded, so a flood of DTLS garbage costs dropped datagrams, not
+     * memory. They may arrive before the handshake starts (the first ClientHello right after ICE), hence here.
+     */
+    private final BlockingQueue<byte[]> dtlsInbound = new ArrayBlockingQueue<>(32);
     private final long createdMillis;
     private volatile IceDatagramTransport transport;
     private volatile WhipFeedback feedback;
@@ -68,8 +78,12 @@ final class WhipSession {
     private Thread sessionThread;
     private Thread receiveThread;
 
+    /**
+     * @param shared the shared listeners, or null for ICE sockets of the session's own (TURN)
+     * @throws IOException when ICE has no candidates to offer
+     */
     WhipSession(WhipIngest owner, String id, int key, SdpOffer offer, WhipOptions options, ParticipantAudioSink sink,
-                IceConnection ice, DtlsCertificate certificate, BcTlsCrypto crypto) {
+                IceListeners shared, DtlsCertificate certificate, BcTlsCrypto crypto) throws IOException {
         this.key = key;
         this.owner = owner;
         this.id = id;
@@ -78,12 +92,17 @@ final class WhipSession {
         this.meeting = options.meeting() != null ? options.meeting() : owner.config().meetingPrefix() + "-" + id;
         this.participant = options.participant() != null ? options.participant() : "whip-" + id;
         this.sink = sink;
-        this.ice = ice;
-        this.port = ice.localPort();
-        this.dtls = new DtlsSrtpServer(crypto, certificate, offer.fingerprint(),
-                (int) owner.config().setupTimeout().toMillis());
-        this.answer = SdpAnswer.build(offer, ice.localUfrag(), ice.localPassword(), certificate.fingerprint(),
-                ice.localCandidates(), Math.abs(id.hashCode()));
+        this.ice = new IceConnection(owner.config(), offer, shared, this::pushed);
+        try {
+            this.port = ice.localPort();
+            this.dtls = new DtlsSrtpServer(crypto, certificate, offer.fingerprint(),
+                    (int) owner.config().setupTimeout().toMillis());
+            this.answer = SdpAnswer.build(offer, ice.localUfrag(), ice.localPassword(), certificate.fingerprint(),
+                    ice.localCandidates(), Math.abs(id.hashCode()));
+        } catch (RuntimeException e) {
+            ice.close();
+            throw e;
+        }
         this.createdMillis = System.currentTimeMillis();
         this.lastHeardMillis = createdMillis;
     }
@@ -91,7 +110,7 @@ final class WhipSession {
     /** Starts ICE and the session thread. */
     void start() {
         ice.start();
-        sessionThread = Thread.ofPlatform().daemon().name("steno-whip-" + id).start(this::run);
+        sessionThread = Thread.ofVirtual().name("steno-whip-" + id).start(this::run);
     }
 
     private void run() {
@@ -100,11 +119,13 @@ final class WhipSession {
             if (closed.get()) {
                 return;
             }
-            IceDatagramTransport t = new IceDatagramTransport(pair.getIceSocketWrapper(),
+            IceDatagramTransport t = new IceDatagramTransport(dtlsInbound, pair.getIceSocketWrapper(),
                     pair.getRemoteCandidate().getTransportAddress(), this::dtlsClosed);
             transport = t;
             DatagramSocket socket = ice.socket();
-            receiveThread = Thread.ofPlatform().daemon().name("steno-whip-rx-" + id).start(() -> receive(socket));
+            if (socket != null) {
+                receiveThread = Thread.ofVirtual().name("steno-whip-rx-" + id).start(() -> receive(socket));
+            }
             DTLSTransport secure = new DTLSServerProtocol().accept(dtls, t);
             SrtpKey key = dtls.publisherKey();
             if (closed.get() || key == null) {
@@ -136,6 +157,14 @@ final class WhipSession {
         }
     }
 
+    /** A datagram the shared listener pushed (the listener's thread; the buffer is the listener's again after). */
+    private void pushed(Buffer b) {
+        if (!closed.get()) {
+            datagram(b.getBuffer(), b.getOffset(), b.getLength());
+        }
+    }
+
+    /** Reads the session's own ICE socket (TURN). */
     private void receive(DatagramSocket socket) {
         byte[] buf = new byte[1500];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
@@ -149,26 +178,28 @@ final class WhipSession {
                 }
                 return;
             }
-            int len = p.getLength();
-            if (len == 0) {
-                continue;
-            }
-            lastHeardMillis = System.currentTimeMillis();
-            int first = buf[p.getOffset()] & 0xFF;
-            if (first >= 20 && first <= 63) {
-                IceDatagramTransport t = transport;
-                if (t != null) {
-                    t.offer(buf, p.getOffset(), len);
-                }
-            } else if (first >= 128 && first <= 191 && attached) {
-                packets++;
-                long now = System.nanoTime();
-                if (RtpHeader.isRtcp(buf, p.getOffset(), len)) {
-                    feedback.rtcp(buf, p.getOffset(), len, now);
-                } else {
-                    DropReason verdict = owner.rtp(this, buf, p.getOffset(), len);
-                    feedback.rtp(buf, p.getOffset(), len, verdict, now);
-                }
+            datagram(buf, p.getOffset(), p.getLength());
+        }
+    }
+
+    private void datagram(byte[] buf, int off, int len) {
+        if (len == 0) {
+            return;
+        }
+        lastHeardMillis = System.currentTimeMillis();
+        int first = buf[off] & 0xFF;
+        if (first >= 20 && first <= 63) {
+            byte[] copy = new byte[len];
+            System.arraycopy(buf, off, copy, 0, len);
+            dtlsInbound.offer(copy); // dropped when the handshake is not keeping up
+        } else if (first >= 128 && first <= 191 && attached) {
+            packets++;
+            long now = System.nanoTime();
+            if (RtpHeader.isRtcp(buf, off, len)) {
+                feedback.rtcp(buf, off, len, now);
+            } else {
+                DropReason verdict = owner.rtp(this, buf, off, len);
+                feedback.rtp(buf, off, len, verdict, now);
             }
         }
     }

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.rtp.RecordingSink;
 import dev.steno.server.ServerConfig;
+import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -137,13 +140,38 @@ class WhipEndpointTest {
         assertFalse(only.isEmpty());
         assertTrue(only.stream().allMatch(chosen::equals), "only " + chosen + " of " + all + ": " + only);
 
-        URI other = start(ServerConfig.defaults(), config().withHostAddresses(List.of(InetAddress.ofLiteral(
-                "198.51.100.77"))));
-        HttpResponse<String> refused = send("POST", other.resolve("/whip"), "application/sdp", SdpTest.chromiumOffer(),
-                null);
-        assertEquals(503, refused.statusCode());
-        assertTrue(refused.body().contains("none of the WebRTC host addresses [/198.51.100.77] is an address of an "
-                + "interface that is up"), refused.body());
+        // an address no interface has: the server does not start, and says why
+        IOException e = assertThrows(IOException.class, () -> start(ServerConfig.defaults(),
+                config().withHostAddresses(List.of(InetAddress.ofLiteral("198.51.100.77")))));
+        fx = null;
+        assertTrue(e.getMessage().contains("cannot listen on 198.51.100.77 port ")
+                && e.getMessage().contains("--webrtc-addresses"), e.getMessage());
+    }
+
+    /** Sessions share one port, the first of the range free on every address; its listeners close with the server. */
+    @Test
+    void everySessionSharesOnePortTheFirstFreeOfTheRange() throws Exception {
+        InetAddress address = InetAddress.ofLiteral(candidateAddresses(start(ServerConfig.defaults(), config()))
+                .getFirst());
+        stop();
+        fx = null;
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(address, 48000))) {
+            URI base = start(ServerConfig.defaults(), config().withHostAddresses(List.of(address)));
+            assertEquals(48001, fx.webrtc.ingest().port(), "48000 is taken on " + address);
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> created = send("POST", base.resolve("/whip"), "application/sdp",
+                        SdpTest.chromiumOffer(), null);
+                assertEquals(201, created.statusCode(), created.body());
+                List<String> ports = created.body().lines().filter(l -> l.startsWith("a=candidate:"))
+                        .map(l -> l.split(" ")[5]).distinct().toList();
+                assertEquals(List.of("48001"), ports, created.body());
+            }
+            stop();
+            fx = null;
+        }
+        try (DatagramSocket free = new DatagramSocket(new InetSocketAddress(address, 48001))) {
+            assertTrue(free.isBound(), "the stopped server let go of its port");
+        }
     }
 
     @Test
