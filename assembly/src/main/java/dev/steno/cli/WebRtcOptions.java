@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
 
 /** {@code steno serve} flags of the WebRTC ingest over WHIP (browsers, OBS 30+, GStreamer whipclientsink). */
 final class WebRtcOptions {
-    @Option(names = "--webrtc-ports", paramLabel = "LOW-HIGH",
-            description = "Turn on WebRTC ingest over WHIP (POST /whip) with ICE host candidates on UDP ports in this "
-                    + "range, e.g. 50000-50999 (one port per session and interface).")
+    @Option(names = "--webrtc-ports", paramLabel = "PORT[-HIGH]",
+            description = "Turn on WebRTC ingest over WHIP (POST /whip). All sessions share one UDP port: the first "
+                    + "of this range free on every address, e.g. 10000 or 50000-50999 (with --webrtc-turn, each "
+                    + "session binds its own ports in the range instead).")
     String ports;
 
     @Option(names = "--webrtc-stun", paramLabel = "HOST:PORT", split = ",",
@@ -30,12 +31,14 @@ final class WebRtcOptions {
     List<String> stun;
 
     @Option(names = "--webrtc-turn", paramLabel = "USER:PASSWORD@HOST:PORT", split = ",",
-            description = "TURN server(s) for relayed candidates, with their long-term credentials.")
+            description = "TURN server(s) for relayed candidates, with their long-term credentials (sessions then "
+                    + "bind their own ports: a relayed candidate needs its own socket).")
     List<String> turn;
 
     @Option(names = "--webrtc-addresses", paramLabel = "IP", split = ",",
-            description = "Offer host candidates only on these local addresses, e.g. the LAN address of a machine "
-                    + "with several interfaces (default: every address of every interface that is up).")
+            description = "Listen and offer host candidates only on these local addresses, e.g. the LAN address of "
+                    + "a machine with several interfaces, or 127.0.0.1 (default: every address of every interface "
+                    + "that is up, loopback excepted).")
     List<String> addresses;
 
     @Option(names = "--webrtc-max-sessions", paramLabel = "N", defaultValue = "200",
