@@ -84,7 +84,10 @@ final class IceListeners implements AutoCloseable {
 
     private static List<TransportAddress> addresses(WebRtcConfig config, int port) {
         if (config.hostAddresses().isEmpty()) {
-            return AbstractUdpListener.getAllowedAddresses(port); // ice4j's rules: interfaces up, no loopback
+            // ice4j's rules (interfaces that are up, no loopback), without link-local addresses: a publisher hardly
+            // reaches a server there, and each address it checks costs the session a STUN reading thread of ice4j's
+            return AbstractUdpListener.getAllowedAddresses(port).stream()
+                    .filter(a -> !a.getAddress().isLinkLocalAddress()).toList();
         }
         List<TransportAddress> out = new ArrayList<>();
         for (InetAddress a : config.hostAddresses()) {

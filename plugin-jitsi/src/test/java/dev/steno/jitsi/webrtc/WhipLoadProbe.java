@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * ./mvnw -q -o -pl plugin-jitsi -am test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dsteno.shared=$PWD/../shared \
- *     -cp plugin-jitsi/target/test-classes:plugin-jitsi/target/classes:$(cat plugin-jitsi/target/cp.txt) \
+ * cd plugin-jitsi    # the page is found relative to the module
+ * java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dsteno.shared=$PWD/../../shared \
+ *     -cp target/test-classes:target/classes:$(cat target/cp.txt) \
  *     dev.steno.jitsi.webrtc.WhipLoadProbe 10 20 beep     # connections, seconds, [beep|caption-whip|caption-asr]
  * </pre>
  */
