@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import org.jitsi.srtp.SrtcpCryptoContext;
 import org.jitsi.srtp.SrtpContextFactory;
-import org.jitsi.srtp.SrtpErrorStatus;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
@@ -34,17 +33,8 @@ public final class SrtcpSender implements AutoCloseable {
 
     /** Returns the SRTCP form of the compound RTCP packet {@code rtcp} as a new array. */
     public byte[] encrypt(byte[] rtcp) {
-        byte[] buf = Arrays.copyOf(rtcp, rtcp.length + trailer);
-        packet.reset(buf, 0, rtcp.length);
-        try {
-            SrtpErrorStatus status = context.transformPacket(packet);
-            if (status != SrtpErrorStatus.OK) {
-                throw new IllegalStateException("SRTCP encryption failed: " + status);
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        return Arrays.copyOfRange(packet.buffer, packet.offset, packet.offset + packet.length);
+        return SrtpSender.protect(packet, Arrays.copyOf(rtcp, rtcp.length + trailer), rtcp.length,
+                context::transformPacket, "SRTCP");
     }
 
     @Override

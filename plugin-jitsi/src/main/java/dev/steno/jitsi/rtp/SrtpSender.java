@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
 import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.utils.ByteArrayBuffer;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
@@ -34,11 +35,24 @@ public final class SrtpSender implements AutoCloseable {
     /** Returns the SRTP form of the RTP packet {@code rtp[off..off+len)} as a new array. */
     public byte[] encrypt(byte[] rtp, int off, int len) {
         byte[] buf = Arrays.copyOfRange(rtp, off, off + len + tagLength);
+        return protect(packet, buf, len, context::transformPacket, "SRTP");
+    }
+
+    /** A jitsi-srtp transform of a packet in place. */
+    interface Transform {
+        SrtpErrorStatus apply(ByteArrayBuffer packet) throws GeneralSecurityException;
+    }
+
+    /**
+     * Protects the packet {@code buf[0..len)} (with room for the trailer after it) and returns the protected bytes
+     * as a new array.
+     */
+    static byte[] protect(SrtpReceiver.Packet packet, byte[] buf, int len, Transform transform, String what) {
         packet.reset(buf, 0, len);
         try {
-            SrtpErrorStatus status = context.transformPacket(packet);
+            SrtpErrorStatus status = transform.apply(packet);
             if (status != SrtpErrorStatus.OK) {
-                throw new IllegalStateException("SRTP encryption failed: " + status);
+                throw new IllegalStateException(what + " encryption failed: " + status);
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -1,6 +1,14 @@
 package dev.steno.jitsi.webrtc;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.steno.engine.audio.WavReader;
+import dev.steno.engine.testing.SharedFixtures;
 import dev.steno.jitsi.rtp.RecordingSink;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * How well received audio follows a source that a fake microphone looped from an unknown point: the best envelope
@@ -9,6 +17,25 @@ import dev.steno.jitsi.rtp.RecordingSink;
  */
 final class EnvelopeMatch {
     private EnvelopeMatch() {
+    }
+
+    /**
+     * Asserts that a publisher's decoded audio is the WAV it sent: envelope correlation above 0.8 with it, and 0.3
+     * above the correlation with another recording (the control, so the check can tell). Prints the figures.
+     *
+     * @param who names the publisher in the printed line
+     */
+    static void assertFollows(RecordingSink.Track track, Path wav, String who) throws IOException {
+        assertNull(track.error);
+        float[] source = WavReader.read(wav).resampledTo(16_000).samples();
+        float[] other = WavReader.read(SharedFixtures.file("audio/librispeech/6930-75918-0000.wav"))
+                .resampledTo(16_000).samples();
+        double own = best(track.audio(), source);
+        double control = best(track.audio(), other);
+        System.out.printf(Locale.ROOT, "WHIP from %s: %d samples, %d lost; envelope correlation with the source "
+                + "%.3f, with another recording %.3f%n", who, track.length, track.losses, own, control);
+        assertTrue(own > 0.8, "the decoded audio follows the sent file: " + own);
+        assertTrue(own > control + 0.3, "and not another recording: " + control);
     }
 
     static double best(float[] received, float[] source) {

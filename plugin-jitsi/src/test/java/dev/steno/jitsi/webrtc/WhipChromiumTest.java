@@ -105,17 +105,7 @@ class WhipChromiumTest {
             assertEquals(404, http.send(HttpRequest.newBuilder(server.uri().resolve("/whip/" + id))
                     .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         }
-        RecordingSink.Track t = sink.tracks.get("alice");
-        assertNull(t.error);
-        float[] source = WavReader.read(wav).resampledTo(16_000).samples();
-        float[] other = WavReader.read(SharedFixtures.file("audio/librispeech/6930-75918-0000.wav"))
-                .resampledTo(16_000).samples();
-        double own = EnvelopeMatch.best(t.audio(), source);
-        double control = EnvelopeMatch.best(t.audio(), other);
-        System.out.printf("WHIP from Chromium: %d samples, %d lost; envelope correlation with the source %.3f, with "
-                + "another recording %.3f%n", t.length, t.losses, own, control);
-        assertTrue(own > 0.8, "the decoded audio follows the microphone's file: " + own);
-        assertTrue(own > control + 0.3, "and not another recording: " + control);
+        EnvelopeMatch.assertFollows(sink.tracks.get("alice"), wav, "Chromium");
     }
 
     @Test
