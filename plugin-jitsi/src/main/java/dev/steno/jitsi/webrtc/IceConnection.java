@@ -45,6 +45,8 @@ final class IceConnection implements AutoCloseable {
     private final Component component;
     private final CompletableFuture<CandidatePair> connected = new CompletableFuture<>();
     private final List<InetAddress> hostAddresses;
+    /** Whether the payload is pushed by the shared listeners (no socket of its own). */
+    private final boolean pushed;
 
     /**
      * @param shared   the shared listeners, or null for sockets of the session's own (TURN)
@@ -53,6 +55,7 @@ final class IceConnection implements AutoCloseable {
     IceConnection(WebRtcConfig config, SdpOffer offer, IceListeners shared, BufferHandler payload)
             throws IOException {
         hostAddresses = config.hostAddresses();
+        pushed = shared != null;
         agent = new Agent();
         agent.setLoggingLevel(Level.WARNING);
         agent.setControlling(false);
@@ -191,10 +194,10 @@ final class IceConnection implements AutoCloseable {
 
     /**
      * The merged socket of a component with sockets of its own: payload (DTLS, RTP, RTCP) from the selected pair,
-     * STUN removed. Not for sessions on the shared listeners, whose payload is pushed.
+     * STUN removed; null for a session on the shared listeners, whose payload is pushed.
      */
     DatagramSocket socket() {
-        return component.getSocket();
+        return pushed ? null : component.getSocket();
     }
 
     /** The lowest local port of the session (shown to operators; the shared port on the shared listeners). */

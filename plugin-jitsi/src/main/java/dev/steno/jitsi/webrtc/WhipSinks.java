@@ -15,10 +15,12 @@ import java.util.function.Supplier;
  * The sinks {@code steno serve} gives WHIP sessions. With the meeting store on ({@code --jitsi}) every session is a
  * participant of a stored meeting ({@code ?meeting=}, or a meeting of its own), like the RTP taps. Without it each
  * session is one engine session on the shared service whose committed text is logged, goes to the server's webhooks
- * (source {@code whip}), and whose transcript goes to its results socket as {@code /asr} messages; {@code ?diarization=true} tells voices apart within it.
+ * (source {@code whip}), and whose transcript goes to its results socket as {@code /asr} messages, ending with
+ * {@code ready_to_stop} once the session ended and its last words are in; {@code ?diarization=true} tells voices apart within it.
  */
 public final class WhipSinks implements WhipSinkFactory {
     private static final System.Logger LOG = System.getLogger(WhipSinks.class.getName());
+    private static final String READY_TO_STOP = "{\"type\":\"ready_to_stop\"}";
 
     private final StreamService service;
     private final Optional<Supplier<MeetingRegistry>> meetings;
@@ -53,6 +55,9 @@ public final class WhipSinks implements WhipSinkFactory {
         boolean diarized = options.diarization() && voices != null;
         return new TranscribingSink(service, language, diarized ? voices : null, "whip", (p, u) -> {
             results.publish(sessionId, AsrState.of(AsrState.ACTIVE, u, diarized).toFullJson().toString());
+            if (u.final_()) {
+                results.publish(sessionId, READY_TO_STOP); // as /asr ends: the transcript is complete
+            }
             String text = Words.text(u.newlyCommitted());
             if (!text.isBlank()) {
                 LOG.log(System.Logger.Level.INFO, "[{0}] {1}: {2}", p.meetingId(), p.participantId(), text);

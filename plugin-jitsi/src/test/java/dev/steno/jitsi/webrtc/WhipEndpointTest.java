@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.steno.engine.testing.Await;
 import dev.steno.jitsi.rtp.RecordingSink;
+import dev.steno.jitsi.rtp.StunResponder;
 import dev.steno.server.ServerConfig;
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +27,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +174,60 @@ class WhipEndpointTest {
         }
         try (DatagramSocket free = new DatagramSocket(new InetSocketAddress(address, 48001))) {
             assertTrue(free.isBound(), "the stopped server let go of its port");
+        }
+    }
+
+    /**
+     * {@code --webrtc-stun}: the STUN server is asked once at start for the public address of the IPv4 listener
+     * (here a fake server that answers as a NAT would, with 203.0.113.9), and every answer then offers it as a
+     * server-reflexive candidate on the shared port.
+     */
+    @Test
+    void aStunServerGivesEverySessionAServerReflexiveCandidateOnTheSharedPort() throws Exception {
+        try (DatagramSocket stun = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            AtomicInteger asked = new AtomicInteger();
+            Thread server = Thread.ofVirtual().start(() -> answerAsANat(stun, asked));
+            try {
+                URI base = start(ServerConfig.defaults(), config().withServers(
+                        List.of("127.0.0.1:" + stun.getLocalPort()), List.of()));
+                assertTrue(asked.get() >= 1, "the STUN server was asked at start");
+                int asked0 = asked.get();
+                int port = fx.webrtc.ingest().port();
+                for (int i = 0; i < 2; i++) {
+                    HttpResponse<String> created = send("POST", base.resolve("/whip"), "application/sdp",
+                            SdpTest.chromiumOffer(), null);
+                    assertEquals(201, created.statusCode(), created.body());
+                    List<String[]> reflexive = created.body().lines().filter(l -> l.startsWith("a=candidate:")
+                            && l.contains(" typ srflx")).map(l -> l.split(" ")).toList();
+                    assertEquals(1, reflexive.size(), created.body());
+                    assertEquals("203.0.113.9", reflexive.getFirst()[4], created.body());
+                    assertEquals(Integer.toString(port), reflexive.getFirst()[5], "the shared port: " + created.body());
+                }
+                assertEquals(asked0, asked.get(), "sessions do not ask the STUN server again");
+            } finally {
+                server.interrupt();
+            }
+        }
+    }
+
+    /** Answers STUN binding requests with the sender's port but the address 203.0.113.9, as a NAT would map it. */
+    private static void answerAsANat(DatagramSocket socket, AtomicInteger asked) {
+        StunResponder responder = new StunResponder();
+        byte[] buf = new byte[1500];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        while (!socket.isClosed()) {
+            try {
+                p.setData(buf, 0, buf.length);
+                socket.receive(p);
+                if (StunResponder.isStun(buf, 0, p.getLength()) && StunResponder.isBindingRequest(buf, 0)) {
+                    byte[] answer = responder.respond(buf, 0, new InetSocketAddress(
+                            InetAddress.ofLiteral("203.0.113.9"), p.getPort()));
+                    socket.send(new DatagramPacket(answer, responder.responseLength(), p.getSocketAddress()));
+                    asked.incrementAndGet();
+                }
+            } catch (IOException e) {
+                return;
+            }
         }
     }
 

@@ -45,16 +45,23 @@ export async function publish({ stream, asrUrl, token, language, onMessage, onEn
   if (token) results.searchParams.set('token', token);
   const ws = new WebSocket(results.href);
   let lastMessage = performance.now();
+  let finishing = false;
+  let complete = false; // the server said ready_to_stop: the session ended and its last words are in
   ws.onmessage = (event) => {
     if (typeof event.data !== 'string') return;
     lastMessage = performance.now();
-    try { onMessage(JSON.parse(event.data)); } catch (e) { console.warn('steno: bad WHIP result', e); }
+    let msg;
+    try { msg = JSON.parse(event.data); } catch (e) { console.warn('steno: bad WHIP result', e); return; }
+    if (msg.type === 'ready_to_stop') {
+      complete = true;
+      if (finishing) return; // finish() below ends it on the page; otherwise the server ended it: tell the page
+    }
+    onMessage(msg);
   };
   await new Promise((resolve, reject) => {
     ws.onopen = resolve;
     ws.onerror = () => reject(new Error('the results socket did not open'));
   });
-  let finishing = false;
   pc.onconnectionstatechange = () => {
     if (!finishing && (pc.connectionState === 'failed' || pc.connectionState === 'closed')) {
       onEnd(`WebRTC connection ${pc.connectionState}`);
@@ -73,7 +80,8 @@ export async function publish({ stream, asrUrl, token, language, onMessage, onEn
       await new Promise((resolve) => {
         const check = setInterval(() => {
           const now = performance.now();
-          if (now - lastMessage > QUIET_MS || now - started > FINISH_MAX_MS || ws.readyState > WebSocket.OPEN) {
+          if (complete || now - lastMessage > QUIET_MS || now - started > FINISH_MAX_MS
+              || ws.readyState > WebSocket.OPEN) {
             clearInterval(check);
             resolve();
           }
