@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
             "throughput mode: streams x audio-seconds / wall-seconds = streams sustainable in real time. "
                 + "--paced: packets every 20 ms as live senders do; max-lag-s shows whether decoding kept up."})
 final class IngestBenchCommand implements Callable<Integer> {
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("dev.steno.jitsi.rtp");
+    private static final Logger QUIET = Logger.getLogger("dev.steno.jitsi.rtp");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +54,7 @@ final class IngestBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         // Hundreds of "stream started" lines per run would drown the table (JUL keeps loggers weakly: hold it).
-        QUIET.setLevel(java.util.logging.Level.WARNING);
+        QUIET.setLevel(Level.WARNING);
         if (seconds <= 0 || counts.stream().anyMatch(n -> n < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds and --streams must be positive");
         }

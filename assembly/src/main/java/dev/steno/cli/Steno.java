@@ -1,6 +1,13 @@
 package dev.steno.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,17 +36,17 @@ public final class Steno implements Runnable {
         if (System.getProperty("java.util.logging.config.file") != null) {
             return; // the user's own configuration wins
         }
-        try (java.io.InputStream in = Steno.class.getResourceAsStream("logging.properties")) {
+        try (InputStream in = Steno.class.getResourceAsStream("logging.properties")) {
             if (in != null) {
-                java.util.logging.LogManager.getLogManager().readConfiguration(in);
+                LogManager.getLogManager().readConfiguration(in);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("steno: could not configure logging: " + e.getMessage());
         }
         String level = System.getenv("STENO_LOG_LEVEL");
         if (level != null && !level.isBlank()) {
             try {
-                java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.parse(level.strip()));
+                Logger.getLogger("").setLevel(Level.parse(level.strip()));
             } catch (IllegalArgumentException e) {
                 System.err.println("steno: STENO_LOG_LEVEL=" + level + " is not a level (use SEVERE, WARNING, INFO, FINE)");
             }
@@ -95,10 +102,10 @@ public final class Steno implements Runnable {
 
         static String describe(Throwable ex) {
             String msg = ex.getMessage();
-            if (ex instanceof java.nio.file.NoSuchFileException) {
+            if (ex instanceof NoSuchFileException) {
                 return "no such file: " + msg;
             }
-            if (ex instanceof java.nio.file.AccessDeniedException) {
+            if (ex instanceof AccessDeniedException) {
                 return "permission denied: " + msg;
             }
             if (msg == null || msg.isBlank()) {

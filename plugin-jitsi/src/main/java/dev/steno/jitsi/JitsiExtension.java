@@ -1,9 +1,9 @@
 package dev.steno.jitsi;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steno.engine.corrections.CorrectionSets;
 import dev.steno.engine.corrections.Corrector;
 import dev.steno.engine.diarization.DiarizerFactory;
-import dev.steno.server.http.ApiToken;
 import dev.steno.jitsi.auth.JwtVerifier;
 import dev.steno.jitsi.http.TranscriptHandler;
 import dev.steno.jitsi.mediajson.MediaJsonConnection;
@@ -17,6 +17,7 @@ import dev.steno.jitsi.ws.Paths;
 import dev.steno.server.Drain;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
+import dev.steno.server.http.ApiToken;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -56,8 +57,8 @@ public final class JitsiExtension implements ServerExtension {
     static final long SWEEP_MINUTES = 60;
     /** How often writes the transcript store refused are tried again, in seconds. */
     static final long RETRY_SECONDS = 5;
-    private static final com.fasterxml.jackson.databind.ObjectMapper ERROR_JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper ERROR_JSON =
+            new ObjectMapper();
 
     private final JitsiConfig config;
     private final TranscriptStore givenStore;

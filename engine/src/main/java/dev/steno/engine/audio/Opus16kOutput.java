@@ -1,5 +1,6 @@
 package dev.steno.engine.audio;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -42,7 +43,7 @@ public final class Opus16kOutput {
     /** Delivers {@code samples} of silence (48 kHz samples). */
     public void silence(long samples) {
         if (!wideIsSilence) {
-            java.util.Arrays.fill(wide, 0f);
+            Arrays.fill(wide, 0f);
             wideIsSilence = true;
         }
         while (samples > 0) {

@@ -1,6 +1,7 @@
 package dev.steno.engine.audio;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -46,7 +47,7 @@ public record PcmAudio(float[] samples, int sampleRate) {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "PcmAudio[%d samples, %d Hz, %.3f s]",
+        return String.format(Locale.ROOT, "PcmAudio[%d samples, %d Hz, %.3f s]",
                 samples.length, sampleRate, durationSeconds());
     }
 }

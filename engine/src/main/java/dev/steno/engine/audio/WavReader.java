@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -196,7 +197,7 @@ public final class WavReader {
                             + " bytes long, expected 40 with the sub-format GUID");
                 }
                 effective = b.getShort(24) & 0xFFFF;
-                if (!java.util.Arrays.equals(body, 26, 40, GUID_TAIL, 0, GUID_TAIL.length)) {
+                if (!Arrays.equals(body, 26, 40, GUID_TAIL, 0, GUID_TAIL.length)) {
                     throw error("WAVE_FORMAT_EXTENSIBLE sub-format GUID "
                             + HexFormat.of().formatHex(body, 24, 40)
                             + " is not a standard audio sub-format; only PCM and IEEE float are supported");

@@ -1,5 +1,6 @@
 package dev.steno.engine.vad;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -39,6 +40,6 @@ public record VadEvent(Kind kind, long sample, int sampleRate) {
 
     @Override
     public String toString() {
-        return kind + "@" + sample + String.format(java.util.Locale.ROOT, " (%.3f s)", seconds());
+        return kind + "@" + sample + String.format(Locale.ROOT, " (%.3f s)", seconds());
     }
 }

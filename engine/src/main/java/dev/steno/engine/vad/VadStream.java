@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -140,7 +141,7 @@ public final class VadStream implements AutoCloseable {
                 b.put(i, 0f);
             }
         }
-        java.util.Arrays.fill(contextSamples, 0f);
+        Arrays.fill(contextSamples, 0f);
         phase = 0;
     }
 

@@ -1,6 +1,7 @@
 package dev.steno.engine.whisper;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -251,7 +252,7 @@ public final class CrossAttentionAlignment {
         int stride = m + 1;
         float[] cost = new float[(n + 1) * stride];
         byte[] trace = new byte[(n + 1) * stride];
-        java.util.Arrays.fill(cost, Float.POSITIVE_INFINITY);
+        Arrays.fill(cost, Float.POSITIVE_INFINITY);
         cost[0] = 0f;
         for (int j = 1; j <= m; j++) {
             for (int i = 1; i <= n; i++) {

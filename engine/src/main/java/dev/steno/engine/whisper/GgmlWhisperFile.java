@@ -14,10 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The index of a ggml Whisper model file (the legacy format whisper.cpp loads): hyper-parameters, mel filters,
@@ -113,7 +115,7 @@ public final class GgmlWhisperFile {
         }
         List<String> problems = new ArrayList<>();
         List<WhisperTensorLayout.Expected> expected = WhisperTensorLayout.expected(hparams);
-        java.util.Set<String> expectedNames = new java.util.HashSet<>();
+        Set<String> expectedNames = new HashSet<>();
         for (WhisperTensorLayout.Expected e : expected) {
             expectedNames.add(e.name());
             GgmlTensorInfo t = tensors.get(e.name());

@@ -2,6 +2,7 @@ package dev.steno.engine.whisper;
 
 import dev.steno.engine.dsp.MixedRadixFft;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -199,7 +200,7 @@ public final class LogMelSpectrogram {
      * @return {@code out}
      */
     public float[] computeWindowFlat(float[] audio16k, int length, int nFrames, float[] out) {
-        java.util.Objects.checkFromIndexSize(0, length, audio16k.length);
+        Objects.checkFromIndexSize(0, length, audio16k.length);
         int n = length;
         int total = paddedFrameCount(n);
         if (nFrames < 0 || nFrames > total) {

@@ -1,6 +1,5 @@
 package dev.steno.obs.overlay;
 
-import dev.steno.server.http.ApiToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steno.obs.caption.CaptionSink;
@@ -9,6 +8,7 @@ import dev.steno.obs.caption.CommittedWords;
 import dev.steno.server.ServerConfig;
 import dev.steno.server.ServerExtension;
 import dev.steno.server.asr.AsrConnection;
+import dev.steno.server.http.ApiToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -142,7 +143,7 @@ public final class OverlayExtension implements ServerExtension, CaptionSink {
         /** Messages a slow page may have queued before it is dropped (it reconnects and gets the state). */
         private static final int MAX_QUEUED = 64;
         private volatile Session session;
-        private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger queued = new AtomicInteger();
 
         @Override
         public void onWebSocketOpen(Session s) {

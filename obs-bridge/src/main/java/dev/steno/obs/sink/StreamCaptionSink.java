@@ -6,6 +6,7 @@ import dev.steno.obs.caption.CommittedWords;
 import dev.steno.obs.caption.LineWrapper;
 import dev.steno.obs.websocket.ObsClient;
 import dev.steno.obs.websocket.ObsRequestException;
+import java.util.concurrent.CompletionException;
 
 /**
  * OBS's native stream captions through {@code SendStreamCaption}: the last two lines of final text (32 columns, as
@@ -79,7 +80,7 @@ public final class StreamCaptionSink implements CaptionSink, ObsClient.Listener 
             if (error == null) {
                 return;
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             synchronized (this) {
                 sent = null; // unknown what OBS shows: send the next text even if it repeats
                 if (cause instanceof ObsRequestException e && e.outputNotRunning()) {

@@ -3,6 +3,7 @@ package dev.steno.obs.sink;
 import dev.steno.engine.Secrets;
 import dev.steno.obs.caption.CaptionSink;
 import dev.steno.obs.caption.CommittedWords;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,7 +144,7 @@ public final class YouTubeCaptionSink implements CaptionSink {
                             + " (check the caption ingestion URL from YouTube Studio)");
                     return;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 failure = e.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

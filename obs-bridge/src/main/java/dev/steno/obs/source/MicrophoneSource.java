@@ -3,6 +3,8 @@ package dev.steno.obs.source;
 import dev.steno.engine.audio.AudioSink;
 import dev.steno.engine.audio.Resampler;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.DataLine;
@@ -32,8 +34,8 @@ public final class MicrophoneSource implements AudioSource {
     }
 
     /** The capture devices javax.sound sees, for error messages and {@code --help}. */
-    public static java.util.List<String> devices() {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    public static List<String> devices() {
+        List<String> names = new ArrayList<>();
         for (Mixer.Info info : AudioSystem.getMixerInfo()) {
             Mixer m = AudioSystem.getMixer(info);
             if (m.getTargetLineInfo().length > 0 && m.isLineSupported(new DataLine.Info(TargetDataLine.class, null))) {

@@ -7,6 +7,7 @@ import dev.steno.engine.Secrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -107,7 +110,7 @@ public final class ObsClient implements AutoCloseable {
     // guarded by lock
     private WebSocket socket;
     private Handler handler;
-    private java.util.concurrent.ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> heartbeat;
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private int attempt;
     private boolean closed;
@@ -164,7 +167,7 @@ public final class ObsClient implements AutoCloseable {
             ws.abort();
             h.end("OBS stopped answering (nothing heard for " + silentMillis + " ms)", null);
         } else {
-            ws.sendPing(java.nio.ByteBuffer.allocate(0));
+            ws.sendPing(ByteBuffer.allocate(0));
         }
     }
 
@@ -434,18 +437,18 @@ public final class ObsClient implements AutoCloseable {
 
     private final class Handler implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
-        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean ended = new AtomicBoolean();
         volatile long lastHeard = System.nanoTime();
 
         @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
             lastHeard = System.nanoTime();
             webSocket.request(1);
             return null;
         }
 
         @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
             lastHeard = System.nanoTime();
             webSocket.request(1);
             return null; // the JDK answers the ping itself

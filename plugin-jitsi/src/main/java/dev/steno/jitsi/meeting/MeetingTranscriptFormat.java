@@ -8,6 +8,7 @@ import dev.steno.engine.transcript.CueWriter;
 import dev.steno.engine.transcript.TranscriptFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 
 /**
  * Writes a {@link MeetingTranscript} in one of the engine's {@link TranscriptFormat}s, with the participant (display
@@ -63,7 +64,7 @@ public final class MeetingTranscriptFormat {
     private static String json(MeetingTranscript t) {
         ObjectNode root = JSON.createObjectNode();
         root.put("meeting_id", t.meetingId());
-        root.put("started", java.time.Instant.ofEpochMilli(t.startedMillis()).toString());
+        root.put("started", Instant.ofEpochMilli(t.startedMillis()).toString());
         ArrayNode ps = root.putArray("participants");
         for (MeetingTranscript.ParticipantInfo p : t.participants()) {
             ObjectNode o = ps.addObject();

@@ -2,6 +2,7 @@ package dev.steno.jitsi.rtp;
 
 import dev.steno.engine.vad.SileroVadModel;
 import dev.steno.engine.vad.VadStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +147,7 @@ public final class IngestBenchmark {
 
     /** CPU time of the whole process (all threads, JIT and GC included). */
     private static long processCpuNanos() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        if (ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }

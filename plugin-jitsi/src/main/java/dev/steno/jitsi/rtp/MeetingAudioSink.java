@@ -9,6 +9,7 @@ import dev.steno.jitsi.meeting.Utterance;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * RTP participants as meeting participants: each mapped stream feeds its meeting's participant (one engine session,
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MeetingAudioSink implements ParticipantAudioSink {
     private static final System.Logger LOG = System.getLogger(MeetingAudioSink.class.getName());
 
-    private final java.util.function.Supplier<MeetingRegistry> registry;
+    private final Supplier<MeetingRegistry> registry;
     private final String language;
     private final Map<RtpParticipant, ParticipantFeed> feeds = new ConcurrentHashMap<>();
 
@@ -35,7 +36,7 @@ public final class MeetingAudioSink implements ParticipantAudioSink {
      * A sink whose registry is looked up on the first participant (the Jitsi extension creates its registry when the
      * server installs it, after this sink is built).
      */
-    public MeetingAudioSink(java.util.function.Supplier<MeetingRegistry> registry, String language) {
+    public MeetingAudioSink(Supplier<MeetingRegistry> registry, String language) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.language = language;
     }

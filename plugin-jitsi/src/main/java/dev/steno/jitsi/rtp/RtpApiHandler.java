@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -174,7 +175,7 @@ final class RtpApiHandler extends Handler.Abstract {
                 n.put("concealed_seconds", s.concealedSamples48k() / 48_000.0);
             }
             for (Map.Entry<DropReason, Long> e : in.dropStats().snapshot().entrySet()) {
-                drops.put(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+                drops.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
             }
         }
         return o;

@@ -1,6 +1,7 @@
 package dev.steno.jitsi.rtp;
 
 import dev.steno.server.ServerExtension;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,7 +65,7 @@ public final class RtpExtension implements ServerExtension {
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
         UdpReceiver rx = receiver;
         if (rx != null) {
             rx.close();

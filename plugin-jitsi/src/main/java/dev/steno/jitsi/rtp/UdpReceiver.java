@@ -3,6 +3,7 @@ package dev.steno.jitsi.rtp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -45,7 +46,7 @@ public final class UdpReceiver implements AutoCloseable {
                             + e.getMessage(), e);
                 }
                 // Room for bursts from hundreds of streams while the thread is busy (the OS may cap it lower).
-                ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
                 ch.configureBlocking(false);
                 int bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 ch.register(selector, SelectionKey.OP_READ, bound);

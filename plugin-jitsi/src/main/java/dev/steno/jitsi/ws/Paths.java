@@ -2,6 +2,7 @@ package dev.steno.jitsi.ws;
 
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.URIUtil;
 
 /** Reading the meeting id and options from a WebSocket upgrade request. */
 public final class Paths {
@@ -19,7 +20,7 @@ public final class Paths {
 
     /** A path segment percent-decoded, or null when empty. */
     public static String decodeSegment(String segment) {
-        return segment.isEmpty() ? null : org.eclipse.jetty.util.URIUtil.decodePath(segment);
+        return segment.isEmpty() ? null : URIUtil.decodePath(segment);
     }
 
     /** The first value of a query parameter of the request, or null. */

@@ -1,6 +1,7 @@
 package dev.steno.engine.policy.alignatt;
 
 import dev.steno.engine.whisper.CrossAttentionAlignment;
+import java.util.Arrays;
 
 /**
  * AlignAtt's most-attended frame of the newest token, computed incrementally over one step's decoding.
@@ -45,8 +46,8 @@ final class AttentionTracker {
         rows = 0;
         if (!ensure(frames)) {
             for (int h = 0; h < heads; h++) {
-                java.util.Arrays.fill(sum[h], 0, frames, 0);
-                java.util.Arrays.fill(sumSq[h], 0, frames, 0);
+                Arrays.fill(sum[h], 0, frames, 0);
+                Arrays.fill(sumSq[h], 0, frames, 0);
             }
         }
     }
@@ -109,7 +110,7 @@ final class AttentionTracker {
 
     /** The most-attended frame of the newest row. */
     private int mostAttended() {
-        java.util.Arrays.fill(average, 0, frames, 0f);
+        Arrays.fill(average, 0, frames, 0f);
         for (int h = 0; h < heads; h++) {
             float[] a = lastRow[h];
             double[] s = sum[h];

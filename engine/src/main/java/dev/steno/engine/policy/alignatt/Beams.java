@@ -1,5 +1,7 @@
 package dev.steno.engine.policy.alignatt;
 
+import java.util.Arrays;
+
 /**
  * The hypotheses of one stream's AlignAtt steps and how they advance: greedy with a width of 1, beam search above.
  *
@@ -125,7 +127,7 @@ final class Beams {
     void advance() {
         int eot = model.eot();
         int kept = 0;
-        java.util.Arrays.fill(hasChild, 0, liveCount, false);
+        Arrays.fill(hasChild, 0, liveCount, false);
         // first children continue in their parent's object; later ones need a copy of the unchanged parent
         for (int c = 0; c < candidates && kept < width; c++) {
             if (token[c] == eot) {

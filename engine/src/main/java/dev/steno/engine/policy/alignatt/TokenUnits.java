@@ -2,6 +2,7 @@ package dev.steno.engine.policy.alignatt;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ final class TokenUnits {
         for (int i = 0; i < count; i++) {
             byte[] b = model.tokenBytes(tokens[i]);
             if (pendingLength + b.length > pending.length) {
-                pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + b.length));
+                pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + b.length));
             }
             System.arraycopy(b, 0, pending, pendingLength, b.length);
             pendingLength += b.length;
