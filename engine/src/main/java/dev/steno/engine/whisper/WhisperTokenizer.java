@@ -74,8 +74,8 @@ public final class WhisperTokenizer {
             }
             bytes[id] = b;
         }
-        this.ranks = new HashMap<>();
         int ordinary = Math.min(vocab.fileTokenCount(), special.eot());
+        this.ranks = HashMap.newHashMap(ordinary); // sized once: rehashing 50,000 keys is a good part of a cold load
         for (int id = 0; id < ordinary; id++) {
             byte[] b = bytes[id];
             if (b.length == 0 || (id >= 256 && contains(b, REPLACEMENT))) {
