@@ -5,12 +5,10 @@ import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.LiveSessionCaptions;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
-import dev.steno.obs.cea608.Cea608Settings;
 import dev.steno.obs.overlay.OverlayExtension;
 import dev.steno.obs.sink.SccFileSink;
 import dev.steno.obs.sink.SeiInjectionSink;
 import dev.steno.obs.sink.StreamCaptionSink;
-import dev.steno.obs.sink.SubtitleFileSink;
 import dev.steno.obs.sink.TextSourceSink;
 import dev.steno.obs.sink.YouTubeCaptionSink;
 import dev.steno.obs.source.AudioSource;
@@ -119,26 +117,16 @@ final class ObsCommand implements Callable<Integer> {
     @Option(names = "--overlay", description = "Serve the caption overlay page at /overlay (for an OBS Browser source).")
     boolean overlay;
 
-    @Option(names = "--srt", paramLabel = "FILE", description = "Write a live SubRip file (final text, a cue at a time).")
-    Path srt;
-
-    @Option(names = "--vtt", paramLabel = "FILE", description = "Write a live WebVTT file (with speaker voice tags).")
-    Path vtt;
+    @Mixin
+    TranscriptFileOptions files;
 
     @Option(names = "--scc", paramLabel = "FILE",
             description = "Write our own compliant CEA-608 captions (paced one byte pair per frame, bottom rows) to a "
                     + "live Scenarist SCC file.")
     Path scc;
 
-    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "roll-up",
-            converter = CaptionModeConverter.class,
-            description = "CEA-608 display mode for --scc and --sei-in: roll-up (2 rows), roll-up-3, roll-up-4 or "
-                    + "pop-on (default: ${DEFAULT-VALUE}).")
-    dev.steno.obs.cea608.CaptionMode cea608Mode;
-
-    @Option(names = "--cea608-channel", paramLabel = "CHANNEL", defaultValue = "CC1",
-            description = "CEA-608 channel for --scc: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    dev.steno.obs.cea608.Channel cea608Channel;
+    @Mixin
+    Cea608Options cea608;
 
     @Option(names = "--sei-in", paramLabel = "FILE",
             description = "Carry our CEA-608 captions inside a video: read Annex-B H.264 (a file or named pipe, "
@@ -234,20 +222,13 @@ final class ObsCommand implements Callable<Integer> {
             if (overlayPage != null) {
                 sinks.add(overlayPage);
             }
-            if (srt != null) {
-                sinks.add(new SubtitleFileSink(srt, SubtitleFileSink.Format.SRT));
-            }
-            if (vtt != null) {
-                sinks.add(new SubtitleFileSink(vtt, SubtitleFileSink.Format.VTT));
-            }
+            files.addSinks(sinks);
             if (scc != null) {
-                sinks.add(new SccFileSink(scc, Cea608Settings.defaults()
-                        .withMode(cea608Mode).withChannel(cea608Channel), timer));
+                sinks.add(new SccFileSink(scc, cea608.settings(), timer));
             }
             if (seiIn != null) {
                 SeiInjectionSink sei = new SeiInjectionSink(seiIn, seiOut,
-                        Cea608Settings.defaults().withMode(cea608Mode).withChannel(cea608Channel)
-                                .withFrameRate(videoFps));
+                        cea608.settings().withFrameRate(videoFps));
                 sei.start();
                 sinks.add(sei);
             }
@@ -336,7 +317,7 @@ final class ObsCommand implements Callable<Integer> {
         if (!List.of("mic", "stdin", "browser").contains(source)) {
             throw new CommandLine.ParameterException(cl, "--source must be mic, stdin or browser, not '" + source + "'");
         }
-        if (!obsCaptions && !obsText && !overlay && srt == null && vtt == null && scc == null
+        if (!obsCaptions && !obsText && !overlay && !files.any() && scc == null
                 && seiIn == null && youtubeUrl == null) {
             throw new CommandLine.ParameterException(cl, "choose at least one caption output: --obs-captions, "
                     + "--obs-text, --overlay, --srt FILE, --vtt FILE, --scc FILE, --sei-in/--sei-out or --youtube-url URL");

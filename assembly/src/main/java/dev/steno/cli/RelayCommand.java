@@ -4,13 +4,9 @@ import dev.steno.engine.transcript.LineSink;
 import dev.steno.obs.CaptionBridge;
 import dev.steno.obs.caption.CaptionFeed;
 import dev.steno.obs.caption.CaptionSink;
-import dev.steno.obs.cea608.CaptionMode;
-import dev.steno.obs.cea608.Cea608Settings;
-import dev.steno.obs.cea608.Channel;
 import dev.steno.obs.relay.CaptionRelay;
 import dev.steno.obs.relay.RelayCaptions;
 import dev.steno.obs.relay.RelaySettings;
-import dev.steno.obs.sink.SubtitleFileSink;
 import dev.steno.server.TranscriptionService;
 import dev.steno.server.webhook.WebhookDispatcher;
 import java.io.PrintWriter;
@@ -62,15 +58,8 @@ final class RelayCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double delaySeconds;
 
-    @Option(names = "--cea608-mode", paramLabel = "MODE", defaultValue = "roll-up",
-            converter = CaptionModeConverter.class,
-            description = "CEA-608 display mode: roll-up (2 rows at the bottom), roll-up-3, roll-up-4 or pop-on "
-                    + "(default: ${DEFAULT-VALUE}).")
-    CaptionMode mode;
-
-    @Option(names = "--cea608-channel", paramLabel = "CHANNEL", defaultValue = "CC1",
-            description = "CEA-608 channel: ${COMPLETION-CANDIDATES}; players show CC1 (default: ${DEFAULT-VALUE}).")
-    Channel channel;
+    @Mixin
+    Cea608Options cea608;
 
     @Option(names = "--frame-rate", paramLabel = "FPS", defaultValue = "30",
             description = "Frame rate assumed when the stream does not announce one (OBS and FFmpeg do) "
@@ -81,11 +70,8 @@ final class RelayCommand implements Callable<Integer> {
             description = "The FFmpeg executable (default: ${DEFAULT-VALUE}, found on the PATH).")
     String ffmpeg;
 
-    @Option(names = "--srt", paramLabel = "FILE", description = "Also write the transcript as a live SubRip file.")
-    Path srt;
-
-    @Option(names = "--vtt", paramLabel = "FILE", description = "Also write the transcript as a live WebVTT file.")
-    Path vtt;
+    @Mixin
+    TranscriptFileOptions files;
 
     @Option(names = "--clear-after", paramLabel = "SECONDS", defaultValue = "5",
             description = "Clear the captions after this much quiet (default: ${DEFAULT-VALUE}).")
@@ -113,14 +99,9 @@ final class RelayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RelaySettings settings = validate();
         Optional<WebhookDispatcher> hooks = webhooks.dispatcher(spec.commandLine());
-        RelayCaptions captions = new RelayCaptions(Cea608Settings.defaults().withMode(mode).withChannel(channel));
+        RelayCaptions captions = new RelayCaptions(cea608.settings());
         List<CaptionSink> sinks = new ArrayList<>(List.of(captions));
-        if (srt != null) {
-            sinks.add(new SubtitleFileSink(srt, SubtitleFileSink.Format.SRT));
-        }
-        if (vtt != null) {
-            sinks.add(new SubtitleFileSink(vtt, SubtitleFileSink.Format.VTT));
-        }
+        files.addSinks(sinks);
         TranscriptionService service = engine.service(spec.commandLine(), engine.modelFile(), engine.workers(0), 1,
                 60, diarization.openIfEnabled(spec.commandLine()));
         try (service; CaptionFeed feed = new CaptionFeed(sinks, Duration.ofMillis(Math.round(clearAfter * 1000)))) {
@@ -128,7 +109,7 @@ final class RelayCommand implements Callable<Integer> {
             CaptionRelay r = new CaptionRelay(settings, captions, System::nanoTime);
             relay = r;
             err.printf(Locale.ROOT, "steno: relay listening on %s, captions (%s, %s%s) to %s%n", settings.listen(),
-                    channel, mode, delaySeconds > 0 ? ", delay " + delaySeconds + " s" : "",
+                    cea608.channel, cea608.mode, delaySeconds > 0 ? ", delay " + delaySeconds + " s" : "",
                     settings.redactedDestination());
             err.println("steno: in OBS set Settings > Stream > Service: Custom..., Server: " + settings.listen()
                     + ", any stream key");
