@@ -119,7 +119,8 @@ class HttpEndpointsTest {
         }
         System.gc();
         long afterGc = metric(get(fx.http("/metrics")).body(), "steno_jvm_heap_after_gc_bytes");
-        assertTrue(afterGc > 0 && afterGc < Runtime.getRuntime().totalMemory(), "heap after the GC: " + afterGc);
+        // bounded by the maximum heap: the committed heap (totalMemory) may shrink after the collection it reports
+        assertTrue(afterGc > 0 && afterGc < Runtime.getRuntime().maxMemory(), "heap after the GC: " + afterGc);
     }
 
     /** The value of {@code name} in a Prometheus text, as a whole number; fails when absent. */
