@@ -251,6 +251,8 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
             return transcribe(request, audio, borrowed);
         } finally {
             for (DecoderState s : borrowed) {
+                // the buffers go back to the decoder, for any stream or call: an idle state holds none
+                s.releaseAudio();
                 if (idleStates.size() < maxIdleStates) {
                     idleStates.add(s);
                 }
@@ -334,12 +336,13 @@ public final class JavaWhisperRecognizer implements SpeechRecognizer {
                 stepMargins);
     }
 
-    /** An idle decoder state (or a new one), recorded in {@code borrowed} to be given back after the call. */
     /** A beam search's batch buffers: one per call running at once, kept for the next call. */
     private DecoderBatch borrowBatch() {
         DecoderBatch b = idleBatches.poll();
         return b != null ? b : decoder.newBatch();
     }
+
+    /** An idle decoder state (or a new one), recorded in {@code borrowed} to be given back after the call. */
 
     private DecoderState borrow(List<DecoderState> borrowed) {
         DecoderState s = idleStates.poll();

@@ -17,8 +17,9 @@ import java.util.Objects;
  * The caches of one decoding: self-attention keys and values of the tokens so far (up to {@code n_text_ctx}), and
  * the cross-attention keys and values of one audio window, computed once by {@link #setAudio}.
  *
- * <p>Not thread-safe. Buffers grow to the largest batch seen and are reused; {@link #step} and {@link #prefill}
- * return an internal logits array that the next call overwrites.
+ * <p>Not thread-safe. The buffers are borrowed from the {@link WhisperDecoder} by {@link #setAudio} and given back by
+ * {@link #releaseAudio}, so that only the decodings under way hold them; {@link #step} and {@link #prefill} return an
+ * internal logits array that the next call overwrites.
  *
  * <p>Cross-attention weights of chosen (layer, head) pairs ({@link #recordCrossAttention}) are kept for every token
  * of the latest call, as AlignAtt and word timestamps need.
@@ -30,38 +31,28 @@ public final class DecoderState {
     private final HeadLayout heads;
     private final int ctx;
     private final int layers;
-    private final AttentionScratch scratch = new AttentionScratch();
-    /** Per layer: keys transposed, value c of position t at {@code c*ctx + t}. */
-    private final float[][] selfK;
-    /** Per layer: values, position t at {@code t*ns}. */
-    private final float[][] selfV;
-    /** Per layer: {@link #selfK} and {@link #selfV} as the attention reads them. */
-    private final KeyValueView[] selfViews;
+    /** The decoder whose pools lend this state its buffers. */
+    private final WhisperDecoder owner;
+    /**
+     * The buffers of a decoding (self-attention caches, activations, recorded weights): borrowed from the decoder
+     * when audio arrives and given back by {@link #releaseAudio}, so that streams between steps hold none.
+     */
+    private Workspace ws;
     /**
      * Per layer: cross keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}),
      * binary16 as whisper.cpp keeps them: every step streams them all, so half the bytes is most of their cost.
      */
     private CrossCache cross;
     private int frames;
-    /** Projection scratch of {@link #setAudio}. */
-    private float[] crossTmp;
     private int position;
     private final float[] logits;
-    private int cap;
-    private float[] x;
-    private float[] h;
-    private float[] q;
-    private float[] k;
-    private float[] v;
-    private float[] a;
-    private float[] m;
-    /** Views of {@code q} and {@code a} for the attention, remade with them. */
-    private RowView queries;
-    private RowView context;
     private float[] last;
     private int[][] recorded = new int[0][];
-    /** Per layer, per head: null, or the weights of the last call's tokens ({@code lastTokens * frames}). */
-    private float[][][] probs;
+    /**
+     * Per layer, per head: null, or the weights of the last call's tokens ({@code lastTokens * frames}); the arrays
+     * of recorded pairs belong to the workspace.
+     */
+    private final float[][][] probs;
     private int lastTokens;
     private final int[] oneToken = new int[1];
     /** Owned by a {@link DecoderBatcher} (under its lock) while this state waits there for a batch. */
@@ -70,6 +61,7 @@ public final class DecoderState {
     RuntimeException batchError;
 
     DecoderState(WhisperDecoder d) {
+        this.owner = d;
         this.w = d.w;
         this.par = d.par;
         WhisperHyperParams hp = w.hparams();
@@ -77,12 +69,6 @@ public final class DecoderState {
         this.heads = new HeadLayout(hp.nTextHead(), ns / hp.nTextHead());
         this.ctx = hp.nTextCtx();
         this.layers = hp.nTextLayer();
-        this.selfK = new float[layers][ctx * ns];
-        this.selfV = new float[layers][ctx * ns];
-        this.selfViews = new KeyValueView[layers];
-        for (int l = 0; l < layers; l++) {
-            selfViews[l] = new KeyValueView(selfK[l], 1, ctx, selfV[l], ns);
-        }
         this.logits = new float[hp.nVocab()];
         this.last = new float[ns];
         this.probs = new float[layers][heads.nHead()][];
@@ -116,8 +102,9 @@ public final class DecoderState {
             // forks still read the shared buffers: never overwrite them
             int capacity = cross == null ? frames : grown(frames, cross.capacity);
             releaseCross();
-            cross = new CrossCache(layers, capacity, ns);
+            cross = owner.takeCrossCache(frames, capacity);
         }
+        hold();
         this.frames = frames;
         if (ready != null && ready.frames() == frames) {
             for (int l = 0; l < layers; l++) {
@@ -127,10 +114,17 @@ public final class DecoderState {
             reset();
             return;
         }
-        if (crossTmp == null || crossTmp.length < frames * ns) {
-            crossTmp = new float[cross.capacity * ns];
+        float[] tmp = owner.takeProjection(frames * ns, cross.capacity * ns);
+        try {
+            project(encoderOutput, frames, tmp);
+        } finally {
+            owner.giveProjection(tmp);
         }
-        float[] tmp = crossTmp;
+        reset();
+    }
+
+    /** The cross-attention keys and values of {@code frames} encoder frames, through {@code tmp}, into the cache. */
+    private void project(float[] encoderOutput, int frames, float[] tmp) {
         for (int l = 0; l < layers; l++) {
             WhisperWeights.Attention c = w.decoderBlocks[l].cross();
             MatMul.matmul(par, encoderOutput, frames, c.key(), null, tmp);
@@ -155,7 +149,13 @@ public final class DecoderState {
                 }
             });
         }
-        reset();
+    }
+
+    /** Borrows a workspace from the decoder unless this state holds one. */
+    private void hold() {
+        if (ws == null) {
+            ws = owner.takeWorkspace();
+        }
     }
 
     /** At least {@code needed} frames, and half again {@code current} up to the model's window. */
@@ -198,7 +198,7 @@ public final class DecoderState {
             }
         }
         recorded = layerHeads.clone();
-        probs = new float[layers][heads.nHead()][];
+        clearRecording();
         lastTokens = 0;
     }
 
@@ -255,10 +255,10 @@ public final class DecoderState {
 
     private float[] forward(int[] tokens, int n) {
         checkRoom(n);
-        ensure(n);
+        ws.ensure(n);
         int p0 = position;
         for (int i = 0; i < n; i++) {
-            embed(tokens[i], p0 + i, x, i * ns);
+            embed(tokens[i], p0 + i, ws.x, i * ns);
         }
         growRecording(n);
         // One team for the whole step: ~60 small kernel calls, each handed to spinning helpers in about a microsecond.
@@ -288,51 +288,65 @@ public final class DecoderState {
         VectorMath.add(w.decoderPositions, pos * ns, dst, off, ns);
     }
 
-    /** Makes the recorded heads' weight arrays hold {@code n} tokens. */
+    /** Makes the recorded heads' weight arrays, the workspace's, hold {@code n} tokens. */
     private void growRecording(int n) {
         for (int[] lh : recorded) {
-            float[] p = probs[lh[0]][lh[1]];
+            int pair = lh[0] * heads.nHead() + lh[1];
+            float[] p = ws.recordings[pair];
             if (p == null || p.length < n * frames) {
                 // grow by half at least: a streaming prefix grows a token or two per step
                 int grown = p == null ? 0 : (int) Math.min((long) ctx * frames, p.length + (long) p.length / 2);
-                probs[lh[0]][lh[1]] = new float[Math.max(Math.max(n, 4) * frames, grown)];
+                p = new float[Math.max(Math.max(n, 4) * frames, grown)];
+                ws.recordings[pair] = p;
             }
+            probs[lh[0]][lh[1]] = p;
+        }
+    }
+
+    private void clearRecording() {
+        for (float[][] layer : probs) {
+            Arrays.fill(layer, null);
         }
     }
 
     /** Stores the keys and values of {@code n} tokens from position {@code p0}, row i at {@code off + i*ns}. */
     private void cacheKeyValue(int l, int p0, int n, float[] keys, float[] values, int off) {
-        float[] kc = selfK[l];
+        float[] kc = ws.selfK[l];
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < ns; c++) {
                 kc[c * ctx + p0 + i] = keys[off + i * ns + c];
             }
         }
-        System.arraycopy(values, off, selfV[l], p0 * ns, n * ns);
+        System.arraycopy(values, off, ws.selfV[l], p0 * ns, n * ns);
     }
 
     /** Runs the {@code n} embedded tokens in {@code x} through every block and the logits projection. */
     private void layers(ParallelLoop par, int n, int p0) {
+        Workspace b = ws;
+        float[] x = b.x;
+        float[] h = b.h;
+        float[] m = b.m;
         for (int l = 0; l < layers; l++) {
-            WhisperWeights.DecoderBlock b = w.decoderBlocks[l];
-            WhisperWeights.Attention at = b.attn();
+            WhisperWeights.DecoderBlock blk = w.decoderBlocks[l];
+            WhisperWeights.Attention at = blk.attn();
             Norms.layerNorm(par, x, n, ns, at.lnWeight(), at.lnBias(), h);
-            MatMul.matmul(par, h, n, at.query(), at.queryBias(), q);
-            MatMul.matmul(par, h, n, at.key(), null, k);
-            MatMul.matmul(par, h, n, at.value(), at.valueBias(), v);
-            cacheKeyValue(l, p0, n, k, v, 0);
-            MultiHeadAttention.attention(par, heads, queries, n, selfViews[l], p0 + n, p0, context, null, scratch);
-            MatMul.matmul(par, a, n, at.out(), at.outBias(), h);
+            MatMul.matmul(par, h, n, at.query(), at.queryBias(), b.q);
+            MatMul.matmul(par, h, n, at.key(), null, b.k);
+            MatMul.matmul(par, h, n, at.value(), at.valueBias(), b.v);
+            cacheKeyValue(l, p0, n, b.k, b.v, 0);
+            MultiHeadAttention.attention(par, heads, b.queries, n, b.selfViews[l], p0 + n, p0, b.context, null,
+                    b.scratch);
+            MatMul.matmul(par, b.a, n, at.out(), at.outBias(), h);
             VectorMath.add(h, 0, x, 0, n * ns);
 
-            WhisperWeights.Attention ca = b.cross();
+            WhisperWeights.Attention ca = blk.cross();
             Norms.layerNorm(par, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
-            MatMul.matmul(par, h, n, ca.query(), ca.queryBias(), q);
-            MultiHeadAttention.attentionHalf(par, heads, queries, n, cross.views[l], frames, context, probs[l]);
-            MatMul.matmul(par, a, n, ca.out(), ca.outBias(), h);
+            MatMul.matmul(par, h, n, ca.query(), ca.queryBias(), b.q);
+            MultiHeadAttention.attentionHalf(par, heads, b.queries, n, cross.views[l], frames, b.context, probs[l]);
+            MatMul.matmul(par, b.a, n, ca.out(), ca.outBias(), h);
             VectorMath.add(h, 0, x, 0, n * ns);
 
-            b.mlp().addTo(par, x, n, ns, h, m);
+            blk.mlp().addTo(par, x, n, ns, h, m);
         }
         System.arraycopy(x, (n - 1) * ns, last, 0, ns);
         Norms.layerNorm(par, last, 1, ns, w.lnWeight, w.lnBias, last);
@@ -345,7 +359,7 @@ public final class DecoderState {
     void beginBatchRow(int token, float[] dst, int off) {
         checkRoom(1);
         embed(token, position, dst, off);
-        ensure(1);
+        ws.ensure(1);
         growRecording(1);
     }
 
@@ -356,17 +370,19 @@ public final class DecoderState {
     void batchSelfAttention(ParallelLoop team, int l, float[] qs, float[] keys, float[] values, int off,
                             float[] out) {
         cacheKeyValue(l, position, 1, keys, values, off);
-        System.arraycopy(qs, off, q, 0, ns);
-        MultiHeadAttention.attention(team, heads, queries, 1, selfViews[l], position + 1, position, context, null,
-                scratch);
-        System.arraycopy(a, 0, out, off, ns);
+        Workspace b = ws;
+        System.arraycopy(qs, off, b.q, 0, ns);
+        MultiHeadAttention.attention(team, heads, b.queries, 1, b.selfViews[l], position + 1, position, b.context,
+                null, b.scratch);
+        System.arraycopy(b.a, 0, out, off, ns);
     }
 
     /** Layer {@code l}'s cross-attention of this row over its own audio (query at {@code off}, recorded). */
     void batchCrossAttention(ParallelLoop team, int l, float[] qs, int off, float[] out) {
-        System.arraycopy(qs, off, q, 0, ns);
-        MultiHeadAttention.attentionHalf(team, heads, queries, 1, cross.views[l], frames, context, probs[l]);
-        System.arraycopy(a, 0, out, off, ns);
+        Workspace b = ws;
+        System.arraycopy(qs, off, b.q, 0, ns);
+        MultiHeadAttention.attentionHalf(team, heads, b.queries, 1, cross.views[l], frames, b.context, probs[l]);
+        System.arraycopy(b.a, 0, out, off, ns);
     }
 
     /** Takes this row's logits ({@code all} at {@code off}) and counts its token. */
@@ -385,22 +401,64 @@ public final class DecoderState {
         return w == weights;
     }
 
-    private void ensure(int n) {
-        if (n <= cap) {
-            return;
+    /**
+     * The buffers of one decoding, lent by a {@link WhisperDecoder} to one state at a time: the self-attention caches
+     * for the whole context, the activations of the largest call seen, and the recorded attention weights.
+     */
+    static final class Workspace {
+        private final int ns;
+        private final int ctx;
+        /** Per layer: keys transposed, value c of position t at {@code c*ctx + t}. */
+        final float[][] selfK;
+        /** Per layer: values, position t at {@code t*ns}. */
+        final float[][] selfV;
+        /** Per layer: {@link #selfK} and {@link #selfV} as the attention reads them. */
+        final KeyValueView[] selfViews;
+        final AttentionScratch scratch = new AttentionScratch();
+        /** Per (layer, head) pair, {@code layer * nHead + head}: recorded weights, or null. */
+        final float[][] recordings;
+        private int cap;
+        float[] x;
+        float[] h;
+        float[] q;
+        float[] k;
+        float[] v;
+        float[] a;
+        float[] m;
+        /** Views of {@code q} and {@code a} for the attention, remade with them. */
+        RowView queries;
+        RowView context;
+
+        Workspace(WhisperHyperParams hp) {
+            this.ns = hp.nTextState();
+            this.ctx = hp.nTextCtx();
+            int layers = hp.nTextLayer();
+            this.selfK = new float[layers][ctx * ns];
+            this.selfV = new float[layers][ctx * ns];
+            this.selfViews = new KeyValueView[layers];
+            for (int l = 0; l < layers; l++) {
+                selfViews[l] = new KeyValueView(selfK[l], 1, ctx, selfV[l], ns);
+            }
+            this.recordings = new float[layers * hp.nTextHead()][];
         }
-        // grow by half at least (up to the context): a streaming prefix grows a token or two per step
-        int c = Math.max(n, Math.min(ctx, Math.max(8, cap + cap / 2)));
-        x = new float[c * ns];
-        h = new float[c * ns];
-        q = new float[c * ns];
-        k = new float[c * ns];
-        v = new float[c * ns];
-        a = new float[c * ns];
-        m = new float[c * 4 * ns];
-        queries = new RowView(q, ns);
-        context = new RowView(a, ns);
-        cap = c;
+
+        void ensure(int n) {
+            if (n <= cap) {
+                return;
+            }
+            // grow by half at least (up to the context): a streaming prefix grows a token or two per step
+            int c = Math.max(n, Math.min(ctx, Math.max(8, cap + cap / 2)));
+            x = new float[c * ns];
+            h = new float[c * ns];
+            q = new float[c * ns];
+            k = new float[c * ns];
+            v = new float[c * ns];
+            a = new float[c * ns];
+            m = new float[c * 4 * ns];
+            queries = new RowView(q, ns);
+            context = new RowView(a, ns);
+            cap = c;
+        }
     }
 
     // ---------------------------------------------------------------- forking (beam search, best-of sampling)
@@ -409,7 +467,7 @@ public final class DecoderState {
      * Cross-attention keys and values of one window, shared by a state and its forks. {@code holders} counts the
      * states that read them; {@link #setAudio} overwrites them in place only when it is the last holder.
      */
-    private static final class CrossCache {
+    static final class CrossCache {
         /** Per layer: keys transposed ({@code c*frames + t}) and values head-major ({@code (h*frames + t)*d + e}). */
         final HalfKeyValueView[] views;
         /** Frames the buffers can hold. */
@@ -427,18 +485,25 @@ public final class DecoderState {
 
     private void releaseCross() {
         if (cross != null) {
-            cross.holders--;
+            if (--cross.holders == 0) {
+                owner.giveCrossCache(cross);
+            }
             cross = null;
         }
     }
 
     /**
-     * Forgets the audio and the tokens. Forks share their cross-attention buffers; once all but one of them have
-     * released theirs, the last one's next {@link #setAudio} reuses the buffers instead of allocating new ones (a
-     * streaming beam search forks every step).
+     * Forgets the audio and the tokens and gives the buffers back to the decoder, for whichever state decodes next:
+     * a stream between two steps then holds none (base's are 33 MB at a 30 s window). Forks share their
+     * cross-attention buffers, which go back when the last of them releases them.
      */
     public void releaseAudio() {
         releaseCross();
+        if (ws != null) {
+            owner.giveWorkspace(ws);
+            ws = null;
+        }
+        clearRecording();
         frames = 0;
         reset();
     }
@@ -467,16 +532,17 @@ public final class DecoderState {
             cross = other.cross;
             cross.holders++;
         }
+        hold();
         frames = other.frames;
         int p = other.position;
         for (int l = 0; l < layers; l++) {
             // keys are stored transposed (channel-major, stride ctx): copy each channel's first p positions
-            float[] src = other.selfK[l];
-            float[] dst = selfK[l];
+            float[] src = other.ws.selfK[l];
+            float[] dst = ws.selfK[l];
             for (int c = 0; c < ns; c++) {
                 System.arraycopy(src, c * ctx, dst, c * ctx, p);
             }
-            System.arraycopy(other.selfV[l], 0, selfV[l], 0, p * ns);
+            System.arraycopy(other.ws.selfV[l], 0, ws.selfV[l], 0, p * ns);
         }
         position = p;
         lastTokens = 0;

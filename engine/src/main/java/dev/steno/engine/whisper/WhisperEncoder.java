@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code audio_ctx}); the positional embedding's first rows are used.
  *
  * <p><b>Threading.</b> Calls from different threads run at once, up to {@link #concurrentCalls()}; a call beyond
- * that waits for one to finish. Each running call has a set of work buffers of its own (about 37 MB for tiny at a
+ * that waits for one to finish. Each running call has a set of work buffers of its own (about 25 MB for tiny at a
  * 30 s window), taken from the sets earlier calls left and grown to the largest window seen, so at most
  * {@code concurrentCalls()} sets ever exist: give it the number of threads that encode (the inference workers).
  */
@@ -132,9 +132,11 @@ public final class WhisperEncoder implements AudioEncoder {
     private void run(EncoderBuffers b, float[] mel, int frames, float[] out) {
         int melFrames = 2 * frames;
         int ns = nState;
-        float[] cols1 = b.cols1;
-        float[] conv1 = b.conv1;
-        float[] cols2 = b.cols2;
+        // the im2col copies use the MLP's buffer and the first convolution's output the projection buffer: the
+        // blocks overwrite both
+        float[] cols1 = b.m;
+        float[] conv1 = b.h;
+        float[] cols2 = b.m;
         float[] x = b.x;
         float[] h = b.h;
         // conv1 (k=3, pad 1) as a product with an im2col copy: row t holds mel[c][t+kk-1] at c*3+kk.

@@ -6,10 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,8 +55,12 @@ public final class WhisperTokenizer {
     private final WhisperVocabulary vocab;
     private final WhisperVocabulary.SpecialTokens special;
     private final byte[][] bytes;
-    /** Token bytes (as ISO-8859-1 strings, one char per byte) to the lowest id with those bytes. */
-    private final Map<String, Integer> ranks;
+    /**
+     * Token bytes to the lowest id with those bytes: an open-addressing table of id + 1 (0 is empty), compared
+     * against {@link #bytes}. Half a megabyte, where a map of strings to boxed ids took about 6 MB of small objects
+     * and a good part of a cold load to build.
+     */
+    private final int[] ranks;
     private final int[] nonSpeech;
 
     private WhisperTokenizer(WhisperVocabulary vocab) {
@@ -75,13 +77,16 @@ public final class WhisperTokenizer {
             bytes[id] = b;
         }
         int ordinary = Math.min(vocab.fileTokenCount(), special.eot());
-        this.ranks = HashMap.newHashMap(ordinary); // sized once: rehashing 50,000 keys is a good part of a cold load
+        this.ranks = new int[Integer.highestOneBit(Math.max(1, ordinary)) << 2]; // at most a quarter full
         for (int id = 0; id < ordinary; id++) {
             byte[] b = bytes[id];
             if (b.length == 0 || (id >= 256 && contains(b, REPLACEMENT))) {
                 continue;
             }
-            ranks.putIfAbsent(key(b, 0, b.length), id);
+            int slot = slot(b, 0, b.length);
+            if (ranks[slot] == 0) {
+                ranks[slot] = id + 1;
+            }
         }
         this.nonSpeech = computeNonSpeech();
     }
@@ -447,9 +452,8 @@ public final class WhisperTokenizer {
 
     private void encodePiece(String piece, List<Integer> out) {
         byte[] b = piece.getBytes(StandardCharsets.UTF_8);
-        String all = key(b, 0, b.length);
-        Integer whole = ranks.get(all);
-        if (whole != null) {
+        int whole = rank(b, 0, b.length);
+        if (whole >= 0) {
             out.add(whole);
             return;
         }
@@ -459,7 +463,7 @@ public final class WhisperTokenizer {
         for (int i = 0; i < piece.length(); ) {
             int cp = piece.codePointAt(i);
             int len = utf8Length(cp);
-            if (len > 1 && ranks.containsKey(key(b, pos, pos + len))) {
+            if (len > 1 && rank(b, pos, pos + len) >= 0) {
                 bounds.add(pos);
             } else {
                 for (int k = 0; k < len; k++) {
@@ -475,8 +479,8 @@ public final class WhisperTokenizer {
             int best = -1;
             int bestRank = Integer.MAX_VALUE;
             for (int i = 0; i + 2 < bounds.size(); i++) {
-                Integer r = ranks.get(key(b, bounds.get(i), bounds.get(i + 2)));
-                if (r != null && r < bestRank) {
+                int r = rank(b, bounds.get(i), bounds.get(i + 2));
+                if (r >= 0 && r < bestRank) {
                     bestRank = r;
                     best = i;
                 }
@@ -487,8 +491,8 @@ public final class WhisperTokenizer {
             bounds.remove(best + 1);
         }
         for (int i = 0; i + 1 < bounds.size(); i++) {
-            Integer r = ranks.get(key(b, bounds.get(i), bounds.get(i + 1)));
-            if (r == null) {
+            int r = rank(b, bounds.get(i), bounds.get(i + 1));
+            if (r < 0) {
                 throw new IllegalStateException("no token for bytes of '" + piece + "': vocabulary lacks a byte token");
             }
             out.add(r);
@@ -506,8 +510,25 @@ public final class WhisperTokenizer {
         return 4;
     }
 
-    private static String key(byte[] b, int from, int to) {
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+    /** The lowest token id whose bytes are {@code b[from, to)}, or -1. */
+    private int rank(byte[] b, int from, int to) {
+        int s = ranks[slot(b, from, to)];
+        return s - 1;
+    }
+
+    /** The slot of {@code b[from, to)} in {@link #ranks}: the one holding those bytes, else the empty one it takes. */
+    private int slot(byte[] b, int from, int to) {
+        int h = 0x811C9DC5;
+        for (int i = from; i < to; i++) {
+            h = (h ^ (b[i] & 0xFF)) * 0x01000193;
+        }
+        int mask = ranks.length - 1;
+        for (int i = (h ^ (h >>> 15)) & mask; ; i = (i + 1) & mask) {
+            int s = ranks[i];
+            if (s == 0 || Arrays.equals(bytes[s - 1], 0, bytes[s - 1].length, b, from, to)) {
+                return i;
+            }
+        }
     }
 
     private static boolean contains(byte[] hay, byte[] needle) {

@@ -108,14 +108,19 @@ class DecoderBatchTest {
     }
 
     static DecoderState withAudio(WhisperDecoder d, int frames, long seed) {
+        DecoderState s = d.newState();
+        s.setAudio(withAudioValues(frames, seed), frames);
+        return s;
+    }
+
+    /** A random encoder output of {@code frames} frames of the small model's width. */
+    static float[] withAudioValues(int frames, long seed) {
         Random r = new Random(seed);
         float[] enc = new float[frames * 64];
         for (int i = 0; i < enc.length; i++) {
             enc[i] = (float) r.nextGaussian();
         }
-        DecoderState s = d.newState();
-        s.setAudio(enc, frames);
-        return s;
+        return enc;
     }
 
     /**

@@ -65,6 +65,14 @@ public interface AlignAttModel {
     EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse);
 
     /**
+     * Takes back an encoded window whose step is over, so that the next {@link #encode} of any stream may reuse its
+     * buffers: a stream between two steps then holds none. The caller keeps no reference to it. This default keeps
+     * nothing.
+     */
+    default void recycle(EncodedAudio encoded) {
+    }
+
+    /**
      * The calling thread's stream starts a processing step (encode, then decode): a model shared by streams on
      * several threads may line their work up so that their decoder steps run together (see
      * {@code ComputeGate}). Pair with {@link #endStep()} in a {@code finally}. This default does nothing.

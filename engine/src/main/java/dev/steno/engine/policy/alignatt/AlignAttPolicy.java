@@ -263,6 +263,13 @@ public final class AlignAttPolicy extends WindowedPolicy {
         try {
             return decodeWindow(isLast);
         } finally {
+            // the step's buffers go back to the model for whichever stream steps next: between steps a stream holds
+            // its audio and tokens only
+            beams.release();
+            if (encodedBuffers != null) {
+                model.recycle(encodedBuffers);
+                encodedBuffers = null;
+            }
             model.endStep();
         }
     }

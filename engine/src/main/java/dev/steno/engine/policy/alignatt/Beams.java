@@ -67,6 +67,13 @@ final class Beams {
         topLogit = new float[perHypothesis];
     }
 
+    /** Ends a step: every decoder gives its audio and buffers back to the model. */
+    void release() {
+        for (Hypothesis h : pool) {
+            h.decoder.releaseAudio();
+        }
+    }
+
     /**
      * Starts a step with a single live hypothesis, which the caller gives the audio, the prefix and its first
      * prediction. The other decoders release the previous step's audio so the root can reuse its buffers.

@@ -14,6 +14,7 @@ import dev.steno.engine.whisper.WhisperDecoder;
 import dev.steno.engine.whisper.WhisperTokenizer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * {@link AlignAttModel} over the Java Whisper: log-mel and encoder (the window shrunk to the audio unless asked for
@@ -39,6 +40,8 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     private final int spaceToken;
     private final ComputeGate gate;
     private final DecoderBatcher batcher;
+    /** Encoded windows of finished steps, reused by the next encode of any stream. */
+    private final ConcurrentLinkedQueue<Encoded> idleEncoded = new ConcurrentLinkedQueue<>();
 
     /** Most decoder steps in one batch: past this the multiply-adds, not the weight reads, bound a batch. */
     public static final int MAX_BATCH_ROWS = 16;
@@ -189,7 +192,10 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
     public EncodedAudio encode(float[] samples16k, int length, boolean fullWindow, EncodedAudio reuse) {
         int melFrames = fullWindow ? LogMelSpectrogram.CHUNK_FRAMES : LogMelSpectrogram.shrunkMelFrames(length);
         int frames = LogMelSpectrogram.encoderFrames(melFrames);
-        Encoded e = reuse instanceof Encoded r ? r : new Encoded();
+        Encoded e = reuse instanceof Encoded r ? r : idleEncoded.poll();
+        if (e == null) {
+            e = new Encoded();
+        }
         // a streaming window grows every step: grow by half at least (up to the 30 s window), not to each new size
         if (e.spectrogram.length < mel.nMels() * melFrames) {
             e.spectrogram = new float[mel.nMels() * grown(melFrames, e.spectrogram.length / mel.nMels(),
@@ -218,6 +224,13 @@ public final class JavaWhisperAlignAttModel implements AlignAttModel {
 
     private static int grown(int needed, int current, int max) {
         return Math.max(needed, Math.min(max, current + current / 2));
+    }
+
+    @Override
+    public void recycle(EncodedAudio encoded) {
+        if (encoded instanceof Encoded e) {
+            idleEncoded.add(e);
+        }
     }
 
     @Override

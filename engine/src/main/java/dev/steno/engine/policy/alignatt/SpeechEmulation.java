@@ -186,6 +186,11 @@ public final class SpeechEmulation implements AlignAttModel {
         return new Window(encoded, (int) Math.ceil(length / (double) SAMPLES_PER_FRAME));
     }
 
+    @Override
+    public void recycle(EncodedAudio encoded) {
+        real.recycle(encoded instanceof Window w ? w.encoded() : encoded);
+    }
+
     /** The real model's encoded window and how many of its frames hold audio (the rest is padding). */
     private record Window(EncodedAudio encoded, int audioFrames) implements EncodedAudio {
         @Override

@@ -11,4 +11,13 @@ public final class AttentionScratch {
     /** Empty buffers; the first call sizes them. */
     public AttentionScratch() {
     }
+
+    /**
+     * Packs into these arrays, owned by the caller and free while the attention runs (they are overwritten), as
+     * long as they are large enough: a call that needs more grows its own.
+     */
+    public AttentionScratch(float[] packedK, float[] packedV) {
+        this.packedK = packedK;
+        this.packedV = packedV;
+    }
 }
