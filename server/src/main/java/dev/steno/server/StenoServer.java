@@ -12,6 +12,7 @@ import dev.steno.server.webhook.WebhookDispatcher;
 import dev.steno.server.webhook.WebhookSettings;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +115,13 @@ public final class StenoServer implements AutoCloseable {
                     extensionHandlers::add, drain, webhooks));
         }
         ResourceHandler web = new ResourceHandler();
-        web.setBaseResource(ResourceFactory.of(jetty).newClassLoaderResource(WEB_ROOT));
+        // One mount of the jar: newClassLoaderResource finds the folder through the context, the class's and the
+        // system class loader (here all the same) and mounts the jar once for each, 4 MB of zip index apiece.
+        URL webRoot = StenoServer.class.getClassLoader().getResource(WEB_ROOT);
+        if (webRoot == null) {
+            throw new IllegalStateException("the web UI's files (" + WEB_ROOT + ") are missing from the class path");
+        }
+        web.setBaseResource(ResourceFactory.of(jetty).newResource(webRoot));
         web.setDirAllowed(false);
         web.setWelcomeFiles("index.html");
         ApiHandler api = new ApiHandler(service, service.metrics(), drain, config.apiToken() != null,
