@@ -100,8 +100,8 @@ class LauncherHeapTest {
         List<String> lines = launch(Map.of(), "bench", "sessions", "--model-path", base.toString(), "--sessions",
                 "2,4", "--workers", "1");
         int mb = heapMb(lines);
-        // measured live after a full GC: 154 MB; the heap holds that, 15% more and the young generation
-        assertTrue(mb >= 190 && mb <= 240, "heap " + mb + " MB");
+        // measured live after a full GC: 139 MB; the heap holds the estimate (150), 15% more and the young generation
+        assertTrue(mb >= 180 && mb <= 230, "heap " + mb + " MB");
         assertTrue(lines.contains("-XX:+UseSerialGC"), lines.toString());
         assertTrue(lines.contains("-Xmn32m"), lines.toString());
         assertEquals("MALLOC_ARENA_MAX=2", lines.getFirst());
