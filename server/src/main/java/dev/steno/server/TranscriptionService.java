@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * The server's view of the engine: the {@link StreamService} every live session opens its stream on, plus what only
@@ -35,6 +36,8 @@ public final class TranscriptionService implements AutoCloseable {
     private final StreamService streams;
     private final DiarizerFactory diarization;
     private final ServerMetrics metrics;
+    /** Uploads in flight, one per inference worker (see {@link #transcribeWhole}). */
+    private final Semaphore uploadSlots;
     private final ServedModel model;
     private final LiveTranscripts live = new LiveTranscripts();
     private volatile boolean ready;
@@ -62,6 +65,7 @@ public final class TranscriptionService implements AutoCloseable {
         this.diarization = diarization;
         this.model = Objects.requireNonNull(model, "model");
         this.metrics = new ServerMetrics(streams.counters(), streams.scheduler());
+        this.uploadSlots = new Semaphore(Math.max(1, streams.scheduler().stats().workers()), true);
     }
 
     /** Runs one transcription so that the first client does not pay for lazy native set-up; then reports ready. */
@@ -105,12 +109,21 @@ public final class TranscriptionService implements AutoCloseable {
         return live;
     }
 
-    /** Transcribes a whole recording at once (uploads); runs on the caller's thread, sharing the model. */
+    /**
+     * Transcribes a whole recording at once (uploads); runs on the caller's thread, sharing the model. Uploads run
+     * at most one per inference worker at a time, in arrival order: each holds an encoder call's and a decoding's
+     * buffers, which the heap is sized for; the others wait.
+     */
     public Recognition transcribeWhole(float[] audio16k, String language, String prompt, Task task) {
         countUpload(audio16k);
-        Recognition r = streams.recognizer().transcribe(new RecognitionRequest(audio16k, prompt,
-                language != null ? language : streams.policies().defaultLanguage(), task));
-        return corrected(r, streams.corrections().standard());
+        uploadSlots.acquireUninterruptibly();
+        try {
+            Recognition r = streams.recognizer().transcribe(new RecognitionRequest(audio16k, prompt,
+                    language != null ? language : streams.policies().defaultLanguage(), task));
+            return corrected(r, streams.corrections().standard());
+        } finally {
+            uploadSlots.release();
+        }
     }
 
     /** The recognition with the server's term corrections applied to its words, each segment's text rebuilt. */
@@ -132,7 +145,8 @@ public final class TranscriptionService implements AutoCloseable {
     /**
      * Transcribes a whole recording through a live stream's pipeline (policy, voice activity) as fast as it runs,
      * not at the pace of speech: {@code listener} hears each update as words are committed. Runs on the caller's
-     * thread, sharing the model, as {@link #transcribeWhole} does; the stream's task is the server's.
+     * thread, sharing the model and the upload slots, as {@link #transcribeWhole} does; the stream's task is the
+     * server's.
      *
      * @param language ISO 639-1 code, or null for the configured language
      * @param prompt   the client's prompt, kept in front of the context for the whole recording; null or empty for none
@@ -140,8 +154,13 @@ public final class TranscriptionService implements AutoCloseable {
     public StreamSimulator.Result streamWhole(float[] audio16k, String language, String prompt,
                                               StreamListener listener) {
         countUpload(audio16k);
-        return new StreamSimulator(streams.settings().minChunkSeconds(), false, System::nanoTime)
-                .run(audio16k, streams.stream().language(language).prompt(prompt), listener);
+        uploadSlots.acquireUninterruptibly();
+        try {
+            return new StreamSimulator(streams.settings().minChunkSeconds(), false, System::nanoTime)
+                    .run(audio16k, streams.stream().language(language).prompt(prompt), listener);
+        } finally {
+            uploadSlots.release();
+        }
     }
 
     private void countUpload(float[] audio16k) {
