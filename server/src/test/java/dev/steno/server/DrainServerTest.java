@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.steno.engine.asr.Recognition;
-import dev.steno.engine.asr.RecognitionRequest;
-import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.audio.WavReader;
 import dev.steno.engine.testing.Await;
 import dev.steno.engine.testing.Pcm16;
@@ -26,11 +23,8 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.Test;
@@ -187,40 +181,6 @@ class DrainServerTest {
             assertEquals(503, upload.statusCode());
             assertEquals("5", upload.headers().firstValue("retry-after").orElse(""));
             assertTrue(upload.body().contains("draining"), upload.body());
-        }
-    }
-
-    /** Transcribes nothing; once held, a call waits until released, so that a stream cannot finish. */
-    static final class HeldRecognizer implements SpeechRecognizer {
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        volatile boolean hold;
-
-        @Override
-        public Recognition transcribe(RecognitionRequest request) {
-            if (hold) {
-                entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return new Recognition(List.of(), Optional.empty());
-        }
-
-        @Override
-        public String backendName() {
-            return "held";
-        }
-
-        @Override
-        public boolean multilingual() {
-            return false;
-        }
-
-        @Override
-        public void close() {
         }
     }
 

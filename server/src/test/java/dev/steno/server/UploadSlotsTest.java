@@ -3,17 +3,11 @@ package dev.steno.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.steno.engine.asr.Recognition;
-import dev.steno.engine.asr.RecognitionRequest;
-import dev.steno.engine.asr.SpeechRecognizer;
 import dev.steno.engine.asr.Task;
 import dev.steno.engine.testing.TestStreams;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,47 +15,10 @@ import org.junit.jupiter.api.Test;
  * launcher sizes the heap for); the others wait their turn and are all transcribed.
  */
 class UploadSlotsTest {
-    /** Counts calls in flight; every call waits for {@code release}. */
-    static final class CountingRecognizer implements SpeechRecognizer {
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger mostInFlight = new AtomicInteger();
-        final AtomicInteger calls = new AtomicInteger();
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public Recognition transcribe(RecognitionRequest request) {
-            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            calls.incrementAndGet();
-            entered.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                inFlight.decrementAndGet();
-            }
-            return new Recognition(List.of(), Optional.empty());
-        }
-
-        @Override
-        public String backendName() {
-            return "counting";
-        }
-
-        @Override
-        public boolean multilingual() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void withOneWorkerUploadsRunOneAtATimeAndAllFinish() throws Exception {
-        CountingRecognizer recognizer = new CountingRecognizer();
+        HeldRecognizer recognizer = new HeldRecognizer();
+        recognizer.hold = true;
         try (TranscriptionService service = new TranscriptionService(TestStreams.localAgreement(recognizer, 4))) {
             List<Thread> uploads = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
