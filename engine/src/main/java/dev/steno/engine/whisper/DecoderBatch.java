@@ -4,13 +4,16 @@ import dev.steno.engine.whisper.nn.MatMul;
 import dev.steno.engine.whisper.nn.Norms;
 import dev.steno.engine.whisper.nn.ParallelLoop;
 import dev.steno.engine.whisper.nn.VectorMath;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * Decoder steps of several {@link DecoderState}s in one pass over the weights: a decoder step reads every weight
  * once for one token and is bound by memory bandwidth, so B rows (beams of a search, sessions of a server) cost
  * little more than one. Each row keeps its own self-attention cache, its own audio's cross-attention and its own
- * position; the projections of all rows run as {@link MatMul#matvecRows}, the attention row by row. Every row
- * computes exactly the operations of its own {@link DecoderState#step}, in the same order.
+ * position; the projections of all rows run as {@link MatMul#matvecRows}, the attention of a layer as one set
+ * of tasks (a row's self-attention, an audio's head of cross-attention). Every row computes exactly the operations
+ * of its own {@link DecoderState#step}, in the same order.
  *
  * <p>Not thread-safe: one per calling thread ({@link WhisperDecoder#newBatch}). Its buffers grow to the largest
  * batch seen and are reused, so a steady batch allocates nothing.
@@ -20,6 +23,8 @@ public final class DecoderBatch {
     private final ParallelLoop par;
     private final int ns;
     private final int vocab;
+    private final int nHead;
+    private final RowJob rows = new RowJob();
     private int cap;
     private float[] x;
     private float[] h;
@@ -29,12 +34,18 @@ public final class DecoderBatch {
     private float[] a;
     private float[] m;
     private float[] logits;
+    /** Rows grouped by the audio they attend to ({@link #groupByAudio}). */
+    private boolean[] placed;
+    private int[] order;
+    private int[] groupStart;
+    private int groups;
 
     DecoderBatch(WhisperWeights w, ParallelLoop par) {
         this.w = w;
         this.par = par;
         this.ns = w.hparams().nTextState();
         this.vocab = w.hparams().nVocab();
+        this.nHead = w.hparams().nTextHead();
     }
 
     /**
@@ -64,6 +75,7 @@ public final class DecoderBatch {
         for (int i = 0; i < n; i++) {
             states[i].beginBatchRow(tokens[i], x, i * ns);
         }
+        groupByAudio(states, n);
         try (ParallelLoop.Team team = par.team()) {
             layers(team, states, n);
         }
@@ -80,18 +92,14 @@ public final class DecoderBatch {
             MatMul.matvecRows(team, h, n, at.query(), at.queryBias(), q);
             MatMul.matvecRows(team, h, n, at.key(), null, k);
             MatMul.matvecRows(team, h, n, at.value(), at.valueBias(), v);
-            for (int i = 0; i < n; i++) {
-                states[i].batchSelfAttention(team, l, q, k, v, i * ns, a);
-            }
+            rows.run(team, RowJob.SELF, l, states, n);
             MatMul.matvecRows(team, a, n, at.out(), at.outBias(), h);
             VectorMath.add(h, 0, x, 0, n * ns);
 
             WhisperWeights.Attention ca = blocks[l].cross();
             Norms.layerNorm(team, x, n, ns, ca.lnWeight(), ca.lnBias(), h);
             MatMul.matvecRows(team, h, n, ca.query(), ca.queryBias(), q);
-            for (int i = 0; i < n; i++) {
-                states[i].batchCrossAttention(team, l, q, i * ns, a);
-            }
+            rows.run(team, RowJob.CROSS, l, states, n);
             MatMul.matvecRows(team, a, n, ca.out(), ca.outBias(), h);
             VectorMath.add(h, 0, x, 0, n * ns);
 
@@ -99,6 +107,72 @@ public final class DecoderBatch {
         }
         Norms.layerNorm(team, x, n, ns, w.lnWeight, w.lnBias, h);
         MatMul.matvecRows(team, h, n, w.tokenEmbedding, null, logits);
+    }
+
+    /**
+     * Orders the rows so that rows attending to the same audio (the beams of one search share their cross-attention
+     * keys and values) follow one another: {@link #order} from {@link #groupStart}{@code [g]} to
+     * {@code groupStart[g+1]} are group g's rows, in row order.
+     */
+    private void groupByAudio(DecoderState[] states, int n) {
+        Arrays.fill(placed, 0, n, false);
+        int filled = 0;
+        groups = 0;
+        for (int i = 0; i < n; i++) {
+            if (placed[i]) {
+                continue;
+            }
+            groupStart[groups++] = filled;
+            order[filled++] = i;
+            for (int j = i + 1; j < n; j++) {
+                if (!placed[j] && states[j].sharesAudio(states[i])) {
+                    placed[j] = true;
+                    order[filled++] = j;
+                }
+            }
+        }
+        groupStart[groups] = n;
+    }
+
+    /**
+     * The attention of a layer for all rows as one set of tasks: self-attention a task per row (a step's few cached
+     * tokens are too little to split by head), cross-attention a task per (audio, head) pair: the rows of one
+     * audio attend to a head's keys and values one after another on one worker, so only the first of them reads the
+     * head's keys and values (384 KB at a 30 s window) from memory and the others find them in its cache.
+     * Handing the rows out together, instead of a row at a time, also lets the workers share a batch's attention
+     * with one hand-off per layer. Reused, so a step allocates no task object.
+     */
+    private final class RowJob implements IntConsumer {
+        static final int SELF = 0;
+        static final int CROSS = 1;
+        private final ParallelLoop serial = ParallelLoop.serial();
+        private int kind;
+        private int layer;
+        private DecoderState[] states;
+
+        void run(ParallelLoop team, int kind, int layer, DecoderState[] states, int n) {
+            this.kind = kind;
+            this.layer = layer;
+            this.states = states;
+            try {
+                team.forEach(kind == SELF ? n : groups * nHead, this);
+            } finally {
+                this.states = null;
+            }
+        }
+
+        @Override
+        public void accept(int t) {
+            if (kind == SELF) {
+                states[t].batchSelfAttention(serial, layer, q, k, v, t * ns, a);
+            } else {
+                int g = t / nHead;
+                for (int r = groupStart[g]; r < groupStart[g + 1]; r++) {
+                    int row = order[r];
+                    states[row].batchCrossAttentionHead(layer, t % nHead, q, row * ns, a);
+                }
+            }
+        }
     }
 
     private void ensure(int n) {
@@ -113,6 +187,9 @@ public final class DecoderBatch {
         a = new float[n * ns];
         m = new float[n * 4 * ns];
         logits = new float[n * vocab];
+        placed = new boolean[n];
+        order = new int[n];
+        groupStart = new int[n + 1];
         cap = n;
     }
 }

@@ -377,12 +377,15 @@ public final class DecoderState {
         System.arraycopy(b.a, 0, out, off, ns);
     }
 
-    /** Layer {@code l}'s cross-attention of this row over its own audio (query at {@code off}, recorded). */
-    void batchCrossAttention(ParallelLoop team, int l, float[] qs, int off, float[] out) {
-        Workspace b = ws;
-        System.arraycopy(qs, off, b.q, 0, ns);
-        MultiHeadAttention.attentionHalf(team, heads, b.queries, 1, cross.views[l], frames, b.context, probs[l]);
-        System.arraycopy(b.a, 0, out, off, ns);
+    /**
+     * Head {@code h} of layer {@code l}'s cross-attention of this row over its own audio: its query at
+     * {@code off + h*dHead} of {@code qs}, its output at the same place in {@code out}, its weights recorded. The
+     * heads of a row write disjoint parts of {@code out} and of the recording, so a batch runs every (row, head)
+     * pair as a task of its own.
+     */
+    void batchCrossAttentionHead(int l, int h, float[] qs, int off, float[] out) {
+        float[] record = probs[l] == null ? null : probs[l][h];
+        MultiHeadAttention.attentionHalfHead(heads, h, qs, off, cross.views[l], frames, out, off, record);
     }
 
     /** Takes this row's logits ({@code all} at {@code off}) and counts its token. */
@@ -395,6 +398,11 @@ public final class DecoderState {
     /** The logits after the last {@link #step}, {@link #prefill} or {@link DecoderBatch#step} (internal array). */
     public float[] logits() {
         return logits;
+    }
+
+    /** True when both states attend to the same cross-attention keys and values (a beam and its forks). */
+    boolean sharesAudio(DecoderState other) {
+        return cross != null && cross == other.cross;
     }
 
     boolean sameModel(WhisperWeights weights) {

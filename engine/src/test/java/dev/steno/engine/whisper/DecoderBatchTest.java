@@ -83,6 +83,54 @@ class DecoderBatchTest {
     }
 
     /** A beam search whose beams step as one batch finds the sequence and score of one stepping them one by one. */
+    /**
+     * Beams of two searches in one batch, interleaved (a, b, a's fork, b's fork, a's second fork): the rows of one
+     * audio attend one after another, and each still gets the logits, recorded attention and tokens of its own step.
+     */
+    @Test
+    void rowsSharingAudioMatchSingleSteps() throws Exception {
+        WhisperDecoder d = decoder(F16);
+        int[] rootOf = {0, 1, 0, 1, 0};
+        int n = rootOf.length;
+        DecoderState[] batched = new DecoderState[n];
+        DecoderState[] single = new DecoderState[n];
+        int[] next = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (i < 2) {
+                batched[i] = withAudio(d, i == 0 ? 1500 : 900, 20 + i);
+                single[i] = withAudio(d, i == 0 ? 1500 : 900, 20 + i);
+                batched[i].prefill(new int[] {50258, 50259, 50359});
+                single[i].prefill(new int[] {50258, 50259, 50359});
+            } else {
+                batched[i] = d.newState();
+                batched[i].copyFrom(batched[rootOf[i]]);
+                single[i] = d.newState();
+                single[i].copyFrom(single[rootOf[i]]);
+            }
+            batched[i].recordCrossAttention(HEADS);
+            single[i].recordCrossAttention(HEADS);
+            next[i] = 440 + 7 * i;
+        }
+        assertTrue(batched[4].sharesAudio(batched[0]) && !batched[3].sharesAudio(batched[0]));
+        DecoderBatch batch = d.newBatch();
+        for (int step = 0; step < 6; step++) {
+            for (int i = 0; i < n; i++) {
+                single[i].step(next[i]);
+            }
+            batch.step(batched, next, n);
+            for (int i = 0; i < n; i++) {
+                String where = "step " + step + " row " + i;
+                assertClose(single[i].logits(), batched[i].logits(), where + " logits");
+                for (int[] lh : HEADS) {
+                    assertClose(single[i].crossAttention(lh[0], lh[1]), batched[i].crossAttention(lh[0], lh[1]),
+                            where + " attention " + lh[0] + "/" + lh[1]);
+                }
+                next[i] = LogProbs.argmax(single[i].logits());
+                assertEquals(next[i], LogProbs.argmax(batched[i].logits()), where + " token");
+            }
+        }
+    }
+
     @Test
     void batchedBeamSearchFindsTheSameSequence() throws Exception {
         WhisperDecoder d = decoder(F16);

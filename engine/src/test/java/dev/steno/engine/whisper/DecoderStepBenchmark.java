@@ -41,7 +41,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * {@code whisperCppNoDecode} on the same shape in end-of-text mode (mel, encoder and one decoder pass). N is printed
  * at set-up: the Java decoder's greedy steps on the same model and audio, and whether its text equals whisper.cpp's
  * (then both took the same steps). Per token = (decode - noDecode) / (N - 1). {@code -p batch=1,8} picks the Java batch
- * sizes ({@link DecoderBatch}); whisper.cpp runs once per size. Not run by the test suite:
+ * sizes ({@link DecoderBatch}), {@code -p audio=own,shared} whether the rows are sessions or beams; whisper.cpp runs
+ * once per size. Not run by the test suite:
  * <pre>
  * ./mvnw -pl engine test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * STENO_SHARED=../shared java --add-modules jdk.incubator.vector -cp engine/target/test-classes:engine/target/classes:$(cat engine/target/cp.txt) \
@@ -75,13 +76,16 @@ public class DecoderStepBenchmark {
 
     /**
      * The Java decoder with 32 cached tokens and a full window of (random) encoder output, in {@code batch} states
-     * of their own audio stepped together by a {@link DecoderBatch} (batch 1: one state's own step, the per-token
+     * (of their own audio, or beams of one audio: {@code audio}) stepped together by a {@link DecoderBatch} (batch 1: one state's own step, the per-token
      * figure). Per token = score / batch.
      */
     @State(Scope.Benchmark)
     public static class JavaStep {
         @Param({"1", "2", "4", "8", "16"})
         public int batch;
+        /** {@code own}: every row its own audio (sessions); {@code shared}: the rows are beams of one search. */
+        @Param({"own", "shared"})
+        public String audio;
         DecoderState state;
         DecoderState[] states;
         int[] tokens;
@@ -109,6 +113,12 @@ public class DecoderStepBenchmark {
             tokens = new int[batch];
             for (int b = 0; b < batch; b++) {
                 states[b] = decoder.newState();
+                if (b > 0 && audio.equals("shared")) {
+                    // a beam's fork: the same audio and cached tokens, its own next token
+                    states[b].copyFrom(states[0]);
+                    tokens[b] = 2000 + b;
+                    continue;
+                }
                 states[b].setAudio(encoded, frames);
                 states[b].prefill(prompt);
                 tokens[b] = 2000 + b;

@@ -130,6 +130,29 @@ public final class MultiHeadAttention {
         }
     }
 
+    /**
+     * Head {@code h} of {@link #attentionHalf} for one query, on the calling thread: the query's head slice at
+     * {@code qOff + h*d} of {@code q}, the head's output at {@code outOff + h*d} of {@code out}, and its weights into
+     * {@code record} (null for none). The rows of a batch of decoder steps attend to different audio, so a batch
+     * hands out its (row, head) pairs as one set of tasks instead of one set of heads per row; each pair computes
+     * the very operations {@link #attentionHalf} does for it.
+     */
+    public static void attentionHalfHead(HeadLayout heads, int h, float[] q, int qOff, HalfKeyValueView kv, int nk,
+                                         float[] out, int outOff, float[] record) {
+        attendHalf(h, heads.dHead(), heads.scale(), q, qOff, kv.keys(), kv.values(), nk, out, outOff, record, 0);
+    }
+
+    private static void attendHalf(int h, int dHead, float scale, float[] q, int qOff, short[] kT, short[] v, int nk,
+                                   float[] out, int outOff, float[] record, int recordOff) {
+        float[] s = Scratch.get(Scratch.SCORES, nk);
+        scoresTransposedHalf(q, qOff + h * dHead, dHead, kT, h * dHead * nk, nk, s);
+        scaleSoftmax(s, 0, nk, nk, scale);
+        if (record != null) {
+            System.arraycopy(s, 0, record, recordOff, nk);
+        }
+        weightedSumHalf(s, nk, v, h * nk * dHead, dHead, dHead, out, outOff + h * dHead);
+    }
+
     /** {@link #attention} of fewer than {@link MatMul#MR} queries: each query's scores and sum directly. */
     private static void attentionFew(ParallelLoop par, HeadLayout heads, RowView queries, int nq, KeyValueView kv,
                                      int nk, int causalFrom, RowView output, float[][] probs) {
@@ -376,14 +399,9 @@ public final class MultiHeadAttention {
 
         @Override
         public void accept(int h) {
-            float[] s = Scratch.get(Scratch.SCORES, nk);
+            float[] record = probs == null ? null : probs[h];
             for (int i = 0; i < nq; i++) {
-                scoresTransposedHalf(q, i * qStride + h * dHead, dHead, kT, h * dHead * nk, nk, s);
-                scaleSoftmax(s, 0, nk, nk, scale);
-                if (probs != null && probs[h] != null) {
-                    System.arraycopy(s, 0, probs[h], i * nk, nk);
-                }
-                weightedSumHalf(s, nk, v, h * nk * dHead, dHead, dHead, out, i * outStride + h * dHead);
+                attendHalf(h, dHead, scale, q, i * qStride, kT, v, nk, out, i * outStride, record, i * nk);
             }
         }
     }
