@@ -14,6 +14,7 @@ runs until SIGTERM / Ctrl-C or --seconds. On exit the WHIP resource is DELETEd. 
 import argparse
 import signal
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,8 +34,15 @@ ENCODE = ("opusenc ! rtpopuspay name=pay pt=111 ! clocksync sync-to-first=true "
           "! webrtcbin name=webrtc bundle-policy=max-bundle")
 
 
+_SAY = threading.Lock()
+
+
 def say(line):
-    print(line, flush=True)
+    # webrtcbin's threads and the main loop both report: print() writes the text and its newline separately, so
+    # unguarded lines from two threads can run together ("connection-state: faileddeleted 200")
+    with _SAY:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 class Publisher:
@@ -43,6 +51,7 @@ class Publisher:
         self.location = None
         self.connected = False
         self.held = None
+        self.stopping = False
         self.status = 0
         self.loop = GLib.MainLoop()
         self.pipeline = Gst.parse_launch((MIC_SOURCE if args.mic else FILE_SOURCE) + " ! " + ENCODE)
@@ -130,7 +139,8 @@ class Publisher:
             if self.held:
                 self.pipeline.get_by_name("pay").get_static_pad("src").remove_probe(self.held)
                 self.held = None
-        elif state.value_nick == "failed":
+        elif state.value_nick == "failed" and not self.stopping:
+            # once the resource is DELETEd the server closes its side, and webrtcbin calls that a failure
             say("error: %s failed" % spec.name)
             GLib.idle_add(self.stop, 1)
 
@@ -152,6 +162,7 @@ class Publisher:
         if not self.loop.is_running():
             return False
         self.status = self.status or status
+        self.stopping = True
         if self.location:
             try:
                 with self.request(self.location, "DELETE") as response:

@@ -85,6 +85,8 @@ class GstWhipClientTest {
         List<String> lines = Files.readAllLines(log);
         assertTrue(lines.contains("connected"), "webrtcbin saw the connection:\n" + read(log));
         assertTrue(lines.contains("deleted 200"), "the script's DELETE was accepted:\n" + read(log));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("error:")),
+                "the server closing its side after the DELETE is no error:\n" + read(log));
         assertTrue(sink.awaitEnds(10), "the DELETE ended the stream:\n" + read(log));
         assertEquals("{\"sessions\":[]}", sessions());
 
