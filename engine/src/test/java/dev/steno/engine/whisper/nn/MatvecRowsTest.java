@@ -69,7 +69,7 @@ class MatvecRowsTest {
         int out = w.rows();
         float[] bias = KernelsTest.rand(r, out, 0.5);
         for (ParallelLoop par : new ParallelLoop[] {ParallelLoop.serial(), PAR}) {
-            for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 9}) {
+            for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16}) {
                 float[] x = KernelsTest.rand(r, n * in, 1);
                 for (float[] b : new float[][] {null, bias}) {
                     float[] expected = new float[n * out];
